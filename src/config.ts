@@ -1,0 +1,223 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/**
+ * The environment contract (design.md §5), validated once at startup. Empty strings count as
+ * unset, every problem is reported at once with a fix hint, and no secret value is ever echoed.
+ */
+const blankToUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value;
+
+const optionalString = z.preprocess(blankToUndefined, z.string().optional());
+
+const rawSchema = z.object({
+  SLACK_BOT_TOKEN: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^xoxb-/, 'must be a bot token starting with "xoxb-" (Slack app → OAuth & Permissions)')
+      .optional(),
+  ),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^xapp-/, 'must be an app-level token starting with "xapp-" with the connections:write scope')
+      .optional(),
+  ),
+  SLACK_API_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:9999/api/' })
+      .optional(),
+  ),
+  PORT: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a port number' })
+      .int('must be a whole number')
+      .min(0, 'must be between 0 and 65535')
+      .max(65535, 'must be between 0 and 65535')
+      .default(3000),
+  ),
+  HOST: optionalString,
+  REDIS_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(
+        /^(rediss?|redis-sentinel|redis-cluster):\/\//,
+        'must start with redis://, rediss://, redis-sentinel:// or redis-cluster://',
+      )
+      .optional(),
+  ),
+  ALIBABA_CLOUD_ACCESS_KEY_ID: optionalString,
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: optionalString,
+  ALIBABA_CLOUD_SECURITY_TOKEN: optionalString,
+  ALIBABA_CLOUD_ROLE_ARN: optionalString,
+  ALIBABA_CLOUD_OIDC_TOKEN_FILE: optionalString,
+  ALIBABA_CLOUD_CREDENTIALS_FILE: optionalString,
+  ALIBABA_CLOUD_ECS_METADATA: optionalString,
+  ALIBABA_CLOUD_REGION_ID: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[a-z]{2}-[a-z0-9-]+$/, 'must be a region id such as cn-hangzhou')
+      .default('cn-hangzhou'),
+  ),
+  ECS_ENDPOINT: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, 'must be host[:port] without a scheme, e.g. 127.0.0.1:8080')
+      .optional(),
+  ),
+  ECS_PROTOCOL: z.preprocess(blankToUndefined, z.enum(['http', 'https']).default('https')),
+  POLICY_FILE: optionalString,
+  LOG_LEVEL: z.preprocess(
+    blankToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+});
+
+type RawConfig = z.infer<typeof rawSchema>;
+
+export type SlackTransport =
+  | { mode: 'http'; signingSecret: string }
+  | { mode: 'socket'; appToken: string; signingSecret?: string };
+
+export interface CloudCredentialHints {
+  /** True when some source of Alibaba Cloud credentials is configured (keys, RRSA, profile file, RAM role). */
+  readonly configured: boolean;
+  readonly accessKeyId?: string;
+  readonly accessKeySecret?: string;
+  readonly securityToken?: string;
+}
+
+export interface AppConfig {
+  readonly slack: {
+    readonly botToken: string;
+    readonly transport: SlackTransport;
+    readonly apiUrl?: string;
+  };
+  readonly http: { readonly port: number; readonly host?: string };
+  readonly redisUrl: string;
+  readonly cloud: {
+    readonly regionId: string;
+    readonly endpoint?: string;
+    readonly protocol: 'http' | 'https';
+    readonly credentials: CloudCredentialHints;
+  };
+  readonly policyFile?: string;
+  readonly logLevel: RawConfig['LOG_LEVEL'];
+}
+
+/** What `loadConfig` decided: a production config, or the sandbox because nothing was configured. */
+export type ConfigResult = { kind: 'production'; config: AppConfig } | { kind: 'sandbox'; reason: string };
+
+const SECRET_NAMES = new Set([
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+  'ALIBABA_CLOUD_SECURITY_TOKEN',
+]);
+
+function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const name = issue.path.join('.');
+    // zod may quote the received value; never let a secret reach the terminal.
+    const message = SECRET_NAMES.has(name) ? issue.message.replace(/"[^"]*"/g, '"…"') : issue.message;
+    return `${name}: ${message}`;
+  });
+}
+
+function hasCloudCredentials(raw: RawConfig): boolean {
+  return Boolean(
+    (raw.ALIBABA_CLOUD_ACCESS_KEY_ID && raw.ALIBABA_CLOUD_ACCESS_KEY_SECRET) ||
+      raw.ALIBABA_CLOUD_ROLE_ARN ||
+      raw.ALIBABA_CLOUD_OIDC_TOKEN_FILE ||
+      raw.ALIBABA_CLOUD_CREDENTIALS_FILE ||
+      raw.ALIBABA_CLOUD_ECS_METADATA,
+  );
+}
+
+/**
+ * Reads the environment once. With neither a Slack token nor cloud credentials the result is
+ * `sandbox`; anything half-configured is an error listing every problem at once.
+ * @throws ConfigError with all problems when the environment is invalid.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
+  const parsed = rawSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error));
+  const raw = parsed.data;
+  const cloudConfigured = hasCloudCredentials(raw);
+
+  if (!raw.SLACK_BOT_TOKEN && !cloudConfigured) {
+    return { kind: 'sandbox', reason: 'no SLACK_BOT_TOKEN and no Alibaba Cloud credentials are set' };
+  }
+
+  const problems: string[] = [];
+  if (!raw.SLACK_BOT_TOKEN) {
+    problems.push('SLACK_BOT_TOKEN: required; copy the Bot User OAuth Token (xoxb-…) from the Slack app settings');
+  }
+  if (!raw.SLACK_APP_TOKEN && !raw.SLACK_SIGNING_SECRET) {
+    problems.push(
+      'SLACK_SIGNING_SECRET: required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode',
+    );
+  }
+  if (!raw.REDIS_URL) {
+    problems.push('REDIS_URL: required, e.g. redis://127.0.0.1:6379 (approval state lives in Redis)');
+  }
+  if (raw.ALIBABA_CLOUD_ACCESS_KEY_ID && !raw.ALIBABA_CLOUD_ACCESS_KEY_SECRET) {
+    problems.push('ALIBABA_CLOUD_ACCESS_KEY_SECRET: required when ALIBABA_CLOUD_ACCESS_KEY_ID is set');
+  }
+  if (!cloudConfigured && !raw.ECS_ENDPOINT) {
+    problems.push(
+      'ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET: no cloud credentials found; set the keys, ' +
+        'use RRSA (ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE) or an ECS RAM role (ALIBABA_CLOUD_ECS_METADATA)',
+    );
+  }
+  if (problems.length > 0 || !raw.SLACK_BOT_TOKEN || !raw.REDIS_URL) throw new ConfigError(problems);
+
+  const transport: SlackTransport = raw.SLACK_APP_TOKEN
+    ? {
+        mode: 'socket',
+        appToken: raw.SLACK_APP_TOKEN,
+        ...(raw.SLACK_SIGNING_SECRET ? { signingSecret: raw.SLACK_SIGNING_SECRET } : {}),
+      }
+    : { mode: 'http', signingSecret: raw.SLACK_SIGNING_SECRET as string };
+
+  const config: AppConfig = {
+    slack: {
+      botToken: raw.SLACK_BOT_TOKEN,
+      transport,
+      ...(raw.SLACK_API_URL ? { apiUrl: raw.SLACK_API_URL } : {}),
+    },
+    http: { port: raw.PORT, ...(raw.HOST ? { host: raw.HOST } : {}) },
+    redisUrl: raw.REDIS_URL,
+    cloud: {
+      regionId: raw.ALIBABA_CLOUD_REGION_ID,
+      ...(raw.ECS_ENDPOINT ? { endpoint: raw.ECS_ENDPOINT } : {}),
+      protocol: raw.ECS_PROTOCOL,
+      credentials: {
+        configured: cloudConfigured,
+        ...(raw.ALIBABA_CLOUD_ACCESS_KEY_ID ? { accessKeyId: raw.ALIBABA_CLOUD_ACCESS_KEY_ID } : {}),
+        ...(raw.ALIBABA_CLOUD_ACCESS_KEY_SECRET ? { accessKeySecret: raw.ALIBABA_CLOUD_ACCESS_KEY_SECRET } : {}),
+        ...(raw.ALIBABA_CLOUD_SECURITY_TOKEN ? { securityToken: raw.ALIBABA_CLOUD_SECURITY_TOKEN } : {}),
+      },
+    },
+    ...(raw.POLICY_FILE ? { policyFile: raw.POLICY_FILE } : {}),
+    logLevel: raw.LOG_LEVEL,
+  };
+  return { kind: 'production', config: deepFreeze(config) };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,78 @@
+import { type AppConfig, loadConfig } from './config.js';
+import { ConfigError } from './errors.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { startSlackApp } from './slack/app.js';
+import { createRedis } from './store/connection.js';
+
+const SANDBOX_PENDING = `shared-disk-bot: nothing to connect to.
+
+No Slack token and no Alibaba Cloud credentials are set, and the local sandbox is not part of this
+build yet. To run the bot against a real workspace, set:
+
+  SLACK_BOT_TOKEN        xoxb-… (Slack app → OAuth & Permissions; install from manifests/slack-app.yaml)
+  SLACK_SIGNING_SECRET   Slack app → Basic Information (HTTP mode), or
+  SLACK_APP_TOKEN        xapp-… with connections:write (Socket Mode)
+  REDIS_URL              e.g. redis://127.0.0.1:6379
+  ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET (or RRSA / an ECS RAM role)
+
+See the Configuration section of README.md.
+`;
+
+async function run(config: AppConfig, logger: Logger): Promise<void> {
+  const metrics = createMetrics();
+  const redis = createRedis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
+  redis.on('error', (error) => logger.warn({ event: 'redis.error', error: error.message }, 'Redis connection error'));
+
+  const slack = await startSlackApp({
+    botToken: config.slack.botToken,
+    transport: config.slack.transport,
+    ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+    port: config.http.port,
+    ...(config.http.host ? { host: config.http.host } : {}),
+    logger,
+    metrics,
+    handlers: {},
+    readinessChecks: [{ name: 'redis', check: async () => ({ ok: (await redis.ping()) === 'PONG' }) }],
+  });
+  logger.info(
+    { event: 'app.started', mode: config.slack.transport.mode, port: slack.port },
+    `shared-disk-bot listening on port ${slack.port} (${config.slack.transport.mode} mode)`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ event: 'app.stopping', signal }, 'shutting down');
+    await slack.stop().catch((error) => logger.warn({ err: error }, 'Slack app did not stop cleanly'));
+    await redis.quit().catch(() => redis.disconnect());
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function main(): void {
+  let result: ReturnType<typeof loadConfig>;
+  try {
+    result = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`shared-disk-bot: ${error.message}\n\nSee the Configuration section of README.md.\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (result.kind === 'sandbox') {
+    process.stderr.write(SANDBOX_PENDING);
+    process.exit(1);
+  }
+  const logger = createLogger(result.config.logLevel);
+  run(result.config, logger).catch((error: unknown) => {
+    logger.fatal({ event: 'app.start_failed', err: error }, 'shared-disk-bot failed to start');
+    process.exit(1);
+  });
+}
+
+main();

@@ -1,0 +1,136 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, type CustomRoute, LogLevel, webApi } from '@slack/bolt';
+import type { SlackTransport } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { boltLogger } from './bolt-logger.js';
+import { BotIdentity } from './bot-identity.js';
+import * as commands from './listeners/commands/index.js';
+import { opsRoutes, type ReadinessCheck } from './ops-routes.js';
+import type { CommandHandlers } from './ports.js';
+
+export interface SlackAppOptions {
+  readonly botToken: string;
+  readonly transport: SlackTransport;
+  readonly apiUrl?: string;
+  readonly port: number;
+  readonly host?: string;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly handlers: CommandHandlers;
+  /** Dependencies that must answer before `/readyz` is green; the Slack identity is always one. */
+  readonly readinessChecks: readonly ReadinessCheck[];
+  /** Web API retries; the default suits production (5 retries within 5 minutes). */
+  readonly retryConfig?: webApi.RetryOptions;
+}
+
+export interface RunningSlackApp {
+  readonly app: App;
+  readonly identity: BotIdentity;
+  /** Port of the HTTP server: Slack endpoints in HTTP mode, only the ops routes in Socket Mode. */
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds and starts the Bolt app. In HTTP mode Slack and the ops routes share one server; in
+ * Socket Mode the ops routes get their own server on the same port setting.
+ */
+export async function startSlackApp(options: SlackAppOptions): Promise<RunningSlackApp> {
+  const logger = options.logger.child({ module: 'slack' });
+  const clientOptions: webApi.WebClientOptions = {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    retryConfig: options.retryConfig ?? webApi.retryPolicies.fiveRetriesInFiveMinutes,
+    logLevel: LogLevel.WARN,
+  };
+  const identity = new BotIdentity(new webApi.WebClient(undefined, { ...clientOptions }), options.botToken, logger);
+  const checks: ReadinessCheck[] = [
+    {
+      name: 'slack',
+      check: async () => {
+        const status = identity.status;
+        return status.ready ? { ok: true } : { ok: false, detail: status.lastError ?? 'auth.test pending' };
+      },
+    },
+    ...options.readinessChecks,
+  ];
+  const routes = opsRoutes(checks, options.metrics.registry);
+  const customRoutes: CustomRoute[] = Object.entries(routes).map(([path, handler]) => ({
+    path,
+    method: ['GET'],
+    handler,
+  }));
+
+  const common = {
+    authorize: identity.authorize,
+    logger: boltLogger(logger),
+    clientOptions,
+    // Conversation context is unused and costs ~5 % CPU per request (bolt-offline-testing.md §3).
+    convoStore: false as const,
+  };
+  const app =
+    options.transport.mode === 'http'
+      ? new App({ ...common, signingSecret: options.transport.signingSecret, customRoutes })
+      : new App({ ...common, socketMode: true, appToken: options.transport.appToken });
+
+  app.error(async (error) => {
+    logger.error({ event: 'slack.unhandled_error', code: error.code, err: error }, 'unhandled Slack listener error');
+  });
+  commands.register(app, { handlers: options.handlers, logger, metrics: options.metrics });
+
+  void identity.start();
+
+  if (options.transport.mode === 'http') {
+    const server = (await app.start({ port: options.port, host: options.host ?? '0.0.0.0' })) as Server;
+    return {
+      app,
+      identity,
+      port: (server.address() as AddressInfo).port,
+      async stop() {
+        identity.stop();
+        await app.stop();
+      },
+    };
+  }
+
+  const opsServer = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const handler = req.method === 'GET' ? routes[path] : undefined;
+    if (handler) handler(req, res);
+    else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    opsServer.once('error', reject);
+    opsServer.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+  });
+  startSocketModeWithRetry(app, logger);
+  return {
+    app,
+    identity,
+    port: (opsServer.address() as AddressInfo).port,
+    async stop() {
+      identity.stop();
+      await app.stop().catch(() => undefined);
+      await new Promise<void>((resolve) => opsServer.close(() => resolve()));
+    },
+  };
+}
+
+/** apps.connections.open can fail while Slack is unreachable; keep trying instead of crashing. */
+function startSocketModeWithRetry(app: App, logger: Logger, attempt = 1): void {
+  app.start().then(
+    () => logger.info({ event: 'slack.socket.connected' }, 'Socket Mode connected'),
+    (error: unknown) => {
+      const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+      logger.warn(
+        { event: 'slack.socket.retry', attempt, retryInMs: delay, error: String(error) },
+        'Socket Mode connection failed; retrying',
+      );
+      setTimeout(() => startSocketModeWithRetry(app, logger, attempt + 1), delay);
+    },
+  );
+}

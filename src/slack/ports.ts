@@ -1,0 +1,29 @@
+import type { KnownBlock } from '@slack/types';
+import type { DiskCommand } from '../commands/index.js';
+
+/** Who ran a command and where; everything a handler may need from the Slack request. */
+export interface CommandContext {
+  readonly userId: string;
+  readonly channelId: string;
+  readonly teamId: string;
+  readonly triggerId: string;
+}
+
+/** What a handler answers; the listener sends it privately through the command's response_url. */
+export interface CommandReply {
+  readonly text: string;
+  readonly blocks?: KnownBlock[];
+}
+
+export type CommandKind = DiskCommand['kind'];
+
+export type CommandHandler<K extends CommandKind> = (
+  command: Extract<DiskCommand, { kind: K }>,
+  context: CommandContext,
+) => Promise<CommandReply>;
+
+/**
+ * The service methods behind `/disk`, one per subcommand. A subcommand without a handler is
+ * answered honestly as "not available yet" instead of pretending to work.
+ */
+export type CommandHandlers = { readonly [K in CommandKind]?: CommandHandler<K> };
