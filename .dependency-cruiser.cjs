@@ -1,0 +1,51 @@
+/**
+ * Architecture rules checked in CI (`npm run deps:check`):
+ * - domain code (src/commands, src/workflow) imports no Slack, Redis or cloud SDK;
+ * - SDK types stay behind their adapters;
+ * - no circular imports anywhere.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Circular imports make start-up order and testing fragile.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'domain-is-pure',
+      severity: 'error',
+      comment: 'src/commands and src/workflow are pure domain code: no Bolt, ioredis, BullMQ or Alibaba Cloud SDK.',
+      from: { path: '^src/(commands|workflow)/' },
+      to: { path: '(^|/)node_modules/(@slack/|ioredis|bullmq|@alicloud/|@darabonba/)' },
+    },
+    {
+      name: 'domain-does-not-reach-adapters',
+      severity: 'error',
+      comment: 'Domain code depends on ports, never on the adapters that implement them.',
+      from: { path: '^src/(commands|workflow)/' },
+      to: { path: '^src/(slack|store|cloud|jobs|emulator)/' },
+    },
+    {
+      name: 'cloud-sdk-behind-gateway',
+      severity: 'error',
+      comment: 'Only src/cloud talks to the Alibaba Cloud SDK.',
+      from: { path: '^src/', pathNot: '^src/cloud/' },
+      to: { path: '(^|/)node_modules/(@alicloud/|@darabonba/)' },
+    },
+    {
+      name: 'emulator-is-standalone',
+      severity: 'error',
+      comment: 'The emulator is a separate program; the bot must not depend on it.',
+      from: { path: '^src/', pathNot: '^src/(emulator|sandbox)/' },
+      to: { path: '^src/emulator/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};

@@ -1,0 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const cleanEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
+
+function runMain(env: Record<string, string>) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...cleanEnv, ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+}
+
+describe('npm start without a complete configuration', () => {
+  it('explains what is missing and exits non-zero, without a stack trace', () => {
+    const result = runMain({});
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('SLACK_BOT_TOKEN');
+    expect(result.stderr).toContain('REDIS_URL');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('lists every configuration problem at once and never prints the token', () => {
+    const result = runMain({ SLACK_BOT_TOKEN: 'xoxb-1234-s3cr3t', PORT: 'nope' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('PORT');
+    expect(result.stderr).toContain('SLACK_SIGNING_SECRET');
+    expect(result.stderr).not.toContain('s3cr3t');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
