@@ -1,0 +1,21 @@
+// Compiles the entry points to plain ESM JavaScript under dist/ (dependencies stay in node_modules).
+import { build } from 'esbuild';
+
+const entryPoints = {
+  main: 'src/main.ts',
+  'bench/bot-server': 'bench/servers/bot-server.ts',
+  'bench/bare-server': 'bench/servers/bare-server.ts',
+};
+
+await build({
+  entryPoints,
+  outdir: 'dist',
+  bundle: true,
+  packages: 'external',
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+console.log(`built ${Object.keys(entryPoints).length} entry points into dist/`);
