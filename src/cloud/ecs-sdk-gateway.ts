@@ -1,0 +1,185 @@
+import Credentials from '@alicloud/credentials';
+import Ecs, * as models from '@alicloud/ecs20140526';
+import { $OpenApiUtil } from '@alicloud/openapi-core';
+import { RuntimeOptions } from '@darabonba/typescript';
+import { cloudErrorFrom } from './errors.js';
+import type { DiskInfo, EcsGateway, ImageInfo, InstanceInfo, InstanceTypeInfo } from './gateway.js';
+
+export interface EcsSdkGatewayOptions {
+  readonly regionId: string;
+  /** `host[:port]` without a scheme (the SDK's rule); the emulator in tests and the sandbox. */
+  readonly endpoint?: string;
+  readonly protocol?: 'http' | 'https';
+  readonly accessKeyId?: string;
+  readonly accessKeySecret?: string;
+  readonly securityToken?: string;
+  /**
+   * Per-call budget. The SDK's connect timeout doubles as the socket idle timeout, so both are
+   * set together; ECS answers async operations at once, so 10 s only ever trips on a sick network.
+   */
+  readonly timeoutMs?: number;
+}
+
+const DESCRIBE_BATCH = 100;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const str = (value: unknown): string => (typeof value === 'string' ? value : value == null ? '' : String(value));
+
+function toDisk(disk: models.DescribeDisksResponseBodyDisksDisk): DiskInfo {
+  return {
+    diskId: str(disk.diskId),
+    diskName: str(disk.diskName),
+    regionId: str(disk.regionId),
+    zoneId: str(disk.zoneId),
+    category: str(disk.category),
+    performanceLevel: str(disk.performanceLevel),
+    sizeGiB: Number(disk.size ?? 0),
+    status: str(disk.status),
+    multiAttach: disk.multiAttach === 'Enabled',
+    chargeType: str(disk.diskChargeType),
+    serialNumber: str(disk.serialNumber),
+    attachments: (disk.attachments?.attachment ?? []).map((a) => ({
+      instanceId: str(a.instanceId),
+      device: str(a.device),
+      attachedTime: str(a.attachedTime),
+    })),
+    tags: Object.fromEntries((disk.tags?.tag ?? []).map((t) => [str(t.tagKey), str(t.tagValue)])),
+  };
+}
+
+/** The ECS gateway on the official SDK: SDK types and errors never leave this module. */
+export class EcsSdkGateway implements EcsGateway {
+  private readonly client: InstanceType<typeof Ecs.default>;
+  private readonly runtime: RuntimeOptions;
+
+  constructor(options: EcsSdkGatewayOptions) {
+    const timeout = options.timeoutMs ?? 10_000;
+    const keys =
+      options.accessKeyId && options.accessKeySecret
+        ? {
+            accessKeyId: options.accessKeyId,
+            accessKeySecret: options.accessKeySecret,
+            ...(options.securityToken ? { securityToken: options.securityToken } : {}),
+          }
+        : { credential: new Credentials.default() };
+    this.client = new Ecs.default(
+      new $OpenApiUtil.Config({
+        ...keys,
+        regionId: options.regionId,
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        ...(options.protocol ? { protocol: options.protocol } : {}),
+        readTimeout: timeout,
+        connectTimeout: timeout,
+      }),
+    );
+    this.runtime = new RuntimeOptions({ readTimeout: timeout, connectTimeout: timeout });
+  }
+
+  private async call<T>(action: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw cloudErrorFrom(error, action);
+    }
+  }
+
+  async describeDisks(query: { regionId: string; diskIds?: readonly string[]; zoneId?: string; multiAttach?: boolean }): Promise<DiskInfo[]> {
+    const idBatches = query.diskIds ? chunks(query.diskIds, DESCRIBE_BATCH) : [undefined];
+    const out: DiskInfo[] = [];
+    for (const ids of idBatches) {
+      if (ids && ids.length === 0) continue;
+      let nextToken: string | undefined;
+      do {
+        const request = new models.DescribeDisksRequest({
+          regionId: query.regionId,
+          ...(ids ? { diskIds: JSON.stringify(ids) } : {}),
+          ...(query.zoneId ? { zoneId: query.zoneId } : {}),
+          ...(query.multiAttach === undefined ? {} : { multiAttach: query.multiAttach ? 'Enabled' : 'Disabled' }),
+          maxResults: 100,
+          ...(nextToken ? { nextToken } : {}),
+        });
+        const response = await this.call('DescribeDisks', () => this.client.describeDisksWithOptions(request, this.runtime));
+        out.push(...(response.body?.disks?.disk ?? []).map(toDisk));
+        nextToken = response.body?.nextToken || undefined;
+      } while (nextToken);
+    }
+    return out;
+  }
+
+  async describeInstances(query: { regionId: string; instanceIds: readonly string[] }): Promise<InstanceInfo[]> {
+    const out: InstanceInfo[] = [];
+    for (const ids of chunks(query.instanceIds, DESCRIBE_BATCH)) {
+      const request = new models.DescribeInstancesRequest({ regionId: query.regionId, instanceIds: JSON.stringify(ids), pageSize: 100 });
+      const response = await this.call('DescribeInstances', () => this.client.describeInstancesWithOptions(request, this.runtime));
+      for (const instance of response.body?.instances?.instance ?? []) {
+        out.push({
+          instanceId: str(instance.instanceId),
+          instanceName: str(instance.instanceName),
+          status: str(instance.status),
+          zoneId: str(instance.zoneId),
+          instanceType: str(instance.instanceType),
+          imageId: str(instance.imageId),
+        });
+      }
+    }
+    return out;
+  }
+
+  async describeInstanceTypes(instanceTypeIds: readonly string[]): Promise<InstanceTypeInfo[]> {
+    if (instanceTypeIds.length === 0) return [];
+    const request = new models.DescribeInstanceTypesRequest({ instanceTypes: [...instanceTypeIds], maxResults: 100 });
+    const response = await this.call('DescribeInstanceTypes', () => this.client.describeInstanceTypesWithOptions(request, this.runtime));
+    return (response.body?.instanceTypes?.instanceType ?? []).map((t) => ({
+      instanceTypeId: str(t.instanceTypeId),
+      nvmeSupport: str(t.nvmeSupport),
+      diskQuantity: Number(t.diskQuantity ?? 0),
+    }));
+  }
+
+  async describeImages(query: { regionId: string; imageIds: readonly string[] }): Promise<ImageInfo[]> {
+    if (query.imageIds.length === 0) return [];
+    const request = new models.DescribeImagesRequest({ regionId: query.regionId, imageId: query.imageIds.join(','), pageSize: 100 });
+    const response = await this.call('DescribeImages', () => this.client.describeImagesWithOptions(request, this.runtime));
+    return (response.body?.images?.image ?? []).map((image) => ({
+      imageId: str(image.imageId),
+      nvmeSupport: str(image.features?.nvmeSupport),
+    }));
+  }
+
+  async createDisk(input: Parameters<EcsGateway['createDisk']>[0]) {
+    const request = new models.CreateDiskRequest({
+      regionId: input.regionId,
+      ...(input.zoneId ? { zoneId: input.zoneId } : {}),
+      diskName: input.diskName,
+      diskCategory: input.category,
+      ...(input.performanceLevel ? { performanceLevel: input.performanceLevel } : {}),
+      size: input.sizeGiB,
+      multiAttach: 'Enabled',
+      ...(input.provisionedIops === undefined ? {} : { provisionedIops: input.provisionedIops }),
+      ...(input.burstingEnabled === undefined ? {} : { burstingEnabled: input.burstingEnabled }),
+      ...(input.description ? { description: input.description } : {}),
+      ...(input.tags?.length ? { tag: input.tags.map((t) => new models.CreateDiskRequestTag({ key: t.key, value: t.value })) } : {}),
+      clientToken: input.clientToken,
+    });
+    const response = await this.call('CreateDisk', () => this.client.createDiskWithOptions(request, this.runtime));
+    return { value: { diskId: str(response.body?.diskId) }, requestId: str(response.body?.requestId) };
+  }
+
+  async attachDisk(input: { diskId: string; instanceId: string }) {
+    // DeleteWithInstance is left out on purpose: multi-attach disks refuse it (DeleteWithInstance.Conflict).
+    const request = new models.AttachDiskRequest({ diskId: input.diskId, instanceId: input.instanceId });
+    const response = await this.call('AttachDisk', () => this.client.attachDiskWithOptions(request, this.runtime));
+    return { value: undefined, requestId: str(response.body?.requestId) };
+  }
+
+  async detachDisk(input: { diskId: string; instanceId: string }) {
+    const request = new models.DetachDiskRequest({ diskId: input.diskId, instanceId: input.instanceId });
+    const response = await this.call('DetachDisk', () => this.client.detachDiskWithOptions(request, this.runtime));
+    return { value: undefined, requestId: str(response.body?.requestId) };
+  }
+}

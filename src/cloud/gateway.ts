@@ -1,0 +1,81 @@
+/**
+ * The bot's view of ECS: plain data, no SDK types. The adapter (`ecs-sdk-gateway.ts`) is the only
+ * module that knows `@alicloud/ecs20140526`; everything else depends on this port.
+ */
+export type DiskStatus = 'Creating' | 'Available' | 'Attaching' | 'In_use' | 'Detaching' | 'ReIniting' | string;
+
+export interface DiskAttachment {
+  readonly instanceId: string;
+  readonly device: string;
+  readonly attachedTime: string;
+}
+
+export interface DiskInfo {
+  readonly diskId: string;
+  readonly diskName: string;
+  readonly regionId: string;
+  readonly zoneId: string;
+  readonly category: string;
+  readonly performanceLevel: string;
+  readonly sizeGiB: number;
+  readonly status: DiskStatus;
+  readonly multiAttach: boolean;
+  readonly chargeType: string;
+  readonly serialNumber: string;
+  readonly attachments: readonly DiskAttachment[];
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface InstanceInfo {
+  readonly instanceId: string;
+  readonly instanceName: string;
+  readonly status: string;
+  readonly zoneId: string;
+  readonly instanceType: string;
+  readonly imageId: string;
+}
+
+export interface InstanceTypeInfo {
+  readonly instanceTypeId: string;
+  /** `required` when the type attaches disks over NVMe. */
+  readonly nvmeSupport: string;
+  readonly diskQuantity: number;
+}
+
+export interface ImageInfo {
+  readonly imageId: string;
+  /** `supported` when the image carries NVMe drivers. */
+  readonly nvmeSupport: string;
+}
+
+export interface CreateDiskInput {
+  readonly regionId: string;
+  readonly zoneId?: string;
+  readonly diskName: string;
+  readonly category: string;
+  readonly performanceLevel?: string;
+  readonly sizeGiB: number;
+  readonly provisionedIops?: number;
+  readonly burstingEnabled?: boolean;
+  readonly description?: string;
+  readonly tags?: readonly { key: string; value: string }[];
+  /** Idempotency token (≤ 64 ASCII): the same token never creates a second disk. */
+  readonly clientToken: string;
+}
+
+/** Every call returns the cloud's RequestId so logs and audit can quote it. */
+export interface Traced<T> {
+  readonly value: T;
+  readonly requestId: string;
+}
+
+export interface EcsGateway {
+  /** All matching disks (pages followed). At most 100 ids per call to the cloud; larger lists are split. */
+  describeDisks(query: { regionId: string; diskIds?: readonly string[]; zoneId?: string; multiAttach?: boolean }): Promise<DiskInfo[]>;
+  describeInstances(query: { regionId: string; instanceIds: readonly string[] }): Promise<InstanceInfo[]>;
+  describeInstanceTypes(instanceTypeIds: readonly string[]): Promise<InstanceTypeInfo[]>;
+  describeImages(query: { regionId: string; imageIds: readonly string[] }): Promise<ImageInfo[]>;
+  createDisk(input: CreateDiskInput): Promise<Traced<{ diskId: string }>>;
+  attachDisk(input: { diskId: string; instanceId: string }): Promise<Traced<void>>;
+  detachDisk(input: { diskId: string; instanceId: string }): Promise<Traced<void>>;
+}

@@ -1,0 +1,49 @@
+import type { View } from '@slack/types';
+import { z } from 'zod';
+
+export const VIEW_REJECT = 'request_reject_reason';
+export const REJECT_REASON_BLOCK = 'reason';
+export const REJECT_REASON_INPUT = 'reason_input';
+
+/** What the reject modal remembers between the click and the submit. */
+const rejectMetadataSchema = z.object({
+  id: z.string().regex(/^R-[0-9A-Z]{6,26}$/),
+  planHash: z.string().regex(/^[0-9a-f]{64}$/),
+  channelId: z.string().min(1),
+});
+export type RejectMetadata = z.infer<typeof rejectMetadataSchema>;
+
+export function parseRejectMetadata(raw: string): RejectMetadata | undefined {
+  try {
+    const parsed = rejectMetadataSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function rejectModal(metadata: RejectMetadata, summary: string): View {
+  return {
+    type: 'modal',
+    callback_id: VIEW_REJECT,
+    private_metadata: JSON.stringify(metadata),
+    title: { type: 'plain_text', text: 'Reject request' },
+    submit: { type: 'plain_text', text: 'Reject' },
+    close: { type: 'plain_text', text: 'Back' },
+    blocks: [
+      { type: 'section', text: { type: 'plain_text', text: `${metadata.id}: ${summary}`.slice(0, 3000) } },
+      {
+        type: 'input',
+        block_id: REJECT_REASON_BLOCK,
+        label: { type: 'plain_text', text: 'Why? The requester and the channel will see this.' },
+        element: {
+          type: 'plain_text_input',
+          action_id: REJECT_REASON_INPUT,
+          multiline: true,
+          min_length: 3,
+          max_length: 500,
+        },
+      },
+    ],
+  };
+}
