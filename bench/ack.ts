@@ -33,7 +33,9 @@ const cases = [
   { name: '/disk help', text: 'help' },
   { name: '/disk create (fails validation)', text: 'create x --size abc' },
 ];
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
+);
 for (const testCase of cases) {
   const body = slashCommandBody({ text: testCase.text, responseUrl: fake.responseUrl('bench') });
   const results: Record<string, { seq: LoadResult; conc: LoadResult }> = {};
@@ -42,14 +44,24 @@ for (const testCase of cases) {
     const url = `http://127.0.0.1:${server.port}/slack/events`;
     await runLoad({ url, body, secret: SECRET, total: 500, concurrency: CONCURRENCY }); // warm-up
     const seq = await runLoad({ url, body, secret: SECRET, total: SEQUENTIAL, concurrency: 1 });
-    const conc = await runLoad({ url, body, secret: SECRET, total: CONCURRENT_TOTAL, concurrency: CONCURRENCY });
+    const conc = await runLoad({
+      url,
+      body,
+      secret: SECRET,
+      total: CONCURRENT_TOTAL,
+      concurrency: CONCURRENCY,
+    });
     server.child.kill('SIGTERM');
     results[kind] = { seq, conc };
   }
   const { bare, bot } = results as Record<'bare' | 'bot', { seq: LoadResult; conc: LoadResult }>;
   console.log(`\n${testCase.name}`);
-  console.log(`  sequential ${SEQUENTIAL}:   bare ${fmt(bare.seq)}\n                     bot  ${fmt(bot.seq)}`);
-  console.log(`  ${CONCURRENCY} concurrent ${CONCURRENT_TOTAL}: bare ${fmt(bare.conc)}\n                     bot  ${fmt(bot.conc)}`);
+  console.log(
+    `  sequential ${SEQUENTIAL}:   bare ${fmt(bare.seq)}\n                     bot  ${fmt(bot.seq)}`,
+  );
+  console.log(
+    `  ${CONCURRENCY} concurrent ${CONCURRENT_TOTAL}: bare ${fmt(bare.conc)}\n                     bot  ${fmt(bot.conc)}`,
+  );
   console.log(
     `  ratio bot/bare (req/s): sequential ${(bot.seq.reqPerSec / bare.seq.reqPerSec).toFixed(2)}, ` +
       `concurrent ${(bot.conc.reqPerSec / bare.conc.reqPerSec).toFixed(2)}; non-200: bare ${bare.conc.errors}, bot ${bot.conc.errors}`,

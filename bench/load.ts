@@ -64,5 +64,10 @@ export async function runLoad(options: {
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { reqPerSec: options.total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
+  return {
+    reqPerSec: options.total / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errors,
+  };
 }

@@ -6,7 +6,11 @@ import { ConfigError } from './errors.js';
  * unset, every problem is reported at once with a fix hint, and no secret value is ever echoed.
  */
 const blankToUndefined = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value;
+  typeof value === 'string' && value.trim() === ''
+    ? undefined
+    : typeof value === 'string'
+      ? value.trim()
+      : value;
 
 const optionalString = z.preprocess(blankToUndefined, z.string().optional());
 
@@ -133,14 +137,48 @@ function formatIssues(error: z.ZodError): string[] {
   });
 }
 
-function hasCloudCredentials(raw: RawConfig): boolean {
-  return Boolean(
-    (raw.ALIBABA_CLOUD_ACCESS_KEY_ID && raw.ALIBABA_CLOUD_ACCESS_KEY_SECRET) ||
-      raw.ALIBABA_CLOUD_ROLE_ARN ||
-      raw.ALIBABA_CLOUD_OIDC_TOKEN_FILE ||
-      raw.ALIBABA_CLOUD_CREDENTIALS_FILE ||
-      raw.ALIBABA_CLOUD_ECS_METADATA,
+/** Presence-only view of the environment, so cross-field rules run even when a value is malformed. */
+function present(env: NodeJS.ProcessEnv, name: string): boolean {
+  return blankToUndefined(env[name]) !== undefined;
+}
+
+function hasCloudCredentials(env: NodeJS.ProcessEnv): boolean {
+  return (
+    (present(env, 'ALIBABA_CLOUD_ACCESS_KEY_ID') && present(env, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET')) ||
+    [
+      'ALIBABA_CLOUD_ROLE_ARN',
+      'ALIBABA_CLOUD_OIDC_TOKEN_FILE',
+      'ALIBABA_CLOUD_CREDENTIALS_FILE',
+      'ALIBABA_CLOUD_ECS_METADATA',
+    ].some((name) => present(env, name))
   );
+}
+
+function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  if (!present(env, 'SLACK_BOT_TOKEN')) {
+    problems.push(
+      'SLACK_BOT_TOKEN: required; copy the Bot User OAuth Token (xoxb-…) from the Slack app settings',
+    );
+  }
+  if (!present(env, 'SLACK_APP_TOKEN') && !present(env, 'SLACK_SIGNING_SECRET')) {
+    problems.push(
+      'SLACK_SIGNING_SECRET: required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode',
+    );
+  }
+  if (!present(env, 'REDIS_URL')) {
+    problems.push('REDIS_URL: required, e.g. redis://127.0.0.1:6379 (approval state lives in Redis)');
+  }
+  if (present(env, 'ALIBABA_CLOUD_ACCESS_KEY_ID') && !present(env, 'ALIBABA_CLOUD_ACCESS_KEY_SECRET')) {
+    problems.push('ALIBABA_CLOUD_ACCESS_KEY_SECRET: required when ALIBABA_CLOUD_ACCESS_KEY_ID is set');
+  }
+  if (!hasCloudCredentials(env) && !present(env, 'ECS_ENDPOINT')) {
+    problems.push(
+      'ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET: no cloud credentials found; set the keys, ' +
+        'use RRSA (ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE) or an ECS RAM role (ALIBABA_CLOUD_ECS_METADATA)',
+    );
+  }
+  return problems;
 }
 
 /**
@@ -149,37 +187,18 @@ function hasCloudCredentials(raw: RawConfig): boolean {
  * @throws ConfigError with all problems when the environment is invalid.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
+  const cloudConfigured = hasCloudCredentials(env);
+  if (!present(env, 'SLACK_BOT_TOKEN') && !cloudConfigured) {
+    const parsedLevel = rawSchema.shape.LOG_LEVEL.safeParse(env.LOG_LEVEL);
+    if (parsedLevel.success) {
+      return { kind: 'sandbox', reason: 'no SLACK_BOT_TOKEN and no Alibaba Cloud credentials are set' };
+    }
+  }
   const parsed = rawSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error));
+  const problems = [...(parsed.success ? [] : formatIssues(parsed.error)), ...crossFieldProblems(env)];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const raw = parsed.data;
-  const cloudConfigured = hasCloudCredentials(raw);
-
-  if (!raw.SLACK_BOT_TOKEN && !cloudConfigured) {
-    return { kind: 'sandbox', reason: 'no SLACK_BOT_TOKEN and no Alibaba Cloud credentials are set' };
-  }
-
-  const problems: string[] = [];
-  if (!raw.SLACK_BOT_TOKEN) {
-    problems.push('SLACK_BOT_TOKEN: required; copy the Bot User OAuth Token (xoxb-…) from the Slack app settings');
-  }
-  if (!raw.SLACK_APP_TOKEN && !raw.SLACK_SIGNING_SECRET) {
-    problems.push(
-      'SLACK_SIGNING_SECRET: required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode',
-    );
-  }
-  if (!raw.REDIS_URL) {
-    problems.push('REDIS_URL: required, e.g. redis://127.0.0.1:6379 (approval state lives in Redis)');
-  }
-  if (raw.ALIBABA_CLOUD_ACCESS_KEY_ID && !raw.ALIBABA_CLOUD_ACCESS_KEY_SECRET) {
-    problems.push('ALIBABA_CLOUD_ACCESS_KEY_SECRET: required when ALIBABA_CLOUD_ACCESS_KEY_ID is set');
-  }
-  if (!cloudConfigured && !raw.ECS_ENDPOINT) {
-    problems.push(
-      'ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET: no cloud credentials found; set the keys, ' +
-        'use RRSA (ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_TOKEN_FILE) or an ECS RAM role (ALIBABA_CLOUD_ECS_METADATA)',
-    );
-  }
-  if (problems.length > 0 || !raw.SLACK_BOT_TOKEN || !raw.REDIS_URL) throw new ConfigError(problems);
+  if (!raw.SLACK_BOT_TOKEN || !raw.REDIS_URL) throw new ConfigError(problems);
 
   const transport: SlackTransport = raw.SLACK_APP_TOKEN
     ? {
@@ -204,7 +223,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
       credentials: {
         configured: cloudConfigured,
         ...(raw.ALIBABA_CLOUD_ACCESS_KEY_ID ? { accessKeyId: raw.ALIBABA_CLOUD_ACCESS_KEY_ID } : {}),
-        ...(raw.ALIBABA_CLOUD_ACCESS_KEY_SECRET ? { accessKeySecret: raw.ALIBABA_CLOUD_ACCESS_KEY_SECRET } : {}),
+        ...(raw.ALIBABA_CLOUD_ACCESS_KEY_SECRET
+          ? { accessKeySecret: raw.ALIBABA_CLOUD_ACCESS_KEY_SECRET }
+          : {}),
         ...(raw.ALIBABA_CLOUD_SECURITY_TOKEN ? { securityToken: raw.ALIBABA_CLOUD_SECURITY_TOKEN } : {}),
       },
     },

@@ -22,7 +22,9 @@ See the Configuration section of README.md.
 async function run(config: AppConfig, logger: Logger): Promise<void> {
   const metrics = createMetrics();
   const redis = createRedis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
-  redis.on('error', (error) => logger.warn({ event: 'redis.error', error: error.message }, 'Redis connection error'));
+  redis.on('error', (error) =>
+    logger.warn({ event: 'redis.error', error: error.message }, 'Redis connection error'),
+  );
 
   const slack = await startSlackApp({
     botToken: config.slack.botToken,
@@ -59,7 +61,9 @@ function main(): void {
     result = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`shared-disk-bot: ${error.message}\n\nSee the Configuration section of README.md.\n`);
+      process.stderr.write(
+        `shared-disk-bot: ${error.message}\n\nSee the Configuration section of README.md.\n`,
+      );
       process.exit(2);
     }
     throw error;

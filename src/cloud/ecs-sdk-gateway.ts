@@ -28,7 +28,8 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-const str = (value: unknown): string => (typeof value === 'string' ? value : value == null ? '' : String(value));
+const str = (value: unknown): string =>
+  typeof value === 'string' ? value : value == null ? '' : String(value);
 
 function toDisk(disk: models.DescribeDisksResponseBodyDisksDisk): DiskInfo {
   return {
@@ -88,7 +89,12 @@ export class EcsSdkGateway implements EcsGateway {
     }
   }
 
-  async describeDisks(query: { regionId: string; diskIds?: readonly string[]; zoneId?: string; multiAttach?: boolean }): Promise<DiskInfo[]> {
+  async describeDisks(query: {
+    regionId: string;
+    diskIds?: readonly string[];
+    zoneId?: string;
+    multiAttach?: boolean;
+  }): Promise<DiskInfo[]> {
     const idBatches = query.diskIds ? chunks(query.diskIds, DESCRIBE_BATCH) : [undefined];
     const out: DiskInfo[] = [];
     for (const ids of idBatches) {
@@ -99,11 +105,15 @@ export class EcsSdkGateway implements EcsGateway {
           regionId: query.regionId,
           ...(ids ? { diskIds: JSON.stringify(ids) } : {}),
           ...(query.zoneId ? { zoneId: query.zoneId } : {}),
-          ...(query.multiAttach === undefined ? {} : { multiAttach: query.multiAttach ? 'Enabled' : 'Disabled' }),
+          ...(query.multiAttach === undefined
+            ? {}
+            : { multiAttach: query.multiAttach ? 'Enabled' : 'Disabled' }),
           maxResults: 100,
           ...(nextToken ? { nextToken } : {}),
         });
-        const response = await this.call('DescribeDisks', () => this.client.describeDisksWithOptions(request, this.runtime));
+        const response = await this.call('DescribeDisks', () =>
+          this.client.describeDisksWithOptions(request, this.runtime),
+        );
         out.push(...(response.body?.disks?.disk ?? []).map(toDisk));
         nextToken = response.body?.nextToken || undefined;
       } while (nextToken);
@@ -111,11 +121,20 @@ export class EcsSdkGateway implements EcsGateway {
     return out;
   }
 
-  async describeInstances(query: { regionId: string; instanceIds: readonly string[] }): Promise<InstanceInfo[]> {
+  async describeInstances(query: {
+    regionId: string;
+    instanceIds: readonly string[];
+  }): Promise<InstanceInfo[]> {
     const out: InstanceInfo[] = [];
     for (const ids of chunks(query.instanceIds, DESCRIBE_BATCH)) {
-      const request = new models.DescribeInstancesRequest({ regionId: query.regionId, instanceIds: JSON.stringify(ids), pageSize: 100 });
-      const response = await this.call('DescribeInstances', () => this.client.describeInstancesWithOptions(request, this.runtime));
+      const request = new models.DescribeInstancesRequest({
+        regionId: query.regionId,
+        instanceIds: JSON.stringify(ids),
+        pageSize: 100,
+      });
+      const response = await this.call('DescribeInstances', () =>
+        this.client.describeInstancesWithOptions(request, this.runtime),
+      );
       for (const instance of response.body?.instances?.instance ?? []) {
         out.push({
           instanceId: str(instance.instanceId),
@@ -132,8 +151,13 @@ export class EcsSdkGateway implements EcsGateway {
 
   async describeInstanceTypes(instanceTypeIds: readonly string[]): Promise<InstanceTypeInfo[]> {
     if (instanceTypeIds.length === 0) return [];
-    const request = new models.DescribeInstanceTypesRequest({ instanceTypes: [...instanceTypeIds], maxResults: 100 });
-    const response = await this.call('DescribeInstanceTypes', () => this.client.describeInstanceTypesWithOptions(request, this.runtime));
+    const request = new models.DescribeInstanceTypesRequest({
+      instanceTypes: [...instanceTypeIds],
+      maxResults: 100,
+    });
+    const response = await this.call('DescribeInstanceTypes', () =>
+      this.client.describeInstanceTypesWithOptions(request, this.runtime),
+    );
     return (response.body?.instanceTypes?.instanceType ?? []).map((t) => ({
       instanceTypeId: str(t.instanceTypeId),
       nvmeSupport: str(t.nvmeSupport),
@@ -143,8 +167,14 @@ export class EcsSdkGateway implements EcsGateway {
 
   async describeImages(query: { regionId: string; imageIds: readonly string[] }): Promise<ImageInfo[]> {
     if (query.imageIds.length === 0) return [];
-    const request = new models.DescribeImagesRequest({ regionId: query.regionId, imageId: query.imageIds.join(','), pageSize: 100 });
-    const response = await this.call('DescribeImages', () => this.client.describeImagesWithOptions(request, this.runtime));
+    const request = new models.DescribeImagesRequest({
+      regionId: query.regionId,
+      imageId: query.imageIds.join(','),
+      pageSize: 100,
+    });
+    const response = await this.call('DescribeImages', () =>
+      this.client.describeImagesWithOptions(request, this.runtime),
+    );
     return (response.body?.images?.image ?? []).map((image) => ({
       imageId: str(image.imageId),
       nvmeSupport: str(image.features?.nvmeSupport),
@@ -163,23 +193,31 @@ export class EcsSdkGateway implements EcsGateway {
       ...(input.provisionedIops === undefined ? {} : { provisionedIops: input.provisionedIops }),
       ...(input.burstingEnabled === undefined ? {} : { burstingEnabled: input.burstingEnabled }),
       ...(input.description ? { description: input.description } : {}),
-      ...(input.tags?.length ? { tag: input.tags.map((t) => new models.CreateDiskRequestTag({ key: t.key, value: t.value })) } : {}),
+      ...(input.tags?.length
+        ? { tag: input.tags.map((t) => new models.CreateDiskRequestTag({ key: t.key, value: t.value })) }
+        : {}),
       clientToken: input.clientToken,
     });
-    const response = await this.call('CreateDisk', () => this.client.createDiskWithOptions(request, this.runtime));
+    const response = await this.call('CreateDisk', () =>
+      this.client.createDiskWithOptions(request, this.runtime),
+    );
     return { value: { diskId: str(response.body?.diskId) }, requestId: str(response.body?.requestId) };
   }
 
   async attachDisk(input: { diskId: string; instanceId: string }) {
     // DeleteWithInstance is left out on purpose: multi-attach disks refuse it (DeleteWithInstance.Conflict).
     const request = new models.AttachDiskRequest({ diskId: input.diskId, instanceId: input.instanceId });
-    const response = await this.call('AttachDisk', () => this.client.attachDiskWithOptions(request, this.runtime));
+    const response = await this.call('AttachDisk', () =>
+      this.client.attachDiskWithOptions(request, this.runtime),
+    );
     return { value: undefined, requestId: str(response.body?.requestId) };
   }
 
   async detachDisk(input: { diskId: string; instanceId: string }) {
     const request = new models.DetachDiskRequest({ diskId: input.diskId, instanceId: input.instanceId });
-    const response = await this.call('DetachDisk', () => this.client.detachDiskWithOptions(request, this.runtime));
+    const response = await this.call('DetachDisk', () =>
+      this.client.detachDiskWithOptions(request, this.runtime),
+    );
     return { value: undefined, requestId: str(response.body?.requestId) };
   }
 }

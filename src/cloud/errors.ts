@@ -52,18 +52,44 @@ export function cloudErrorFrom(error: unknown, action: string): CloudError {
   const code = typeof e.code === 'string' ? e.code : '';
   const status = typeof e.statusCode === 'number' ? e.statusCode : undefined;
   const requestId = typeof e.requestId === 'string' && e.requestId !== 'undefined' ? e.requestId : undefined;
-  const rawMessage = typeof e.data?.Message === 'string' ? e.data.Message : typeof e.message === 'string' ? e.message : String(error);
-  const base = { action, cause: error, ...(status === undefined ? {} : { httpStatus: status }), ...(requestId ? { requestId } : {}) };
+  const rawMessage =
+    typeof e.data?.Message === 'string'
+      ? e.data.Message
+      : typeof e.message === 'string'
+        ? e.message
+        : String(error);
+  const base = {
+    action,
+    cause: error,
+    ...(status === undefined ? {} : { httpStatus: status }),
+    ...(requestId ? { requestId } : {}),
+  };
 
   if (name === 'ThrottlingError' || code.startsWith('Throttling')) {
     const retryAfter = typeof e.retryAfter === 'number' && e.retryAfter > 0 ? e.retryAfter : undefined;
-    return new CloudError({ ...base, cloudCode: code || 'Throttling', message: rawMessage, retryable: true, ...(retryAfter ? { retryAfterMs: retryAfter } : {}) });
+    return new CloudError({
+      ...base,
+      cloudCode: code || 'Throttling',
+      message: rawMessage,
+      retryable: true,
+      ...(retryAfter ? { retryAfterMs: retryAfter } : {}),
+    });
   }
   if (name === 'ServerError' || (status !== undefined && status >= 500)) {
-    return new CloudError({ ...base, cloudCode: code || 'InternalError', message: rawMessage, retryable: true });
+    return new CloudError({
+      ...base,
+      cloudCode: code || 'InternalError',
+      message: rawMessage,
+      retryable: true,
+    });
   }
   if (name === 'ClientError' || (status !== undefined && status >= 400)) {
-    return new CloudError({ ...base, cloudCode: code || 'ClientError', message: rawMessage, retryable: false });
+    return new CloudError({
+      ...base,
+      cloudCode: code || 'ClientError',
+      message: rawMessage,
+      retryable: false,
+    });
   }
   const text = String(typeof e.message === 'string' ? e.message : error);
   if (name === 'RequestTimeoutError' || /timeout/i.test(text)) {

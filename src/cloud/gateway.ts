@@ -2,7 +2,14 @@
  * The bot's view of ECS: plain data, no SDK types. The adapter (`ecs-sdk-gateway.ts`) is the only
  * module that knows `@alicloud/ecs20140526`; everything else depends on this port.
  */
-export type DiskStatus = 'Creating' | 'Available' | 'Attaching' | 'In_use' | 'Detaching' | 'ReIniting' | string;
+export type DiskStatus =
+  | 'Creating'
+  | 'Available'
+  | 'Attaching'
+  | 'In_use'
+  | 'Detaching'
+  | 'ReIniting'
+  | string;
 
 export interface DiskAttachment {
   readonly instanceId: string;
@@ -71,7 +78,12 @@ export interface Traced<T> {
 
 export interface EcsGateway {
   /** All matching disks (pages followed). At most 100 ids per call to the cloud; larger lists are split. */
-  describeDisks(query: { regionId: string; diskIds?: readonly string[]; zoneId?: string; multiAttach?: boolean }): Promise<DiskInfo[]>;
+  describeDisks(query: {
+    regionId: string;
+    diskIds?: readonly string[];
+    zoneId?: string;
+    multiAttach?: boolean;
+  }): Promise<DiskInfo[]>;
   describeInstances(query: { regionId: string; instanceIds: readonly string[] }): Promise<InstanceInfo[]>;
   describeInstanceTypes(instanceTypeIds: readonly string[]): Promise<InstanceTypeInfo[]>;
   describeImages(query: { regionId: string; imageIds: readonly string[] }): Promise<ImageInfo[]>;

@@ -44,7 +44,11 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     retryConfig: options.retryConfig ?? webApi.retryPolicies.fiveRetriesInFiveMinutes,
     logLevel: LogLevel.WARN,
   };
-  const identity = new BotIdentity(new webApi.WebClient(undefined, { ...clientOptions }), options.botToken, logger);
+  const identity = new BotIdentity(
+    new webApi.WebClient(undefined, { ...clientOptions }),
+    options.botToken,
+    logger,
+  );
   const checks: ReadinessCheck[] = [
     {
       name: 'slack',
@@ -75,7 +79,10 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       : new App({ ...common, socketMode: true, appToken: options.transport.appToken });
 
   app.error(async (error) => {
-    logger.error({ event: 'slack.unhandled_error', code: error.code, err: error }, 'unhandled Slack listener error');
+    logger.error(
+      { event: 'slack.unhandled_error', code: error.code, err: error },
+      'unhandled Slack listener error',
+    );
   });
   commands.register(app, { handlers: options.handlers, logger, metrics: options.metrics });
 

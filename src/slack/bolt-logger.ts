@@ -1,4 +1,4 @@
-import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { Logger } from '../logger.js';
 
 const toPino: Record<LogLevel, string> = {
@@ -14,7 +14,10 @@ export function boltLogger(logger: Logger): BoltLogger {
   const write =
     (method: 'debug' | 'info' | 'warn' | 'error') =>
     (...messages: unknown[]) =>
-      logger[method]({ source: 'bolt' }, messages.map((m) => (m instanceof Error ? m.message : String(m))).join(' '));
+      logger[method](
+        { source: 'bolt' },
+        messages.map((m) => (m instanceof Error ? m.message : String(m))).join(' '),
+      );
   return {
     debug: write('debug'),
     info: write('info'),

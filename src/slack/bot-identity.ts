@@ -32,7 +32,11 @@ export class BotIdentity {
   }
 
   get status(): { ready: boolean; attempts: number; lastError?: string } {
-    return { ready: this.ready, attempts: this.attempts, ...(this.lastError ? { lastError: this.lastError } : {}) };
+    return {
+      ready: this.ready,
+      attempts: this.attempts,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
   }
 
   /** Starts resolving; resolves once known or when stopped. Never rejects. */
@@ -51,13 +55,24 @@ export class BotIdentity {
             ...(result.team_id ? { teamId: result.team_id } : {}),
           };
           this.lastError = undefined;
-          this.logger.info({ event: 'slack.identity.ready', botUserId: result.user_id }, 'Slack identity resolved');
+          this.logger.info(
+            { event: 'slack.identity.ready', botUserId: result.user_id },
+            'Slack identity resolved',
+          );
           resolve();
         } catch (error) {
           this.lastError = error instanceof Error ? error.message : String(error);
-          const delay = Math.min(this.backoff.maxMs, this.backoff.initialMs * 2 ** Math.min(this.attempts - 1, 10));
+          const delay = Math.min(
+            this.backoff.maxMs,
+            this.backoff.initialMs * 2 ** Math.min(this.attempts - 1, 10),
+          );
           this.logger.warn(
-            { event: 'slack.identity.retry', attempt: this.attempts, retryInMs: delay, error: this.lastError },
+            {
+              event: 'slack.identity.retry',
+              attempt: this.attempts,
+              retryInMs: delay,
+              error: this.lastError,
+            },
             'Slack auth.test failed; the bot stays not-ready and retries',
           );
           this.timer = setTimeout(attempt, delay);

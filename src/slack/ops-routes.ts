@@ -12,7 +12,10 @@ const CHECK_TIMEOUT_MS = 1_000;
 async function runCheck(check: ReadinessCheck): Promise<{ name: string; ok: boolean; detail?: string }> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<{ ok: boolean; detail: string }>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, detail: `no answer within ${CHECK_TIMEOUT_MS} ms` }), CHECK_TIMEOUT_MS);
+    timer = setTimeout(
+      () => resolve({ ok: false, detail: `no answer within ${CHECK_TIMEOUT_MS} ms` }),
+      CHECK_TIMEOUT_MS,
+    );
   });
   try {
     const result = await Promise.race([check.check(), timeout]);
@@ -32,7 +35,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** `/healthz` (process alive), `/readyz` (every dependency answers), `/metrics` (Prometheus). */
-export function opsRoutes(checks: readonly ReadinessCheck[], registry: Registry): Record<string, RouteHandler> {
+export function opsRoutes(
+  checks: readonly ReadinessCheck[],
+  registry: Registry,
+): Record<string, RouteHandler> {
   return {
     '/healthz': (_req, res) => sendJson(res, 200, { ok: true }),
     '/readyz': (_req, res) => {

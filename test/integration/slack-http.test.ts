@@ -3,7 +3,12 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { startTestBot, TEST_SIGNING_SECRET, type TestBot, waitUntil } from '../support/bot.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
-import { postToSlackEndpoint, signedSlackClient, signSlackBody, slashCommandBody } from '../support/slack-requests.js';
+import {
+  postToSlackEndpoint,
+  signedSlackClient,
+  signSlackBody,
+  slashCommandBody,
+} from '../support/slack-requests.js';
 
 interface EphemeralBody {
   response_type: string;
@@ -83,9 +88,34 @@ describe('/disk over signed HTTP', () => {
         fc
           .array(
             fc.constantFrom(
-              'create', 'attach', 'detach', 'status', 'list', 'failover', 'requests', 'cancel', 'help',
-              '--size', '—size', '–zone', '--tag', 'k=v', '"quoted', "'", 'd-abc', 'i-123', 'R-ABCDEFGH',
-              '--from', '--to', '--emergency', '<@U1>', '&lt;', '--pl', 'PL9', '99999999999', '-1',
+              'create',
+              'attach',
+              'detach',
+              'status',
+              'list',
+              'failover',
+              'requests',
+              'cancel',
+              'help',
+              '--size',
+              '—size',
+              '–zone',
+              '--tag',
+              'k=v',
+              '"quoted',
+              "'",
+              'd-abc',
+              'i-123',
+              'R-ABCDEFGH',
+              '--from',
+              '--to',
+              '--emergency',
+              '<@U1>',
+              '&lt;',
+              '--pl',
+              'PL9',
+              '99999999999',
+              '-1',
             ),
             { maxLength: 12 },
           )
@@ -141,7 +171,13 @@ describe('ops routes', () => {
     expect((await fetch(`${bot.baseUrl}/healthz`)).status).toBe(200);
     const ready = await fetch(`${bot.baseUrl}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ ok: true, checks: [{ name: 'slack', ok: true }, { name: 'redis', ok: true }] });
+    expect(await ready.json()).toMatchObject({
+      ok: true,
+      checks: [
+        { name: 'slack', ok: true },
+        { name: 'redis', ok: true },
+      ],
+    });
     const metrics = await (await fetch(`${bot.baseUrl}/metrics`)).text();
     expect(metrics).toContain('sdb_slack_requests_total');
   });

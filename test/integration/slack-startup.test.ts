@@ -7,7 +7,11 @@ describe('startup when the Slack Web API misbehaves', () => {
   it('stays up and not-ready while auth.test fails, then becomes ready', async () => {
     const fake = await startFakeSlack();
     let failing = true;
-    fake.on('auth.test', () => (failing ? { status: 500, json: { ok: false } } : { json: { ok: true, user_id: 'U0BOT', bot_id: 'B0BOT' } }));
+    fake.on('auth.test', () =>
+      failing
+        ? { status: 500, json: { ok: false } }
+        : { json: { ok: true, user_id: 'U0BOT', bot_id: 'B0BOT' } },
+    );
     const bot = await startTestBot({ apiUrl: fake.apiUrl });
     try {
       await waitUntil(() => fake.apiCalls('auth.test').length >= 1);

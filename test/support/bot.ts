@@ -53,7 +53,10 @@ export async function startTestBot(options: {
   return { slack, endpoint: `${baseUrl}/slack/events`, baseUrl, logs, stop: () => slack.stop() };
 }
 
-export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+export async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 5_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);

@@ -45,17 +45,29 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 let tsCounter = 0;
-const nextTs = () => `${1_700_000_000 + Math.floor(Date.now() / 1000) - 1_700_000_000}.${String(++tsCounter).padStart(6, '0')}`;
+const nextTs = () =>
+  `${1_700_000_000 + Math.floor(Date.now() / 1000) - 1_700_000_000}.${String(++tsCounter).padStart(6, '0')}`;
 
 const defaults: Record<string, FakeHandler> = {
-  'auth.test': () => ({ json: { ok: true, user_id: 'U0BOT', bot_id: 'B0BOT', team_id: 'T0FAKE', team: 'fake' } }),
+  'auth.test': () => ({
+    json: { ok: true, user_id: 'U0BOT', bot_id: 'B0BOT', team_id: 'T0FAKE', team: 'fake' },
+  }),
   'chat.postMessage': (body) => ({
-    json: { ok: true, channel: body.channel, ts: nextTs(), message: { text: body.text, blocks: body.blocks } },
+    json: {
+      ok: true,
+      channel: body.channel,
+      ts: nextTs(),
+      message: { text: body.text, blocks: body.blocks },
+    },
   }),
   'chat.update': (body) => ({ json: { ok: true, channel: body.channel, ts: body.ts, text: body.text } }),
   'chat.postEphemeral': () => ({ json: { ok: true, message_ts: nextTs() } }),
   'chat.getPermalink': (body) => ({
-    json: { ok: true, channel: body.channel, permalink: `https://fake.slack.com/archives/${body.channel}/p${body.message_ts}` },
+    json: {
+      ok: true,
+      channel: body.channel,
+      permalink: `https://fake.slack.com/archives/${body.channel}/p${body.message_ts}`,
+    },
   }),
   'views.open': () => ({ json: { ok: true, view: { id: 'V0FAKE' } } }),
   'views.publish': () => ({ json: { ok: true, view: { id: 'V0HOME' } } }),
@@ -77,7 +89,10 @@ export interface FakeSlack {
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: RecordedCall[] = [];
   const handlers = new Map<string, FakeHandler>();
-  const waiters = new Set<{ predicate: (call: RecordedCall) => boolean; resolve: (call: RecordedCall) => void }>();
+  const waiters = new Set<{
+    predicate: (call: RecordedCall) => boolean;
+    resolve: (call: RecordedCall) => void;
+  }>();
 
   const server: Server = createServer(async (req, res) => {
     const raw = await readBody(req);
@@ -106,9 +121,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return;
     }
     const handler = handlers.get(call.method) ?? defaults[call.method] ?? (() => ({ json: { ok: true } }));
-    const reply = call.auth ? handler(body, call) : { json: { ok: false, error: 'not_authed' } };
+    const reply: FakeReply = call.auth ? handler(body, call) : { json: { ok: false, error: 'not_authed' } };
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
-    res.writeHead(reply.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
+    res.writeHead(reply.status ?? 200, {
+      'content-type': 'application/json; charset=utf-8',
+      ...reply.headers,
+    });
     res.end(JSON.stringify(reply.json ?? { ok: true }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -130,7 +148,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         const waiter = { predicate, resolve };
         waiters.add(waiter);
         setTimeout(() => {
-          if (waiters.delete(waiter)) reject(new Error(`fake Slack: no matching call within ${timeoutMs} ms`));
+          if (waiters.delete(waiter))
+            reject(new Error(`fake Slack: no matching call within ${timeoutMs} ms`));
         }, timeoutMs);
       });
     },

@@ -42,7 +42,8 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
       });
       socket.once('error', () => {
         socket.destroy();
-        if (Date.now() > deadline) reject(new Error(`redis-server did not listen on ${port} in ${timeoutMs} ms`));
+        if (Date.now() > deadline)
+          reject(new Error(`redis-server did not listen on ${port} in ${timeoutMs} ms`));
         else setTimeout(attempt, 25);
       });
       socket.connect(port, '127.0.0.1');

@@ -2,7 +2,11 @@ import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
 
 /** Slack's v0 request signature over the exact bytes sent. */
-export function signSlackBody(signingSecret: string, rawBody: string, timestamp = Math.floor(Date.now() / 1000)) {
+export function signSlackBody(
+  signingSecret: string,
+  rawBody: string,
+  timestamp = Math.floor(Date.now() / 1000),
+) {
   const signature = `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${rawBody}`).digest('hex')}`;
   return { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature };
 }
@@ -48,10 +52,20 @@ export interface ButtonClick {
 export function blockActionsBody(click: ButtonClick): string {
   const payload = {
     type: 'block_actions',
-    user: { id: click.userId, username: click.userId.toLowerCase(), name: click.userId.toLowerCase(), team_id: 'T0FAKE' },
+    user: {
+      id: click.userId,
+      username: click.userId.toLowerCase(),
+      name: click.userId.toLowerCase(),
+      team_id: 'T0FAKE',
+    },
     api_app_id: 'A0FAKE',
     token: 'legacy-verification-token',
-    container: { type: 'message', message_ts: click.messageTs, channel_id: click.channelId ?? 'C0DISK', is_ephemeral: false },
+    container: {
+      type: 'message',
+      message_ts: click.messageTs,
+      channel_id: click.channelId ?? 'C0DISK',
+      is_ephemeral: false,
+    },
     trigger_id: click.triggerId ?? '123.456.ghijk',
     team: { id: 'T0FAKE', domain: 'fake' },
     enterprise: null,

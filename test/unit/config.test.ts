@@ -47,12 +47,20 @@ describe('loadConfig', () => {
     expect(names).toEqual(expect.arrayContaining(['PORT', 'ECS_PROTOCOL']));
     const second = problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1' });
     expect(second.map((p) => p.split(':')[0])).toEqual(
-      expect.arrayContaining(['SLACK_SIGNING_SECRET', 'REDIS_URL', 'ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET']),
+      expect.arrayContaining([
+        'SLACK_SIGNING_SECRET',
+        'REDIS_URL',
+        'ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+      ]),
     );
   });
 
   it('never echoes a secret value in its messages', () => {
-    const problems = problemsOf({ ...complete, SLACK_BOT_TOKEN: 'not-a-bot-token-s3cr3t', SLACK_APP_TOKEN: 'xoxb-wrong-kind-s3cr3t' });
+    const problems = problemsOf({
+      ...complete,
+      SLACK_BOT_TOKEN: 'not-a-bot-token-s3cr3t',
+      SLACK_APP_TOKEN: 'xoxb-wrong-kind-s3cr3t',
+    });
     expect(problems.join('\n')).not.toContain('s3cr3t');
     expect(problems.join('\n')).toContain('SLACK_BOT_TOKEN');
   });

@@ -22,7 +22,12 @@ export function usageErrorMessage(error: CommandError): EphemeralMessage {
       { type: 'section', text: { type: 'mrkdwn', text: `*Usage*\n${codeBlock(escapeMrkdwn(error.usage))}` } },
       {
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: `Run \`/disk help${error.subcommand ? ` ${error.subcommand}` : ''}\` for details.` }],
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `Run \`/disk help${error.subcommand ? ` ${error.subcommand}` : ''}\` for details.`,
+          },
+        ],
       },
     ],
   };
@@ -50,5 +55,9 @@ export function internalErrorMessage(reference: string): EphemeralMessage {
 
 export function workingMessage(kind: string): EphemeralMessage {
   const text = `Working on \`/disk ${kind}\`…`;
-  return { response_type: 'ephemeral', text, blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }] };
+  return {
+    response_type: 'ephemeral',
+    text,
+    blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text }] }],
+  };
 }

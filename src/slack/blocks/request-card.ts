@@ -92,8 +92,19 @@ function buttons(request: DiskRequest): KnownBlock {
           deny: { type: 'plain_text', text: 'Back' },
         },
       },
-      { type: 'button', action_id: ACTION_REJECT, style: 'danger', text: { type: 'plain_text', text: 'Reject' }, value },
-      { type: 'button', action_id: ACTION_CANCEL, text: { type: 'plain_text', text: 'Cancel (requester)' }, value },
+      {
+        type: 'button',
+        action_id: ACTION_REJECT,
+        style: 'danger',
+        text: { type: 'plain_text', text: 'Reject' },
+        value,
+      },
+      {
+        type: 'button',
+        action_id: ACTION_CANCEL,
+        text: { type: 'plain_text', text: 'Cancel (requester)' },
+        value,
+      },
     ],
   };
 }
@@ -108,7 +119,13 @@ export function requestCard(request: DiskRequest): { text: string; blocks: Known
   const danger = request.checks.some((c) => c.level === 'danger');
 
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: `${request.id} · ${request.kind}${request.emergency ? ' · EMERGENCY' : ''}`.slice(0, 150) } },
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: `${request.id} · ${request.kind}${request.emergency ? ' · EMERGENCY' : ''}`.slice(0, 150),
+      },
+    },
     {
       type: 'section',
       fields: [
@@ -125,7 +142,13 @@ export function requestCard(request: DiskRequest): { text: string; blocks: Known
     });
   }
   blocks.push(
-    { type: 'section', text: { type: 'mrkdwn', text: `*Plan (exact cloud calls)*\n\`\`\`${escapeMrkdwn(plan || '(none)')}\`\`\``.slice(0, 3000) } },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `*Plan (exact cloud calls)*\n\`\`\`${escapeMrkdwn(plan || '(none)')}\`\`\``.slice(0, 3000),
+      },
+    },
     { type: 'section', text: { type: 'mrkdwn', text: `*Checks*\n${checks || 'none'}`.slice(0, 3000) } },
     { type: 'divider' },
     { type: 'section', text: { type: 'mrkdwn', text: statusLine(request).slice(0, 3000) } },

@@ -28,7 +28,10 @@ function contextOf(command: SlashCommand): CommandContext {
   };
 }
 
-function handlerFor(handlers: CommandHandlers, command: DiskCommand): CommandHandler<CommandKind> | undefined {
+function handlerFor(
+  handlers: CommandHandlers,
+  command: DiskCommand,
+): CommandHandler<CommandKind> | undefined {
   return handlers[command.kind] as CommandHandler<CommandKind> | undefined;
 }
 
@@ -76,7 +79,12 @@ export function registerDiskCommand(app: App, deps: DiskCommandDeps): void {
     timeAck();
     try {
       const reply = await handler(parsed.command, contextOf(command));
-      await respond({ response_type: 'ephemeral', replace_original: true, text: reply.text, blocks: reply.blocks });
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: true,
+        text: reply.text,
+        blocks: reply.blocks,
+      });
       deps.metrics.slackRequests.inc({ kind, outcome: 'ok' });
     } catch (error) {
       const reference = randomUUID().slice(0, 8);
