@@ -1,0 +1,194 @@
+/**
+ * Field schemas of the tokenized form: each turns one string as typed into a normalised value.
+ * Messages are expectations ("must be …"); parse.ts adds the label and the value as typed.
+ */
+import { z } from 'zod';
+import { show } from './format.js';
+import {
+  type CommandErrorCode,
+  DISK_ID_PATTERN,
+  DISK_NAME_PATTERN,
+  type DiskCategory,
+  INSTANCE_ID_PATTERN,
+  LIMITS,
+  type PerformanceLevel,
+  REGION_ID_PATTERN,
+  REQUEST_ID_PATTERN,
+  SUBCOMMANDS,
+  type Subcommand,
+  type Tag,
+  ZONE_ID_PATTERN,
+} from './types.js';
+
+/** Adds an issue that parse.ts turns into a CommandError with exactly this code and message. */
+export function coded(
+  ctx: z.RefinementCtx,
+  code: CommandErrorCode,
+  message: string,
+  path: PropertyKey[] = [],
+): void {
+  ctx.addIssue({ code: 'custom', message, path, params: { code } });
+}
+
+/** A flag that must be present: absent → `missing_argument`, present → validated by `schema`. */
+export function required<T extends z.ZodType<unknown, string>>(schema: T, message: string) {
+  return z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value === undefined) coded(ctx, 'missing_argument', message);
+    })
+    .pipe(schema);
+}
+
+// Control characters (other than tab and newline) never belong in free text shown on a card.
+function hasControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a) || (c >= 0x7f && c <= 0x9f)) return true;
+  }
+  return false;
+}
+
+/** Normalised text → canonical value; unknown text fails with `message`. */
+export function oneOf<T>(table: ReadonlyMap<string, T>, message: string) {
+  return z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((s) => table.has(s), message)
+    .transform((s) => table.get(s)!);
+}
+
+export const CATEGORY_ALIASES: ReadonlyMap<string, DiskCategory> = new Map([
+  ['essd', 'cloud_essd'],
+  ['cloud_essd', 'cloud_essd'],
+  ['autopl', 'cloud_auto'],
+  ['auto', 'cloud_auto'],
+  ['cloud_auto', 'cloud_auto'],
+  ['regional', 'cloud_regional_disk_auto'],
+  ['cloud_regional_disk_auto', 'cloud_regional_disk_auto'],
+]);
+export const PL_ALIASES: ReadonlyMap<string, PerformanceLevel> = new Map([
+  ['pl0', 'PL0'],
+  ['pl1', 'PL1'],
+  ['pl2', 'PL2'],
+  ['pl3', 'PL3'],
+]);
+export const TOPICS: ReadonlyMap<string, Subcommand> = new Map(SUBCOMMANDS.map((s) => [s, s]));
+
+/** Whole number in [min, max]; an optional `G`/`GiB` suffix is accepted when `unit` is set. */
+export function wholeNumber(min: number, max: number, message: string, unit = false) {
+  const pattern = unit ? /^(\d{1,9})(?:g|gib)?$/i : /^(\d{1,9})$/;
+  return z
+    .string()
+    .trim()
+    .refine((s) => {
+      const digits = pattern.exec(s)?.[1];
+      const n = digits === undefined ? Number.NaN : Number.parseInt(digits, 10);
+      return n >= min && n <= max;
+    }, message)
+    .transform((s) => Number.parseInt(s, 10));
+}
+
+export const diskIdSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(DISK_ID_PATTERN, 'must be d- followed by letters and digits, e.g. d-bp1abc2def3ghi4jkl5m');
+export const instanceIdSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(INSTANCE_ID_PATTERN, 'must be i- followed by letters and digits, e.g. i-bp1node1');
+export const requestIdSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(REQUEST_ID_PATTERN, 'must be R- followed by 8 to 26 letters or digits, e.g. R-01HZX3K7Q9ABCDEF');
+
+function location(kind: 'zone' | 'region', pattern: RegExp, example: string) {
+  return z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine(
+      (s) => s.length <= LIMITS.maxLocationChars && pattern.test(s),
+      `must be a ${kind} id such as ${example}`,
+    );
+}
+export const zoneIdSchema = location('zone', ZONE_ID_PATTERN, 'cn-hangzhou-h');
+export const regionIdSchema = location('region', REGION_ID_PATTERN, 'cn-hangzhou');
+
+export const diskNameSchema = z
+  .string()
+  .trim()
+  .regex(
+    DISK_NAME_PATTERN,
+    `must be ${LIMITS.minNameChars}–${LIMITS.maxNameChars} characters: a letter first, then letters, digits, ".", "_", ":" or "-"`,
+  );
+
+function freeText(emptyMessage: string) {
+  return z
+    .string()
+    .trim()
+    .min(1, emptyMessage)
+    .max(LIMITS.maxReasonChars, `must be at most ${LIMITS.maxReasonChars} characters`)
+    .refine((s) => !hasControl(s), 'must not contain control characters');
+}
+export const reasonSchema = freeText('must not be empty');
+export const emergencySchema = freeText('needs a non-empty reason for the emergency');
+
+const RESERVED_TAG_PREFIX = /^(?:aliyun|acs:|https?:\/\/)/i;
+const tagSchema = z.string().transform((s, ctx): Tag => {
+  const eq = s.indexOf('=');
+  const key = (eq < 0 ? s : s.slice(0, eq)).trim();
+  const value = eq < 0 ? '' : s.slice(eq + 1).trim();
+  const fail = (message: string) => {
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  };
+  if (eq < 0) return fail('must be key=value, e.g. team=storage');
+  if (key.length < 1 || key.length > LIMITS.maxTagKeyChars) {
+    return fail(`must have a key of 1–${LIMITS.maxTagKeyChars} characters before "="`);
+  }
+  if (value.length > LIMITS.maxTagValueChars) {
+    return fail(`must have a value of at most ${LIMITS.maxTagValueChars} characters`);
+  }
+  if (RESERVED_TAG_PREFIX.test(key))
+    return fail('must not have a key starting with "aliyun", "acs:" or http(s)://');
+  if (/^(?:acs:|https?:\/\/)/i.test(value))
+    return fail('must not have a value starting with "acs:" or http(s)://');
+  if (hasControl(s)) return fail('must not contain control characters');
+  return { key, value };
+});
+
+export const tagsSchema = z.array(tagSchema).superRefine((tags, ctx) => {
+  if (tags.length > LIMITS.maxTags) {
+    coded(ctx, 'invalid_value', `At most ${LIMITS.maxTags} --tag flags are allowed.`, [LIMITS.maxTags]);
+  }
+  const seen = new Set<string>();
+  // A tag that failed its own check is left undefined here; only valid tags take part.
+  tags.forEach((tag, i) => {
+    if (tag && seen.has(tag.key))
+      coded(ctx, 'invalid_value', `--tag: the key ${show(tag.key)} is given twice.`, [i]);
+    if (tag) seen.add(tag.key);
+  });
+});
+
+export const instancesSchema = z.array(instanceIdSchema).superRefine((ids, ctx) => {
+  if (ids.length > LIMITS.maxInstances) {
+    coded(
+      ctx,
+      'too_many_instances',
+      `At most ${LIMITS.maxInstances} instances can share one disk; ${ids.length} were given (the first one too many is ${show(ids[LIMITS.maxInstances] ?? '')}).`,
+      [LIMITS.maxInstances],
+    );
+  }
+  const seen = new Set<string>();
+  ids.forEach((id, i) => {
+    if (seen.has(id))
+      coded(ctx, 'duplicate_instance', `The instance ${show(id)} is given more than once.`, [i]);
+    seen.add(id);
+  });
+});

@@ -1,0 +1,30 @@
+/** The `/disk` grammar: pure parsing, validation and usage text. Imports nothing from Slack, Redis or the cloud. */
+export { parseDiskCommand } from './parse.js';
+export { renderDiskCommand } from './render.js';
+export { DEFAULT_REQUEST_FILTER } from './schemas.js';
+export { quoteValue, type Token, type TokenizeResult, tokenize } from './tokenize.js';
+export {
+  COMMAND_ERROR_CODES,
+  type CommandError,
+  type CommandErrorCode,
+  DISK_CATEGORIES,
+  DISK_ID_PATTERN,
+  DISK_NAME_PATTERN,
+  type DiskCategory,
+  type DiskCommand,
+  type DiskCommandKind,
+  INSTANCE_ID_PATTERN,
+  LIMITS,
+  type ParseResult,
+  PERFORMANCE_LEVELS,
+  type PerformanceLevel,
+  REGION_ID_PATTERN,
+  REQUEST_FILTERS,
+  REQUEST_ID_PATTERN,
+  type RequestFilter,
+  SUBCOMMANDS,
+  type Subcommand,
+  type Tag,
+  ZONE_ID_PATTERN,
+} from './types.js';
+export { SUBCOMMAND_EXAMPLES, SUBCOMMAND_NOTES, SUBCOMMAND_SUMMARIES, usageFor } from './usage.js';

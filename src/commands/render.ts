@@ -1,0 +1,62 @@
+/**
+ * The canonical text of a command (without the leading `/disk`): what the bot echoes on cards and
+ * in audit lines, and what `parseDiskCommand` reads back to the same command.
+ */
+import { quoteValue } from './tokenize.js';
+import type { DiskCommand } from './types.js';
+
+const CATEGORY_ALIAS = {
+  cloud_essd: 'essd',
+  cloud_auto: 'autopl',
+  cloud_regional_disk_auto: 'regional',
+} as const;
+
+function flag(name: string, value: string | number | undefined): string[] {
+  return value === undefined ? [] : [`--${name}`, quoteValue(String(value))];
+}
+
+export function renderDiskCommand(command: DiskCommand): string {
+  const parts: string[] = [];
+  switch (command.kind) {
+    case 'help':
+      parts.push('help', ...(command.topic ? [command.topic] : []));
+      break;
+    case 'create_form':
+      parts.push('create');
+      break;
+    case 'create':
+      parts.push('create', quoteValue(command.name), '--size', String(command.sizeGiB));
+      parts.push('--category', CATEGORY_ALIAS[command.category]);
+      parts.push(...flag('pl', command.performanceLevel), ...flag('zone', command.zoneId));
+      parts.push(...flag('region', command.regionId), ...flag('iops', command.provisionedIops));
+      if (command.burstingEnabled) parts.push('--burst');
+      for (const tag of command.tags) parts.push('--tag', quoteValue(`${tag.key}=${tag.value}`));
+      parts.push(...flag('reason', command.reason));
+      break;
+    case 'attach':
+      parts.push('attach', command.diskId, ...command.instanceIds);
+      if (command.allowSingleNodeFs) parts.push('--allow-single-node-fs');
+      parts.push(...flag('reason', command.reason));
+      break;
+    case 'detach':
+      parts.push('detach', command.diskId, ...command.instanceIds, ...flag('reason', command.reason));
+      break;
+    case 'status':
+      parts.push('status', command.diskId);
+      break;
+    case 'list':
+      parts.push('list', ...flag('zone', command.zoneId), ...flag('region', command.regionId));
+      break;
+    case 'failover':
+      parts.push('failover', command.diskId, '--from', command.fromInstanceId, '--to', command.toInstanceId);
+      parts.push(...flag('emergency', command.emergencyReason));
+      break;
+    case 'requests':
+      parts.push('requests', `--${command.filter}`);
+      break;
+    case 'cancel':
+      parts.push('cancel', command.requestId);
+      break;
+  }
+  return parts.join(' ');
+}

@@ -1,0 +1,237 @@
+/**
+ * One zod schema per subcommand, from the tokenized form (strings exactly as the user gave them,
+ * grouped by field) to the typed `DiskCommand`.
+ *
+ * Issue contract with parse.ts:
+ * - a plain issue's message is an expectation ("must be …"); parse.ts prefixes the field's label
+ *   (`--size`, `the disk id`) and appends `, got "<value>"`, and the code becomes `invalid_value`;
+ * - an issue whose `params.code` is set is a complete sentence with that CommandError code.
+ */
+import { z } from 'zod';
+import {
+  CATEGORY_ALIASES,
+  coded,
+  diskIdSchema,
+  diskNameSchema,
+  emergencySchema,
+  instanceIdSchema,
+  instancesSchema,
+  oneOf,
+  PL_ALIASES,
+  reasonSchema,
+  regionIdSchema,
+  requestIdSchema,
+  required,
+  TOPICS,
+  tagsSchema,
+  wholeNumber,
+  zoneIdSchema,
+} from './fields.js';
+import { show, suggest } from './format.js';
+import { type DiskCommand, LIMITS, REQUEST_FILTERS, SUBCOMMANDS, type Subcommand } from './types.js';
+
+/**
+ * Cross-field checks as a transform step: a transform after the object is a pipe, and a pipe stops
+ * at the first stage's issues, so these run only once every field is valid (an object-level
+ * superRefine would also run over fields that failed and report nonsense such as "not undefined").
+ */
+function crossCheck<T>(check: (value: T, ctx: z.RefinementCtx) => void) {
+  return (value: T, ctx: z.RefinementCtx): T => {
+    check(value, ctx);
+    return value;
+  };
+}
+
+/** A zone id starts with its region id (`cn-hangzhou-h` is in `cn-hangzhou`). */
+function zoneInRegion(v: { zone?: string; region?: string }, ctx: z.RefinementCtx): void {
+  if (v.zone !== undefined && v.region !== undefined && !v.zone.startsWith(v.region)) {
+    coded(ctx, 'conflicting_flags', `--zone ${v.zone} is not in --region ${v.region}.`, ['zone']);
+  }
+}
+
+const helpSchema = z
+  .object({
+    topic: z
+      .string()
+      .transform((typed, ctx) => {
+        const topic = TOPICS.get(typed.trim().toLowerCase());
+        if (topic !== undefined) return topic;
+        const hint = suggest(typed, SUBCOMMANDS);
+        coded(
+          ctx,
+          'unknown_subcommand',
+          `There is no /disk command ${show(typed)}${hint ? ` (did you mean ${hint}?)` : ''}; try one of: ${SUBCOMMANDS.join(', ')}.`,
+        );
+        return z.NEVER;
+      })
+      .optional(),
+  })
+  .transform((v): DiskCommand => ({ kind: 'help', ...(v.topic === undefined ? {} : { topic: v.topic }) }));
+
+const createSchema = z
+  .object({
+    name: diskNameSchema,
+    size: required(
+      wholeNumber(
+        LIMITS.minSizeGiB,
+        LIMITS.maxSizeGiB,
+        'must be a whole number of GiB between 1 and 65536',
+        true,
+      ),
+      'The size is required: add --size <GiB>, e.g. --size 100.',
+    ),
+    category: oneOf(CATEGORY_ALIASES, 'must be one of essd, autopl, regional').optional(),
+    pl: oneOf(PL_ALIASES, 'must be one of PL0, PL1, PL2, PL3').optional(),
+    zone: zoneIdSchema.optional(),
+    region: regionIdSchema.optional(),
+    iops: wholeNumber(0, LIMITS.maxProvisionedIops, 'must be a whole number between 0 and 50000').optional(),
+    burst: z.boolean(),
+    tags: tagsSchema,
+    reason: reasonSchema.optional(),
+  })
+  .transform(
+    crossCheck((v, ctx) => {
+      const category = v.category ?? 'cloud_essd';
+      if (v.pl !== undefined && category !== 'cloud_essd') {
+        coded(ctx, 'conflicting_flags', `--pl applies only to --category essd, not ${category}.`, ['pl']);
+      }
+      if (v.iops !== undefined && category !== 'cloud_auto') {
+        coded(ctx, 'conflicting_flags', `--iops applies only to --category autopl, not ${category}.`, [
+          'iops',
+        ]);
+      }
+      if (v.burst && category !== 'cloud_auto') {
+        coded(ctx, 'conflicting_flags', `--burst applies only to --category autopl, not ${category}.`, [
+          'burst',
+        ]);
+      }
+      if (v.zone !== undefined && category === 'cloud_regional_disk_auto') {
+        coded(
+          ctx,
+          'conflicting_flags',
+          '--zone cannot be used with --category regional: a regional disk spans zones.',
+          ['zone'],
+        );
+      }
+      zoneInRegion(v, ctx);
+    }),
+  )
+  .transform(
+    (v): DiskCommand => ({
+      kind: 'create',
+      name: v.name,
+      sizeGiB: v.size,
+      category: v.category ?? 'cloud_essd',
+      ...(v.pl === undefined ? {} : { performanceLevel: v.pl }),
+      ...(v.zone === undefined ? {} : { zoneId: v.zone }),
+      ...(v.region === undefined ? {} : { regionId: v.region }),
+      ...(v.iops === undefined ? {} : { provisionedIops: v.iops }),
+      burstingEnabled: v.burst,
+      tags: v.tags,
+      ...(v.reason === undefined ? {} : { reason: v.reason }),
+    }),
+  );
+
+const attachSchema = z
+  .object({
+    diskId: diskIdSchema,
+    instanceIds: instancesSchema,
+    allowSingleNodeFs: z.boolean(),
+    reason: reasonSchema.optional(),
+  })
+  .transform(
+    (v): DiskCommand => ({
+      kind: 'attach',
+      diskId: v.diskId,
+      instanceIds: v.instanceIds,
+      allowSingleNodeFs: v.allowSingleNodeFs,
+      ...(v.reason === undefined ? {} : { reason: v.reason }),
+    }),
+  );
+
+const detachSchema = z
+  .object({ diskId: diskIdSchema, instanceIds: instancesSchema, reason: reasonSchema.optional() })
+  .transform(
+    (v): DiskCommand => ({
+      kind: 'detach',
+      diskId: v.diskId,
+      instanceIds: v.instanceIds,
+      ...(v.reason === undefined ? {} : { reason: v.reason }),
+    }),
+  );
+
+const statusSchema = z
+  .object({ diskId: diskIdSchema })
+  .transform((v): DiskCommand => ({ kind: 'status', diskId: v.diskId }));
+
+const listSchema = z
+  .object({ zone: zoneIdSchema.optional(), region: regionIdSchema.optional() })
+  .transform(crossCheck(zoneInRegion))
+  .transform(
+    (v): DiskCommand => ({
+      kind: 'list',
+      ...(v.zone === undefined ? {} : { zoneId: v.zone }),
+      ...(v.region === undefined ? {} : { regionId: v.region }),
+    }),
+  );
+
+const failoverSchema = z
+  .object({
+    diskId: diskIdSchema,
+    from: required(instanceIdSchema, 'The instance to fence is required: add --from <instance-id>.'),
+    to: required(instanceIdSchema, 'The instance to take over is required: add --to <instance-id>.'),
+    emergency: emergencySchema.optional(),
+  })
+  .transform(
+    crossCheck((v, ctx) => {
+      if (v.from === v.to) {
+        coded(ctx, 'conflicting_flags', `--from and --to must be different instances, both are ${v.to}.`, [
+          'to',
+        ]);
+      }
+    }),
+  )
+  .transform(
+    (v): DiskCommand => ({
+      kind: 'failover',
+      diskId: v.diskId,
+      fromInstanceId: v.from,
+      toInstanceId: v.to,
+      ...(v.emergency === undefined ? {} : { emergencyReason: v.emergency }),
+    }),
+  );
+
+/**
+ * `/disk requests` with no flag lists the caller's own requests: that is what someone who just
+ * asked for something is checking on, and approvers already have "awaiting my approval" on App
+ * Home; `--pending` and `--all` widen the view on purpose.
+ */
+export const DEFAULT_REQUEST_FILTER = 'mine' satisfies (typeof REQUEST_FILTERS)[number];
+
+const requestsSchema = z
+  .object({ filters: z.array(z.enum(REQUEST_FILTERS)) })
+  .transform(
+    crossCheck((v, ctx) => {
+      if (v.filters.length > 1) {
+        coded(ctx, 'conflicting_flags', 'Give at most one of --mine, --pending and --all.', ['filters', 1]);
+      }
+    }),
+  )
+  .transform((v): DiskCommand => ({ kind: 'requests', filter: v.filters[0] ?? DEFAULT_REQUEST_FILTER }));
+
+const cancelSchema = z
+  .object({ requestId: requestIdSchema })
+  .transform((v): DiskCommand => ({ kind: 'cancel', requestId: v.requestId }));
+
+/** The schema of each subcommand, keyed by subcommand. Input: the tokenized form built by parse.ts. */
+export const COMMAND_SCHEMAS: Readonly<Record<Subcommand, z.ZodType<DiskCommand>>> = {
+  help: helpSchema,
+  create: createSchema,
+  attach: attachSchema,
+  detach: detachSchema,
+  status: statusSchema,
+  list: listSchema,
+  failover: failoverSchema,
+  requests: requestsSchema,
+  cancel: cancelSchema,
+};

@@ -1,0 +1,137 @@
+/**
+ * The typed vocabulary of `/disk` (design.md §2): what a parsed command is, what a parse error is,
+ * and the limits the grammar enforces. Pure data: no Slack, Redis or cloud imports.
+ */
+
+/** Every subcommand, in the order help lists them. */
+export const SUBCOMMANDS = [
+  'help',
+  'create',
+  'attach',
+  'detach',
+  'status',
+  'list',
+  'failover',
+  'requests',
+  'cancel',
+] as const;
+export type Subcommand = (typeof SUBCOMMANDS)[number];
+
+/** The disk categories that support multi-attach (multi-attach-facts.md, "category"). */
+export const DISK_CATEGORIES = ['cloud_essd', 'cloud_auto', 'cloud_regional_disk_auto'] as const;
+export type DiskCategory = (typeof DISK_CATEGORIES)[number];
+
+export const PERFORMANCE_LEVELS = ['PL0', 'PL1', 'PL2', 'PL3'] as const;
+export type PerformanceLevel = (typeof PERFORMANCE_LEVELS)[number];
+
+export const REQUEST_FILTERS = ['mine', 'pending', 'all'] as const;
+export type RequestFilter = (typeof REQUEST_FILTERS)[number];
+
+export interface Tag {
+  key: string;
+  value: string;
+}
+
+/**
+ * A command the grammar accepted. Ids are normalised (trimmed; disk/instance ids lower-case,
+ * request ids upper-case); optional fields are absent, never `undefined`, when not given.
+ */
+export type DiskCommand =
+  | { kind: 'help'; topic?: Subcommand }
+  | {
+      kind: 'create';
+      name: string;
+      sizeGiB: number;
+      category: DiskCategory;
+      performanceLevel?: PerformanceLevel;
+      zoneId?: string;
+      regionId?: string;
+      provisionedIops?: number;
+      burstingEnabled: boolean;
+      tags: Tag[];
+      reason?: string;
+    }
+  | { kind: 'create_form' }
+  | { kind: 'attach'; diskId: string; instanceIds: string[]; allowSingleNodeFs: boolean; reason?: string }
+  | { kind: 'detach'; diskId: string; instanceIds: string[]; reason?: string }
+  | { kind: 'status'; diskId: string }
+  | { kind: 'list'; zoneId?: string; regionId?: string }
+  | {
+      kind: 'failover';
+      diskId: string;
+      fromInstanceId: string;
+      toInstanceId: string;
+      emergencyReason?: string;
+    }
+  | { kind: 'requests'; filter: RequestFilter }
+  | { kind: 'cancel'; requestId: string };
+
+export type DiskCommandKind = DiskCommand['kind'];
+
+export const COMMAND_ERROR_CODES = [
+  'empty',
+  'unknown_subcommand',
+  'unknown_flag',
+  'missing_argument',
+  'missing_flag_value',
+  'invalid_value',
+  'unexpected_argument',
+  'duplicate_flag',
+  'conflicting_flags',
+  'too_many_instances',
+  'duplicate_instance',
+  'unterminated_quote',
+] as const;
+export type CommandErrorCode = (typeof COMMAND_ERROR_CODES)[number];
+
+export interface CommandError {
+  code: CommandErrorCode;
+  /** The subcommand whose usage is shown; absent when the subcommand itself is unknown or missing. */
+  subcommand?: Subcommand;
+  /**
+   * The offending token exactly as typed (`abc`, `D-X`, `—size`). For a bad flag value it is the
+   * flag as typed without any `=value` part, so the UI can point at the flag; absent when the
+   * problem is something missing.
+   */
+  token?: string;
+  /** One plain sentence naming the token, e.g. `--size must be a whole number ..., got "abc"`. */
+  message: string;
+  /** That subcommand's usage lines, or the general usage. Plain text, meant for a code block. */
+  usage: string;
+}
+
+export type ParseResult = { ok: true; command: DiskCommand } | { ok: false; error: CommandError };
+
+/** Limits the grammar checks; size ranges per category/PL are preflight's job, not the parser's. */
+export const LIMITS = {
+  minSizeGiB: 1,
+  maxSizeGiB: 65_536,
+  maxProvisionedIops: 50_000,
+  /** A multi-attach disk attaches to at most 16 instances (multi-attach-facts.md). */
+  maxInstances: 16,
+  maxTags: 20,
+  maxTagKeyChars: 128,
+  maxTagValueChars: 128,
+  maxReasonChars: 500,
+  minNameChars: 2,
+  maxNameChars: 128,
+  maxLocationChars: 64,
+} as const;
+
+/** ECS disk ids: `d-` then lower-case letters and digits (emulator: `d-bp1xxxxxxxxxxxxxxx`). */
+export const DISK_ID_PATTERN = /^d-[a-z0-9]{1,64}$/;
+/** ECS instance ids: `i-` then lower-case letters and digits. */
+export const INSTANCE_ID_PATTERN = /^i-[a-z0-9]{1,64}$/;
+/**
+ * Request ids as the store generates them: `R-` then 8–26 upper-case letters or digits (a ULID
+ * fits). Users may type them in lower case; the parser upper-cases before matching.
+ */
+export const REQUEST_ID_PATTERN = /^R-[A-Z0-9]{8,26}$/;
+/** Region ids (`cn-hangzhou`, `ap-southeast-1`) and zone ids (`cn-hangzhou-h`, `ap-southeast-1a`). */
+export const REGION_ID_PATTERN = /^[a-z]{2}-[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const ZONE_ID_PATTERN = REGION_ID_PATTERN;
+/**
+ * ECS DiskName: starts with a letter; then letters, digits, `.`, `_`, `-`, `:`; 2–128 characters.
+ * (`http://` and `https://` can never match because `/` is not allowed.)
+ */
+export const DISK_NAME_PATTERN = /^\p{L}[\p{L}0-9._:-]{1,127}$/u;

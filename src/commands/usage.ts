@@ -1,0 +1,93 @@
+/**
+ * Usage lines, one-line summaries, notes and examples for every subcommand. Plain text: callers
+ * escape it for mrkdwn and put usage lines in a code block.
+ */
+import { SUBCOMMANDS, type Subcommand } from './types.js';
+
+const USAGE: Record<Subcommand, readonly string[]> = {
+  help: ['/disk help [command]'],
+  create: [
+    '/disk create <name> --size <GiB> [--category essd|autopl|regional] [--pl PL0|PL1|PL2|PL3]',
+    '             [--zone <zone-id>] [--region <region-id>] [--iops <n>] [--burst]',
+    '             [--tag key=value]... [--reason "<text>"]',
+    '/disk create                      (no arguments: opens a form)',
+  ],
+  attach: ['/disk attach <disk-id> <instance-id>... [--allow-single-node-fs] [--reason "<text>"]'],
+  detach: ['/disk detach <disk-id> <instance-id>... [--reason "<text>"]'],
+  status: ['/disk status <disk-id>'],
+  list: ['/disk list [--zone <zone-id>] [--region <region-id>]'],
+  failover: ['/disk failover <disk-id> --from <instance-id> --to <instance-id> [--emergency "<reason>"]'],
+  requests: ['/disk requests [--mine | --pending | --all]'],
+  cancel: ['/disk cancel <request-id>'],
+};
+
+/** One line per subcommand, as help lists them. */
+export const SUBCOMMAND_SUMMARIES: Readonly<Record<Subcommand, string>> = {
+  help: 'Show how to use /disk, or the details of one command.',
+  create: 'Request a new multi-attach shared disk (goes to approval).',
+  attach: 'Request attaching a shared disk to up to 16 instances (goes to approval).',
+  detach: 'Request detaching a shared disk from instances (goes to approval).',
+  status: 'Show where a disk is attached and how each instance mounts it (read-only).',
+  list: 'List multi-attach disks, optionally in one zone or region (read-only).',
+  failover: 'Fence the old node and hand a shared disk over to a standby instance.',
+  requests: 'List requests: your own (default), those awaiting approval, or all.',
+  cancel: 'Cancel one of your pending requests.',
+};
+
+/** Extra facts a user needs before running the subcommand; shown by `/disk help <command>`. */
+export const SUBCOMMAND_NOTES: Readonly<Record<Subcommand, readonly string[]>> = {
+  help: ['`/disk` with no text shows this overview too.'],
+  create: [
+    'Categories: essd (cloud_essd, the default), autopl (cloud_auto), regional (cloud_regional_disk_auto); the API names work too.',
+    '--pl applies to essd only; --iops and --burst to autopl only; --zone is not used with regional.',
+    'Size is whole GiB; the allowed range per category and performance level is checked before approval.',
+    'Up to 20 tags; keys may not start with "aliyun" or "acs:".',
+  ],
+  attach: [
+    'At most 16 instances, all in the disk’s zone and on NVMe instance types.',
+    'A disk holding a single-node file system (ext4, XFS, …) is refused on a second instance unless --allow-single-node-fs is given; that needs extra approvals.',
+  ],
+  detach: ['Names every instance explicitly; instances the disk is not attached to are skipped.'],
+  status: ['Read-only: no approval needed.'],
+  list: ['Read-only: lists multi-attach disks only.'],
+  failover: [
+    '--from and --to must be different instances; fencing of the old node is never skipped.',
+    '--emergency "<reason>" starts at once (on-call only) and opens a post-incident review.',
+  ],
+  requests: ['--mine, --pending and --all exclude each other; without a flag you see your own requests.'],
+  cancel: ['Only pending requests can be cancelled, and only by whoever asked.'],
+};
+
+/** Example invocations, all valid for the parser (a unit test checks that). */
+export const SUBCOMMAND_EXAMPLES: Readonly<Record<Subcommand, readonly string[]>> = {
+  help: ['/disk help', '/disk help attach'],
+  create: [
+    '/disk create pg-shared --size 500 --pl PL1 --zone cn-hangzhou-h --reason "shared WAL for the pg cluster"',
+    '/disk create scratch-auto --size 200 --category autopl --iops 5000 --burst --tag team=storage',
+    '/disk create',
+  ],
+  attach: ['/disk attach d-bp1abc2def3ghi4jkl5m i-bp1node1 i-bp1node2 --reason "add the second node"'],
+  detach: ['/disk detach d-bp1abc2def3ghi4jkl5m i-bp1node2 --reason "node retired"'],
+  status: ['/disk status d-bp1abc2def3ghi4jkl5m'],
+  list: ['/disk list', '/disk list --zone cn-hangzhou-h'],
+  failover: [
+    '/disk failover d-bp1abc2def3ghi4jkl5m --from i-bp1node1 --to i-bp1node2',
+    '/disk failover d-bp1abc2def3ghi4jkl5m --from i-bp1node1 --to i-bp1node2 --emergency "node1 hung, pages firing"',
+  ],
+  requests: ['/disk requests', '/disk requests --pending'],
+  cancel: ['/disk cancel R-01HZX3K7Q9ABCDEF'],
+};
+
+const GENERAL_NOTES = [
+  'Flags also work with — or – instead of -- (phones autocorrect it), and as --flag=value.',
+  'Quote values with spaces: --reason "disk for the db".',
+];
+
+/**
+ * The usage of one subcommand (its lines joined with newlines), or with no argument the usage of
+ * every subcommand followed by the general notes. Plain text, meant for a code block.
+ */
+export function usageFor(sub?: Subcommand): string {
+  if (sub !== undefined) return USAGE[sub].join('\n');
+  return [...SUBCOMMANDS.flatMap((s) => USAGE[s]), '', ...GENERAL_NOTES].join('\n');
+}
