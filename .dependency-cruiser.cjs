@@ -16,7 +16,8 @@ module.exports = {
     {
       name: 'domain-is-pure',
       severity: 'error',
-      comment: 'src/commands and src/workflow are pure domain code: no Bolt, ioredis, BullMQ or Alibaba Cloud SDK.',
+      comment:
+        'src/commands and src/workflow are pure domain code: no Bolt, ioredis, BullMQ or Alibaba Cloud SDK.',
       from: { path: '^src/(commands|workflow)/' },
       to: { path: '(^|/)node_modules/(@slack/|ioredis|bullmq|@alicloud/|@darabonba/)' },
     },
@@ -46,6 +47,9 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
   },
 };

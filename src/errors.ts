@@ -40,4 +40,8 @@ export function asCodedError(error: unknown, fallbackCode = 'internal_error'): C
 export type Outcome<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
 
 export const success = <T>(value: T): Outcome<T> => ({ ok: true, value });
-export const failure = <T = never>(code: string, message: string): Outcome<T> => ({ ok: false, code, message });
+export const failure = <T = never>(code: string, message: string): Outcome<T> => ({
+  ok: false,
+  code,
+  message,
+});

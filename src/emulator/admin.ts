@@ -1,0 +1,180 @@
+/**
+ * The unsigned admin API under `/_emulator/` (the server only lets loopback callers in). It reads
+ * and resets state, sets faults and latencies, plays what happens outside the ECS API (a guest hangs
+ * or recovers, an operator stops an instance or formats and mounts a disk), and serves the call log.
+ */
+import { z } from 'zod';
+import { settleInstanceStatus } from './actions/instances.js';
+import type { CallLog } from './calllog.js';
+import { type FaultConfig, faultConfigSchema } from './faults.js';
+import { RESERVATION_TYPE } from './scripts.js';
+import type { SeedName } from './seed.js';
+import {
+  diskStatus,
+  iso,
+  LATENCY_KINDS,
+  type LatencyConfig,
+  type LatencySpec,
+  mountKey,
+  serialOf,
+  type World,
+} from './world.js';
+
+export interface AdminTarget {
+  world(): World;
+  reset(seed: SeedName): void;
+  faults: FaultConfig;
+  latency: LatencyConfig;
+  setLatency(overrides: Partial<Record<keyof LatencyConfig, LatencySpec>>): void;
+  calls: CallLog;
+}
+
+export interface AdminReply {
+  status: number;
+  body: unknown;
+}
+
+const latencySpec = z.strictObject({
+  baseMs: z.number().int().min(0),
+  jitterMs: z.number().int().min(0),
+});
+const latencySchema = z.partialRecord(z.enum(LATENCY_KINDS), latencySpec);
+const resetSchema = z.strictObject({ seed: z.enum(['default', 'empty']).default('default') });
+const filesystemSchema = z.strictObject({
+  /** Omitted: leave the disk's file system as it is; null: wipe it. */
+  fstype: z.string().min(1).nullable().optional(),
+  mountpoints: z.array(z.string().startsWith('/')).default([]),
+  readOnly: z.boolean().default(false),
+});
+
+function stateView(world: World): Record<string, unknown> {
+  const disks = [...world.disks.values()];
+  return {
+    now: iso(world.now()),
+    regionId: world.regionId,
+    disks: disks.map((d) => ({
+      diskId: d.diskId,
+      name: d.diskName,
+      zoneId: d.zoneId,
+      category: d.category,
+      performanceLevel: d.performanceLevel,
+      size: d.size,
+      multiAttach: d.multiAttach,
+      status: diskStatus(d),
+      busy: d.busy,
+      serialNumber: serialOf(d.diskId),
+      fstype: d.fstype,
+      attachments: d.attachments.map((a) => ({ ...a, attachedTime: iso(a.attachedTime) })),
+      pending: [...d.pending].map(([instanceId, p]) => ({ instanceId, op: p.op })),
+    })),
+    instances: [...world.instances.values()].map((i) => ({
+      instanceId: i.instanceId,
+      name: i.instanceName,
+      zoneId: i.zoneId,
+      instanceType: i.instanceType,
+      imageId: i.imageId,
+      status: i.status,
+      crashed: i.crashed,
+    })),
+    reservations: [...world.reservations].map(([diskId, r]) => ({
+      diskId,
+      holder: r.holder,
+      type: r.holder === null ? null : RESERVATION_TYPE,
+      registrants: [...r.registrants].map(([instanceId, key]) => ({ instanceId, key })),
+    })),
+    mounts: [...world.mounts].map(([key, m]) => {
+      const [instanceId = '', diskId = ''] = key.split('/');
+      return { instanceId, diskId, fstype: world.disks.get(diskId)?.fstype ?? null, ...m };
+    }),
+    invocations: [...world.invocations.values()].map((inv) => ({
+      invokeId: inv.invokeId,
+      targets: inv.targets.map((t) => ({ instanceId: t.instanceId, status: t.status, exitCode: t.exitCode })),
+    })),
+  };
+}
+
+const notFound = (what: string): AdminReply => ({ status: 404, body: { error: `${what} not found` } });
+
+function parse<T>(
+  schema: z.ZodType<T>,
+  body: unknown,
+): { ok: true; value: T } | { ok: false; reply: AdminReply } {
+  const r = schema.safeParse(body);
+  if (r.success) return { ok: true, value: r.data };
+  return { ok: false, reply: { status: 400, body: { error: 'invalid body', issues: r.error.issues } } };
+}
+
+function instanceRoute(target: AdminTarget, id: string, verb: string): AdminReply {
+  const world = target.world();
+  const instance = world.instances.get(id);
+  if (!instance) return notFound(`instance ${id}`);
+  if (verb === 'crash') instance.crashed = true;
+  else if (verb === 'recover') instance.crashed = false;
+  else if (verb === 'stop') settleInstanceStatus(world, instance, 'Stopped');
+  else if (verb === 'start') settleInstanceStatus(world, instance, 'Running');
+  else return notFound(`route ${verb}`);
+  return { status: 200, body: { instanceId: id, status: instance.status, crashed: instance.crashed } };
+}
+
+function filesystemRoute(target: AdminTarget, instanceId: string, diskId: string, body: unknown): AdminReply {
+  const world = target.world();
+  const disk = world.disks.get(diskId);
+  if (!world.instances.has(instanceId)) return notFound(`instance ${instanceId}`);
+  if (!disk) return notFound(`disk ${diskId}`);
+  if (!disk.attachments.some((a) => a.instanceId === instanceId)) {
+    return { status: 409, body: { error: `disk ${diskId} is not attached to ${instanceId}` } };
+  }
+  const parsed = parse(filesystemSchema, body);
+  if (!parsed.ok) return parsed.reply;
+  const { fstype, mountpoints, readOnly } = parsed.value;
+  if (fstype !== undefined) disk.fstype = fstype;
+  if (mountpoints.length > 0 && disk.fstype === null) {
+    return { status: 409, body: { error: 'cannot mount a disk without a file system' } };
+  }
+  const key = mountKey(instanceId, diskId);
+  if (mountpoints.length === 0) world.mounts.delete(key);
+  else world.mounts.set(key, { mountpoints, readOnly });
+  return { status: 200, body: { instanceId, diskId, fstype: disk.fstype, mountpoints, readOnly } };
+}
+
+/** Routes one admin request; `path` is below `/_emulator`. */
+export function handleAdmin(
+  target: AdminTarget,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  body: unknown,
+): AdminReply {
+  target.world().settle();
+  const route = `${method} ${path.replace(/\/+$/, '')}`;
+  if (route === 'GET /state') return { status: 200, body: stateView(target.world()) };
+  if (route === 'POST /reset') {
+    const parsed = parse(resetSchema, body);
+    if (!parsed.ok) return parsed.reply;
+    target.reset(parsed.value.seed);
+    return { status: 200, body: { seed: parsed.value.seed } };
+  }
+  if (route === 'POST /faults') {
+    const parsed = parse(faultConfigSchema, body);
+    if (!parsed.ok) return parsed.reply;
+    for (const k of Object.keys(target.faults)) delete target.faults[k];
+    Object.assign(target.faults, parsed.value);
+    return { status: 200, body: { faults: target.faults } };
+  }
+  if (route === 'GET /faults') return { status: 200, body: { faults: target.faults } };
+  if (route === 'POST /latency') {
+    const parsed = parse(latencySchema, body);
+    if (!parsed.ok) return parsed.reply;
+    target.setLatency(parsed.value);
+    return { status: 200, body: { latency: target.latency } };
+  }
+  if (route === 'GET /calls')
+    return { status: 200, body: { calls: target.calls.list(query.get('action') ?? undefined) } };
+  if (route === 'DELETE /calls') return { status: 200, body: { cleared: target.calls.clear() } };
+  const fs = /^POST \/instances\/([^/]+)\/disks\/([^/]+)\/filesystem$/.exec(route);
+  if (fs)
+    return filesystemRoute(target, decodeURIComponent(fs[1] ?? ''), decodeURIComponent(fs[2] ?? ''), body);
+  const inst = /^POST \/instances\/([^/]+)\/([a-z]+)$/.exec(route);
+  if (inst) return instanceRoute(target, decodeURIComponent(inst[1] ?? ''), inst[2] ?? '');
+  return notFound(`route ${route}`);
+}

@@ -1,0 +1,19 @@
+/** Public surface of the ECS emulator (design.md §10). */
+export type { CallRecord } from './calllog.js';
+export type { EcsErrorCode } from './errors.js';
+export { type FaultConfig, type FaultRule, MAX_ADDED_LATENCY_MS } from './faults.js';
+export {
+  BOT_SCRIPTS,
+  type BotScriptName,
+  type InspectReport,
+  isReservationKey,
+  parseScriptMarker,
+  RESERVATION_TYPE,
+  type ReservationReport,
+  SCRIPT_EXIT,
+  SCRIPT_MARKER_PREFIX,
+  scriptMarker,
+} from './scripts.js';
+export { SEED, type SeedName } from './seed.js';
+export { API_VERSION, type EmulatorOptions, type RunningEmulator, startEmulator } from './server.js';
+export { DEFAULT_LATENCY, LATENCY_KINDS, type LatencyKind, type LatencySpec } from './world.js';

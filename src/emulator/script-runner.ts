@@ -1,0 +1,164 @@
+/** Runs the bot's scripts (scripts.ts) against the emulated hosts and disks instead of a shell. */
+import {
+  BOT_SCRIPTS,
+  type BotScriptName,
+  type InspectReport,
+  isBotScriptName,
+  isReservationKey,
+  parseScriptMarker,
+  RESERVATION_TYPE,
+  type ReservationReport,
+  SCRIPT_EXIT,
+} from './scripts.js';
+import { type Attachment, type Disk, mountKey, type Reservation, serialOf, type World } from './world.js';
+
+export interface ScriptResult {
+  exitCode: number;
+  output: string;
+}
+
+const fail = (exitCode: number, message: string): ScriptResult => ({ exitCode, output: `${message}\n` });
+const ok = (value: unknown): ScriptResult => ({
+  exitCode: SCRIPT_EXIT.ok,
+  output: `${JSON.stringify(value)}\n`,
+});
+
+const UNKNOWN_SCRIPT_MESSAGE =
+  'shared-disk-bot ECS emulator: this emulator does not run arbitrary commands; it runs only the bot scripts ' +
+  `marked "# shared-disk-bot:<name>:<version>" (${Object.entries(BOT_SCRIPTS)
+    .map(([n, s]) => `${n}:${s.version}`)
+    .join(', ')}).`;
+
+function report(world: World, diskId: string): ReservationReport {
+  const r = world.reservations.get(diskId);
+  if (!r) return { holder: null, registrants: [], type: null };
+  return {
+    holder: r.holder,
+    registrants: [...r.registrants].map(([instanceId, key]) => ({ key, instanceId })),
+    type: r.holder === null ? null : RESERVATION_TYPE,
+  };
+}
+
+function findDevice(
+  world: World,
+  instanceId: string,
+  serial: string,
+): { disk: Disk; attachment: Attachment } | null {
+  for (const disk of world.disks.values()) {
+    if (serialOf(disk.diskId) !== serial) continue;
+    const attachment = disk.attachments.find((a) => a.instanceId === instanceId);
+    if (attachment) return { disk, attachment };
+  }
+  return null;
+}
+
+function reservationOf(world: World, diskId: string): Reservation {
+  let r = world.reservations.get(diskId);
+  if (!r) {
+    r = { registrants: new Map(), holder: null };
+    world.reservations.set(diskId, r);
+  }
+  return r;
+}
+
+/** Compares keys by value, so `0x1f` and `31` are the same key, as they are to the NVMe controller. */
+const sameKey = (a: string | null | undefined, b: string): boolean =>
+  a !== null && a !== undefined && BigInt(a) === BigInt(b);
+
+function reservationScript(
+  world: World,
+  name: Exclude<BotScriptName, 'inspect'>,
+  instanceId: string,
+  disk: Disk,
+  args: Record<string, string>,
+): ScriptResult {
+  if (name === 'nvme-report') return ok(report(world, disk.diskId));
+  const key = args.key ?? '';
+  const r = reservationOf(world, disk.diskId);
+  const mine = r.registrants.get(instanceId);
+  switch (name) {
+    case 'nvme-register':
+      if (mine !== undefined && !sameKey(mine, key)) {
+        return fail(
+          SCRIPT_EXIT.conflict,
+          `${name}: reservation conflict: this host is registered with another key`,
+        );
+      }
+      r.registrants.set(instanceId, key);
+      return ok(report(world, disk.diskId));
+    case 'nvme-acquire':
+      if (!sameKey(mine, key))
+        return fail(
+          SCRIPT_EXIT.conflict,
+          `${name}: reservation conflict: key ${key} is not registered by this host`,
+        );
+      if (r.holder !== null && !sameKey(r.holder, key)) {
+        return fail(
+          SCRIPT_EXIT.conflict,
+          `${name}: reservation conflict: the reservation is held by key ${r.holder}`,
+        );
+      }
+      r.holder = key;
+      return ok(report(world, disk.diskId));
+    case 'nvme-preempt': {
+      const victim = args.victimKey ?? '';
+      if (!sameKey(mine, key))
+        return fail(
+          SCRIPT_EXIT.conflict,
+          `${name}: reservation conflict: key ${key} is not registered by this host`,
+        );
+      if (sameKey(victim, key)) return fail(SCRIPT_EXIT.usage, `${name}: victimKey must differ from key`);
+      const victims = [...r.registrants].filter(([id, k]) => id !== instanceId && sameKey(k, victim));
+      if (victims.length === 0) {
+        if (sameKey(r.holder, key)) return ok(report(world, disk.diskId));
+        return fail(SCRIPT_EXIT.conflict, `${name}: reservation conflict: no registrant holds key ${victim}`);
+      }
+      for (const [id] of victims) r.registrants.delete(id);
+      r.holder = key;
+      return ok(report(world, disk.diskId));
+    }
+  }
+}
+
+/** `params` are the invocation's Parameters, or null when EnableParameter was not set. */
+export function runScript(
+  world: World,
+  instanceId: string,
+  content: string,
+  params: Record<string, string> | null,
+): ScriptResult {
+  const marker = parseScriptMarker(content);
+  if (!marker || !isBotScriptName(marker.name) || BOT_SCRIPTS[marker.name].version !== marker.version) {
+    return fail(SCRIPT_EXIT.unknownScript, UNKNOWN_SCRIPT_MESSAGE);
+  }
+  const name = marker.name;
+  const args = params ?? {};
+  for (const p of BOT_SCRIPTS[name].params) {
+    if (!args[p]) {
+      return fail(
+        SCRIPT_EXIT.usage,
+        `${name}: missing parameter "${p}" (send it in Parameters with EnableParameter=true)`,
+      );
+    }
+    if (p !== 'serial' && !isReservationKey(args[p] ?? '')) {
+      return fail(SCRIPT_EXIT.usage, `${name}: "${p}" must be a non-zero 64-bit key in decimal or 0x hex`);
+    }
+  }
+  const serial = args.serial ?? '';
+  const found = findDevice(world, instanceId, serial);
+  if (name === 'inspect') {
+    const mount = found ? world.mounts.get(mountKey(instanceId, found.disk.diskId)) : undefined;
+    const result: InspectReport = {
+      attached: found !== null,
+      device: found?.attachment.hostDevice ?? null,
+      serial,
+      fstype: found?.disk.fstype ?? null,
+      mountpoints: mount?.mountpoints ?? [],
+      readOnly: mount?.readOnly ?? false,
+      reservation: found ? report(world, found.disk.diskId) : null,
+    };
+    return ok(result);
+  }
+  if (!found) return fail(SCRIPT_EXIT.noDevice, `${name}: no NVMe device with serial ${serial} on this host`);
+  return reservationScript(world, name, instanceId, found.disk, args);
+}

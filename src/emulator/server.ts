@@ -1,0 +1,276 @@
+/**
+ * The HTTP front of the emulator: `POST /?<params>` speaks the ECS OpenAPI wire protocol
+ * (docs/ecs-wire-protocol.md), `/_emulator/*` is the loopback-only admin API.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { assistantActions } from './actions/assistant.js';
+import { catalogActions } from './actions/catalog.js';
+import type { ActionHandler } from './actions/common.js';
+import { describeDiskActions } from './actions/describe-disks.js';
+import { diskActions } from './actions/disks.js';
+import { instanceActions } from './actions/instances.js';
+import { type AdminTarget, handleAdmin } from './admin.js';
+import { CallLog } from './calllog.js';
+import { EcsError, missing } from './errors.js';
+import { drawFault, type FaultConfig, faultConfigSchema } from './faults.js';
+import { Params, parseQuery, type RawParams } from './params.js';
+import { applySeed, type SeedName } from './seed.js';
+import { NonceCache, verifySignature } from './signature.js';
+import { DEFAULT_LATENCY, type LatencyConfig, type LatencyKind, type LatencySpec, World } from './world.js';
+
+export const API_VERSION = '2014-05-26';
+
+export interface EmulatorOptions {
+  /** 0 (default) picks any free port. */
+  port?: number;
+  host?: string;
+  seed?: SeedName;
+  /** id → secret; default `{ sandbox: 'sandbox-secret' }`. */
+  accessKeys?: Record<string, string>;
+  latency?: Partial<Record<LatencyKind, LatencySpec>>;
+  faults?: FaultConfig;
+  /** Clock for state transitions and the call log (signature dates are always checked on wall time). */
+  now?: () => number;
+  /** In [0, 1): jitter and fault draws. */
+  random?: () => number;
+}
+
+export interface RunningEmulator {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  /** `127.0.0.1:PORT`, what the SDK's `Config.endpoint` wants. */
+  endpoint: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const ACTIONS = new Map<string, ActionHandler>(
+  Object.entries({
+    ...diskActions,
+    ...describeDiskActions,
+    ...instanceActions,
+    ...catalogActions,
+    ...assistantActions,
+  }),
+);
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (/^(::ffff:)?127\./.test(address) || address === '::1');
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json;charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+class Emulator implements AdminTarget {
+  readonly calls = new CallLog();
+  readonly faults: FaultConfig;
+  readonly latency: LatencyConfig;
+  private readonly baseLatency: LatencyConfig;
+  private readonly nonces = new NonceCache();
+  private readonly accessKeys: Record<string, string>;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private current: World;
+  hostId = '127.0.0.1';
+
+  constructor(options: EmulatorOptions) {
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.accessKeys = options.accessKeys ?? { sandbox: 'sandbox-secret' };
+    this.baseLatency = { ...DEFAULT_LATENCY, ...options.latency };
+    this.latency = { ...this.baseLatency };
+    this.faults = faultConfigSchema.parse(options.faults ?? {});
+    this.current = this.freshWorld(options.seed ?? 'default');
+  }
+
+  private freshWorld(seed: SeedName): World {
+    const world = new World({ now: this.now, random: this.random, latency: this.latency });
+    applySeed(world, seed);
+    return world;
+  }
+
+  world(): World {
+    return this.current;
+  }
+
+  /** A fresh world and call log; faults and latencies are configuration and stay. */
+  reset(seed: SeedName): void {
+    this.current = this.freshWorld(seed);
+    this.calls.clear();
+  }
+
+  /** Latencies not named go back to their startup values. */
+  setLatency(overrides: Partial<Record<LatencyKind, LatencySpec>>): void {
+    Object.assign(this.latency, this.baseLatency, overrides);
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    const path = q < 0 ? raw : raw.slice(0, q);
+    const query = q < 0 ? '' : raw.slice(q + 1);
+    const body = await readBody(req);
+    if (path === '/_emulator' || path.startsWith('/_emulator/')) {
+      this.handleAdmin(req, res, path.slice('/_emulator'.length), query, body);
+      return;
+    }
+    await this.handleApi(req, res, path, query, body);
+  }
+
+  private handleAdmin(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: string,
+    body: Buffer,
+  ): void {
+    if (!isLoopback(req.socket.remoteAddress)) {
+      send(res, 403, { error: 'the admin API answers loopback callers only' });
+      return;
+    }
+    let parsed: unknown = {};
+    if (body.length > 0) {
+      try {
+        parsed = JSON.parse(body.toString());
+      } catch {
+        send(res, 400, { error: 'body is not JSON' });
+        return;
+      }
+    }
+    const reply = handleAdmin(this, req.method ?? 'GET', path, new URLSearchParams(query), parsed);
+    send(res, reply.status, reply.body);
+  }
+
+  private async handleApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: string,
+    body: Buffer,
+  ): Promise<void> {
+    const requestId = randomUUID().toUpperCase();
+    let action = header(req, 'x-acs-action') ?? '';
+    let params: RawParams = {};
+    let accessKeyId: string | null = null;
+    let status = 200;
+    let code = 'OK';
+    try {
+      params = parseQuery(query);
+      if (header(req, 'content-type')?.startsWith('application/x-www-form-urlencoded')) {
+        params = { ...parseQuery(body.toString()), ...params };
+      }
+      action ||= params.Action ?? '';
+      if (path !== '/') throw new EcsError('InvalidAction.NotFound');
+      if (!action) throw missing('Action');
+      const version = header(req, 'x-acs-version') ?? params.Version;
+      if (!version) throw missing('Version');
+      if (version !== API_VERSION) throw new EcsError('InvalidVersion');
+      const caller = verifySignature(
+        { method: req.method ?? 'POST', path, params, headers: req.headers, body },
+        (id) => (Object.hasOwn(this.accessKeys, id) ? this.accessKeys[id] : undefined),
+        Date.now(),
+      );
+      accessKeyId = caller.accessKeyId;
+      if (!this.nonces.remember(caller.accessKeyId, caller.nonce, Date.now())) {
+        throw new EcsError('SignatureNonceUsed');
+      }
+      const handler = ACTIONS.get(action);
+      if (!handler) throw new EcsError('InvalidAction.NotFound');
+      const fault = drawFault(this.faults, action, this.random);
+      if (fault.delayMs > 0) await sleep(fault.delayMs);
+      if (fault.error) throw fault.error;
+      this.current.settle();
+      const result = handler({ params: new Params(params), world: this.current });
+      send(res, 200, { RequestId: requestId, ...result }, { 'x-acs-request-id': requestId });
+    } catch (error) {
+      const e =
+        error instanceof EcsError
+          ? error
+          : new EcsError(
+              'InternalError',
+              `Emulator bug: ${error instanceof Error ? error.message : String(error)}`,
+            );
+      status = e.status;
+      code = e.code;
+      send(
+        res,
+        e.status,
+        {
+          RequestId: requestId,
+          HostId: this.hostId,
+          Code: e.code,
+          Message: e.message,
+          Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(e.code)}&product=Ecs`,
+        },
+        { 'x-acs-request-id': requestId, ...e.headers },
+      );
+    } finally {
+      this.calls.record({
+        time: new Date(this.now()).toISOString(),
+        action,
+        params,
+        code,
+        status,
+        requestId,
+        accessKeyId,
+      });
+    }
+  }
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const emulator = new Emulator(options);
+  const server = createServer((req, res) => {
+    emulator.handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) send(res, 500, { error: String(error) });
+      else res.destroy();
+    });
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  emulator.hostId = `${shownHost}:${port}`;
+  return {
+    url: `http://${shownHost}:${port}`,
+    endpoint: `${shownHost}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,248 @@
+/**
+ * The emulated cloud's state. Slow operations never block a response: they are scheduled as events
+ * with a due time, and `settle()` applies every due event in time order before each request reads or
+ * changes state. Nothing runs on a timer, so an idle emulator does no work and a fake clock drives
+ * transitions deterministically.
+ */
+import { createHash } from 'node:crypto';
+
+export const LATENCY_KINDS = [
+  'create',
+  'attach',
+  'detach',
+  'delete',
+  'resize',
+  'start',
+  'stop',
+  'command',
+] as const;
+export type LatencyKind = (typeof LATENCY_KINDS)[number];
+export interface LatencySpec {
+  baseMs: number;
+  jitterMs: number;
+}
+export type LatencyConfig = Record<LatencyKind, LatencySpec>;
+
+export const DEFAULT_LATENCY: LatencyConfig = {
+  create: { baseMs: 200, jitterMs: 300 },
+  attach: { baseMs: 200, jitterMs: 300 },
+  detach: { baseMs: 200, jitterMs: 300 },
+  delete: { baseMs: 0, jitterMs: 0 },
+  resize: { baseMs: 200, jitterMs: 300 },
+  start: { baseMs: 300, jitterMs: 300 },
+  stop: { baseMs: 300, jitterMs: 300 },
+  command: { baseMs: 200, jitterMs: 300 },
+};
+
+export interface Timing {
+  now(): number;
+  /** In [0, 1); drives jitter and fault draws so tests can pin both. */
+  random(): number;
+  latency: LatencyConfig;
+}
+
+export interface Zone {
+  zoneId: string;
+  localName: string;
+  multiAttach: boolean;
+  diskCategories: string[];
+  instanceTypes: string[];
+}
+
+export interface InstanceTypeSpec {
+  instanceTypeId: string;
+  family: string;
+  cpuCoreCount: number;
+  memoryGiB: number;
+  /** Cloud disks per instance, the system disk included (so data disks ≤ DiskQuantity − 1). */
+  diskQuantity: number;
+  nvmeSupport: 'required' | 'unsupported';
+}
+
+export interface ImageSpec {
+  imageId: string;
+  imageName: string;
+  osName: string;
+  nvmeSupport: 'supported' | 'unsupported';
+}
+
+export type InstanceStatus = 'Running' | 'Stopped' | 'Starting' | 'Stopping';
+
+export interface Instance {
+  instanceId: string;
+  instanceName: string;
+  zoneId: string;
+  instanceType: string;
+  imageId: string;
+  status: InstanceStatus;
+  /** Hung guest: the API still says Running but Cloud Assistant never answers. */
+  crashed: boolean;
+  creationTime: number;
+  privateIp: string;
+  /** Bumped on every status change so a stale scheduled transition can tell it was superseded. */
+  generation: number;
+}
+
+export interface Attachment {
+  instanceId: string;
+  /** What the ECS API reports (`/dev/xvdb`); the guest sees `hostDevice` instead. */
+  device: string;
+  /** What the guest sees (`/dev/nvme1n1`); the bot finds it by serial, as on a real host. */
+  hostDevice: string;
+  attachedTime: number;
+}
+
+export interface PendingOp {
+  op: 'attach' | 'detach';
+  token: number;
+  device: string;
+  hostDevice: string;
+}
+
+export interface Disk {
+  diskId: string;
+  diskName: string;
+  description: string;
+  zoneId: string;
+  category: string;
+  performanceLevel: string;
+  size: number;
+  multiAttach: 'Enabled' | 'Disabled';
+  /** A slow operation in flight on the whole disk; any other operation meanwhile is IncorrectDiskStatus. */
+  busy: 'Creating' | 'Resizing' | 'Deleting' | null;
+  attachments: Attachment[];
+  pending: Map<string, PendingOp>;
+  deleteWithInstance: boolean;
+  tags: { key: string; value: string }[];
+  creationTime: number;
+  detachedTime: number | null;
+  /** Written by a format on any host, so every host of a shared disk sees it. */
+  fstype: string | null;
+}
+
+export interface Mount {
+  mountpoints: string[];
+  readOnly: boolean;
+}
+
+export interface Reservation {
+  /** instanceId → registered key. */
+  registrants: Map<string, string>;
+  holder: string | null;
+}
+
+export type InvocationStatus = 'Pending' | 'Running' | 'Success' | 'Failed' | 'Timeout';
+
+export interface InvocationTarget {
+  instanceId: string;
+  status: InvocationStatus;
+  exitCode: number | null;
+  output: string;
+  dropped: number;
+  errorCode: string;
+  errorInfo: string;
+  startTime: number | null;
+  finishTime: number | null;
+  updateTime: number;
+}
+
+export interface Invocation {
+  invokeId: string;
+  commandId: string;
+  name: string;
+  /** The script as Base64, as DescribeInvocations reports it. */
+  commandContent: string;
+  parameters: Record<string, string> | null;
+  timeoutSec: number;
+  creationTime: number;
+  targets: InvocationTarget[];
+}
+
+interface ScheduledEvent {
+  at: number;
+  seq: number;
+  run: () => void;
+}
+
+/** Real ECS ids are a region prefix plus lower-case alphanumerics; hashing a name keeps them stable. */
+export function stableId(prefix: string, name: string): string {
+  return `${prefix}${createHash('sha256').update(name).digest('hex').slice(0, 17)}`;
+}
+
+export const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export class World {
+  readonly regionId = 'cn-hangzhou';
+  readonly zones = new Map<string, Zone>();
+  readonly instanceTypes = new Map<string, InstanceTypeSpec>();
+  readonly images = new Map<string, ImageSpec>();
+  readonly instances = new Map<string, Instance>();
+  readonly disks = new Map<string, Disk>();
+  /** Keyed by `mountKey(instanceId, diskId)`. */
+  readonly mounts = new Map<string, Mount>();
+  readonly reservations = new Map<string, Reservation>();
+  readonly invocations = new Map<string, Invocation>();
+  /** `${action}\n${ClientToken}` → the first call's parameters and answer. */
+  readonly idempotency = new Map<string, { fingerprint: string; body: Record<string, unknown> }>();
+  private events: ScheduledEvent[] = [];
+  private seq = 0;
+  private tokens = 0;
+  private counters = new Map<string, number>();
+
+  constructor(readonly timing: Timing) {}
+
+  now(): number {
+    return this.timing.now();
+  }
+
+  delay(kind: LatencyKind): number {
+    const { baseMs, jitterMs } = this.timing.latency[kind];
+    return Math.max(0, baseMs + Math.floor(this.timing.random() * jitterMs));
+  }
+
+  /** Runs `run` once the clock reaches `at`, at the first request from then on. */
+  at(at: number, run: () => void): void {
+    this.events.push({ at, seq: this.seq++, run });
+  }
+
+  settle(): void {
+    const now = this.now();
+    for (;;) {
+      let next: ScheduledEvent | undefined;
+      for (const e of this.events) {
+        if (e.at <= now && (!next || e.at < next.at || (e.at === next.at && e.seq < next.seq))) next = e;
+      }
+      if (!next) return;
+      const due = next;
+      this.events = this.events.filter((e) => e !== due);
+      due.run();
+    }
+  }
+
+  /** Identifies one scheduled operation, so its completion can tell whether it was superseded. */
+  token(): number {
+    this.tokens += 1;
+    return this.tokens;
+  }
+
+  /** Deterministic per world, so a reset emulator hands out the same ids in the same order. */
+  nextId(prefix: string): string {
+    const n = (this.counters.get(prefix) ?? 0) + 1;
+    this.counters.set(prefix, n);
+    return stableId(prefix, `${prefix}${n}`);
+  }
+}
+
+export const mountKey = (instanceId: string, diskId: string): string => `${instanceId}/${diskId}`;
+
+/** ECS shows one status per disk; for a multi-attach disk a detach in flight wins over an attach. */
+export function diskStatus(disk: Disk): string {
+  if (disk.busy === 'Creating') return 'Creating';
+  const ops = [...disk.pending.values()].map((p) => p.op);
+  if (ops.includes('detach')) return 'Detaching';
+  if (ops.includes('attach')) return 'Attaching';
+  return disk.attachments.length > 0 ? 'In_use' : 'Available';
+}
+
+/** Real ECS falls back to the disk id without `d-` when a disk has no other serial. */
+export const serialOf = (diskId: string): string => diskId.replace(/^d-/, '');

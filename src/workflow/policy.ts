@@ -1,0 +1,149 @@
+import { parseDocument } from 'yaml';
+import { type core, z } from 'zod';
+import { failure, type Outcome, success } from '../errors.js';
+import type { RequestKind } from './request.js';
+
+/**
+ * The policy file of design.md §4, validated once at startup. Every error names its path in the
+ * file (`actions.detach.quorum: expected a whole number ≥ 0`) so an operator can fix it directly.
+ */
+
+const DURATION = /^(\d+)\s*(s|m|h|d)$/;
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const MAX_EXPIRY_MS = 30 * UNIT_MS.d;
+
+/** `'15m' | '24h' | '7d' | '90s'` → milliseconds; undefined when the text is not a duration. */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  if (!match) return undefined;
+  const [, amount = '', unit = 's'] = match;
+  return Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
+}
+
+const DURATION_HINT = 'expected a duration like 15m, 24h or 7d (at most 30d)';
+const durationSchema = z.string({ error: DURATION_HINT }).transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0 || ms > MAX_EXPIRY_MS) {
+    ctx.addIssue({ code: 'custom', message: DURATION_HINT });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const WHOLE = 'expected a whole number ≥ 0';
+const quorumSchema = z.int({ error: WHOLE }).min(0, { error: WHOLE }).max(20, { error: 'at most 20' });
+
+const slackId = (prefix: RegExp, what: string) =>
+  z.string({ error: `expected a Slack ${what} id` }).regex(prefix, { error: `expected a Slack ${what} id` });
+const usergroupId = slackId(/^S[A-Z0-9]{2,}$/, 'user group (S…)');
+const userId = slackId(/^[UW][A-Z0-9]{2,}$/, 'user (U… or W…)');
+const channelId = slackId(/^[CGD][A-Z0-9]{2,}$/, 'channel (C… or G…)');
+
+const principalsObject = z.strictObject({
+  usergroups: z.array(usergroupId, { error: 'expected a list of user group ids' }).default([]),
+  users: z.array(userId, { error: 'expected a list of user ids' }).default([]),
+});
+const principalsSchema = principalsObject.prefault({});
+
+const actionFields = {
+  approvers: principalsSchema,
+  quorum: quorumSchema.default(1),
+  expiresIn: durationSchema.prefault('24h'),
+};
+
+const emergencySchema = z.strictObject({
+  requesters: principalsSchema,
+  quorum: quorumSchema.default(0),
+  review: z.enum(['required', 'optional'], { error: 'expected required or optional' }).default('required'),
+});
+
+const actionSchema = z.strictObject(actionFields).prefault({});
+const failoverSchema = z
+  .strictObject({ ...actionFields, emergency: emergencySchema.optional() })
+  .prefault({});
+
+export const policySchema = z.strictObject({
+  region: z
+    .string()
+    .regex(/^[a-z]{2}-[a-z0-9-]+$/, { error: 'expected a region id like cn-hangzhou' })
+    .optional(),
+  channels: z.strictObject({ approvals: channelId.optional(), audit: channelId.optional() }).prefault({}),
+  /** Omitted = anyone may ask. */
+  requesters: principalsObject.optional(),
+  actions: z
+    .strictObject({
+      create: actionSchema,
+      attach: actionSchema,
+      detach: actionSchema,
+      failover: failoverSchema,
+    })
+    .prefault({}),
+  singleNodeFs: z.strictObject({ quorum: quorumSchema.default(2) }).prefault({}),
+  limits: z
+    .strictObject({
+      maxSizeGiB: z.int({ error: 'expected a whole number of GiB' }).min(1).max(65_536).default(32_768),
+      categories: z
+        .array(z.string().min(1))
+        .min(1)
+        .default(['cloud_essd', 'cloud_auto', 'cloud_regional_disk_auto']),
+      zones: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
+  fencing: z
+    .strictObject({
+      mode: z
+        .enum(['reservation', 'detach'], { error: 'expected reservation or detach' })
+        .default('reservation'),
+    })
+    .prefault({}),
+});
+
+export type Policy = z.output<typeof policySchema>;
+export type Principals = z.output<typeof principalsSchema>;
+export type ActionPolicy = Policy['actions'][RequestKind];
+
+/** `actions.detach.quorum`, `requesters.users[0]`; `(file)` for the root. */
+export function formatIssuePath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out || '(file)';
+}
+
+function describeIssue(issue: core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    return `${formatIssuePath(issue.path)}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys
+      .map((k) => `"${k}"`)
+      .join(', ')}`;
+  }
+  return `${formatIssuePath(issue.path)}: ${issue.message}`;
+}
+
+/**
+ * Parses and validates a policy file. All problems are reported at once, one per line, each
+ * starting with its path; code `policy_invalid`.
+ */
+export function parsePolicy(yamlText: string): Outcome<Policy> {
+  const doc = parseDocument(yamlText, { uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((e) => {
+      const at = e.linePos?.[0];
+      return `${at ? `line ${at.line}, column ${at.col}` : '(file)'}: ${e.message.split('\n')[0]}`;
+    });
+    return failure('policy_invalid', `Policy file is not valid YAML:\n${problems.join('\n')}`);
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  const parsed = policySchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(describeIssue);
+    return failure('policy_invalid', `Policy file is invalid:\n${problems.join('\n')}`);
+  }
+  return success(parsed.data);
+}
+
+/** The policy when no file is configured: anyone may ask, nobody may approve (fail closed). */
+export function defaultPolicy(): Policy {
+  return policySchema.parse({});
+}

@@ -1,0 +1,255 @@
+import type { DiskCommand } from '../commands/index.js';
+import { requiredQuorum } from './approvers.js';
+import type { Policy } from './policy.js';
+import type { Check, PlanStep, RequestKind, RequestParams } from './request.js';
+import { type ParamsOf, toJsonParams } from './request-params.js';
+
+/** Size limits per category and performance level, GiB (multi-attach-facts.md). */
+export const SIZE_RANGES: Readonly<Record<string, { min: number; max: number }>> = {
+  'cloud_essd:PL0': { min: 1, max: 65_536 },
+  'cloud_essd:PL1': { min: 20, max: 65_536 },
+  'cloud_essd:PL2': { min: 461, max: 65_536 },
+  'cloud_essd:PL3': { min: 1_261, max: 65_536 },
+  cloud_auto: { min: 1, max: 65_536 },
+  cloud_regional_disk_auto: { min: 10, max: 65_536 },
+};
+
+/** ECS defaults an ESSD without a PL to PL1; the plan names it so approvers see what will exist. */
+export const DEFAULT_ESSD_PL = 'PL1';
+export const MAX_ATTACHMENTS = 16;
+
+export type RequestCommand = Extract<DiskCommand, { kind: RequestKind }>;
+
+export interface BuiltRequest {
+  readonly kind: RequestKind;
+  readonly params: RequestParams;
+  readonly plan: PlanStep[];
+  /** Checks that need no cloud call; any `error` means the request must not be opened. */
+  readonly checks: Check[];
+  readonly allowSingleNodeFs: boolean;
+  readonly emergency: boolean;
+}
+
+const ok = (code: string, message: string): Check => ({ code, level: 'ok', message });
+const error = (code: string, message: string): Check => ({ code, level: 'error', message });
+
+function createChecks(params: ParamsOf['create'], policy: Policy): Check[] {
+  const checks: Check[] = [];
+  const { limits } = policy;
+  if (!limits.categories.includes(params.category)) {
+    checks.push(
+      error(
+        'category_not_allowed',
+        `Category ${params.category} is not allowed by policy (allowed: ${limits.categories.join(', ')}).`,
+      ),
+    );
+  }
+  const rangeKey =
+    params.category === 'cloud_essd'
+      ? `cloud_essd:${params.performanceLevel ?? DEFAULT_ESSD_PL}`
+      : params.category;
+  const range = SIZE_RANGES[rangeKey];
+  if (range && (params.sizeGiB < range.min || params.sizeGiB > range.max)) {
+    checks.push(
+      error(
+        'size_out_of_range',
+        `${params.sizeGiB} GiB is outside ${rangeKey.replace(':', ' ')}'s range of ${range.min}–${range.max} GiB; change --size or --pl.`,
+      ),
+    );
+  } else if (range) {
+    checks.push(
+      ok(
+        'size_in_range',
+        `${params.sizeGiB} GiB fits ${rangeKey.replace(':', ' ')} (${range.min}–${range.max} GiB).`,
+      ),
+    );
+  }
+  if (params.sizeGiB > limits.maxSizeGiB) {
+    checks.push(
+      error(
+        'size_over_policy_limit',
+        `${params.sizeGiB} GiB is over the policy limit of ${limits.maxSizeGiB} GiB.`,
+      ),
+    );
+  }
+  if (params.category !== 'cloud_regional_disk_auto' && !params.zoneId) {
+    checks.push(
+      error(
+        'zone_required',
+        'A zonal disk needs --zone (the zone of the instances it will serve), e.g. --zone cn-hangzhou-i.',
+      ),
+    );
+  }
+  if (params.zoneId && limits.zones.length > 0 && !limits.zones.includes(params.zoneId)) {
+    checks.push(
+      error(
+        'zone_not_allowed',
+        `Zone ${params.zoneId} is not allowed by policy (allowed: ${limits.zones.join(', ')}).`,
+      ),
+    );
+  }
+  checks.push(
+    ok('billing', 'Pay-as-you-go, created with MultiAttach=Enabled (it cannot be switched on later).'),
+  );
+  return checks;
+}
+
+function createPlan(params: ParamsOf['create']): PlanStep[] {
+  const tagParams = Object.fromEntries(
+    params.tags.flatMap((tag, i) => [
+      [`Tag.${i + 1}.Key`, tag.key],
+      [`Tag.${i + 1}.Value`, tag.value],
+    ]),
+  );
+  return [
+    {
+      action: 'CreateDisk',
+      params: {
+        RegionId: params.regionId,
+        ...(params.zoneId ? { ZoneId: params.zoneId } : {}),
+        DiskName: params.name,
+        DiskCategory: params.category,
+        ...(params.category === 'cloud_essd'
+          ? { PerformanceLevel: params.performanceLevel ?? DEFAULT_ESSD_PL }
+          : {}),
+        Size: params.sizeGiB,
+        MultiAttach: 'Enabled',
+        ...(params.provisionedIops === undefined ? {} : { ProvisionedIops: params.provisionedIops }),
+        ...(params.burstingEnabled ? { BurstingEnabled: true } : {}),
+        ...tagParams,
+      },
+    },
+  ];
+}
+
+/**
+ * Turns a parsed request command into what the workflow stores: normalised parameters, the exact
+ * cloud calls (the plan) and every check that needs no cloud call. Pure; cloud preflight adds more.
+ */
+export function buildRequest(command: RequestCommand, policy: Policy, defaultRegion: string): BuiltRequest {
+  const regionId = ('regionId' in command && command.regionId) || policy.region || defaultRegion;
+  switch (command.kind) {
+    case 'create': {
+      const params: ParamsOf['create'] = {
+        name: command.name,
+        sizeGiB: command.sizeGiB,
+        category: command.category,
+        ...(command.category === 'cloud_essd'
+          ? { performanceLevel: command.performanceLevel ?? DEFAULT_ESSD_PL }
+          : {}),
+        regionId,
+        ...(command.zoneId ? { zoneId: command.zoneId } : {}),
+        ...(command.provisionedIops === undefined ? {} : { provisionedIops: command.provisionedIops }),
+        burstingEnabled: command.burstingEnabled,
+        tags: command.tags.map((t) => ({ key: t.key, value: t.value })),
+        ...(command.reason ? { reason: command.reason } : {}),
+      };
+      return {
+        kind: 'create',
+        params: toJsonParams(params),
+        plan: createPlan(params),
+        checks: createChecks(params, policy),
+        allowSingleNodeFs: false,
+        emergency: false,
+      };
+    }
+    case 'attach': {
+      const params: ParamsOf['attach'] = {
+        diskId: command.diskId,
+        instanceIds: command.instanceIds,
+        allowSingleNodeFs: command.allowSingleNodeFs,
+        regionId,
+        ...(command.reason ? { reason: command.reason } : {}),
+      };
+      const checks: Check[] = [];
+      if (command.allowSingleNodeFs) {
+        checks.push({
+          code: 'single_node_fs_override',
+          level: 'danger',
+          message:
+            `--allow-single-node-fs: if this disk holds ext4, XFS or another single-node file system, mounting it on two instances corrupts data. ` +
+            `Needs ${requiredQuorum(policy, 'attach', { allowSingleNodeFs: true })} approvals.`,
+        });
+      }
+      const plan: PlanStep[] = command.instanceIds.map((instanceId) => ({
+        action: 'AttachDisk',
+        params: { DiskId: command.diskId, InstanceId: instanceId },
+      }));
+      return {
+        kind: 'attach',
+        params: toJsonParams(params),
+        plan,
+        checks,
+        allowSingleNodeFs: command.allowSingleNodeFs,
+        emergency: false,
+      };
+    }
+    case 'detach': {
+      const params: ParamsOf['detach'] = {
+        diskId: command.diskId,
+        instanceIds: command.instanceIds,
+        regionId,
+        ...(command.reason ? { reason: command.reason } : {}),
+      };
+      const plan: PlanStep[] = command.instanceIds.map((instanceId) => ({
+        action: 'DetachDisk',
+        params: { DiskId: command.diskId, InstanceId: instanceId },
+      }));
+      return {
+        kind: 'detach',
+        params: toJsonParams(params),
+        plan,
+        checks: [],
+        allowSingleNodeFs: false,
+        emergency: false,
+      };
+    }
+    case 'failover': {
+      const fencingMode = policy.fencing.mode;
+      const params: ParamsOf['failover'] = {
+        diskId: command.diskId,
+        fromInstanceId: command.fromInstanceId,
+        toInstanceId: command.toInstanceId,
+        regionId,
+        fencingMode,
+        ...(command.emergencyReason ? { emergencyReason: command.emergencyReason } : {}),
+      };
+      const fence: PlanStep =
+        fencingMode === 'reservation'
+          ? {
+              action: 'RunCommand',
+              params: {
+                InstanceId: command.toInstanceId,
+                Script: 'nvme-preempt',
+                Victim: command.fromInstanceId,
+              },
+            }
+          : { action: 'DetachDisk', params: { DiskId: command.diskId, InstanceId: command.fromInstanceId } };
+      const plan: PlanStep[] = [
+        fence,
+        { action: 'AttachDisk', params: { DiskId: command.diskId, InstanceId: command.toInstanceId } },
+      ];
+      const checks: Check[] = [
+        ok(
+          'fencing',
+          `Fencing by ${fencingMode === 'reservation' ? 'NVMe reservation preempt' : 'DetachDisk'}; never skipped.`,
+        ),
+      ];
+      if (command.emergencyReason) {
+        checks.push({
+          code: 'emergency',
+          level: 'warning',
+          message: `Emergency failover: ${command.emergencyReason}`,
+        });
+      }
+      return {
+        kind: 'failover',
+        params: toJsonParams(params),
+        plan,
+        checks,
+        allowSingleNodeFs: false,
+        emergency: command.emergencyReason !== undefined,
+      };
+    }
+  }
+}

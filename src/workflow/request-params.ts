@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import type { RequestKind, RequestParams } from './request.js';
+
+/**
+ * The normalised parameters each request kind stores, shared by the card, preflight and the
+ * executor. They are stored as JSON and read back through these schemas, never by casting.
+ */
+const tag = z.object({ key: z.string(), value: z.string() });
+
+export const createParamsSchema = z.object({
+  name: z.string(),
+  sizeGiB: z.number().int(),
+  category: z.enum(['cloud_essd', 'cloud_auto', 'cloud_regional_disk_auto']),
+  performanceLevel: z.enum(['PL0', 'PL1', 'PL2', 'PL3']).optional(),
+  regionId: z.string(),
+  zoneId: z.string().optional(),
+  provisionedIops: z.number().int().optional(),
+  burstingEnabled: z.boolean(),
+  tags: z.array(tag),
+  reason: z.string().optional(),
+});
+
+export const attachParamsSchema = z.object({
+  diskId: z.string(),
+  instanceIds: z.array(z.string()).min(1),
+  allowSingleNodeFs: z.boolean(),
+  regionId: z.string(),
+  reason: z.string().optional(),
+});
+
+export const detachParamsSchema = z.object({
+  diskId: z.string(),
+  instanceIds: z.array(z.string()).min(1),
+  regionId: z.string(),
+  reason: z.string().optional(),
+});
+
+export const failoverParamsSchema = z.object({
+  diskId: z.string(),
+  fromInstanceId: z.string(),
+  toInstanceId: z.string(),
+  regionId: z.string(),
+  fencingMode: z.enum(['reservation', 'detach']),
+  emergencyReason: z.string().optional(),
+});
+
+export type CreateParams = z.infer<typeof createParamsSchema>;
+export type AttachParams = z.infer<typeof attachParamsSchema>;
+export type DetachParams = z.infer<typeof detachParamsSchema>;
+export type FailoverParams = z.infer<typeof failoverParamsSchema>;
+
+export type ParamsOf = {
+  create: CreateParams;
+  attach: AttachParams;
+  detach: DetachParams;
+  failover: FailoverParams;
+};
+
+const schemas = {
+  create: createParamsSchema,
+  attach: attachParamsSchema,
+  detach: detachParamsSchema,
+  failover: failoverParamsSchema,
+} as const;
+
+/** Reads stored parameters back; undefined when they do not fit the kind (a corrupt or foreign record). */
+export function readParams<K extends RequestKind>(kind: K, params: RequestParams): ParamsOf[K] | undefined {
+  const parsed = schemas[kind].safeParse(params);
+  return parsed.success ? (parsed.data as ParamsOf[K]) : undefined;
+}
+
+/** Drops `undefined` members so the value is plain JSON (what the store and the plan hash see). */
+export function toJsonParams(params: ParamsOf[RequestKind]): RequestParams {
+  return JSON.parse(JSON.stringify(params)) as RequestParams;
+}

@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { defaultPolicy, type Policy, parseDuration, parsePolicy } from '../../src/workflow/policy.js';
+
+const example = readFileSync(new URL('../../manifests/policy.example.yaml', import.meta.url), 'utf8');
+
+function ok(text: string): Policy {
+  const result = parsePolicy(text);
+  if (!result.ok) throw new Error(result.message);
+  return result.value;
+}
+
+function problems(text: string): string[] {
+  const result = parsePolicy(text);
+  if (result.ok) throw new Error('expected the policy to be refused');
+  expect(result.code).toBe('policy_invalid');
+  return result.message.split('\n').slice(1);
+}
+
+describe('parsePolicy', () => {
+  it('accepts manifests/policy.example.yaml with the values of design.md §4', () => {
+    const policy = ok(example);
+    expect(policy.region).toBe('cn-hangzhou');
+    expect(policy.channels).toEqual({ approvals: 'C0123APPROVALS', audit: 'C0123AUDIT' });
+    expect(policy.requesters).toEqual({ usergroups: ['S0123ENGINEERS'], users: [] });
+    expect(policy.actions.create).toEqual({
+      approvers: { usergroups: ['S0123STORAGE'], users: [] },
+      quorum: 1,
+      expiresIn: 24 * 3_600_000,
+    });
+    expect(policy.actions.detach.quorum).toBe(2);
+    expect(policy.actions.failover.expiresIn).toBe(15 * 60_000);
+    expect(policy.actions.failover.emergency).toEqual({
+      requesters: { usergroups: ['S0123ONCALL'], users: [] },
+      quorum: 0,
+      review: 'required',
+    });
+    expect(policy.singleNodeFs.quorum).toBe(2);
+    expect(policy.limits).toEqual({
+      maxSizeGiB: 32768,
+      categories: ['cloud_essd', 'cloud_auto', 'cloud_regional_disk_auto'],
+      zones: [],
+    });
+    expect(policy.fencing.mode).toBe('reservation');
+  });
+
+  it('fills sensible defaults for an empty file: anyone may ask, nobody may approve', () => {
+    const policy = ok('');
+    expect(policy.requesters).toBeUndefined();
+    expect(policy.actions.attach).toEqual({
+      approvers: { usergroups: [], users: [] },
+      quorum: 1,
+      expiresIn: 86_400_000,
+    });
+    expect(policy.actions.failover.emergency).toBeUndefined();
+    expect(policy.singleNodeFs.quorum).toBe(2);
+    expect(policy.fencing.mode).toBe('reservation');
+    expect(defaultPolicy()).toEqual(policy);
+  });
+
+  it.each([
+    ['actions:\n  detach: { quorum: two }', 'actions.detach.quorum: expected a whole number ≥ 0'],
+    ['actions:\n  detach: { quorum: -1 }', 'actions.detach.quorum: expected a whole number ≥ 0'],
+    ['actions:\n  create: { quorum: 1.5 }', 'actions.create.quorum: expected a whole number ≥ 0'],
+    [
+      'actions:\n  attach: { expiresIn: tomorrow }',
+      'actions.attach.expiresIn: expected a duration like 15m, 24h or 7d',
+    ],
+    ['actions:\n  attach: { expiresIn: 0m }', 'actions.attach.expiresIn: expected a duration'],
+    ['actions:\n  attach: { expiresIn: 90d }', 'actions.attach.expiresIn: expected a duration'],
+    ['actions:\n  attach: { quorom: 2 }', 'actions.attach: unknown key "quorom"'],
+    ['actions:\n  resize: {}', 'actions: unknown key "resize"'],
+    ['requesters:\n  users: [alice]', 'requesters.users[0]: expected a Slack user (U… or W…) id'],
+    [
+      'actions:\n  create: { approvers: { usergroups: [U123] } }',
+      'actions.create.approvers.usergroups[0]: expected a Slack user group',
+    ],
+    ['channels: { approvals: general }', 'channels.approvals: expected a Slack channel'],
+    ['fencing: { mode: pray }', 'fencing.mode: expected reservation or detach'],
+    ['limits: { maxSizeGiB: big }', 'limits.maxSizeGiB: expected a whole number of GiB'],
+    [
+      'actions:\n  failover: { emergency: { review: later } }',
+      'actions.failover.emergency.review: expected required or optional',
+    ],
+    ['singleNodeFs: { quorum: x }', 'singleNodeFs.quorum: expected a whole number ≥ 0'],
+    ['region: Hangzhou', 'region: expected a region id like cn-hangzhou'],
+  ])('names the path of the error in %j', (text, expected) => {
+    expect(
+      problems(text).some((p) => p.startsWith(expected)),
+      problems(text).join('\n'),
+    ).toBe(true);
+  });
+
+  it('reports every problem at once', () => {
+    const found = problems(
+      'actions:\n  detach: { quorum: -1 }\n  attach: { expiresIn: soon }\nfencing: { mode: x }',
+    );
+    expect(found).toHaveLength(3);
+  });
+
+  it('refuses YAML syntax errors and duplicate keys with a line number', () => {
+    const bad = parsePolicy('actions:\n  create: { quorum: 1\n');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.message).toMatch(/line \d+, column \d+/);
+    const dup = parsePolicy('region: cn-hangzhou\nregion: cn-shanghai\n');
+    expect(dup.ok).toBe(false);
+    if (!dup.ok) expect(dup.message).toMatch(/line 2/);
+  });
+
+  it('refuses a file that is not a mapping', () => {
+    expect(problems('- a\n- b')[0]).toMatch(/^\(file\): /);
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    ['90s', 90_000],
+    ['15m', 900_000],
+    ['24h', 86_400_000],
+    ['7d', 604_800_000],
+  ])('%s → %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it.each(['', '15', 'm', '1w', '-5m', '1.5h'])('refuses %j', (text) =>
+    expect(parseDuration(text)).toBeUndefined(),
+  );
+});
