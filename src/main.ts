@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { startBot } from './bot.js';
 import { type AppConfig, loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
-import { startSlackApp } from './slack/app.js';
 import { createRedis } from './store/connection.js';
+import { defaultPolicy, type Policy, parsePolicy } from './workflow/policy.js';
 
 const SANDBOX_PENDING = `shared-disk-bot: nothing to connect to.
 
@@ -19,27 +21,55 @@ build yet. To run the bot against a real workspace, set:
 See the Configuration section of README.md.
 `;
 
+/**
+ * The policy file, or the fail-closed default (anyone may ask, nobody may approve) with a warning.
+ * @throws ConfigError naming every problem's path in the file.
+ */
+function loadPolicy(path: string | undefined, logger: Logger): Policy {
+  if (!path) {
+    logger.warn(
+      { event: 'policy.default' },
+      'POLICY_FILE is not set: nobody can approve requests until it is',
+    );
+    return defaultPolicy();
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError([
+      `POLICY_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    ]);
+  }
+  const parsed = parsePolicy(text);
+  if (!parsed.ok) throw new ConfigError([`POLICY_FILE ${path}: ${parsed.message}`]);
+  return parsed.value;
+}
+
 async function run(config: AppConfig, logger: Logger): Promise<void> {
+  const policy = loadPolicy(config.policyFile, logger);
   const metrics = createMetrics();
-  const redis = createRedis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
+  const redis = createRedis(config.redisUrl, { maxRetriesPerRequest: 2 });
   redis.on('error', (error) =>
     logger.warn({ event: 'redis.error', error: error.message }, 'Redis connection error'),
   );
 
-  const slack = await startSlackApp({
-    botToken: config.slack.botToken,
-    transport: config.slack.transport,
-    ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
-    port: config.http.port,
-    ...(config.http.host ? { host: config.http.host } : {}),
+  const bot = await startBot({
+    slack: {
+      botToken: config.slack.botToken,
+      transport: config.slack.transport,
+      ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
+    },
+    http: { port: config.http.port, ...(config.http.host ? { host: config.http.host } : {}) },
+    redis,
+    policy,
+    defaultRegion: policy.region ?? config.cloud.regionId,
     logger,
     metrics,
-    handlers: {},
-    readinessChecks: [{ name: 'redis', check: async () => ({ ok: (await redis.ping()) === 'PONG' }) }],
   });
   logger.info(
-    { event: 'app.started', mode: config.slack.transport.mode, port: slack.port },
-    `shared-disk-bot listening on port ${slack.port} (${config.slack.transport.mode} mode)`,
+    { event: 'app.started', mode: config.slack.transport.mode, port: bot.slack.port },
+    `shared-disk-bot listening on port ${bot.slack.port} (${config.slack.transport.mode} mode)`,
   );
 
   let stopping = false;
@@ -47,7 +77,7 @@ async function run(config: AppConfig, logger: Logger): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ event: 'app.stopping', signal }, 'shutting down');
-    await slack.stop().catch((error) => logger.warn({ err: error }, 'Slack app did not stop cleanly'));
+    await bot.stop().catch((error) => logger.warn({ err: error }, 'bot did not stop cleanly'));
     await redis.quit().catch(() => redis.disconnect());
     process.exit(0);
   };
@@ -74,6 +104,10 @@ function main(): void {
   }
   const logger = createLogger(result.config.logLevel);
   run(result.config, logger).catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`shared-disk-bot: ${error.message}\n`);
+      process.exit(2);
+    }
     logger.fatal({ event: 'app.start_failed', err: error }, 'shared-disk-bot failed to start');
     process.exit(1);
   });

@@ -4,9 +4,14 @@ import { App, type CustomRoute, LogLevel, webApi } from '@slack/bolt';
 import type { SlackTransport } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { ApprovalService } from '../workflow/approval-service.js';
 import { boltLogger } from './bolt-logger.js';
 import { BotIdentity } from './bot-identity.js';
+import { HomePublisher } from './home.js';
+import * as actions from './listeners/actions/index.js';
 import * as commands from './listeners/commands/index.js';
+import * as events from './listeners/events/index.js';
+import * as views from './listeners/views/index.js';
 import { opsRoutes, type ReadinessCheck } from './ops-routes.js';
 import type { CommandHandlers } from './ports.js';
 
@@ -23,6 +28,20 @@ export interface SlackAppOptions {
   readonly readinessChecks: readonly ReadinessCheck[];
   /** Web API retries; the default suits production (5 retries within 5 minutes). */
   readonly retryConfig?: webApi.RetryOptions;
+  /** The approval workflow behind the card buttons, the reject modal and App Home. */
+  readonly service?: ApprovalService;
+}
+
+/** One Web API client configuration for Bolt and for the bot's own out-of-request posts. */
+export function webClientOptions(options: {
+  apiUrl?: string;
+  retryConfig?: webApi.RetryOptions;
+}): webApi.WebClientOptions {
+  return {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    retryConfig: options.retryConfig ?? webApi.retryPolicies.fiveRetriesInFiveMinutes,
+    logLevel: LogLevel.WARN,
+  };
 }
 
 export interface RunningSlackApp {
@@ -39,11 +58,7 @@ export interface RunningSlackApp {
  */
 export async function startSlackApp(options: SlackAppOptions): Promise<RunningSlackApp> {
   const logger = options.logger.child({ module: 'slack' });
-  const clientOptions: webApi.WebClientOptions = {
-    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
-    retryConfig: options.retryConfig ?? webApi.retryPolicies.fiveRetriesInFiveMinutes,
-    logLevel: LogLevel.WARN,
-  };
+  const clientOptions = webClientOptions(options);
   const identity = new BotIdentity(
     new webApi.WebClient(undefined, { ...clientOptions }),
     options.botToken,
@@ -85,6 +100,12 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     );
   });
   commands.register(app, { handlers: options.handlers, logger, metrics: options.metrics });
+  if (options.service) {
+    const home = new HomePublisher(options.service, app.client, () => options.botToken);
+    actions.register(app, { service: options.service, home, logger });
+    views.register(app, options.service);
+    events.register(app, home, logger);
+  }
 
   void identity.start();
 

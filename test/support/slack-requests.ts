@@ -47,9 +47,31 @@ export interface ButtonClick {
   messageTs: string;
   responseUrl: string;
   triggerId?: string;
+  /** A click in App Home: the container is the Home view, and Slack sends no channel or response_url. */
+  fromHome?: boolean;
 }
 
 export function blockActionsBody(click: ButtonClick): string {
+  const where = click.fromHome
+    ? { container: { type: 'view', view_id: 'V0HOME' }, view: { id: 'V0HOME', type: 'home' } }
+    : {
+        container: {
+          type: 'message',
+          message_ts: click.messageTs,
+          channel_id: click.channelId ?? 'C0DISK',
+          is_ephemeral: false,
+        },
+        channel: { id: click.channelId ?? 'C0DISK', name: 'ops' },
+        message: {
+          type: 'message',
+          user: 'U0BOT',
+          bot_id: 'B0BOT',
+          ts: click.messageTs,
+          text: '',
+          blocks: [],
+        },
+        response_url: click.responseUrl,
+      };
   const payload = {
     type: 'block_actions',
     user: {
@@ -60,20 +82,12 @@ export function blockActionsBody(click: ButtonClick): string {
     },
     api_app_id: 'A0FAKE',
     token: 'legacy-verification-token',
-    container: {
-      type: 'message',
-      message_ts: click.messageTs,
-      channel_id: click.channelId ?? 'C0DISK',
-      is_ephemeral: false,
-    },
+    ...where,
     trigger_id: click.triggerId ?? '123.456.ghijk',
     team: { id: 'T0FAKE', domain: 'fake' },
     enterprise: null,
     is_enterprise_install: false,
-    channel: { id: click.channelId ?? 'C0DISK', name: 'ops' },
-    message: { type: 'message', user: 'U0BOT', bot_id: 'B0BOT', ts: click.messageTs, text: '', blocks: [] },
     state: { values: {} },
-    response_url: click.responseUrl,
     actions: [
       {
         type: 'button',
@@ -100,6 +114,7 @@ export function postToSlackEndpoint(
   url: string,
   rawBody: string,
   headers: Record<string, string>,
+  contentType = 'application/x-www-form-urlencoded',
 ): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -107,7 +122,7 @@ export function postToSlackEndpoint(
       {
         method: 'POST',
         headers: {
-          'content-type': 'application/x-www-form-urlencoded',
+          'content-type': contentType,
           'content-length': Buffer.byteLength(rawBody),
           ...headers,
         },
@@ -126,6 +141,54 @@ export function postToSlackEndpoint(
   });
 }
 
+export function viewSubmissionBody(input: {
+  userId: string;
+  callbackId: string;
+  privateMetadata: string;
+  values: Record<string, Record<string, { type: string; value: string }>>;
+}): string {
+  const payload = {
+    type: 'view_submission',
+    team: { id: 'T0FAKE', domain: 'fake' },
+    user: {
+      id: input.userId,
+      username: input.userId.toLowerCase(),
+      name: input.userId.toLowerCase(),
+      team_id: 'T0FAKE',
+    },
+    api_app_id: 'A0FAKE',
+    token: 'legacy-verification-token',
+    trigger_id: '123.456.view',
+    view: {
+      id: 'V0FAKE',
+      team_id: 'T0FAKE',
+      type: 'modal',
+      callback_id: input.callbackId,
+      private_metadata: input.privateMetadata,
+      state: { values: input.values },
+      hash: 'h',
+      blocks: [],
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+export function eventCallbackBody(event: Record<string, unknown>): string {
+  return JSON.stringify({
+    token: 'legacy-verification-token',
+    team_id: 'T0FAKE',
+    api_app_id: 'A0FAKE',
+    type: 'event_callback',
+    event_id: `Ev${Date.now()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: 'T0FAKE', user_id: 'U0BOT', is_bot: true }],
+    event,
+  });
+}
+
 /** A client that signs every request with the app's signing secret. */
 export function signedSlackClient(endpoint: string, signingSecret: string) {
   return {
@@ -137,6 +200,13 @@ export function signedSlackClient(endpoint: string, signingSecret: string) {
     },
     click(click: ButtonClick) {
       return this.send(blockActionsBody(click));
+    },
+    submitView(input: Parameters<typeof viewSubmissionBody>[0]) {
+      return this.send(viewSubmissionBody(input));
+    },
+    event(event: Record<string, unknown>) {
+      const raw = eventCallbackBody(event);
+      return postToSlackEndpoint(endpoint, raw, signSlackBody(signingSecret, raw), 'application/json');
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { z } from 'zod';
 import type { CheckLevel, DiskRequest, PlanStep, RequestState } from '../../workflow/request.js';
 import { escapeMrkdwn } from './escape.js';
 
@@ -167,4 +168,20 @@ export function requestCard(request: DiskRequest): { text: string; blocks: Known
   if (request.state === 'pending') blocks.push(buttons(request));
   const text = `${request.id}: ${summarize(request)} (${request.state})`;
   return { text: escapeMrkdwn(text), blocks };
+}
+
+const cardButtonValueSchema = z.object({
+  id: z.string().regex(/^R-[0-9A-Z]{6,26}$/),
+  planHash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+
+/** Button values come back from Slack as untrusted text. */
+export function parseCardButtonValue(raw: string | undefined): CardButtonValue | undefined {
+  if (!raw) return undefined;
+  try {
+    const parsed = cardButtonValueSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }

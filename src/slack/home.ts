@@ -1,0 +1,25 @@
+import type { webApi } from '@slack/bolt';
+import type { ApprovalService } from '../workflow/approval-service.js';
+import { homeView } from './blocks/request-list.js';
+
+/** Builds and publishes one user's App Home; every publish reads fresh state from Redis. */
+export class HomePublisher {
+  constructor(
+    private readonly service: ApprovalService,
+    private readonly client: webApi.WebClient,
+    private readonly token: () => string,
+  ) {}
+
+  async publish(userId: string, notice?: string): Promise<void> {
+    const [mine, awaiting, recent] = await Promise.all([
+      this.service.openBy(userId, 20),
+      this.service.awaitingApprovalBy(userId, { limit: 20 }),
+      this.service.recentFinished(10),
+    ]);
+    await this.client.views.publish({
+      token: this.token(),
+      user_id: userId,
+      view: homeView({ ...(notice ? { notice } : {}), mine, awaiting, recent }),
+    });
+  }
+}
