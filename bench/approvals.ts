@@ -17,17 +17,27 @@ const LIST_RUNS = 50;
 const CLICK_ROUNDS = 10;
 const CONCURRENT_CLICKS = 50;
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 const server = await startRedisServer();
 const redis = new Redis(server.url);
 const fake = await startFakeSlack();
-fake.on('usergroups.users.list', () => ({ json: { ok: true, users: Array.from({ length: 60 }, (_, i) => `U0APP${i}`) } }));
-const policy = parsePolicy('actions: { attach: { approvers: { usergroups: [S0STORAGE] }, quorum: 1, expiresIn: 7d } }');
+fake.on('usergroups.users.list', () => ({
+  json: { ok: true, users: Array.from({ length: 60 }, (_, i) => `U0APP${i}`) },
+}));
+const policy = parsePolicy(
+  'actions: { attach: { approvers: { usergroups: [S0STORAGE] }, quorum: 1, expiresIn: 7d } }',
+);
 if (!policy.ok) throw new Error(policy.message);
 const bot = await startBot({
-  slack: { botToken: TEST_BOT_TOKEN, transport: { mode: 'http', signingSecret: TEST_SIGNING_SECRET }, apiUrl: fake.apiUrl, retryConfig: { retries: 0 } },
+  slack: {
+    botToken: TEST_BOT_TOKEN,
+    transport: { mode: 'http', signingSecret: TEST_SIGNING_SECRET },
+    apiUrl: fake.apiUrl,
+    retryConfig: { retries: 0 },
+  },
   http: { port: 0, host: '127.0.0.1' },
   redis,
   policy: policy.value,
@@ -44,14 +54,20 @@ const open = (i: number) =>
     kind: 'attach',
     requesterId: `U0REQ${i % 100}`,
     channelId: 'C0BENCH',
-    params: { diskId: `d-bench${i}`, instanceIds: ['i-a', 'i-b'], allowSingleNodeFs: false, regionId: 'cn-hangzhou' },
+    params: {
+      diskId: `d-bench${i}`,
+      instanceIds: ['i-a', 'i-b'],
+      allowSingleNodeFs: false,
+      regionId: 'cn-hangzhou',
+    },
     plan: [
       { action: 'AttachDisk', params: { DiskId: `d-bench${i}`, InstanceId: 'i-a' } },
       { action: 'AttachDisk', params: { DiskId: `d-bench${i}`, InstanceId: 'i-b' } },
     ],
   });
 const seedStart = performance.now();
-for (let i = 0; i < PENDING; i += 100) await Promise.all(Array.from({ length: Math.min(100, PENDING - i) }, (_, j) => open(i + j)));
+for (let i = 0; i < PENDING; i += 100)
+  await Promise.all(Array.from({ length: Math.min(100, PENDING - i) }, (_, j) => open(i + j)));
 const seedSeconds = (performance.now() - seedStart) / 1000;
 const memoryAfter = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
 
@@ -67,15 +83,24 @@ listLatencies.sort((a, b) => a - b);
 
 const clickLatencies: number[] = [];
 for (let round = 0; round < CLICK_ROUNDS; round++) {
-  const requests = await Promise.all(Array.from({ length: CONCURRENT_CLICKS }, (_, i) => open(PENDING + round * CONCURRENT_CLICKS + i)));
+  const requests = await Promise.all(
+    Array.from({ length: CONCURRENT_CLICKS }, (_, i) => open(PENDING + round * CONCURRENT_CLICKS + i)),
+  );
   await Promise.all(
     requests.map(async (opened, i) => {
       if (!opened.ok) throw new Error(opened.message);
       const request = opened.value;
       const value = JSON.stringify({ id: request.id, planHash: request.planHash });
       const started = performance.now();
-      await client.click({ userId: `U0APP${i}`, actionId: ACTION_APPROVE, value, messageTs: '1.1', responseUrl: fake.responseUrl(`c-${request.id}`) });
-      while ((await bot.service.get(request.id))?.state !== 'approved') await new Promise((r) => setImmediate(r));
+      await client.click({
+        userId: `U0APP${i}`,
+        actionId: ACTION_APPROVE,
+        value,
+        messageTs: '1.1',
+        responseUrl: fake.responseUrl(`c-${request.id}`),
+      });
+      while ((await bot.service.get(request.id))?.state !== 'approved')
+        await new Promise((r) => setImmediate(r));
       clickLatencies.push(performance.now() - started);
     }),
   );
@@ -83,11 +108,21 @@ for (let round = 0; round < CLICK_ROUNDS; round++) {
 }
 clickLatencies.sort((a, b) => a - b);
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
-console.log(`seeded ${PENDING} pending requests in ${seedSeconds.toFixed(1)} s (${(PENDING / seedSeconds).toFixed(0)} opens/s)`);
-console.log(`redis memory: +${((memoryAfter - memoryBefore) / 2 ** 20).toFixed(1)} MiB, ${((memoryAfter - memoryBefore) / PENDING).toFixed(0)} bytes/request`);
-console.log(`/disk requests --pending (${LIST_RUNS} runs, command to list delivered): p50 ${ms(pct(listLatencies, 50))}, p99 ${ms(pct(listLatencies, 99))}`);
-console.log(`click → approved (${CLICK_ROUNDS} rounds × ${CONCURRENT_CLICKS} concurrent clicks): p50 ${ms(pct(clickLatencies, 50))}, p99 ${ms(pct(clickLatencies, 99))}`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
+);
+console.log(
+  `seeded ${PENDING} pending requests in ${seedSeconds.toFixed(1)} s (${(PENDING / seedSeconds).toFixed(0)} opens/s)`,
+);
+console.log(
+  `redis memory: +${((memoryAfter - memoryBefore) / 2 ** 20).toFixed(1)} MiB, ${((memoryAfter - memoryBefore) / PENDING).toFixed(0)} bytes/request`,
+);
+console.log(
+  `/disk requests --pending (${LIST_RUNS} runs, command to list delivered): p50 ${ms(pct(listLatencies, 50))}, p99 ${ms(pct(listLatencies, 99))}`,
+);
+console.log(
+  `click → approved (${CLICK_ROUNDS} rounds × ${CONCURRENT_CLICKS} concurrent clicks): p50 ${ms(pct(clickLatencies, 50))}, p99 ${ms(pct(clickLatencies, 99))}`,
+);
 
 await bot.stop();
 await fake.close();
