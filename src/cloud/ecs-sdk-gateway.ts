@@ -21,6 +21,19 @@ export interface EcsSdkGatewayOptions {
 }
 
 const DESCRIBE_BATCH = 100;
+/** DescribeInstanceTypes takes at most 10 `InstanceTypes.N` per call. */
+const INSTANCE_TYPES_BATCH = 10;
+
+/**
+ * The SDK packages are CommonJS with `exports.default`. Node's ESM loader hands us `module.exports`
+ * (so the class is `.default`), while vitest and bundlers already unwrap `.default`; accept both.
+ */
+function cjsDefault<T>(mod: { default: T }): T {
+  const inner = (mod as { default?: unknown }).default;
+  return (typeof inner === 'function' ? inner : mod) as T;
+}
+const EcsClient = cjsDefault(Ecs);
+const Credential = cjsDefault(Credentials);
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -55,7 +68,7 @@ function toDisk(disk: models.DescribeDisksResponseBodyDisksDisk): DiskInfo {
 
 /** The ECS gateway on the official SDK: SDK types and errors never leave this module. */
 export class EcsSdkGateway implements EcsGateway {
-  private readonly client: InstanceType<typeof Ecs.default>;
+  private readonly client: InstanceType<typeof EcsClient>;
   private readonly runtime: RuntimeOptions;
 
   constructor(options: EcsSdkGatewayOptions) {
@@ -67,8 +80,8 @@ export class EcsSdkGateway implements EcsGateway {
             accessKeySecret: options.accessKeySecret,
             ...(options.securityToken ? { securityToken: options.securityToken } : {}),
           }
-        : { credential: new Credentials.default() };
-    this.client = new Ecs.default(
+        : { credential: new Credential() };
+    this.client = new EcsClient(
       new $OpenApiUtil.Config({
         ...keys,
         regionId: options.regionId,
@@ -94,6 +107,7 @@ export class EcsSdkGateway implements EcsGateway {
     diskIds?: readonly string[];
     zoneId?: string;
     multiAttach?: boolean;
+    dataOnly?: boolean;
   }): Promise<DiskInfo[]> {
     const idBatches = query.diskIds ? chunks(query.diskIds, DESCRIBE_BATCH) : [undefined];
     const out: DiskInfo[] = [];
@@ -105,6 +119,7 @@ export class EcsSdkGateway implements EcsGateway {
           regionId: query.regionId,
           ...(ids ? { diskIds: JSON.stringify(ids) } : {}),
           ...(query.zoneId ? { zoneId: query.zoneId } : {}),
+          ...(query.dataOnly ? { diskType: 'data' } : {}),
           ...(query.multiAttach === undefined
             ? {}
             : { multiAttach: query.multiAttach ? 'Enabled' : 'Disabled' }),
@@ -150,35 +165,39 @@ export class EcsSdkGateway implements EcsGateway {
   }
 
   async describeInstanceTypes(instanceTypeIds: readonly string[]): Promise<InstanceTypeInfo[]> {
-    if (instanceTypeIds.length === 0) return [];
-    const request = new models.DescribeInstanceTypesRequest({
-      instanceTypes: [...instanceTypeIds],
-      maxResults: 100,
-    });
-    const response = await this.call('DescribeInstanceTypes', () =>
-      this.client.describeInstanceTypesWithOptions(request, this.runtime),
-    );
-    return (response.body?.instanceTypes?.instanceType ?? []).map((t) => ({
-      instanceTypeId: str(t.instanceTypeId),
-      nvmeSupport: str(t.nvmeSupport),
-      diskQuantity: Number(t.diskQuantity ?? 0),
-    }));
+    const out: InstanceTypeInfo[] = [];
+    for (const ids of chunks(instanceTypeIds, INSTANCE_TYPES_BATCH)) {
+      const request = new models.DescribeInstanceTypesRequest({ instanceTypes: ids, maxResults: 100 });
+      const response = await this.call('DescribeInstanceTypes', () =>
+        this.client.describeInstanceTypesWithOptions(request, this.runtime),
+      );
+      for (const t of response.body?.instanceTypes?.instanceType ?? []) {
+        out.push({
+          instanceTypeId: str(t.instanceTypeId),
+          nvmeSupport: str(t.nvmeSupport),
+          diskQuantity: Number(t.diskQuantity ?? 0),
+        });
+      }
+    }
+    return out;
   }
 
   async describeImages(query: { regionId: string; imageIds: readonly string[] }): Promise<ImageInfo[]> {
-    if (query.imageIds.length === 0) return [];
-    const request = new models.DescribeImagesRequest({
-      regionId: query.regionId,
-      imageId: query.imageIds.join(','),
-      pageSize: 100,
-    });
-    const response = await this.call('DescribeImages', () =>
-      this.client.describeImagesWithOptions(request, this.runtime),
-    );
-    return (response.body?.images?.image ?? []).map((image) => ({
-      imageId: str(image.imageId),
-      nvmeSupport: str(image.features?.nvmeSupport),
-    }));
+    const out: ImageInfo[] = [];
+    for (const ids of chunks(query.imageIds, DESCRIBE_BATCH)) {
+      const request = new models.DescribeImagesRequest({
+        regionId: query.regionId,
+        imageId: ids.join(','),
+        pageSize: 100,
+      });
+      const response = await this.call('DescribeImages', () =>
+        this.client.describeImagesWithOptions(request, this.runtime),
+      );
+      for (const image of response.body?.images?.image ?? []) {
+        out.push({ imageId: str(image.imageId), nvmeSupport: str(image.features?.nvmeSupport) });
+      }
+    }
+    return out;
   }
 
   async createDisk(input: Parameters<EcsGateway['createDisk']>[0]) {
@@ -217,6 +236,14 @@ export class EcsSdkGateway implements EcsGateway {
     const request = new models.DetachDiskRequest({ diskId: input.diskId, instanceId: input.instanceId });
     const response = await this.call('DetachDisk', () =>
       this.client.detachDiskWithOptions(request, this.runtime),
+    );
+    return { value: undefined, requestId: str(response.body?.requestId) };
+  }
+
+  async deleteDisk(input: { diskId: string }) {
+    const request = new models.DeleteDiskRequest({ diskId: input.diskId });
+    const response = await this.call('DeleteDisk', () =>
+      this.client.deleteDiskWithOptions(request, this.runtime),
     );
     return { value: undefined, requestId: str(response.body?.requestId) };
   }

@@ -83,6 +83,8 @@ export interface EcsGateway {
     diskIds?: readonly string[];
     zoneId?: string;
     multiAttach?: boolean;
+    /** Leave system disks out (DiskType=data). */
+    dataOnly?: boolean;
   }): Promise<DiskInfo[]>;
   describeInstances(query: { regionId: string; instanceIds: readonly string[] }): Promise<InstanceInfo[]>;
   describeInstanceTypes(instanceTypeIds: readonly string[]): Promise<InstanceTypeInfo[]>;
@@ -90,4 +92,6 @@ export interface EcsGateway {
   createDisk(input: CreateDiskInput): Promise<Traced<{ diskId: string }>>;
   attachDisk(input: { diskId: string; instanceId: string }): Promise<Traced<void>>;
   detachDisk(input: { diskId: string; instanceId: string }): Promise<Traced<void>>;
+  /** The disk must be `Available` (detached everywhere), else `DiskStillAttached`. */
+  deleteDisk(input: { diskId: string }): Promise<Traced<void>>;
 }

@@ -1,0 +1,104 @@
+import type { RequestKind } from '../../workflow/request.js';
+import type { ParamsOf } from '../../workflow/request-params.js';
+import type { DiskInfo, EcsGateway, ImageInfo, InstanceInfo, InstanceTypeInfo } from '../gateway.js';
+
+/** What preflight knows about the cloud, fetched once per evaluation by `loadWorld`. */
+export interface WorldSnapshot {
+  /** The disk the request names; absent when the cloud does not know it (and for create). */
+  readonly disk?: DiskInfo;
+  readonly instances: ReadonlyMap<string, InstanceInfo>;
+  readonly instanceTypes: ReadonlyMap<string, InstanceTypeInfo>;
+  readonly images: ReadonlyMap<string, ImageInfo>;
+  /**
+   * Data disks attached to each instance that may receive the disk. ECS has no batched per-instance
+   * count, so it is counted from one zone-wide DescribeDisks (the instances' zone) instead of one
+   * call per instance; an instance missing here has an unknown count and the cap rule says so.
+   */
+  readonly dataDisks: ReadonlyMap<string, number>;
+  /**
+   * Zones known to offer multi-attach. The ECS API cannot tell (DescribeZones lists categories, not
+   * multi-attach), so this is configuration; undefined = not configured, and the rule warns.
+   */
+  readonly multiAttachZones?: readonly string[];
+}
+
+export interface LoadWorldOptions {
+  readonly multiAttachZones?: readonly string[];
+}
+
+const byKey = <T>(items: readonly T[], key: (item: T) => string): Map<string, T> =>
+  new Map(items.map((item) => [key(item), item]));
+
+const distinct = (values: readonly string[]): string[] => [...new Set(values.filter((v) => v !== ''))];
+
+/** Instance ids the request touches, and the ones that may receive the disk (cap census). */
+function targetsOf<K extends RequestKind>(
+  kind: K,
+  params: ParamsOf[K],
+): { all: string[]; receiving: string[] } {
+  if (kind === 'create') return { all: [], receiving: [] };
+  if (kind === 'failover') {
+    const p = params as ParamsOf['failover'];
+    return { all: distinct([p.fromInstanceId, p.toInstanceId]), receiving: [p.toInstanceId] };
+  }
+  const ids = distinct((params as ParamsOf['attach' | 'detach']).instanceIds);
+  return { all: ids, receiving: kind === 'attach' ? ids : [] };
+}
+
+/**
+ * Fetches everything the rules need with batched Describe calls, in two rounds: DescribeInstances
+ * (one call for all instances) and, for detach, DescribeDisks by id; then DescribeInstanceTypes and
+ * DescribeImages for the distinct types and images, and ONE DescribeDisks for the receiving
+ * instances' zone, which finds the disk and counts every instance's data disks at once. Only when
+ * the disk is not in that zone (a request that will be refused anyway) is it looked up by id.
+ * @throws CloudError when the cloud cannot be read (the caller decides whether to retry).
+ */
+export async function loadWorld<K extends RequestKind>(
+  gateway: EcsGateway,
+  kind: K,
+  params: ParamsOf[K],
+  options: LoadWorldOptions = {},
+): Promise<WorldSnapshot> {
+  const zones = options.multiAttachZones ? { multiAttachZones: options.multiAttachZones } : {};
+  const empty = { instances: new Map(), instanceTypes: new Map(), images: new Map(), dataDisks: new Map() };
+  if (kind === 'create') return { ...empty, ...zones };
+  const { diskId, regionId } = params as ParamsOf['attach' | 'detach' | 'failover'];
+  const targets = targetsOf(kind, params);
+  const byId = () => gateway.describeDisks({ regionId, diskIds: [diskId] });
+
+  const [instanceList, detachDisks] = await Promise.all([
+    gateway.describeInstances({ regionId, instanceIds: targets.all }),
+    kind === 'detach' ? byId() : Promise.resolve(undefined),
+  ]);
+  const instances = byKey(instanceList, (i) => i.instanceId);
+  const receiving = targets.receiving.flatMap((id) => instances.get(id) ?? []);
+  const censusZones = distinct(receiving.map((i) => i.zoneId));
+  const [types, images, census] = await Promise.all([
+    gateway.describeInstanceTypes(distinct(receiving.map((i) => i.instanceType))),
+    gateway.describeImages({ regionId, imageIds: distinct(receiving.map((i) => i.imageId)) }),
+    Promise.all(censusZones.map((zoneId) => gateway.describeDisks({ regionId, zoneId, dataOnly: true }))),
+  ]);
+  const zoneDisks = census.flat();
+  const dataDisks = new Map<string, number>();
+  for (const zoneId of censusZones) {
+    for (const i of receiving) if (i.zoneId === zoneId) dataDisks.set(i.instanceId, 0);
+  }
+  for (const d of zoneDisks) {
+    for (const a of d.attachments) {
+      const n = dataDisks.get(a.instanceId);
+      if (n !== undefined) dataDisks.set(a.instanceId, n + 1);
+    }
+  }
+  const disk =
+    detachDisks?.[0] ??
+    zoneDisks.find((d) => d.diskId === diskId) ??
+    (detachDisks ? undefined : (await byId())[0]);
+  return {
+    ...(disk ? { disk } : {}),
+    instances,
+    instanceTypes: byKey(types, (t) => t.instanceTypeId),
+    images: byKey(images, (i) => i.imageId),
+    dataDisks,
+    ...zones,
+  };
+}

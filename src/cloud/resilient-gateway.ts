@@ -1,0 +1,119 @@
+import { CloudError } from './errors.js';
+import type { CreateDiskInput, EcsGateway } from './gateway.js';
+
+/**
+ * Port: the one ECS call budget shared by every replica. `reserve()` books the next slot and says
+ * how long to wait before using it (0 = now); the Redis adapter is `RedisRateLimiter`.
+ */
+export interface RateLimiter {
+  reserve(): Promise<number>;
+}
+
+export interface RetryPolicy {
+  /** Attempts per call, the first included. */
+  readonly maxAttempts: number;
+  /** Full-jitter exponential backoff: the n-th retry sleeps random() × min(maxDelayMs, baseDelayMs × 2^(n−1)). */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+/**
+ * Defaults: 5 attempts spread over ≈ 0.2 + 0.4 + 0.8 + 1.6 s (at most, before jitter), so a burst of
+ * throttling or a brief 5xx spell is absorbed within the time a person waits for a Slack reply, and
+ * a real outage surfaces in a few seconds instead of hanging the request.
+ */
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 };
+
+/**
+ * How long to sleep before retry number `retry` (1-based). A throttling answer's retry-after hint is
+ * a floor: sleeping less would only earn another throttle.
+ */
+export function backoffDelay(
+  policy: RetryPolicy,
+  retry: number,
+  random: () => number,
+  retryAfterMs?: number,
+): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+  const jittered = Math.floor(random() * ceiling);
+  return retryAfterMs === undefined ? jittered : Math.max(retryAfterMs, jittered);
+}
+
+export interface ResilientGatewayOptions {
+  readonly limiter?: RateLimiter;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  /** Told about every retry, for logs and metrics. */
+  readonly onRetry?: (event: { action: string; attempt: number; delayMs: number; error: CloudError }) => void;
+}
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `EcsGateway` decorator: every call waits for a slot of the shared rate limiter, and retryable
+ * failures (throttling, 5xx, timeouts, no response) are retried with full-jitter backoff. Business
+ * errors (4xx) are thrown at once: repeating them cannot help and would only burn the budget.
+ *
+ * Retrying a mutation is safe here because every mutation the bot sends is idempotent on the
+ * cloud's side or checked by the caller: CreateDisk carries a ClientToken, and a repeated
+ * AttachDisk/DetachDisk answers `InvalidDisk.InUse` / `DependencyViolation`, which the step
+ * runner reads as "already done".
+ */
+export class ResilientGateway implements EcsGateway {
+  private readonly policy: RetryPolicy;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly inner: EcsGateway,
+    private readonly options: ResilientGatewayOptions = {},
+  ) {
+    this.policy = { ...DEFAULT_RETRY, ...options.retry };
+    this.sleep = options.sleep ?? realSleep;
+    this.random = options.random ?? Math.random;
+  }
+
+  private async call<T>(action: string, run: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.options.limiter) {
+        const wait = await this.options.limiter.reserve();
+        if (wait > 0) await this.sleep(wait);
+      }
+      try {
+        return await run();
+      } catch (error) {
+        if (!(error instanceof CloudError) || !error.retryable || attempt >= this.policy.maxAttempts)
+          throw error;
+        const delayMs = backoffDelay(this.policy, attempt, this.random, error.retryAfterMs);
+        this.options.onRetry?.({ action, attempt, delayMs, error });
+        await this.sleep(delayMs);
+      }
+    }
+  }
+
+  describeDisks(query: Parameters<EcsGateway['describeDisks']>[0]) {
+    return this.call('DescribeDisks', () => this.inner.describeDisks(query));
+  }
+  describeInstances(query: Parameters<EcsGateway['describeInstances']>[0]) {
+    return this.call('DescribeInstances', () => this.inner.describeInstances(query));
+  }
+  describeInstanceTypes(ids: readonly string[]) {
+    return this.call('DescribeInstanceTypes', () => this.inner.describeInstanceTypes(ids));
+  }
+  describeImages(query: Parameters<EcsGateway['describeImages']>[0]) {
+    return this.call('DescribeImages', () => this.inner.describeImages(query));
+  }
+  createDisk(input: CreateDiskInput) {
+    return this.call('CreateDisk', () => this.inner.createDisk(input));
+  }
+  attachDisk(input: { diskId: string; instanceId: string }) {
+    return this.call('AttachDisk', () => this.inner.attachDisk(input));
+  }
+  detachDisk(input: { diskId: string; instanceId: string }) {
+    return this.call('DetachDisk', () => this.inner.detachDisk(input));
+  }
+  deleteDisk(input: { diskId: string }) {
+    return this.call('DeleteDisk', () => this.inner.deleteDisk(input));
+  }
+}

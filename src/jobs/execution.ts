@@ -1,0 +1,217 @@
+import { Queue, Worker } from 'bullmq';
+import type { EcsGateway } from '../cloud/gateway.js';
+import { ResilientGateway, type RetryPolicy } from '../cloud/resilient-gateway.js';
+import { CodedError } from '../errors.js';
+import { createRedis, type RedisClient } from '../store/connection.js';
+import { executionKeys } from '../store/execution-keys.js';
+import { type LockHolder, RedisLocks } from '../store/locks.js';
+import { DEFAULT_RATE_BUDGET, type RateBudget, RedisRateLimiter } from '../store/rate-limiter.js';
+import type { ApprovalService } from '../workflow/approval-service.js';
+import { type Clock, type Executor, systemClock } from '../workflow/ports.js';
+import type { DiskRequest } from '../workflow/request.js';
+import { DEFAULT_WATCHER, DiskWatcher } from './disk-watcher.js';
+import { type ExecutionLogger, type ExecutionReporter, silentLogger } from './ports.js';
+import { RequestRunner, type RunnerOptions } from './runner.js';
+
+export const QUEUE_NAME = 'execute';
+
+/**
+ * BullMQ timing. A worker renews its job lock every lockDuration/2; when a worker dies, the lock
+ * lapses after lockDuration and the next stalled check (every stalledInterval, run by every live
+ * worker) hands the job to another replica, which resumes it from the step cursor. 30 s / 15 s
+ * bound that hand-over to ≈ 45 s while tolerating event-loop stalls of several seconds; a job may
+ * stall 3 times (each a crash mid-request) before BullMQ gives up on it.
+ */
+export interface QueueTiming {
+  readonly lockDurationMs: number;
+  readonly stalledIntervalMs: number;
+  readonly maxStalledCount: number;
+}
+export const DEFAULT_QUEUE_TIMING: QueueTiming = {
+  lockDurationMs: 30_000,
+  stalledIntervalMs: 15_000,
+  maxStalledCount: 3,
+};
+
+/**
+ * Request-level defaults: locks live 60 s unless renewed (every 20 s), so locks of a dead worker free
+ * themselves about when BullMQ hands its job over; a request waits up to 10 min for a disk another
+ * request holds; DetachDisk can take about a minute in ECS, so a change gets 5 min to show up.
+ */
+export const DEFAULT_RUN_OPTIONS = {
+  actor: 'bot',
+  lockTtlMs: 60_000,
+  lockWaitMs: 600_000,
+  lockRetryMs: 2_000,
+  waitTimeoutMs: 300_000,
+  mutationConcurrency: 8,
+} as const;
+
+/** Infrastructure failures (Redis, ECS unreachable after retries) are retried by the queue this often. */
+const JOB_ATTEMPTS = 5;
+
+export interface ExecutionOptions {
+  /** A Redis URL (`createRedis` forms) or a factory returning a new, unshared client per call. */
+  readonly connection: string | (() => RedisClient);
+  /** Same key prefix as the request store (default `sdb:`). */
+  readonly prefix?: string;
+  /** The raw ECS adapter; calls go through the shared rate limiter and retries added here. */
+  readonly gateway: EcsGateway;
+  readonly service: ApprovalService;
+  readonly reporter: ExecutionReporter;
+  readonly logger?: ExecutionLogger;
+  readonly clock?: Clock;
+  /** Requests one worker runs at once. */
+  readonly concurrency?: number;
+  /** Shortest gap between two DescribeDisks polls of the DiskWatcher. */
+  readonly pollIntervalMs?: number;
+  readonly rateBudget?: RateBudget;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly queue?: Partial<QueueTiming>;
+  readonly run?: Partial<Omit<RunnerOptions, 'multiAttachZones'>>;
+  readonly multiAttachZones?: readonly string[];
+  /** Shown in BullMQ as the job's worker. */
+  readonly workerName?: string;
+}
+
+export interface ExecutionWorker {
+  close(): Promise<void>;
+}
+
+export interface Execution {
+  /** Hands an approved request to the queue; the job id is the request id, so it is queued once. */
+  readonly executor: Executor;
+  /** The gateway the workers use (rate-limited, retrying); use it for preflight before opening requests too. */
+  readonly gateway: EcsGateway;
+  /** Starts a worker in this process. */
+  start(): ExecutionWorker;
+  /** The request holding a disk, for "disk d-… is busy with R-…" replies. */
+  lockHolder(diskId: string): Promise<LockHolder | undefined>;
+  close(): Promise<void>;
+}
+
+/** Durable execution on BullMQ (design.md §6): any replica runs any request, and resumes a dead one's. */
+export function createExecution(options: ExecutionOptions): Execution {
+  const connect = (workerSide: boolean): RedisClient =>
+    typeof options.connection === 'string'
+      ? // BullMQ workers block on Redis and must never give up a command (maxRetriesPerRequest: null).
+        createRedis(options.connection, workerSide ? { maxRetriesPerRequest: null } : {})
+      : options.connection();
+  const keys = executionKeys(options.prefix);
+  const logger = options.logger ?? silentLogger;
+  const clock = options.clock ?? systemClock;
+  const commands = connect(false);
+  const locks = new RedisLocks(commands, { prefix: options.prefix });
+  const gateway = new ResilientGateway(options.gateway, {
+    limiter: new RedisRateLimiter(commands, options.rateBudget ?? DEFAULT_RATE_BUDGET, {
+      prefix: options.prefix,
+    }),
+    ...(options.retry ? { retry: options.retry } : {}),
+    onRetry: (e) =>
+      logger.info(
+        { action: e.action, attempt: e.attempt, delayMs: e.delayMs, code: e.error.cloudCode },
+        'ecs_retry',
+      ),
+  });
+  const watcher = new DiskWatcher(gateway, {
+    clock,
+    logger,
+    ...DEFAULT_WATCHER,
+    ...(options.pollIntervalMs ? { minIntervalMs: options.pollIntervalMs } : {}),
+  });
+  const runner = new RequestRunner({
+    gateway,
+    service: options.service,
+    reporter: options.reporter,
+    locks,
+    watcher,
+    clock,
+    logger,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    options: {
+      ...DEFAULT_RUN_OPTIONS,
+      ...options.run,
+      ...(options.multiAttachZones ? { multiAttachZones: options.multiAttachZones } : {}),
+    },
+  });
+  const queueConnection = connect(false);
+  const queue = new Queue(QUEUE_NAME, { connection: queueConnection, prefix: keys.bullPrefix });
+  const timing = { ...DEFAULT_QUEUE_TIMING, ...options.queue };
+  const workers = new Set<{ worker: Worker; connection: RedisClient }>();
+
+  const executor: Executor = {
+    async submit(request: DiskRequest) {
+      try {
+        await queue.add(
+          QUEUE_NAME,
+          { requestId: request.id },
+          {
+            jobId: request.id,
+            attempts: JOB_ATTEMPTS,
+            backoff: { type: 'exponential', delay: 2_000 },
+            removeOnComplete: { age: 7 * 86_400 },
+            removeOnFail: { age: 30 * 86_400 },
+          },
+        );
+      } catch (error) {
+        throw new CodedError(
+          'executor_unavailable',
+          `Could not queue ${request.id}: ${(error as Error).message}`,
+          {
+            cause: error,
+            retryable: true,
+          },
+        );
+      }
+    },
+  };
+
+  return {
+    executor,
+    gateway,
+    start() {
+      const connection = connect(true);
+      const worker = new Worker(
+        QUEUE_NAME,
+        async (job) => {
+          const requestId = String((job.data as { requestId?: unknown }).requestId ?? job.id);
+          await runner.run(requestId, { final: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) });
+        },
+        {
+          connection,
+          prefix: keys.bullPrefix,
+          concurrency: options.concurrency ?? 4,
+          lockDuration: timing.lockDurationMs,
+          stalledInterval: timing.stalledIntervalMs,
+          maxStalledCount: timing.maxStalledCount,
+          ...(options.workerName ? { name: options.workerName } : {}),
+        },
+      );
+      worker.on('error', (error) => logger.error({ err: error }, 'execution_worker_error'));
+      worker.on('failed', (job, error) =>
+        logger.warn({ jobId: job?.id, err: error }, 'execution_attempt_failed'),
+      );
+      const entry = { worker, connection };
+      workers.add(entry);
+      return {
+        close: async () => {
+          workers.delete(entry);
+          await worker.close();
+          connection.disconnect();
+        },
+      };
+    },
+    lockHolder: (diskId) => locks.holder({ kind: 'disk', id: diskId }),
+    async close() {
+      for (const { worker, connection } of [...workers]) {
+        await worker.close();
+        connection.disconnect();
+      }
+      workers.clear();
+      watcher.close();
+      await queue.close();
+      queueConnection.disconnect();
+      commands.disconnect();
+    },
+  };
+}

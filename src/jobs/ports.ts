@@ -1,0 +1,52 @@
+import type { DiskRequest } from '../workflow/request.js';
+import type { FinishState } from '../workflow/state-machine.js';
+
+/** One step of a running request, as the thread reply shows it. */
+export interface StepReport {
+  readonly label: string;
+  readonly status: 'ok' | 'failed' | 'skipped';
+  readonly detail?: string;
+  readonly durationMs: number;
+}
+
+/** A row of the attachment table posted at the end. */
+export interface AttachmentRow {
+  readonly instanceId: string;
+  /** As ECS reports it (`/dev/xvdb`); empty once detached. */
+  readonly device: string;
+  readonly state: 'attached' | 'detached';
+}
+
+/** Why one instance did not get the change: the cloud's code and what it means in plain words. */
+export interface InstanceFailure {
+  readonly instanceId: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface ExecutionResult {
+  readonly state: FinishState;
+  readonly outcome: { readonly code: string; readonly message: string };
+  readonly attachments: readonly AttachmentRow[];
+  readonly failures: readonly InstanceFailure[];
+}
+
+/**
+ * Port: tells people what a running request does (the Slack layer: a thread reply per step, the
+ * card updated in place, the result broadcast with the attachment table). Plain data only. A
+ * reporter that throws is logged and ignored: reporting never changes what happens in the cloud.
+ */
+export interface ExecutionReporter {
+  started(request: DiskRequest): Promise<void>;
+  step(request: DiskRequest, step: StepReport): Promise<void>;
+  finished(request: DiskRequest, result: ExecutionResult): Promise<void>;
+}
+
+/** The slice of a pino logger the execution subsystem writes to. */
+export interface ExecutionLogger {
+  info(object: Record<string, unknown>, message: string): void;
+  warn(object: Record<string, unknown>, message: string): void;
+  error(object: Record<string, unknown>, message: string): void;
+}
+
+export const silentLogger: ExecutionLogger = { info() {}, warn() {}, error() {} };

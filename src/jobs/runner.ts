@@ -1,0 +1,270 @@
+import type { EcsGateway } from '../cloud/gateway.js';
+import { evaluatePreflight, loadWorld, preflightErrors } from '../cloud/preflight/index.js';
+import { CodedError } from '../errors.js';
+import type { LockResource, RedisLocks } from '../store/locks.js';
+import type { ApprovalService } from '../workflow/approval-service.js';
+import type { Clock } from '../workflow/ports.js';
+import type { DiskRequest, RequestKind } from '../workflow/request.js';
+import { type ParamsOf, readParams } from '../workflow/request-params.js';
+import type { DiskWatcher } from './disk-watcher.js';
+import { Lease } from './lease.js';
+import type { ExecutionLogger, ExecutionReporter, ExecutionResult, StepReport } from './ports.js';
+import { CURSOR, STEP_RUNNERS, type StepContext, type StepRunner } from './steps/index.js';
+
+export interface RunnerOptions {
+  /** Recorded as the actor of every transition. */
+  readonly actor: string;
+  readonly lockTtlMs: number;
+  /** How long a request waits for a disk another request holds before it fails with `locked`. */
+  readonly lockWaitMs: number;
+  readonly lockRetryMs: number;
+  /** How long one attach/detach/create may take to show up in DescribeDisks. */
+  readonly waitTimeoutMs: number;
+  readonly mutationConcurrency: number;
+  readonly multiAttachZones?: readonly string[];
+}
+
+export interface RunnerDeps {
+  readonly gateway: EcsGateway;
+  readonly service: ApprovalService;
+  readonly reporter: ExecutionReporter;
+  readonly locks: RedisLocks;
+  readonly watcher: DiskWatcher;
+  readonly clock: Clock;
+  readonly logger: ExecutionLogger;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly options: RunnerOptions;
+}
+
+type Params = ParamsOf[RequestKind];
+
+/** The disk and every instance a request touches (create touches nothing that exists yet). */
+export function lockResources(kind: RequestKind, params: Params): LockResource[] {
+  if (kind === 'create') return [];
+  const p = params as ParamsOf['attach' | 'detach' | 'failover'];
+  const instances = 'instanceIds' in p ? p.instanceIds : [p.fromInstanceId, p.toInstanceId];
+  return [{ kind: 'disk', id: p.diskId }, ...instances.map((id) => ({ kind: 'instance' as const, id }))];
+}
+
+/**
+ * Runs one approved request to a terminal state, or resumes one a dead worker left `running`.
+ * Order: start (or detect resume) → locks → preflight again (fresh runs only) → the kind's steps →
+ * finish → release. Expected outcomes end the request (`stale_plan`, `locked`, `not_available`,
+ * cloud refusals); infrastructure failures throw so the queue retries, and the retry resumes.
+ */
+export class RequestRunner {
+  constructor(private readonly deps: RunnerDeps) {}
+
+  /** `final`: no retry follows, so an infrastructure failure must end the request here. */
+  async run(requestId: string, attempt: { final: boolean }): Promise<void> {
+    try {
+      await this.execute(requestId);
+    } catch (error) {
+      // A worker that lost the request to another one must not end it: the other one is running it.
+      const takenOver =
+        error instanceof CodedError && (error.code === 'lease_lost' || error.code === 'step_conflict');
+      if (!attempt.final || takenOver) throw error;
+      this.deps.logger.error({ err: error, requestId }, 'execution_gave_up');
+      const request = await this.deps.service.get(requestId);
+      if (request?.state === 'running') {
+        const message = `Execution stopped after repeated infrastructure errors: ${(error as Error).message}`;
+        await this.end(request, {
+          state: 'failed',
+          outcome: { code: 'execution_error', message },
+          attachments: [],
+          failures: [],
+        });
+      }
+    }
+  }
+
+  private async execute(requestId: string): Promise<void> {
+    const { service, logger, options } = this.deps;
+    const stored = await service.get(requestId);
+    if (!stored) return logger.warn({ requestId }, 'execution_unknown_request');
+    let request = stored;
+    let resumed = stored.state === 'running';
+    if (stored.state === 'approved') {
+      const started = await service.start(requestId, options.actor, { planHash: stored.planHash });
+      if (started.ok) request = started.value;
+      else {
+        // Another delivery of the same job got there first: continue only if it is still running.
+        const now = await service.get(requestId);
+        if (now?.state !== 'running') return;
+        request = now;
+        resumed = true;
+      }
+    }
+    if (request.state !== 'running') return; // already finished: a duplicate delivery
+    if (resumed)
+      await this.report(request, {
+        label: 'Resumed after an interrupted attempt',
+        status: 'ok',
+        detail: `at step ${request.stepCursor}`,
+        durationMs: 0,
+      });
+    else await this.safely(() => this.deps.reporter.started(request));
+
+    const params = readParams(request.kind, request.params);
+    if (!params)
+      return this.end(
+        request,
+        failed('invalid_params', 'The stored parameters do not fit the request kind.'),
+      );
+    const runner = STEP_RUNNERS[request.kind] as StepRunner<RequestKind> | undefined;
+    if (!runner) {
+      return this.end(
+        request,
+        failed(
+          'not_available',
+          `Executing ${request.kind} requests is not available yet; nothing was changed.`,
+        ),
+      );
+    }
+    const resources = lockResources(request.kind, params);
+    const lease = await this.lock(request, resources);
+    if (!lease) return;
+    try {
+      await this.runSteps(request, params, runner, lease);
+    } finally {
+      await lease.release();
+    }
+  }
+
+  private async runSteps(
+    request: DiskRequest,
+    params: Params,
+    runner: StepRunner<RequestKind>,
+    lease: Lease,
+  ): Promise<void> {
+    const { gateway, options, clock } = this.deps;
+    let cursor = request.stepCursor;
+    const checkedAt = clock.now();
+    const world = await loadWorld(gateway, request.kind, params, {
+      ...(options.multiAttachZones ? { multiAttachZones: options.multiAttachZones } : {}),
+    });
+    if (cursor === CURSOR.START) {
+      const checks = evaluatePreflight(request.kind, params, world);
+      if (checks.some((c) => c.level === 'error')) {
+        return this.end(
+          request,
+          failed(
+            'stale_plan',
+            `The world changed since approval; nothing was changed. ${preflightErrors(checks)}`,
+          ),
+        );
+      }
+      lease.assertHeld();
+      cursor = await this.advance(request, cursor, CURSOR.CHECKED, { checks: checks.map((c) => c.code) });
+      await this.report(request, {
+        label: 'Preflight re-checked',
+        status: 'ok',
+        detail: `${checks.length} checks passed`,
+        durationMs: clock.now() - checkedAt,
+      });
+    }
+    const ctx: StepContext<RequestKind> = {
+      request,
+      params,
+      world,
+      cursor,
+      gateway,
+      watcher: this.deps.watcher,
+      clock,
+      waitTimeoutMs: options.waitTimeoutMs,
+      mutationConcurrency: options.mutationConcurrency,
+      assertHeld: () => lease.assertHeld(),
+      advance: async (to, details) => {
+        if (cursor >= to) return;
+        lease.assertHeld();
+        cursor = await this.advance(request, cursor, to, details);
+      },
+      report: (step) => this.report(request, step),
+    };
+    const result = await runner(ctx);
+    lease.assertHeld();
+    await this.end(request, result);
+  }
+
+  /** Takes the locks, waiting up to `lockWaitMs` while another request holds them. */
+  private async lock(request: DiskRequest, resources: readonly LockResource[]): Promise<Lease | undefined> {
+    const { locks, clock, options, logger, sleep } = this.deps;
+    const deadline = clock.now() + options.lockWaitMs;
+    let told = false;
+    for (;;) {
+      const taken = await locks.acquire(request.id, resources, options.lockTtlMs, clock.now());
+      if (taken.ok) return new Lease(locks, request.id, taken.token, resources, options.lockTtlMs, logger);
+      const { resource, holder } = taken;
+      const what = `${resource.kind} ${resource.id} is held by request ${holder.requestId} (since ${new Date(holder.since).toISOString()})`;
+      if (clock.now() >= deadline) {
+        await this.end(request, failed('locked', `${what}; try again when it has finished.`));
+        return undefined;
+      }
+      if (!told) {
+        told = true;
+        await this.report(request, {
+          label: 'Waiting for a lock',
+          status: 'skipped',
+          detail: what,
+          durationMs: 0,
+        });
+      }
+      await sleep(options.lockRetryMs);
+    }
+  }
+
+  private async advance(
+    request: DiskRequest,
+    from: number,
+    to: number,
+    details: Record<string, unknown>,
+  ): Promise<number> {
+    const moved = await this.deps.service.recordStep(request.id, {
+      from,
+      to,
+      actor: this.deps.options.actor,
+      details,
+    });
+    if (!moved.ok) {
+      // Another worker moved the cursor: it owns the request now, so this one stops (the queue retries and finds it done).
+      throw new CodedError('step_conflict', `Step ${from} → ${to} of ${request.id} refused: ${moved.code}`, {
+        retryable: true,
+      });
+    }
+    return to;
+  }
+
+  private async end(request: DiskRequest, result: ExecutionResult): Promise<void> {
+    const finished = await this.deps.service.finish(
+      request.id,
+      result.state,
+      result.outcome,
+      this.deps.options.actor,
+    );
+    if (!finished.ok) {
+      this.deps.logger.warn({ requestId: request.id, code: finished.code }, 'execution_finish_refused');
+      return;
+    }
+    this.deps.logger.info(
+      { requestId: request.id, state: result.state, code: result.outcome.code },
+      'execution_finished',
+    );
+    await this.safely(() => this.deps.reporter.finished(finished.value, result));
+  }
+
+  private report(request: DiskRequest, step: StepReport): Promise<void> {
+    return this.safely(() => this.deps.reporter.step(request, step));
+  }
+
+  private async safely(run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'execution_report_failed');
+    }
+  }
+}
+
+function failed(code: string, message: string): ExecutionResult {
+  return { state: 'failed', outcome: { code, message }, attachments: [], failures: [] };
+}

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEED } from '../../src/emulator/index.js';
+import { DiskWatcher } from '../../src/jobs/disk-watcher.js';
+import { systemClock } from '../../src/workflow/ports.js';
+import { type EmulatorHarness, startHarness } from '../support/execution-emulator.js';
+
+const REGION = SEED.regionId;
+const nvmeI = SEED.instances.nvmeI.map((i) => i.id);
+let emu: EmulatorHarness;
+
+beforeAll(async () => {
+  emu = await startHarness({
+    latency: { create: { baseMs: 10, jitterMs: 0 }, attach: { baseMs: 600, jitterMs: 0 } },
+  });
+});
+afterAll(async () => emu.close());
+
+describe('DiskWatcher', () => {
+  it('serves every concurrent wait with one batched DescribeDisks per tick, with backoff', async () => {
+    const gw = emu.gateway();
+    const disks: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { value } = await gw.createDisk({
+        regionId: REGION,
+        zoneId: SEED.zones.multiAttachI,
+        diskName: `w-${i}`,
+        category: 'cloud_essd',
+        performanceLevel: 'PL0',
+        sizeGiB: 10,
+        clientToken: `watch-${i}`,
+      });
+      disks.push(value.diskId);
+    }
+    await new Promise((r) => setTimeout(r, 30));
+    await Promise.all(disks.map((diskId, i) => gw.attachDisk({ diskId, instanceId: nvmeI[i]! })));
+    await emu.clearCalls();
+    const watcher = new DiskWatcher(gw, {
+      clock: systemClock,
+      minIntervalMs: 100,
+      maxIntervalMs: 1_000,
+      backoff: 0.2,
+    });
+    const started = Date.now();
+    const results = await Promise.all(
+      disks.map((diskId, i) =>
+        watcher.watch(REGION, diskId, {
+          timeoutMs: 5_000,
+          until: (d) => d?.attachments.some((a) => a.instanceId === nvmeI[i]) === true,
+        }),
+      ),
+    );
+    const took = Date.now() - started;
+    expect(results.every((r) => r.done)).toBe(true);
+    const polls = await emu.calls('DescribeDisks');
+    expect(polls.every((c) => JSON.parse(c.params.DiskIds ?? '[]').length === 3)).toBe(true);
+    // ≈ 600 ms at ≥ 100 ms apart: at most 7 polls for three waits, not 3 × 7.
+    expect(polls.length).toBeLessThanOrEqual(7);
+    expect(took).toBeLessThan(900);
+
+    const timedOut = await watcher.watch(REGION, disks[0]!, { timeoutMs: 250, until: () => false });
+    expect(timedOut.done).toBe(false);
+    expect(timedOut.disk?.diskId).toBe(disks[0]);
+    watcher.close();
+  });
+});

@@ -1,0 +1,124 @@
+import { createRequire } from 'node:module';
+import type EcsModule from '@alicloud/ecs20140526';
+import { EcsSdkGateway } from '../../src/cloud/ecs-sdk-gateway.js';
+import {
+  type FaultConfig,
+  type LatencySpec,
+  type RunningEmulator,
+  startEmulator,
+} from '../../src/emulator/index.js';
+
+/** One emulator for a test file, plus the admin calls the execution tests make. */
+export interface EmulatorHarness {
+  readonly emu: RunningEmulator;
+  gateway(options?: { timeoutMs?: number }): EcsSdkGateway;
+  calls(action?: string): Promise<CallEntry[]>;
+  clearCalls(): Promise<void>;
+  setFaults(faults: FaultConfig): Promise<void>;
+  setLatency(latency: Record<string, LatencySpec>): Promise<void>;
+  reset(seed?: 'default' | 'empty'): Promise<void>;
+  state(): Promise<EmulatorState>;
+  admin(path: string, body?: unknown): Promise<unknown>;
+  /** StopInstance over the signed API: the instance is `Stopping` for the emulator's stop latency. */
+  stopInstance(instanceId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface CallEntry {
+  seq: number;
+  action: string;
+  code: string;
+  status: number;
+  params: Record<string, string>;
+}
+
+export interface EmulatorState {
+  disks: {
+    diskId: string;
+    name: string;
+    status: string;
+    multiAttach: string;
+    attachments: { instanceId: string; device: string }[];
+  }[];
+  instances: { instanceId: string; status: string }[];
+}
+
+const Ecs = createRequire(import.meta.url)('@alicloud/ecs20140526') as typeof EcsModule;
+
+export const FAST_LATENCY: Record<string, LatencySpec> = {
+  create: { baseMs: 100, jitterMs: 50 },
+  attach: { baseMs: 200, jitterMs: 100 },
+  detach: { baseMs: 200, jitterMs: 100 },
+};
+
+export function sdkGateway(endpoint: string, timeoutMs?: number): EcsSdkGateway {
+  return new EcsSdkGateway({
+    regionId: 'cn-hangzhou',
+    endpoint,
+    protocol: 'http',
+    accessKeyId: 'sandbox',
+    accessKeySecret: 'sandbox-secret',
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  });
+}
+
+export async function startHarness(
+  options: { latency?: Record<string, LatencySpec>; faults?: FaultConfig } = {},
+): Promise<EmulatorHarness> {
+  const emu = await startEmulator({
+    port: 0,
+    latency: options.latency ?? FAST_LATENCY,
+    faults: options.faults ?? {},
+  });
+  const admin = async (path: string, body?: unknown, method?: string): Promise<unknown> => {
+    const response = await fetch(`${emu.url}/_emulator/${path}`, {
+      method: method ?? (body === undefined ? 'GET' : 'POST'),
+      ...(body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
+    if (!response.ok) throw new Error(`emulator admin ${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  return {
+    emu,
+    gateway: (o = {}) => sdkGateway(emu.endpoint, o.timeoutMs),
+    calls: async (action) =>
+      ((await admin(`calls${action ? `?action=${action}` : ''}`)) as { calls: CallEntry[] }).calls,
+    clearCalls: async () => {
+      await admin('calls', undefined, 'DELETE');
+    },
+    setFaults: async (faults) => {
+      await admin('faults', faults);
+    },
+    setLatency: async (latency) => {
+      await admin('latency', latency);
+    },
+    reset: async (seed = 'default') => {
+      await admin('reset', { seed });
+    },
+    state: async () => (await admin('state')) as EmulatorState,
+    admin: (path, body) => admin(path, body),
+    stopInstance: async (instanceId) => {
+      const client = new Ecs.default({
+        endpoint: emu.endpoint,
+        protocol: 'http',
+        accessKeyId: 'sandbox',
+        accessKeySecret: 'sandbox-secret',
+      } as ConstructorParameters<typeof Ecs.default>[0]);
+      await client.stopInstance(new Ecs.StopInstanceRequest({ instanceId }));
+    },
+    close: () => emu.close(),
+  };
+}
+
+/** Successful calls of one mutation per (disk, instance): every value must be ≤ 1 for exactly-once. */
+export function successfulMutations(calls: readonly CallEntry[], action: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const c of calls) {
+    if (c.action !== action || c.code !== 'OK') continue;
+    const key = `${c.params.DiskId}/${c.params.InstanceId}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
