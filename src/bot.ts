@@ -1,9 +1,21 @@
 import { webApi } from '@slack/bolt';
+import { describeFailure } from './cloud/explain.js';
+import type { EcsGateway } from './cloud/gateway.js';
+import { runPreflight } from './cloud/preflight/index.js';
 import type { SlackTransport } from './config.js';
+import { CodedError } from './errors.js';
+import {
+  createExecution,
+  type Execution,
+  type ExecutionOptions,
+  type ExecutionWorker,
+} from './jobs/execution.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { type RunningSlackApp, startSlackApp, webClientOptions } from './slack/app.js';
 import { SlackCardPublisher } from './slack/card-publisher.js';
+import { diskQueryHandlers } from './slack/disk-queries.js';
+import { SlackExecutionReporter } from './slack/execution-reporter.js';
 import type { ReadinessCheck } from './slack/ops-routes.js';
 import { type Preflight, requestCommandHandlers } from './slack/request-commands.js';
 import { slackMemberOf } from './slack/usergroups.js';
@@ -15,6 +27,7 @@ import { PendingExecutor } from './workflow/executor.js';
 import { type ExpirySweeper, startExpirySweeper } from './workflow/expiry-sweeper.js';
 import type { Policy } from './workflow/policy.js';
 import { type Clock, type Executor, systemClock } from './workflow/ports.js';
+import { readParams } from './workflow/request-params.js';
 
 export interface BotOptions {
   readonly slack: {
@@ -30,15 +43,33 @@ export interface BotOptions {
   readonly defaultRegion: string;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Without `cloud`, approved requests wait (PendingExecutor) and status/list are not available. */
+  readonly cloud?: CloudOptions;
+  /** Replaces the executor (tests of the approval flow alone). */
   readonly executor?: Executor;
-  readonly preflight?: Preflight;
   readonly clock?: Clock;
   readonly expirySweepMs?: number;
   readonly readinessChecks?: readonly ReadinessCheck[];
 }
 
+export interface CloudOptions {
+  /** The raw ECS adapter; execution wraps it with the shared rate limit and retries. */
+  readonly gateway: EcsGateway;
+  /** Redis for BullMQ: a URL, or a factory of new unshared clients. */
+  readonly connection: string | (() => RedisClient);
+  readonly multiAttachZones?: readonly string[];
+  /** Run a worker in this process (default true). */
+  readonly runWorker?: boolean;
+  /** Timing overrides (tests). */
+  readonly execution?: Pick<
+    ExecutionOptions,
+    'queue' | 'pollIntervalMs' | 'run' | 'retry' | 'rateBudget' | 'concurrency'
+  >;
+}
+
 export interface RunningBot {
   readonly slack: RunningSlackApp;
+  readonly execution?: Execution;
   readonly service: ApprovalService;
   readonly sweeper: ExpirySweeper;
   stop(): Promise<void>;
@@ -51,6 +82,22 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const token = () => options.slack.botToken;
   const client = new webApi.WebClient(undefined, webClientOptions(options.slack));
   const groups = new GroupDirectory(slackMemberOf(client, token), clock);
+  // The service hands approved requests to the execution, and the execution drives the service:
+  // the executor is bound once both exist.
+  let execution: Execution | undefined;
+  const executor: Executor =
+    options.executor ??
+    (options.cloud
+      ? {
+          submit: (request) => {
+            if (!execution)
+              throw new CodedError('executor_unavailable', 'execution is not started yet', {
+                retryable: true,
+              });
+            return execution.executor.submit(request);
+          },
+        }
+      : new PendingExecutor(() => clock.now()));
   const service = new ApprovalService({
     store: new RedisRequestStore(options.redis, {
       ...(options.keyPrefix ? { prefix: options.keyPrefix } : {}),
@@ -58,7 +105,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     policy: options.policy,
     groups: groups.memberOf,
     clock,
-    executor: options.executor ?? new PendingExecutor(() => clock.now()),
+    executor,
     notifier: new SlackCardPublisher(
       client,
       token,
@@ -76,14 +123,58 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         'transition side effect failed',
       ),
   });
-  const handlers = requestCommandHandlers({
-    service,
-    client,
-    token,
-    defaultRegion: options.defaultRegion,
-    ...(options.preflight ? { preflight: options.preflight } : {}),
-    logger,
-  });
+  let worker: ExecutionWorker | undefined;
+  let preflight: Preflight | undefined;
+  const cloud = options.cloud;
+  if (cloud) {
+    execution = createExecution({
+      connection: cloud.connection,
+      ...(options.keyPrefix ? { prefix: options.keyPrefix } : {}),
+      gateway: cloud.gateway,
+      service,
+      reporter: new SlackExecutionReporter(client, token, logger.child({ module: 'progress' })),
+      logger: logger.child({ module: 'execution' }),
+      clock,
+      ...(cloud.multiAttachZones ? { multiAttachZones: cloud.multiAttachZones } : {}),
+      ...cloud.execution,
+    });
+    const gateway = execution.gateway;
+    preflight = async (kind, params) => {
+      const typed = readParams(kind, params);
+      if (!typed) throw new CodedError('invalid_params', `parameters do not fit a ${kind} request`);
+      try {
+        return await runPreflight(
+          gateway,
+          kind,
+          typed,
+          cloud.multiAttachZones ? { multiAttachZones: cloud.multiAttachZones } : {},
+        );
+      } catch (error) {
+        const { code, message } = describeFailure(error);
+        return [
+          {
+            code: 'preflight_unavailable',
+            level: 'error',
+            message: `The cloud could not be checked (${code}): ${message}`,
+          },
+        ];
+      }
+    };
+    if (cloud.runWorker !== false) worker = execution.start();
+  }
+  const handlers = {
+    ...requestCommandHandlers({
+      service,
+      client,
+      token,
+      defaultRegion: options.defaultRegion,
+      ...(preflight ? { preflight } : {}),
+      logger,
+    }),
+    ...(execution
+      ? diskQueryHandlers({ gateway: execution.gateway, defaultRegion: options.defaultRegion })
+      : {}),
+  };
   const slack = await startSlackApp({
     botToken: options.slack.botToken,
     transport: options.slack.transport,
@@ -109,9 +200,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     slack,
     service,
     sweeper,
+    ...(execution ? { execution } : {}),
     async stop() {
       await sweeper.stop();
       await slack.stop();
+      // Stop taking jobs; a step in flight is left to BullMQ's stalled-job recovery on another replica.
+      await worker?.close();
+      await execution?.close();
     },
   };
 }

@@ -78,6 +78,16 @@ const rawSchema = z.object({
       .optional(),
   ),
   ECS_PROTOCOL: z.preprocess(blankToUndefined, z.enum(['http', 'https']).default('https')),
+  MULTI_ATTACH_ZONES: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(
+        /^[a-z0-9-]+(\s*,\s*[a-z0-9-]+)*$/,
+        'must be a comma-separated list of zone ids, e.g. cn-hangzhou-i,cn-hangzhou-j',
+      )
+      .optional(),
+  ),
   POLICY_FILE: optionalString,
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
@@ -112,6 +122,8 @@ export interface AppConfig {
     readonly endpoint?: string;
     readonly protocol: 'http' | 'https';
     readonly credentials: CloudCredentialHints;
+    /** Zones known to offer multi-attach (the API cannot say); unset = create requests carry a warning. */
+    readonly multiAttachZones?: readonly string[];
   };
   readonly policyFile?: string;
   readonly logLevel: RawConfig['LOG_LEVEL'];
@@ -220,6 +232,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
       regionId: raw.ALIBABA_CLOUD_REGION_ID,
       ...(raw.ECS_ENDPOINT ? { endpoint: raw.ECS_ENDPOINT } : {}),
       protocol: raw.ECS_PROTOCOL,
+      ...(raw.MULTI_ATTACH_ZONES
+        ? { multiAttachZones: raw.MULTI_ATTACH_ZONES.split(',').map((z) => z.trim()) }
+        : {}),
       credentials: {
         configured: cloudConfigured,
         ...(raw.ALIBABA_CLOUD_ACCESS_KEY_ID ? { accessKeyId: raw.ALIBABA_CLOUD_ACCESS_KEY_ID } : {}),

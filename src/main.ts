@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { startBot } from './bot.js';
+import { EcsSdkGateway } from './cloud/ecs-sdk-gateway.js';
 import { type AppConfig, loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
@@ -66,6 +67,24 @@ async function run(config: AppConfig, logger: Logger): Promise<void> {
     defaultRegion: policy.region ?? config.cloud.regionId,
     logger,
     metrics,
+    cloud: {
+      gateway: new EcsSdkGateway({
+        regionId: config.cloud.regionId,
+        protocol: config.cloud.protocol,
+        ...(config.cloud.endpoint ? { endpoint: config.cloud.endpoint } : {}),
+        ...(config.cloud.credentials.accessKeyId
+          ? { accessKeyId: config.cloud.credentials.accessKeyId }
+          : {}),
+        ...(config.cloud.credentials.accessKeySecret
+          ? { accessKeySecret: config.cloud.credentials.accessKeySecret }
+          : {}),
+        ...(config.cloud.credentials.securityToken
+          ? { securityToken: config.cloud.credentials.securityToken }
+          : {}),
+      }),
+      connection: config.redisUrl,
+      ...(config.cloud.multiAttachZones ? { multiAttachZones: config.cloud.multiAttachZones } : {}),
+    },
   });
   logger.info(
     { event: 'app.started', mode: config.slack.transport.mode, port: bot.slack.port },

@@ -46,7 +46,9 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
     const built = buildRequest(command, deps.service.policy, deps.defaultRegion);
     if (built.checks.some((c) => c.level === 'error')) return refusedChecks(built.checks);
     const cloudChecks = deps.preflight ? await deps.preflight(built.kind, built.params) : [];
-    const checks = [...built.checks, ...cloudChecks];
+    // A cloud check supersedes the static check of the same code (it saw the real world).
+    const cloudCodes = new Set(cloudChecks.map((c) => c.code));
+    const checks = [...built.checks.filter((c) => !cloudCodes.has(c.code)), ...cloudChecks];
     if (checks.some((c) => c.level === 'error')) return refusedChecks(checks);
 
     const opened = await deps.service.open({

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
-import { type RunningBot, startBot } from '../../src/bot.js';
+import { type CloudOptions, type RunningBot, startBot } from '../../src/bot.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import { RedisAuditLog } from '../../src/store/audit.js';
@@ -58,7 +58,7 @@ export async function startApprovalHarness(
     },
   }));
   const redis = new Redis(inject('redisUrl'));
-  const prefix = `sdb-e2e:${randomUUID()}:`;
+  const prefix = options.keyPrefix ?? `sdb-e2e:${randomUUID()}:`;
   const policy = parsePolicy(options.policy ?? TEST_POLICY);
   if (!policy.ok) throw new Error(policy.message);
   const logs = new LogCapture();
@@ -77,6 +77,7 @@ export async function startApprovalHarness(
     logger: createLogger('debug', logs),
     metrics: createMetrics(),
     ...(options.executor ? { executor: options.executor } : {}),
+    ...(options.cloud ? { cloud: { ...options.cloud, connection: inject('redisUrl') } } : {}),
   });
   const endpoint = `http://127.0.0.1:${bot.slack.port}/slack/events`;
   const deadline = Date.now() + 5_000;

@@ -1,0 +1,91 @@
+import type { webApi } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
+import type { ExecutionReporter, ExecutionResult, StepReport } from '../jobs/ports.js';
+import type { Logger } from '../logger.js';
+import type { DiskRequest } from '../workflow/request.js';
+import { executionResultMessage, stepLine } from './blocks/execution.js';
+
+interface PendingLines {
+  lines: string[];
+  timer: NodeJS.Timeout | undefined;
+  flushing: Promise<void>;
+}
+
+/**
+ * Progress of a running request in its card's thread. Step lines are batched into at most one
+ * reply per `flushMs` per request (Slack allows about one message per second per channel); the
+ * final result is broadcast to the channel with the attachment table. The card itself is updated
+ * by the transition listener. Slack failures are logged, never thrown into the executor.
+ */
+export class SlackExecutionReporter implements ExecutionReporter {
+  private readonly pending = new Map<string, PendingLines>();
+
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly token: () => string,
+    private readonly logger: Logger,
+    private readonly flushMs = 1_000,
+  ) {}
+
+  async started(request: DiskRequest): Promise<void> {
+    this.queue(request, `:gear: Running ${request.plan.length} planned call(s).`);
+  }
+
+  async step(request: DiskRequest, step: StepReport): Promise<void> {
+    this.queue(request, stepLine(step));
+  }
+
+  async finished(request: DiskRequest, result: ExecutionResult): Promise<void> {
+    await this.flush(request);
+    if (!request.card) return;
+    await this.post(request, { ...executionResultMessage(request, result), reply_broadcast: true });
+  }
+
+  private queue(request: DiskRequest, line: string): void {
+    if (!request.card) return;
+    const entry = this.pending.get(request.id) ?? {
+      lines: [],
+      timer: undefined,
+      flushing: Promise.resolve(),
+    };
+    this.pending.set(request.id, entry);
+    entry.lines.push(line);
+    entry.timer ??= setTimeout(() => void this.flush(request), this.flushMs);
+  }
+
+  private async flush(request: DiskRequest): Promise<void> {
+    const entry = this.pending.get(request.id);
+    if (!entry) return;
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = undefined;
+    const lines = entry.lines.splice(0);
+    // Chained so batches reach the thread in order even when a flush is slow.
+    entry.flushing = entry.flushing.then(async () => {
+      if (lines.length > 0) await this.post(request, { text: lines.join('\n').slice(0, 3900) });
+    });
+    await entry.flushing;
+    if (entry.lines.length === 0 && !entry.timer) this.pending.delete(request.id);
+  }
+
+  private async post(
+    request: DiskRequest,
+    message: { text: string; blocks?: KnownBlock[]; reply_broadcast?: boolean },
+  ): Promise<void> {
+    if (!request.card) return;
+    try {
+      await this.client.chat.postMessage({
+        token: this.token(),
+        channel: request.card.channelId,
+        thread_ts: request.card.ts,
+        text: message.text,
+        ...(message.blocks ? { blocks: message.blocks } : {}),
+        reply_broadcast: message.reply_broadcast ?? false,
+      });
+    } catch (error) {
+      this.logger.warn(
+        { event: 'slack.progress_post_failed', requestId: request.id, err: error },
+        'progress post failed',
+      );
+    }
+  }
+}
