@@ -43,7 +43,12 @@ export interface ApprovalHarness {
 
 /** The real bot over HTTP with the fake Slack, real Redis under a unique prefix, and the test policy. */
 export async function startApprovalHarness(
-  options: { executor?: Executor; policy?: string } = {},
+  options: {
+    executor?: Executor;
+    policy?: string;
+    cloud?: Omit<CloudOptions, 'connection'>;
+    keyPrefix?: string;
+  } = {},
 ): Promise<ApprovalHarness> {
   const fake = await startFakeSlack();
   fake.on('usergroups.users.list', (body) => ({
