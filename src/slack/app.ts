@@ -100,6 +100,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     );
   });
   commands.register(app, { handlers: options.handlers, logger, metrics: options.metrics });
+  views.registerCreateForm(app, options.handlers.create, logger);
   if (options.service) {
     const home = new HomePublisher(options.service, app.client, () => options.botToken);
     actions.register(app, { service: options.service, home, logger });

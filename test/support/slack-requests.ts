@@ -145,7 +145,7 @@ export function viewSubmissionBody(input: {
   userId: string;
   callbackId: string;
   privateMetadata: string;
-  values: Record<string, Record<string, { type: string; value: string }>>;
+  values: Record<string, Record<string, Record<string, unknown>>>;
 }): string {
   const payload = {
     type: 'view_submission',

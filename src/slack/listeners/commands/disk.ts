@@ -3,6 +3,7 @@ import type { App, SlashCommand } from '@slack/bolt';
 import { type DiskCommand, parseDiskCommand } from '../../../commands/index.js';
 import type { Logger } from '../../../logger.js';
 import type { Metrics } from '../../../metrics.js';
+import { createFormModal } from '../../blocks/create-form.js';
 import { helpBlocks } from '../../blocks/help.js';
 import {
   internalErrorMessage,
@@ -46,7 +47,7 @@ export interface DiskCommandDeps {
  * ack at once and hand the typed command to its handler, replying through response_url.
  */
 export function registerDiskCommand(app: App, deps: DiskCommandDeps): void {
-  app.command(DISK_COMMAND, async ({ command, ack, respond }) => {
+  app.command(DISK_COMMAND, async ({ command, ack, respond, client }) => {
     const started = performance.now();
     const parsed = parseDiskCommand(unescapeSlackText(command.text));
     const kind = parsed.ok ? parsed.command.kind : parsed.error.code === 'empty' ? 'help' : 'usage_error';
@@ -67,6 +68,14 @@ export function registerDiskCommand(app: App, deps: DiskCommandDeps): void {
       return;
     }
 
+    if (parsed.command.kind === 'create_form' && deps.handlers.create) {
+      // The trigger id is valid for 3 s after the command: ack, then open the form at once.
+      await ack();
+      timeAck();
+      await client.views.open({ trigger_id: command.trigger_id, view: createFormModal(command.channel_id) });
+      deps.metrics.slackRequests.inc({ kind, outcome: 'ok' });
+      return;
+    }
     const handler = handlerFor(deps.handlers, parsed.command);
     if (!handler) {
       await ack(notAvailableMessage(parsed.command.kind));

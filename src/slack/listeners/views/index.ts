@@ -1,3 +1,5 @@
+export { registerCreateForm } from './create-form.js';
+
 import type { App } from '@slack/bolt';
 import type { ApprovalService } from '../../../workflow/approval-service.js';
 import {
