@@ -27,7 +27,7 @@ async function startServer(script: string, apiUrl: string): Promise<{ port: numb
 const fmt = (r: LoadResult) =>
   `${r.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2).padStart(6)} ms  p99 ${r.p99.toFixed(2).padStart(6)} ms`;
 
-execFileSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
+execFileSync('node', ['scripts/build.mjs', '--bench'], { stdio: 'inherit' });
 const fake = await startFakeSlack();
 const cases = [
   { name: '/disk help', text: 'help' },
