@@ -1,6 +1,7 @@
 import { webApi } from '@slack/bolt';
 import { describeFailure } from './cloud/explain.js';
 import type { EcsGateway } from './cloud/gateway.js';
+import { meteredGateway } from './cloud/metered-gateway.js';
 import { runPreflight } from './cloud/preflight/index.js';
 import type { SlackTransport } from './config.js';
 import { CodedError } from './errors.js';
@@ -26,7 +27,8 @@ import { GroupDirectory } from './workflow/approvers.js';
 import { PendingExecutor } from './workflow/executor.js';
 import { type ExpirySweeper, startExpirySweeper } from './workflow/expiry-sweeper.js';
 import type { Policy } from './workflow/policy.js';
-import { type Clock, type Executor, systemClock } from './workflow/ports.js';
+import { type Clock, type Executor, systemClock, type TransitionListener } from './workflow/ports.js';
+import { DEFAULT_RECONCILE, resubmitStuckApproved } from './workflow/reconciler.js';
 import { readParams } from './workflow/request-params.js';
 
 export interface BotOptions {
@@ -50,6 +52,15 @@ export interface BotOptions {
   readonly clock?: Clock;
   readonly expirySweepMs?: number;
   readonly readinessChecks?: readonly ReadinessCheck[];
+}
+
+/** Fans one transition out to several listeners; each listener's failure is its own. */
+function allOf(listeners: readonly TransitionListener[]): TransitionListener {
+  return {
+    onTransition: async (event) => {
+      await Promise.all(listeners.map((listener) => listener.onTransition(event)));
+    },
+  };
 }
 
 export interface CloudOptions {
@@ -106,12 +117,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     groups: groups.memberOf,
     clock,
     executor,
-    notifier: new SlackCardPublisher(
-      client,
-      token,
-      logger.child({ module: 'cards' }),
-      options.policy.channels.audit,
-    ),
+    notifier: allOf([
+      new SlackCardPublisher(client, token, logger.child({ module: 'cards' }), options.policy.channels.audit),
+      {
+        onTransition: async (e) => {
+          options.metrics.requestTransitions.inc({ kind: e.request.kind, event: e.event, to: e.to });
+        },
+      },
+    ]),
     onError: (error, context) =>
       logger.warn(
         {
@@ -130,7 +143,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     execution = createExecution({
       connection: cloud.connection,
       ...(options.keyPrefix ? { prefix: options.keyPrefix } : {}),
-      gateway: cloud.gateway,
+      // Metered below the retries, so every real ECS call is counted with its outcome.
+      gateway: meteredGateway(cloud.gateway, ({ action, code, seconds }) => {
+        options.metrics.ecsCalls.inc({ action, code });
+        options.metrics.ecsLatency.observe({ action }, seconds);
+      }),
       service,
       reporter: new SlackExecutionReporter(client, token, logger.child({ module: 'progress' })),
       logger: logger.child({ module: 'execution' }),
@@ -161,6 +178,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       }
     };
     if (cloud.runWorker !== false) worker = execution.start();
+    const jobs = execution;
+    options.metrics.setQueueDepthSource(() => jobs.jobCounts());
   }
   const handlers = {
     ...requestCommandHandlers({
@@ -196,12 +215,24 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     intervalMs: options.expirySweepMs ?? 15_000,
     onError: (error) => logger.warn({ event: 'workflow.sweep_failed', err: error }, 'expiry sweep failed'),
   });
+  const reconciler = options.cloud
+    ? setInterval(() => {
+        resubmitStuckApproved(service, executor, clock.now(), DEFAULT_RECONCILE).then(
+          (ids) =>
+            ids.length > 0 &&
+            logger.warn({ event: 'workflow.resubmitted', requestIds: ids }, 'resubmitted approved requests'),
+          (error: unknown) =>
+            logger.warn({ event: 'workflow.reconcile_failed', err: error }, 'reconcile pass failed'),
+        );
+      }, DEFAULT_RECONCILE.olderThanMs)
+    : undefined;
   return {
     slack,
     service,
     sweeper,
     ...(execution ? { execution } : {}),
     async stop() {
+      clearInterval(reconciler);
       await sweeper.stop();
       await slack.stop();
       // Stop taking jobs; a step in flight is left to BullMQ's stalled-job recovery on another replica.

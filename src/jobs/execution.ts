@@ -85,6 +85,8 @@ export interface Execution {
   readonly gateway: EcsGateway;
   /** Starts a worker in this process. */
   start(): ExecutionWorker;
+  /** Jobs per state, for the queue-depth gauge. */
+  jobCounts(): Promise<Record<string, number>>;
   /** The request holding a disk, for "disk d-… is busy with R-…" replies. */
   lockHolder(diskId: string): Promise<LockHolder | undefined>;
   close(): Promise<void>;
@@ -169,6 +171,7 @@ export function createExecution(options: ExecutionOptions): Execution {
   return {
     executor,
     gateway,
+    jobCounts: () => queue.getJobCounts('waiting', 'active', 'delayed', 'failed'),
     start() {
       const connection = connect(true);
       const worker = new Worker(

@@ -118,6 +118,17 @@ describe('execution end to end: signed HTTP → approval → real SDK → emulat
     expect(list).toContain(SEED.disks.sharedExt4.diskId);
   });
 
+  it('exports request transitions and ECS calls on /metrics', async () => {
+    const metrics = await (await fetch(`http://127.0.0.1:${h.bot.slack.port}/metrics`)).text();
+    expect(metrics).toContain(
+      'sdb_request_transitions_total{kind="attach",event="finished",to="succeeded"} 1',
+    );
+    expect(metrics).toContain(
+      'sdb_request_transitions_total{kind="create",event="approved",to="approved"} 1',
+    );
+    expect(metrics).toMatch(/sdb_ecs_calls_total\{action="AttachDisk",code="OK"\} 16/);
+  });
+
   it('refuses an attach of a non-NVMe instance at preflight', async () => {
     const reply = await command(
       `attach ${SEED.disks.sharedExt4.diskId} ${SEED.instances.noNvmeTypeI[0]?.id}`,

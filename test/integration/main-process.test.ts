@@ -63,7 +63,9 @@ describe('the bot process (src/main.ts)', () => {
     });
     expect(res.status).toBe(200);
     await fake.waitFor((c) => c.method === '/response/status', 10_000);
-    expect((await fetch(`${base}/metrics`)).status).toBe(200);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/sdb_ecs_calls_total\{action="DescribeDisks",code="OK"\} [1-9]/);
+    expect(metrics).toContain('sdb_queue_jobs{state="waiting"} 0');
 
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
