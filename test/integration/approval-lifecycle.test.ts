@@ -1,103 +1,31 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { RedisAuditLog } from '../../src/store/audit.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisRequestStore } from '../../src/store/redis-request-store.js';
-import {
-  ApprovalService,
-  type OpenRequestInput,
-  type ServiceResult,
-} from '../../src/workflow/approval-service.js';
-import { GroupDirectory } from '../../src/workflow/approvers.js';
-import { PendingExecutor } from '../../src/workflow/executor.js';
+import { ApprovalService } from '../../src/workflow/approval-service.js';
 import { startExpirySweeper } from '../../src/workflow/expiry-sweeper.js';
-import { type Policy, parsePolicy } from '../../src/workflow/policy.js';
-import type { TransitionListener } from '../../src/workflow/ports.js';
 import type { DiskRequest } from '../../src/workflow/request.js';
+import {
+  type ApprovalFixture,
+  approvalFixture,
+  attach,
+  detach,
+  GROUPS,
+  policy,
+  T0,
+  value,
+} from '../support/approval-fixture.js';
 
-const T0 = Date.UTC(2025, 10, 25, 9, 0, 0);
-const POLICY = `
-requesters: { usergroups: [SENG] }
-actions:
-  create: { approvers: { usergroups: [SSTORAGE] }, quorum: 1, expiresIn: 24h }
-  attach: { approvers: { usergroups: [SSTORAGE] }, quorum: 1, expiresIn: 24h }
-  detach: { approvers: { usergroups: [SSTORAGE], users: [UREQ] }, quorum: 2, expiresIn: 1h }
-  failover:
-    approvers: { usergroups: [SONCALL] }
-    quorum: 1
-    expiresIn: 15m
-    emergency: { requesters: { usergroups: [SONCALL] }, quorum: 0, review: required }
-singleNodeFs: { quorum: 2 }
-`;
-const GROUPS: Record<string, string[]> = {
-  SENG: ['UREQ', 'UOTHER', 'UOLGA'],
-  SSTORAGE: ['USAM', 'USUE', 'UTOM'],
-  SONCALL: ['UOLGA', 'UPAT'],
-};
-
-let redis: Redis;
 let now: number;
-let service: ApprovalService;
-let executor: PendingExecutor;
-let submissions: string[];
-let events: string[];
-let audit: RedisAuditLog;
-let store: RedisRequestStore;
-
-function policy(): Policy {
-  const parsed = parsePolicy(POLICY);
-  if (!parsed.ok) throw new Error(parsed.message);
-  return parsed.value;
-}
-
-function value<T>(result: ServiceResult<T>): T {
-  if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
-  return result.value;
-}
-
-const detach: OpenRequestInput = {
-  kind: 'detach',
-  requesterId: 'UREQ',
-  channelId: 'CCMD',
-  params: { diskId: 'd-bp1', instanceId: 'i-bp1' },
-  plan: [{ action: 'DetachDisk', params: { DiskId: 'd-bp1', InstanceId: 'i-bp1' } }],
-  checks: [{ code: 'in_use', level: 'danger', message: 'the instance has I/O on this disk' }],
-};
-const attach: OpenRequestInput = {
-  ...detach,
-  kind: 'attach',
-  plan: [{ action: 'AttachDisk', params: { DiskId: 'd-bp1', InstanceId: 'i-bp2' } }],
-  checks: [],
-};
+let redis: ApprovalFixture['redis'];
+let store: ApprovalFixture['store'];
+let audit: ApprovalFixture['audit'];
+let service: ApprovalFixture['service'];
+let executor: ApprovalFixture['executor'];
+let events: ApprovalFixture['events'];
 
 beforeEach(() => {
-  redis = new Redis(inject('redisUrl'));
-  const prefix = `sdb-test:${randomUUID()}:`;
-  store = new RedisRequestStore(redis, { prefix });
-  audit = new RedisAuditLog(redis, { prefix });
   now = T0;
-  const clock = { now: () => now };
-  executor = new PendingExecutor(clock.now);
-  submissions = [];
-  events = [];
-  const notifier: TransitionListener = {
-    async onTransition(e) {
-      events.push(`${e.event}:${e.from ?? ''}→${e.to}:${e.actor}`);
-    },
-  };
-  service = new ApprovalService({
-    store,
-    policy: policy(),
-    groups: new GroupDirectory(async (id) => GROUPS[id] ?? [], clock).memberOf,
-    clock,
-    executor: {
-      async submit(request) {
-        submissions.push(request.id);
-        await executor.submit(request);
-      },
-    },
-    notifier,
-  });
+  const f = approvalFixture(() => now);
+  ({ redis, store, audit, service, executor, events } = f);
 });
 
 afterEach(async () => {

@@ -1,60 +1,17 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ScriptCode } from '../../src/store/codes.js';
-import { RedisRequestStore } from '../../src/store/redis-request-store.js';
 import { commandName, runScript, SCRIPTS } from '../../src/store/scripts.js';
-import { planHash } from '../../src/workflow/plan.js';
-import type { StoreRefusalCode, StoreResult } from '../../src/workflow/ports.js';
+import type { StoreResult } from '../../src/workflow/ports.js';
 import { type DiskRequest, REQUEST_STATES, type RequestState } from '../../src/workflow/request.js';
 import { canTransition } from '../../src/workflow/state-machine.js';
+import { HOUR, refusedWith, type StoreFixture, storeFixture, T0 } from '../support/store-fixture.js';
 
-const T0 = Date.UTC(2025, 10, 25, 9, 0, 0);
-const HOUR = 3_600_000;
-
-let redis: Redis;
-let store: RedisRequestStore;
-let seq = 0;
-
-function request(overrides: Partial<DiskRequest> = {}): DiskRequest {
-  const plan = [{ action: 'DetachDisk' as const, params: { DiskId: 'd-bp1', InstanceId: 'i-bp1' } }];
-  const params = { diskId: 'd-bp1', instanceId: 'i-bp1' };
-  seq += 1;
-  return {
-    id: `R-TEST${String(seq).padStart(6, '0')}`,
-    kind: 'detach',
-    state: 'pending',
-    requesterId: 'UREQ',
-    channelId: 'CCMD',
-    params,
-    plan,
-    checks: [{ code: 'multi_attach', level: 'warning', message: 'disk is attached to 2 instances' }],
-    planHash: planHash(plan, params),
-    quorum: 2,
-    approvals: [],
-    stepCursor: 0,
-    createdAt: T0,
-    updatedAt: T0,
-    expiresAt: T0 + HOUR,
-    ...overrides,
-  };
-}
-
-async function stored(overrides: Partial<DiskRequest> = {}): Promise<DiskRequest> {
-  const r = request(overrides);
-  const created = await store.create(r, r.createdAt);
-  if (!created.ok) throw new Error(created.message);
-  return created.value;
-}
-
-function refusedWith<T>(result: StoreResult<T>, code: StoreRefusalCode): void {
-  expect(result.ok ? 'ok' : result.code).toBe(code);
-}
+let redis: StoreFixture['redis'];
+let store: StoreFixture['store'];
+let stored: StoreFixture['stored'];
 
 beforeEach(() => {
-  redis = new Redis(inject('redisUrl'), { lazyConnect: false });
-  const prefix = `sdb-test:${randomUUID()}:`;
-  store = new RedisRequestStore(redis, { prefix });
+  ({ redis, store, stored } = storeFixture());
 });
 
 afterEach(async () => {

@@ -1,60 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { RedisAuditLog } from '../../src/store/audit.js';
-import { RedisRequestStore } from '../../src/store/redis-request-store.js';
-import { planHash } from '../../src/workflow/plan.js';
-import type { StoreRefusalCode, StoreResult } from '../../src/workflow/ports.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoreRefusalCode } from '../../src/workflow/ports.js';
 import type { DiskRequest } from '../../src/workflow/request.js';
+import {
+  HOUR,
+  refusedWith,
+  type StoreFixture,
+  sampleRequest,
+  storeFixture,
+  T0,
+} from '../support/store-fixture.js';
 
-const T0 = Date.UTC(2025, 10, 25, 9, 0, 0);
-const HOUR = 3_600_000;
-
-let redis: Redis;
-let store: RedisRequestStore;
-let audit: RedisAuditLog;
-let seq = 0;
-
-function request(overrides: Partial<DiskRequest> = {}): DiskRequest {
-  const plan = [{ action: 'DetachDisk' as const, params: { DiskId: 'd-bp1', InstanceId: 'i-bp1' } }];
-  const params = { diskId: 'd-bp1', instanceId: 'i-bp1' };
-  seq += 1;
-  return {
-    id: `R-TEST${String(seq).padStart(6, '0')}`,
-    kind: 'detach',
-    state: 'pending',
-    requesterId: 'UREQ',
-    channelId: 'CCMD',
-    params,
-    plan,
-    checks: [{ code: 'multi_attach', level: 'warning', message: 'disk is attached to 2 instances' }],
-    planHash: planHash(plan, params),
-    quorum: 2,
-    approvals: [],
-    stepCursor: 0,
-    createdAt: T0,
-    updatedAt: T0,
-    expiresAt: T0 + HOUR,
-    ...overrides,
-  };
-}
-
-async function stored(overrides: Partial<DiskRequest> = {}): Promise<DiskRequest> {
-  const r = request(overrides);
-  const created = await store.create(r, r.createdAt);
-  if (!created.ok) throw new Error(created.message);
-  return created.value;
-}
-
-function refusedWith<T>(result: StoreResult<T>, code: StoreRefusalCode): void {
-  expect(result.ok ? 'ok' : result.code).toBe(code);
-}
+let redis: StoreFixture['redis'];
+let store: StoreFixture['store'];
+let audit: StoreFixture['audit'];
+let stored: StoreFixture['stored'];
 
 beforeEach(() => {
-  redis = new Redis(inject('redisUrl'), { lazyConnect: false });
-  const prefix = `sdb-test:${randomUUID()}:`;
-  store = new RedisRequestStore(redis, { prefix });
-  audit = new RedisAuditLog(redis, { prefix });
+  ({ redis, store, audit, stored } = storeFixture());
 });
 
 afterEach(async () => {
@@ -71,7 +33,7 @@ describe('createRequest', () => {
       requesterId: 'UREQ',
       expiresAt: T0 + HOUR,
     });
-    expect(r.plan).toEqual(request().plan);
+    expect(r.plan).toEqual(sampleRequest().plan);
     expect(r.checks[0]?.level).toBe('warning');
     expect(await redis.zscore(store.keys.pendingIndex, r.id)).toBe(String(T0 + HOUR));
     expect(await redis.zscore(store.keys.allIndex, r.id)).toBe(String(T0));
@@ -97,7 +59,10 @@ describe('createRequest', () => {
 
   it('ALREADY_EXISTS: an id is never overwritten', async () => {
     const r = await stored();
-    refusedWith(await store.create({ ...request(), id: r.id, requesterId: 'UOTHER' }, T0), 'already_exists');
+    refusedWith(
+      await store.create({ ...sampleRequest(), id: r.id, requesterId: 'UOTHER' }, T0),
+      'already_exists',
+    );
     expect((await store.get(r.id))?.requesterId).toBe('UREQ');
   });
 });
