@@ -5,22 +5,9 @@ import { type AppConfig, loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { runSandbox } from './sandbox/run.js';
 import { createRedis } from './store/connection.js';
 import { defaultPolicy, type Policy, parsePolicy } from './workflow/policy.js';
-
-const SANDBOX_PENDING = `shared-disk-bot: nothing to connect to.
-
-No Slack token and no Alibaba Cloud credentials are set, and the local sandbox is not part of this
-build yet. To run the bot against a real workspace, set:
-
-  SLACK_BOT_TOKEN        xoxb-… (Slack app → OAuth & Permissions; install from manifests/slack-app.yaml)
-  SLACK_SIGNING_SECRET   Slack app → Basic Information (HTTP mode), or
-  SLACK_APP_TOKEN        xapp-… with connections:write (Socket Mode)
-  REDIS_URL              e.g. redis://127.0.0.1:6379
-  ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET (or RRSA / an ECS RAM role)
-
-See the Configuration section of README.md.
-`;
 
 /**
  * The policy file, or the fail-closed default (anyone may ask, nobody may approve) with a warning.
@@ -118,8 +105,8 @@ function main(): void {
     throw error;
   }
   if (result.kind === 'sandbox') {
-    process.stderr.write(SANDBOX_PENDING);
-    process.exit(1);
+    void runSandbox();
+    return;
   }
   const logger = createLogger(result.config.logLevel);
   run(result.config, logger).catch((error: unknown) => {

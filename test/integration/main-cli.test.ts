@@ -13,10 +13,18 @@ function runMain(env: Record<string, string>) {
 
 describe('npm start without a complete configuration', () => {
   it('explains what is missing and exits non-zero, without a stack trace', () => {
-    const result = runMain({});
-    expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain('SLACK_BOT_TOKEN');
+    // Nothing at all configured is the sandbox (test/e2e); a half configuration is an error.
+    const result = runMain({ SLACK_BOT_TOKEN: 'xoxb-1234' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('SLACK_SIGNING_SECRET');
     expect(result.stderr).toContain('REDIS_URL');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('the sandbox refuses a malformed PORT before starting anything', () => {
+    const result = runMain({ PORT: 'nope' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('PORT');
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 

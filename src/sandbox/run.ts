@@ -1,0 +1,88 @@
+/**
+ * `npm start` with nothing configured: start the sandbox, print the console URL and a short tour,
+ * and stop everything on SIGINT/SIGTERM. Only the few variables that make sense without accounts
+ * are read: REDIS_URL, PORT (the console) and LOG_LEVEL.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { SEED } from '../emulator/index.js';
+import { RedisUnavailableError, type RunningSandbox, startSandbox } from './index.js';
+import { USERS } from './people.js';
+
+const DEFAULT_CONSOLE_PORT = 3000;
+
+const envSchema = z.object({
+  REDIS_URL: z
+    .string()
+    .regex(/^(rediss?|redis-sentinel|redis-cluster):\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+const blank = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
+
+function tour(sandbox: RunningSandbox, seconds: string): string {
+  const [one, two, three, four] = SEED.instances.nvmeI.map((i) => i.id);
+  const redis = `${sandbox.redis.url}${sandbox.redis.private ? ' (private redis-server, .data/redis)' : ''}`;
+  return `
+shared-disk-bot sandbox ready in ${seconds} s → open ${sandbox.consoleUrl}
+
+Tour (pick who you are at the top of the page; type in #storage-ops):
+  1. As ${USERS.engineer.name}: /disk create shared-db --size 100 --zone cn-hangzhou-i
+  2. As ${USERS.approver.name}: Approve the card; the thread shows progress and the new d-… id
+  3. As ${USERS.engineer.name}: /disk attach <d-…> ${one} ${two} ${three}   (approve as ${USERS.approver.name})
+  4. /disk status <d-…>; Cloud admin: inject throttling, crash an instance, format & mount a file system
+  5. As ${USERS.oncall.name}: /disk failover <d-…> --from ${one} --to ${four} --emergency "drill"
+Bot log: ${sandbox.logFile} · Redis: ${redis} · Ctrl-C stops everything.
+`;
+}
+
+export async function runSandbox(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const parsed = envSchema.safeParse({
+    REDIS_URL: blank(env.REDIS_URL),
+    PORT: blank(env.PORT),
+    LOG_LEVEL: blank(env.LOG_LEVEL),
+  });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    process.stderr.write(`shared-disk-bot sandbox: invalid environment\n${problems}\n`);
+    process.exit(2);
+  }
+  process.stdout.write(
+    'No Slack token and no Alibaba Cloud credentials: starting the local sandbox (README → Sandbox)…\n',
+  );
+  let sandbox: RunningSandbox;
+  try {
+    sandbox = await startSandbox({
+      ...(parsed.data.REDIS_URL ? { redisUrl: parsed.data.REDIS_URL } : {}),
+      consolePort: parsed.data.PORT ?? DEFAULT_CONSOLE_PORT,
+      anyPortIfTaken: parsed.data.PORT === undefined,
+      dataDir: join(process.cwd(), '.data'),
+      logLevel: parsed.data.LOG_LEVEL,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const hint = error instanceof RedisUnavailableError ? '' : '\n  Details may be in .data/sandbox.log.';
+    process.stderr.write(`shared-disk-bot sandbox could not start: ${message}${hint}\n`);
+    process.exit(1);
+  }
+  // Since the process started, so the number includes loading the code, as a newcomer waits for it.
+  process.stdout.write(tour(sandbox, process.uptime().toFixed(1)));
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping the sandbox…\n`);
+    sandbox.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`sandbox did not stop cleanly: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
