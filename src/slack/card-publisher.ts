@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import type { TransitionListener } from '../workflow/ports.js';
 import type { DiskRequest } from '../workflow/request.js';
 import { escapeMrkdwn } from './blocks/escape.js';
-import { requestCard, summarize } from './blocks/request-card.js';
+import { actorMention, requestCard, summarize } from './blocks/request-card.js';
 
 type TransitionEvent = Parameters<TransitionListener['onTransition']>[0];
 
@@ -64,7 +64,7 @@ export class SlackCardPublisher implements TransitionListener {
   private async audit(event: TransitionEvent): Promise<void> {
     if (!this.auditChannel) return;
     const from = event.from ?? '∅';
-    const text = `\`${event.request.id}\` ${from} → ${event.to} by ${event.actor === 'system' ? 'the bot' : `<@${event.actor}>`}: ${escapeMrkdwn(summarize(event.request))}`;
+    const text = `\`${event.request.id}\` ${from} → ${event.to} by ${actorMention(event.actor)}: ${escapeMrkdwn(summarize(event.request))}`;
     try {
       await this.client.chat.postMessage({ token: this.token(), channel: this.auditChannel, text });
     } catch (error) {

@@ -33,6 +33,10 @@ const STATE_LINE: Record<RequestState, string> = {
 };
 
 const mention = (userId: string) => `<@${userId}>`;
+
+/** A transition's actor: a Slack user, or the bot's own workers and sweepers (`system`, `bot`). */
+export const actorMention = (actor: string): string =>
+  /^[UW][A-Z0-9]+$/.test(actor) ? mention(actor) : 'the bot';
 const slackDate = (ms: number) =>
   `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${new Date(ms).toISOString()}>`;
 
@@ -65,7 +69,7 @@ function statusLine(request: DiskRequest): string {
     return `${base} by ${mention(request.rejection.userId)}: ${escapeMrkdwn(request.rejection.reason)}`;
   }
   if (request.decision && request.state !== 'pending' && request.state !== 'expired') {
-    return `${base} (${request.decision.by === 'system' ? 'by the bot' : `by ${mention(request.decision.by)}`} ${slackDate(request.decision.at)})`;
+    return `${base} (by ${actorMention(request.decision.by)} ${slackDate(request.decision.at)})`;
   }
   if (request.outcome) return `${base}: ${escapeMrkdwn(request.outcome.message)}`;
   return base;

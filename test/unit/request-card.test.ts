@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { actorMention, requestCard } from '../../src/slack/blocks/request-card.js';
+import type { DiskRequest } from '../../src/workflow/request.js';
+
+const base: DiskRequest = {
+  id: 'R-ABCDEF1234',
+  kind: 'attach',
+  state: 'pending',
+  requesterId: 'U0ALICE',
+  channelId: 'C0X',
+  params: {
+    diskId: 'd-1',
+    instanceIds: ['i-1'],
+    allowSingleNodeFs: false,
+    regionId: 'cn-hangzhou',
+    reason: '<!here> *now* <http://evil|click>',
+  },
+  plan: [{ action: 'AttachDisk', params: { DiskId: 'd-1', InstanceId: 'i-1' } }],
+  checks: [{ code: 'x', level: 'danger', message: 'mounted <@U0X>' }],
+  planHash: 'a'.repeat(64),
+  quorum: 2,
+  approvals: [],
+  stepCursor: 0,
+  createdAt: 0,
+  updatedAt: 0,
+  expiresAt: 86_400_000,
+};
+
+describe('requestCard', () => {
+  it('escapes every untrusted string and shows buttons only while pending', () => {
+    const pending = JSON.stringify(requestCard(base).blocks);
+    expect(pending).not.toContain('<!here>');
+    expect(pending).not.toContain('<http://evil');
+    expect(pending).not.toContain('<@U0X>');
+    expect(pending).toContain('request_approve');
+    expect(pending).toContain('Danger');
+    const done = JSON.stringify(
+      requestCard({ ...base, state: 'succeeded', decision: { by: 'bot', at: 1 } }).blocks,
+    );
+    expect(done).not.toContain('request_approve');
+    expect(done).toContain('by the bot');
+  });
+
+  it('mentions users and names the bot for its own actors', () => {
+    expect(actorMention('U0BOB')).toBe('<@U0BOB>');
+    expect(actorMention('W0ENT')).toBe('<@W0ENT>');
+    expect(actorMention('bot')).toBe('the bot');
+    expect(actorMention('system')).toBe('the bot');
+  });
+});
