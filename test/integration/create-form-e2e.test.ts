@@ -2,7 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseDiskCommand } from '../../src/commands/index.js';
 import { VIEW_CREATE } from '../../src/slack/blocks/create-form.js';
 import { formToCommandText } from '../../src/slack/listeners/views/create-form.js';
-import { APPROVALS_CHANNEL, type ApprovalHarness, startApprovalHarness, USERS } from '../support/approval-bot.js';
+import {
+  APPROVALS_CHANNEL,
+  type ApprovalHarness,
+  startApprovalHarness,
+  USERS,
+} from '../support/approval-bot.js';
 
 let h: ApprovalHarness;
 beforeAll(async () => {
@@ -15,7 +20,12 @@ const text = (value: string) => ({ value: { type: 'plain_text_input', value } })
 const select = (value: string) => ({ value: { type: 'static_select', selected_option: { value } } });
 
 async function openForm(): Promise<string> {
-  const res = await h.client.command({ text: 'create', userId: USERS.alice, channelId: 'C0DISK', responseUrl: h.fake.responseUrl('form') });
+  const res = await h.client.command({
+    text: 'create',
+    userId: USERS.alice,
+    channelId: 'C0DISK',
+    responseUrl: h.fake.responseUrl('form'),
+  });
   expect(res.status).toBe(200);
   expect(res.text).toBe('');
   const opened = await h.fake.waitFor((c) => c.method === 'views.open');
@@ -31,9 +41,17 @@ describe('/disk create with no arguments opens a form', () => {
       userId: USERS.alice,
       callbackId: VIEW_CREATE,
       privateMetadata: metadata,
-      values: { name: text('x'), size: { value: { type: 'number_input', value: '100' } }, category: select('essd'), zone: text('cn-hangzhou-i') },
+      values: {
+        name: text('x'),
+        size: { value: { type: 'number_input', value: '100' } },
+        category: select('essd'),
+        zone: text('cn-hangzhou-i'),
+      },
     });
-    expect(res.json()).toMatchObject({ response_action: 'errors', errors: { name: expect.stringContaining('name') } });
+    expect(res.json()).toMatchObject({
+      response_action: 'errors',
+      errors: { name: expect.stringContaining('name') },
+    });
     expect(h.fake.apiCalls('chat.postMessage')).toEqual([]);
   });
 
@@ -53,7 +71,9 @@ describe('/disk create with no arguments opens a form', () => {
       },
     });
     expect(res.status).toBe(200);
-    const card = await h.fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === APPROVALS_CHANNEL);
+    const card = await h.fake.waitFor(
+      (c) => c.method === 'chat.postMessage' && c.body.channel === APPROVALS_CHANNEL,
+    );
     expect(JSON.stringify(card.body.blocks)).toContain('CreateDisk');
     expect(JSON.stringify(card.body.blocks)).toContain('DiskName=orders-db');
     const ephemeral = await h.fake.waitFor((c) => c.method === 'chat.postEphemeral');
@@ -66,7 +86,11 @@ describe('formToCommandText', () => {
   it('quotes free text so it cannot inject flags', () => {
     const reason = 'x" --pl PL3 --zone cn-hangzhou-b "';
     const parsed = parseDiskCommand(
-      formToCommandText({ name: text('orders-db'), size: { value: { type: 'number_input', value: '50' } }, reason: text(reason) }),
+      formToCommandText({
+        name: text('orders-db'),
+        size: { value: { type: 'number_input', value: '50' } },
+        reason: text(reason),
+      }),
     );
     if (!parsed.ok || parsed.command.kind !== 'create') throw new Error(JSON.stringify(parsed));
     expect(parsed.command.reason).toBe(reason);
