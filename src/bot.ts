@@ -7,6 +7,7 @@ import type { SlackTransport } from './config.js';
 import { CodedError } from './errors.js';
 import {
   createExecution,
+  DEFAULT_RUN_OPTIONS,
   type Execution,
   type ExecutionOptions,
   type ExecutionWorker,
@@ -16,12 +17,15 @@ import type { Metrics } from './metrics.js';
 import { type RunningSlackApp, startSlackApp, webClientOptions } from './slack/app.js';
 import { SlackCardPublisher } from './slack/card-publisher.js';
 import { diskQueryHandlers } from './slack/disk-queries.js';
+import { EmergencyNotifier } from './slack/emergency-notifier.js';
 import { SlackExecutionReporter } from './slack/execution-reporter.js';
+import { MountAlerter } from './slack/mount-alerts.js';
 import type { ReadinessCheck } from './slack/ops-routes.js';
 import { type Preflight, requestCommandHandlers } from './slack/request-commands.js';
 import { slackMemberOf } from './slack/usergroups.js';
 import type { RedisClient } from './store/connection.js';
 import { RedisRequestStore } from './store/redis-request-store.js';
+import { RedisReviewStore } from './store/review-store.js';
 import { ApprovalService } from './workflow/approval-service.js';
 import { GroupDirectory } from './workflow/approvers.js';
 import { PendingExecutor } from './workflow/executor.js';
@@ -30,6 +34,7 @@ import type { Policy } from './workflow/policy.js';
 import { type Clock, type Executor, systemClock, type TransitionListener } from './workflow/ports.js';
 import { DEFAULT_RECONCILE, resubmitStuckApproved } from './workflow/reconciler.js';
 import { readParams } from './workflow/request-params.js';
+import { ReviewService } from './workflow/reviews.js';
 
 export interface BotOptions {
   readonly slack: {
@@ -71,10 +76,12 @@ export interface CloudOptions {
   readonly multiAttachZones?: readonly string[];
   /** Run a worker in this process (default true). */
   readonly runWorker?: boolean;
+  /** Cloud Assistant Timeout of inspect and the reservation scripts (default 15 s). */
+  readonly assistantTimeoutSec?: number;
   /** Timing overrides (tests). */
   readonly execution?: Pick<
     ExecutionOptions,
-    'queue' | 'pollIntervalMs' | 'run' | 'retry' | 'rateBudget' | 'concurrency'
+    'queue' | 'pollIntervalMs' | 'run' | 'retry' | 'rateBudget' | 'concurrency' | 'fencingMode'
   >;
 }
 
@@ -109,6 +116,23 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           },
         }
       : new PendingExecutor(() => clock.now()));
+  const reviewStore = new RedisReviewStore(options.redis, {
+    ...(options.keyPrefix ? { prefix: options.keyPrefix } : {}),
+  });
+  const reviews = new ReviewService({
+    store: reviewStore,
+    policy: options.policy,
+    groups: groups.memberOf,
+    clock,
+  });
+  const alerts = new MountAlerter(
+    client,
+    token,
+    reviewStore,
+    clock,
+    logger.child({ module: 'mounts' }),
+    options.policy.channels.audit,
+  );
   const service = new ApprovalService({
     store: new RedisRequestStore(options.redis, {
       ...(options.keyPrefix ? { prefix: options.keyPrefix } : {}),
@@ -119,6 +143,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     executor,
     notifier: allOf([
       new SlackCardPublisher(client, token, logger.child({ module: 'cards' }), options.policy.channels.audit),
+      new EmergencyNotifier(
+        client,
+        token,
+        reviews,
+        logger.child({ module: 'emergency' }),
+        options.policy.channels,
+      ),
       {
         onTransition: async (e) => {
           options.metrics.requestTransitions.inc({ kind: e.request.kind, event: e.event, to: e.to });
@@ -139,6 +170,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   let worker: ExecutionWorker | undefined;
   let preflight: Preflight | undefined;
   const cloud = options.cloud;
+  const assistantTimeoutSec = cloud?.assistantTimeoutSec ?? DEFAULT_RUN_OPTIONS.assistantTimeoutSec;
   if (cloud) {
     execution = createExecution({
       connection: cloud.connection,
@@ -149,23 +181,29 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         options.metrics.ecsLatency.observe({ action }, seconds);
       }),
       service,
-      reporter: new SlackExecutionReporter(client, token, logger.child({ module: 'progress' })),
+      reporter: new SlackExecutionReporter(
+        client,
+        token,
+        logger.child({ module: 'progress' }),
+        1_000,
+        alerts,
+      ),
+      fencingMode: options.policy.fencing.mode,
       logger: logger.child({ module: 'execution' }),
       clock,
       ...(cloud.multiAttachZones ? { multiAttachZones: cloud.multiAttachZones } : {}),
       ...cloud.execution,
+      run: { assistantTimeoutSec, ...cloud.execution?.run },
     });
     const gateway = execution.gateway;
     preflight = async (kind, params) => {
       const typed = readParams(kind, params);
       if (!typed) throw new CodedError('invalid_params', `parameters do not fit a ${kind} request`);
       try {
-        return await runPreflight(
-          gateway,
-          kind,
-          typed,
-          cloud.multiAttachZones ? { multiAttachZones: cloud.multiAttachZones } : {},
-        );
+        return await runPreflight(gateway, kind, typed, {
+          ...(cloud.multiAttachZones ? { multiAttachZones: cloud.multiAttachZones } : {}),
+          readFilesystem: { timeoutSec: assistantTimeoutSec },
+        });
       } catch (error) {
         const { code, message } = describeFailure(error);
         return [
@@ -191,7 +229,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       logger,
     }),
     ...(execution
-      ? diskQueryHandlers({ gateway: execution.gateway, defaultRegion: options.defaultRegion })
+      ? diskQueryHandlers({
+          gateway: execution.gateway,
+          defaultRegion: options.defaultRegion,
+          inspectTimeoutSec: assistantTimeoutSec,
+          alerts,
+        })
       : {}),
   };
   const slack = await startSlackApp({
@@ -205,6 +248,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     metrics: options.metrics,
     handlers,
     service,
+    reviews,
     readinessChecks: [
       { name: 'redis', check: async () => ({ ok: (await options.redis.ping()) === 'PONG' }) },
       ...(options.readinessChecks ?? []),

@@ -3,7 +3,15 @@ import Ecs, * as models from '@alicloud/ecs20140526';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { RuntimeOptions } from '@darabonba/typescript';
 import { cloudErrorFrom } from './errors.js';
-import type { DiskInfo, EcsGateway, ImageInfo, InstanceInfo, InstanceTypeInfo } from './gateway.js';
+import type {
+  DiskInfo,
+  EcsGateway,
+  ImageInfo,
+  InstanceInfo,
+  InstanceTypeInfo,
+  InvocationResult,
+  RunCommandInput,
+} from './gateway.js';
 
 export interface EcsSdkGatewayOptions {
   readonly regionId: string;
@@ -21,6 +29,8 @@ export interface EcsSdkGatewayOptions {
 }
 
 const DESCRIBE_BATCH = 100;
+/** DescribeInvocationResults returns at most 50 rows per page. */
+const INVOCATION_PAGE = 50;
 /** DescribeInstanceTypes takes at most 10 `InstanceTypes.N` per call. */
 const INSTANCE_TYPES_BATCH = 10;
 
@@ -246,5 +256,60 @@ export class EcsSdkGateway implements EcsGateway {
       this.client.deleteDiskWithOptions(request, this.runtime),
     );
     return { value: undefined, requestId: str(response.body?.requestId) };
+  }
+
+  async runCommand(input: RunCommandInput) {
+    const request = new models.RunCommandRequest({
+      regionId: input.regionId,
+      type: 'RunShellScript',
+      // Base64 keeps quotes, backslashes and non-ASCII intact through the form encoding.
+      commandContent: Buffer.from(input.script).toString('base64'),
+      contentEncoding: 'Base64',
+      instanceId: [...input.instanceIds],
+      enableParameter: true,
+      parameters: { ...input.parameters },
+      timeout: input.timeoutSec,
+      ...(input.name ? { name: input.name } : {}),
+      ...(input.clientToken ? { clientToken: input.clientToken } : {}),
+    });
+    const response = await this.call('RunCommand', () =>
+      this.client.runCommandWithOptions(request, this.runtime),
+    );
+    return { value: { invokeId: str(response.body?.invokeId) }, requestId: str(response.body?.requestId) };
+  }
+
+  async describeInvocationResults(query: {
+    regionId: string;
+    invokeId: string;
+  }): Promise<InvocationResult[]> {
+    const out: InvocationResult[] = [];
+    let nextToken: string | undefined;
+    do {
+      const request = new models.DescribeInvocationResultsRequest({
+        regionId: query.regionId,
+        invokeId: query.invokeId,
+        // Output is Base64 by default; decoding here keeps the port free of encodings.
+        contentEncoding: 'Base64',
+        maxResults: INVOCATION_PAGE,
+        ...(nextToken ? { nextToken } : {}),
+      });
+      const response = await this.call('DescribeInvocationResults', () =>
+        this.client.describeInvocationResultsWithOptions(request, this.runtime),
+      );
+      const page = response.body?.invocation;
+      for (const r of page?.invocationResults?.invocationResult ?? []) {
+        out.push({
+          instanceId: str(r.instanceId),
+          status: str(r.invocationStatus),
+          exitCode: typeof r.exitCode === 'number' ? r.exitCode : null,
+          output: Buffer.from(str(r.output), 'base64').toString('utf8'),
+          dropped: Number(r.dropped ?? 0),
+          errorCode: str(r.errorCode),
+          errorInfo: str(r.errorInfo),
+        });
+      }
+      nextToken = page?.nextToken || undefined;
+    } while (nextToken);
+    return out;
   }
 }

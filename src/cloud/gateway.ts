@@ -70,6 +70,36 @@ export interface CreateDiskInput {
   readonly clientToken: string;
 }
 
+/** One Cloud Assistant invocation of a shell script on many instances (`RunCommand`). */
+export interface RunCommandInput {
+  readonly regionId: string;
+  /** At most 100 (the API's limit); the assistant runner splits larger lists. */
+  readonly instanceIds: readonly string[];
+  /** The script text; sent Base64-encoded, `Type=RunShellScript`, `EnableParameter=true`. */
+  readonly script: string;
+  /** Values for the script's `{{name}}` references. */
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly timeoutSec: number;
+  readonly name?: string;
+  /** Idempotency token (≤ 64 ASCII): a retried call never runs the script twice. */
+  readonly clientToken?: string;
+}
+
+/** One instance's row of `DescribeInvocationResults`, output already Base64-decoded. */
+export interface InvocationResult {
+  readonly instanceId: string;
+  /** `Pending`, `Running`, `Success`, `Failed`, `Timeout`, `Error`, `Aborted`, `Cancelled`, … */
+  readonly status: string;
+  /** Absent until the script has run. */
+  readonly exitCode: number | null;
+  readonly output: string;
+  /** Bytes Cloud Assistant cut past its 24 KB output limit. */
+  readonly dropped: number;
+  /** `InstanceNotRunning`, `ClientNotRunning`, `DeliveryTimeout`, `ExecutionTimeout`, `ExitCodeNonzero`, … */
+  readonly errorCode: string;
+  readonly errorInfo: string;
+}
+
 /** Every call returns the cloud's RequestId so logs and audit can quote it. */
 export interface Traced<T> {
   readonly value: T;
@@ -94,4 +124,8 @@ export interface EcsGateway {
   detachDisk(input: { diskId: string; instanceId: string }): Promise<Traced<void>>;
   /** The disk must be `Available` (detached everywhere), else `DiskStillAttached`. */
   deleteDisk(input: { diskId: string }): Promise<Traced<void>>;
+  /** Cloud Assistant `RunCommand`: the instances must be Running with the agent installed. */
+  runCommand(input: RunCommandInput): Promise<Traced<{ invokeId: string }>>;
+  /** Every instance's result of one invocation so far (pages followed). */
+  describeInvocationResults(query: { regionId: string; invokeId: string }): Promise<InvocationResult[]>;
 }

@@ -1,5 +1,5 @@
 import { CloudError } from './errors.js';
-import type { CreateDiskInput, EcsGateway } from './gateway.js';
+import type { CreateDiskInput, EcsGateway, RunCommandInput } from './gateway.js';
 
 /**
  * Port: the one ECS call budget shared by every replica. `reserve()` books the next slot and says
@@ -115,5 +115,12 @@ export class ResilientGateway implements EcsGateway {
   }
   deleteDisk(input: { diskId: string }) {
     return this.call('DeleteDisk', () => this.inner.deleteDisk(input));
+  }
+  /** Retried like the rest: the bot's scripts are idempotent and RunCommand carries a ClientToken. */
+  runCommand(input: RunCommandInput) {
+    return this.call('RunCommand', () => this.inner.runCommand(input));
+  }
+  describeInvocationResults(query: Parameters<EcsGateway['describeInvocationResults']>[0]) {
+    return this.call('DescribeInvocationResults', () => this.inner.describeInvocationResults(query));
   }
 }

@@ -45,6 +45,8 @@ export const DEFAULT_RUN_OPTIONS = {
   lockRetryMs: 2_000,
   waitTimeoutMs: 300_000,
   mutationConcurrency: 8,
+  fencingMode: 'reservation',
+  assistantTimeoutSec: 15,
 } as const;
 
 /** Infrastructure failures (Redis, ECS unreachable after retries) are retried by the queue this often. */
@@ -69,6 +71,8 @@ export interface ExecutionOptions {
   readonly retry?: Partial<RetryPolicy>;
   readonly queue?: Partial<QueueTiming>;
   readonly run?: Partial<Omit<RunnerOptions, 'multiAttachZones'>>;
+  /** The policy's `fencing.mode`. */
+  readonly fencingMode?: 'reservation' | 'detach';
   readonly multiAttachZones?: readonly string[];
   /** Shown in BullMQ as the job's worker. */
   readonly workerName?: string;
@@ -132,6 +136,7 @@ export function createExecution(options: ExecutionOptions): Execution {
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     options: {
       ...DEFAULT_RUN_OPTIONS,
+      ...(options.fencingMode ? { fencingMode: options.fencingMode } : {}),
       ...options.run,
       ...(options.multiAttachZones ? { multiAttachZones: options.multiAttachZones } : {}),
     },

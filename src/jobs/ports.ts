@@ -1,3 +1,4 @@
+import type { MountTable } from '../cloud/mounts.js';
 import type { DiskRequest } from '../workflow/request.js';
 import type { FinishState } from '../workflow/state-machine.js';
 
@@ -29,6 +30,10 @@ export interface ExecutionResult {
   readonly outcome: { readonly code: string; readonly message: string };
   readonly attachments: readonly AttachmentRow[];
   readonly failures: readonly InstanceFailure[];
+  /** Mount status after the change (attach, detach, failover); absent when it could not be read at all. */
+  readonly mounts?: MountTable;
+  /** Failover: every step with its duration, and the total. */
+  readonly timeline?: { readonly steps: readonly StepReport[]; readonly totalMs: number };
 }
 
 /**

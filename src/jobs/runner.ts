@@ -1,3 +1,4 @@
+import { type AssistantTiming, DEFAULT_ASSISTANT_TIMING } from '../cloud/assistant.js';
 import type { EcsGateway } from '../cloud/gateway.js';
 import { evaluatePreflight, loadWorld, preflightErrors } from '../cloud/preflight/index.js';
 import { CodedError } from '../errors.js';
@@ -10,6 +11,7 @@ import type { DiskWatcher } from './disk-watcher.js';
 import { Lease } from './lease.js';
 import type { ExecutionLogger, ExecutionReporter, ExecutionResult, StepReport } from './ports.js';
 import { CURSOR, STEP_RUNNERS, type StepContext, type StepRunner } from './steps/index.js';
+import { withMountTable } from './steps/mount-table.js';
 
 export interface RunnerOptions {
   /** Recorded as the actor of every transition. */
@@ -22,6 +24,10 @@ export interface RunnerOptions {
   readonly waitTimeoutMs: number;
   readonly mutationConcurrency: number;
   readonly multiAttachZones?: readonly string[];
+  readonly fencingMode: 'reservation' | 'detach';
+  /** Cloud Assistant Timeout of inspect and the reservation scripts; a hung guest costs this long. */
+  readonly assistantTimeoutSec: number;
+  readonly assistantTiming?: AssistantTiming;
 }
 
 export interface RunnerDeps {
@@ -173,6 +179,9 @@ export class RequestRunner {
       clock,
       waitTimeoutMs: options.waitTimeoutMs,
       mutationConcurrency: options.mutationConcurrency,
+      fencingMode: options.fencingMode,
+      assistantTimeoutSec: options.assistantTimeoutSec,
+      assistantTiming: options.assistantTiming ?? DEFAULT_ASSISTANT_TIMING,
       assertHeld: () => lease.assertHeld(),
       advance: async (to, details) => {
         if (cursor >= to) return;
@@ -181,7 +190,7 @@ export class RequestRunner {
       },
       report: (step) => this.report(request, step),
     };
-    const result = await runner(ctx);
+    const result = await withMountTable(ctx, await runner(ctx));
     lease.assertHeld();
     await this.end(request, result);
   }

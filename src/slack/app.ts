@@ -5,6 +5,7 @@ import type { SlackTransport } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
+import type { ReviewService } from '../workflow/reviews.js';
 import { boltLogger } from './bolt-logger.js';
 import { BotIdentity } from './bot-identity.js';
 import { HomePublisher } from './home.js';
@@ -30,6 +31,8 @@ export interface SlackAppOptions {
   readonly retryConfig?: webApi.RetryOptions;
   /** The approval workflow behind the card buttons, the reject modal and App Home. */
   readonly service?: ApprovalService;
+  /** Post-incident reviews shown on App Home with their Acknowledge button. */
+  readonly reviews?: ReviewService;
 }
 
 /** One Web API client configuration for Bolt and for the bot's own out-of-request posts. */
@@ -102,8 +105,13 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   commands.register(app, { handlers: options.handlers, logger, metrics: options.metrics });
   views.registerCreateForm(app, options.handlers.create, logger);
   if (options.service) {
-    const home = new HomePublisher(options.service, app.client, () => options.botToken);
-    actions.register(app, { service: options.service, home, logger });
+    const home = new HomePublisher(options.service, app.client, () => options.botToken, options.reviews);
+    actions.register(app, {
+      service: options.service,
+      home,
+      logger,
+      ...(options.reviews ? { reviews: options.reviews } : {}),
+    });
     views.register(app, options.service);
     events.register(app, home, logger);
   }

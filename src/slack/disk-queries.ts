@@ -1,13 +1,22 @@
 import type { KnownBlock } from '@slack/types';
+import type { AssistantTiming } from '../cloud/assistant.js';
 import { describeFailure } from '../cloud/explain.js';
 import type { DiskInfo, EcsGateway } from '../cloud/gateway.js';
+import { readMounts } from '../cloud/mounts.js';
 import { escapeMrkdwn } from './blocks/escape.js';
 import { textTable } from './blocks/execution.js';
+import { mountAlertMessage, mountTableBlocks } from './blocks/mounts.js';
+import type { MountAlerter } from './mount-alerts.js';
 import type { CommandHandlers, CommandReply } from './ports.js';
 
 export interface DiskQueryDeps {
   readonly gateway: EcsGateway;
   readonly defaultRegion: string;
+  /** Cloud Assistant Timeout of the inspect script (a crashed guest costs this long). */
+  readonly inspectTimeoutSec: number;
+  readonly assistantTiming?: AssistantTiming;
+  /** Posts the red alert to the channel and audit when a single-node file system is mounted twice. */
+  readonly alerts?: MountAlerter;
 }
 
 const LIST_ROWS = 25;
@@ -40,7 +49,7 @@ function diskHeadline(disk: DiskInfo): string {
  */
 export function diskQueryHandlers(deps: DiskQueryDeps): CommandHandlers {
   return {
-    status: async (command) => {
+    status: async (command, context) => {
       try {
         const [disk] = await deps.gateway.describeDisks({
           regionId: deps.defaultRegion,
@@ -51,36 +60,18 @@ export function diskQueryHandlers(deps: DiskQueryDeps): CommandHandlers {
             text: `No disk ${command.diskId} in ${deps.defaultRegion}.`,
             blocks: [section(`:grey_question: No disk \`${command.diskId}\` in ${deps.defaultRegion}.`)],
           };
-        const ids = disk.attachments.map((a) => a.instanceId);
-        const instances =
-          ids.length > 0
-            ? await deps.gateway.describeInstances({
-                regionId: disk.regionId || deps.defaultRegion,
-                instanceIds: ids,
-              })
-            : [];
-        const byId = new Map(instances.map((i) => [i.instanceId, i]));
-        const rows = disk.attachments.map((a) => {
-          const instance = byId.get(a.instanceId);
-          return [
-            a.instanceId,
-            instance?.instanceName ?? '?',
-            instance?.status ?? 'unknown',
-            a.device || '-',
-          ];
+        const table = await readMounts(deps.gateway, disk, {
+          regionId: disk.regionId || deps.defaultRegion,
+          timeoutSec: deps.inspectTimeoutSec,
+          ...(deps.assistantTiming ? { timing: deps.assistantTiming } : {}),
         });
         const blocks: KnownBlock[] = [section(diskHeadline(disk))];
-        blocks.push(
-          rows.length > 0
-            ? section(`\`\`\`${escapeMrkdwn(textTable(['instance', 'name', 'state', 'device'], rows))}\`\`\``)
-            : section('_Not attached to any instance._'),
-          {
-            type: 'context',
-            elements: [
-              { type: 'mrkdwn', text: 'Mount status per instance (Cloud Assistant) is not available yet.' },
-            ],
-          },
-        );
+        if (table.alert) {
+          blocks.push(...mountAlertMessage(disk.diskId, table.alert).blocks);
+          await deps.alerts?.raise({ diskId: disk.diskId, alert: table.alert, channelId: context.channelId });
+        }
+        blocks.push(...mountTableBlocks(table));
+        const rows = table.rows;
         return { text: `${disk.diskId}: ${disk.status}, ${rows.length} attachment(s)`, blocks };
       } catch (error) {
         return failed(error);

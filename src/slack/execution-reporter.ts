@@ -4,6 +4,7 @@ import type { ExecutionReporter, ExecutionResult, StepReport } from '../jobs/por
 import type { Logger } from '../logger.js';
 import type { DiskRequest } from '../workflow/request.js';
 import { executionResultMessage, stepLine } from './blocks/execution.js';
+import type { MountAlerter } from './mount-alerts.js';
 
 interface PendingLines {
   lines: string[];
@@ -25,6 +26,8 @@ export class SlackExecutionReporter implements ExecutionReporter {
     private readonly token: () => string,
     private readonly logger: Logger,
     private readonly flushMs = 1_000,
+    /** Raises the red alert when the final mount table shows a single-node file system mounted twice. */
+    private readonly alerts?: MountAlerter,
   ) {}
 
   async started(request: DiskRequest): Promise<void> {
@@ -39,6 +42,15 @@ export class SlackExecutionReporter implements ExecutionReporter {
     await this.flush(request);
     if (!request.card) return;
     await this.post(request, { ...executionResultMessage(request, result), reply_broadcast: true });
+    const alert = result.mounts?.alert;
+    if (alert && this.alerts) {
+      await this.alerts.raise({
+        diskId: result.mounts?.diskId ?? '',
+        alert,
+        channelId: request.card.channelId,
+        requestId: request.id,
+      });
+    }
   }
 
   private queue(request: DiskRequest, line: string): void {

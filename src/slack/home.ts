@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { ApprovalService } from '../workflow/approval-service.js';
+import type { ReviewService } from '../workflow/reviews.js';
 import { homeView } from './blocks/request-list.js';
 
 /** Builds and publishes one user's App Home; every publish reads fresh state from Redis. */
@@ -8,18 +9,21 @@ export class HomePublisher {
     private readonly service: ApprovalService,
     private readonly client: webApi.WebClient,
     private readonly token: () => string,
+    /** Open post-incident reviews are shown to everyone until acknowledged. */
+    private readonly reviews?: ReviewService,
   ) {}
 
   async publish(userId: string, notice?: string): Promise<void> {
-    const [mine, awaiting, recent] = await Promise.all([
+    const [mine, awaiting, recent, reviews] = await Promise.all([
       this.service.openBy(userId, 20),
       this.service.awaitingApprovalBy(userId, { limit: 20 }),
       this.service.recentFinished(10),
+      this.reviews?.listOpen(20) ?? Promise.resolve([]),
     ]);
     await this.client.views.publish({
       token: this.token(),
       user_id: userId,
-      view: homeView({ ...(notice ? { notice } : {}), mine, awaiting, recent }),
+      view: homeView({ ...(notice ? { notice } : {}), mine, awaiting, recent, reviews }),
     });
   }
 }

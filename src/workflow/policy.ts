@@ -57,9 +57,27 @@ const emergencySchema = z.strictObject({
   review: z.enum(['required', 'optional'], { error: 'expected required or optional' }).default('required'),
 });
 
+/**
+ * Run on the standby after fencing and attaching (e.g. mount, start a service), as root through
+ * Cloud Assistant with the disk's serial as `{{serial}}` when the text references it. It must be
+ * idempotent: a resumed failover runs it again. The ECS emulator runs only the bot's own marked
+ * scripts (`# shared-disk-bot:<name>:<version>`), so any other hook fails there with exit 127.
+ */
+const takeoverHookSchema = z.strictObject({
+  script: z
+    .string({ error: 'expected the hook script text' })
+    .min(1)
+    .max(16_000, { error: 'at most 16000 characters' }),
+  timeoutSec: z.int({ error: WHOLE }).min(1).max(86_400).default(300),
+});
+
 const actionSchema = z.strictObject(actionFields).prefault({});
 const failoverSchema = z
-  .strictObject({ ...actionFields, emergency: emergencySchema.optional() })
+  .strictObject({
+    ...actionFields,
+    emergency: emergencySchema.optional(),
+    takeoverHook: takeoverHookSchema.optional(),
+  })
   .prefault({});
 
 export const policySchema = z.strictObject({

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DiskCommand } from '../commands/index.js';
 import { requiredQuorum } from './approvers.js';
 import type { Policy } from './policy.js';
@@ -206,6 +207,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
     }
     case 'failover': {
       const fencingMode = policy.fencing.mode;
+      const hook = policy.actions.failover.takeoverHook;
       const params: ParamsOf['failover'] = {
         diskId: command.diskId,
         fromInstanceId: command.fromInstanceId,
@@ -213,22 +215,39 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
         regionId,
         fencingMode,
         ...(command.emergencyReason ? { emergencyReason: command.emergencyReason } : {}),
+        ...(hook ? { takeoverHook: { script: hook.script, timeoutSec: hook.timeoutSec } } : {}),
       };
-      const fence: PlanStep =
+      const on = (script: string, extra: Record<string, string> = {}): PlanStep => ({
+        action: 'RunCommand',
+        params: { InstanceId: command.toInstanceId, Script: script, ...extra },
+      });
+      const attach: PlanStep = {
+        action: 'AttachDisk',
+        params: { DiskId: command.diskId, InstanceId: command.toInstanceId, IfNotAttached: true },
+      };
+      // Reservation mode attaches first: the standby needs the device to issue the preempt.
+      const plan: PlanStep[] =
         fencingMode === 'reservation'
-          ? {
-              action: 'RunCommand',
-              params: {
-                InstanceId: command.toInstanceId,
-                Script: 'nvme-preempt',
-                Victim: command.fromInstanceId,
+          ? [
+              attach,
+              on('nvme-register'),
+              on('nvme-preempt', { Victim: command.fromInstanceId }),
+              on('nvme-report', { Verify: 'standby holds, victim gone' }),
+            ]
+          : [
+              {
+                action: 'DetachDisk',
+                params: { DiskId: command.diskId, InstanceId: command.fromInstanceId },
               },
-            }
-          : { action: 'DetachDisk', params: { DiskId: command.diskId, InstanceId: command.fromInstanceId } };
-      const plan: PlanStep[] = [
-        fence,
-        { action: 'AttachDisk', params: { DiskId: command.diskId, InstanceId: command.toInstanceId } },
-      ];
+              attach,
+            ];
+      if (hook)
+        plan.push(
+          on('takeover-hook', {
+            Sha256: createHash('sha256').update(hook.script).digest('hex').slice(0, 16),
+          }),
+        );
+      plan.push(on('inspect'));
       const checks: Check[] = [
         ok(
           'fencing',

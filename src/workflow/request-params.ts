@@ -42,6 +42,8 @@ export const failoverParamsSchema = z.object({
   regionId: z.string(),
   fencingMode: z.enum(['reservation', 'detach']),
   emergencyReason: z.string().optional(),
+  /** Copied from the policy when the request is opened, so the approved plan hash covers it. */
+  takeoverHook: z.object({ script: z.string(), timeoutSec: z.number().int() }).optional(),
 });
 
 export type CreateParams = z.infer<typeof createParamsSchema>;

@@ -153,7 +153,7 @@ describe('execution end to end (real Redis, emulator, real SDK)', () => {
     await worker.close();
   });
 
-  it('failover is not executed yet and says so', async () => {
+  it('failover runs through its step runner (detach mode: the old primary is detached)', async () => {
     await emu.reset();
     h = await executionHarness(inject('redisUrl'), emu.gateway());
     const worker = h.execution.start();
@@ -164,9 +164,10 @@ describe('execution end to end (real Redis, emulator, real SDK)', () => {
       regionId: REGION,
       fencingMode: 'detach',
     });
-    expect(await emu.calls('DescribeDisks')).toEqual([]);
     const done = await h.waitFor(request.id);
-    expect([done.state, done.outcome?.code]).toEqual(['failed', 'not_available']);
+    expect([done.state, done.outcome?.code]).toEqual(['succeeded', 'failed_over']);
+    const disk = (await emu.state()).disks.find((d) => d.diskId === SEED.disks.sharedExt4.diskId);
+    expect(disk?.attachments.map((a) => a.instanceId)).toEqual([nvmeI[0]]);
     await worker.close();
   });
 });

@@ -1,6 +1,7 @@
 import type { Check, RequestKind } from '../../workflow/request.js';
 import type { ParamsOf } from '../../workflow/request-params.js';
 import type { EcsGateway } from '../gateway.js';
+import { singleNodeFsRule } from './guard.js';
 import {
   attachmentLimitRule,
   billingRule,
@@ -39,7 +40,7 @@ function attachChecks(p: ParamsOf['attach'], world: WorldSnapshot): Check[] {
     checks.push(ok('already_attached', `Already attached to ${already.join(', ')}: skipped.`));
   }
   const instanceChecks = receivingRules(disk, receiving, world, ATTACHABLE, 'AttachDisk');
-  checks.push(...instanceChecks);
+  checks.push(...instanceChecks, ...singleNodeFsRule(disk, adding, p.allowSingleNodeFs, world.filesystem));
   if (receiving.length > 0 && !instanceChecks.some((c) => c.level === 'error') && missing.length === 0) {
     checks.push(
       ok(

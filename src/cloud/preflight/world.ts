@@ -1,6 +1,7 @@
 import type { RequestKind } from '../../workflow/request.js';
 import type { ParamsOf } from '../../workflow/request-params.js';
 import type { DiskInfo, EcsGateway, ImageInfo, InstanceInfo, InstanceTypeInfo } from '../gateway.js';
+import { type FilesystemReadOptions, type FilesystemSnapshot, readFilesystem } from './guard.js';
 
 /** What preflight knows about the cloud, fetched once per evaluation by `loadWorld`. */
 export interface WorldSnapshot {
@@ -20,10 +21,14 @@ export interface WorldSnapshot {
    * multi-attach), so this is configuration; undefined = not configured, and the rule warns.
    */
   readonly multiAttachZones?: readonly string[];
+  /** Attach only, when asked for: what the inspect script saw where the disk is attached now. */
+  readonly filesystem?: FilesystemSnapshot;
 }
 
 export interface LoadWorldOptions {
   readonly multiAttachZones?: readonly string[];
+  /** Read the disk's file system through Cloud Assistant (attach; the single-node guard). */
+  readonly readFilesystem?: FilesystemReadOptions;
 }
 
 const byKey = <T>(items: readonly T[], key: (item: T) => string): Map<string, T> =>
@@ -93,8 +98,13 @@ export async function loadWorld<K extends RequestKind>(
     detachDisks?.[0] ??
     zoneDisks.find((d) => d.diskId === diskId) ??
     (detachDisks ? undefined : (await byId())[0]);
+  const filesystem =
+    kind === 'attach' && disk && options.readFilesystem
+      ? await readFilesystem(gateway, disk, regionId, options.readFilesystem)
+      : undefined;
   return {
     ...(disk ? { disk } : {}),
+    ...(filesystem ? { filesystem } : {}),
     instances,
     instanceTypes: byKey(types, (t) => t.instanceTypeId),
     images: byKey(images, (i) => i.imageId),

@@ -1,13 +1,18 @@
 import type { DiskInfo } from '../../cloud/gateway.js';
 import type { StepRunner } from './context.js';
 import { fanOut } from './fan-out.js';
+import { registerKeys } from './reservation.js';
 
 const isAttached = (disk: DiskInfo | undefined, instanceId: string): boolean =>
   disk?.attachments.some((a) => a.instanceId === instanceId) === true;
 
-/** AttachDisk to every instance not yet in `Attachments`; `InvalidDisk.InUse` = our earlier call is in flight. */
-export const runAttach: StepRunner<'attach'> = (ctx) =>
-  fanOut(ctx, {
+/**
+ * AttachDisk to every instance not yet in `Attachments` (`InvalidDisk.InUse` = our earlier call is in
+ * flight); in reservation fencing mode, then register each instance's NVMe key so a later failover
+ * can preempt it.
+ */
+export const runAttach: StepRunner<'attach'> = async (ctx) => {
+  const result = await fanOut(ctx, {
     verb: 'attach',
     action: 'AttachDisk',
     diskId: ctx.params.diskId,
@@ -20,6 +25,24 @@ export const runAttach: StepRunner<'attach'> = (ctx) =>
     inFlightCodes: ['InvalidDisk.InUse'],
     doneCodes: [],
   });
+  if (ctx.fencingMode !== 'reservation') return result;
+  const attached = new Set(result.attachments.map((a) => a.instanceId));
+  const targets = [...new Set(ctx.params.instanceIds)].filter((id) => attached.has(id));
+  const disk = ctx.world.disk;
+  if (targets.length === 0 || !disk) return result;
+  const started = ctx.clock.now();
+  const { registered, failed } = await registerKeys(ctx, disk, targets);
+  await ctx.report({
+    label: 'Register NVMe reservation keys',
+    status: failed.length === 0 ? 'ok' : 'failed',
+    detail:
+      failed.length === 0
+        ? `${registered.length} instance(s)`
+        : `${failed.map((f) => f.message).join('; ')} (a failover from there still fences it by acquiring the reservation)`,
+    durationMs: ctx.clock.now() - started,
+  });
+  return result;
+};
 
 /**
  * DetachDisk from every instance still in `Attachments`. `DependencyViolation` and

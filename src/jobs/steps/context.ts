@@ -1,3 +1,4 @@
+import type { AssistantTiming } from '../../cloud/assistant.js';
 import type { EcsGateway } from '../../cloud/gateway.js';
 import type { WorldSnapshot } from '../../cloud/preflight/index.js';
 import type { Clock } from '../../workflow/ports.js';
@@ -24,6 +25,11 @@ export interface StepContext<K extends RequestKind> {
   readonly clock: Clock;
   readonly waitTimeoutMs: number;
   readonly mutationConcurrency: number;
+  /** The policy's fencing mode: `reservation` registers NVMe keys on every attach. */
+  readonly fencingMode: 'reservation' | 'detach';
+  /** Cloud Assistant Timeout of the bot's scripts, and how their results are polled. */
+  readonly assistantTimeoutSec: number;
+  readonly assistantTiming: AssistantTiming;
   /** Throws when the lease is lost; call before every mutation. */
   assertHeld(): void;
   /** Moves the cursor forward (no-op when it is already there, e.g. on resume). */

@@ -2,25 +2,20 @@ import type { KnownBlock } from '@slack/types';
 import type { ExecutionResult, StepReport } from '../../jobs/ports.js';
 import type { DiskRequest } from '../../workflow/request.js';
 import { escapeMrkdwn } from './escape.js';
+import { mountTableBlocks } from './mounts.js';
+import { textTable } from './table.js';
+
+export { textTable } from './table.js';
+
 import { summarize } from './request-card.js';
 
 const STEP_ICON: Record<StepReport['status'], string> = { ok: '✅', failed: '❌', skipped: '⏭️' };
 const RESULT_ICON = { succeeded: ':white_check_mark:', partial: ':warning:', failed: ':x:' } as const;
 
-export function stepLine(step: StepReport): string {
-  const seconds = (step.durationMs / 1000).toFixed(1);
-  return `${STEP_ICON[step.status]} ${escapeMrkdwn(step.label)} (${seconds} s)${step.detail ? `: ${escapeMrkdwn(step.detail)}` : ''}`;
-}
+const secondsText = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
-/** A fixed-width table, in a code block so columns line up in every Slack client. */
-export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+export function stepLine(step: StepReport): string {
+  return `${STEP_ICON[step.status]} ${escapeMrkdwn(step.label)} (${secondsText(step.durationMs)})${step.detail ? `: ${escapeMrkdwn(step.detail)}` : ''}`;
 }
 
 /** The final result, broadcast from the card's thread: outcome, attachment table, what failed and why. */
@@ -37,6 +32,16 @@ export function executionResultMessage(
     );
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${table}\`\`\``.slice(0, 3000) } });
   }
+  if (result.timeline) {
+    const rows = result.timeline.steps.map((s) => [s.label, s.status, secondsText(s.durationMs)]);
+    rows.push(['total', '', secondsText(result.timeline.totalMs)]);
+    const table = escapeMrkdwn(textTable(['step', 'status', 'took'], rows));
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*Timeline*\n\`\`\`${table}\`\`\``.slice(0, 3000) },
+    });
+  }
+  if (result.mounts) blocks.push(...mountTableBlocks(result.mounts));
   if (result.failures.length > 0) {
     const lines = result.failures.map(
       (f) => `• \`${f.instanceId}\` *${escapeMrkdwn(f.code)}*: ${escapeMrkdwn(f.message)}`,

@@ -1,10 +1,12 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { RequestFilter } from '../../commands/index.js';
 import type { DiskRequest } from '../../workflow/request.js';
+import type { ReviewItem } from '../../workflow/reviews.js';
 import { escapeMrkdwn } from './escape.js';
 import { requestCard, summarize } from './request-card.js';
 
 export const ACTION_REQUESTS_PAGE = 'requests_next_page';
+export const ACTION_ACK_REVIEW = 'review_acknowledge';
 
 const STATE_EMOJI: Record<DiskRequest['state'], string> = {
   pending: ':hourglass_flowing_sand:',
@@ -65,6 +67,41 @@ export interface HomeContent {
   readonly mine: readonly DiskRequest[];
   readonly awaiting: readonly DiskRequest[];
   readonly recent: readonly DiskRequest[];
+  /** Open post-incident reviews of emergency failovers; they stay until an approver acknowledges them. */
+  readonly reviews?: readonly ReviewItem[];
+}
+
+/** One open review: what happened, why, and the Acknowledge button (the value is only the request id). */
+function reviewBlocks(item: ReviewItem): KnownBlock[] {
+  const when = `<!date^${Math.floor(item.openedAt / 1000)}^{date_short_pretty} {time}|${new Date(item.openedAt).toISOString()}>`;
+  return [
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `:rotating_light: \`${item.requestId}\` emergency ${escapeMrkdwn(item.summary)} by <@${item.requesterId}> ${when}\n*Reason:* ${escapeMrkdwn(item.reason)}`.slice(
+          0,
+          3000,
+        ),
+      },
+      accessory: {
+        type: 'button',
+        action_id: ACTION_ACK_REVIEW,
+        style: 'primary',
+        text: { type: 'plain_text', text: 'Acknowledge review' },
+        value: item.requestId,
+        confirm: {
+          title: { type: 'plain_text', text: 'Acknowledge this review?' },
+          text: {
+            type: 'mrkdwn',
+            text: 'Confirm the post-incident review of this emergency failover is done.',
+          },
+          confirm: { type: 'plain_text', text: 'Acknowledge' },
+          deny: { type: 'plain_text', text: 'Back' },
+        },
+      },
+    },
+  ];
 }
 
 /** App Home: my open requests, requests awaiting my approval (with their buttons), recent results. */
@@ -75,6 +112,21 @@ export function homeView(content: HomeContent): View {
       type: 'section',
       text: { type: 'mrkdwn', text: `:information_source: ${content.notice}`.slice(0, 3000) },
     });
+  }
+  const reviews = content.reviews ?? [];
+  if (reviews.length > 0) {
+    blocks.push({
+      type: 'header',
+      text: { type: 'plain_text', text: 'Post-incident reviews (emergency failovers)' },
+    });
+    // Each review is one block; 10 keep room for everything else within the Home tab's 100.
+    for (const item of reviews.slice(0, 10)) blocks.push(...reviewBlocks(item));
+    if (reviews.length > 10) {
+      blocks.push({
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: `${reviews.length - 10} more open.` }],
+      });
+    }
   }
   blocks.push({ type: 'header', text: { type: 'plain_text', text: 'Awaiting your approval' } });
   if (content.awaiting.length === 0)

@@ -1,0 +1,220 @@
+/**
+ * Mount status of one disk on every instance it is attached to, read through Cloud Assistant with
+ * the read-only inspect script, and the single-node file-system rules built on it (design.md §7).
+ */
+import {
+  type AssistantTiming,
+  DEFAULT_ASSISTANT_TIMING,
+  jsonLine,
+  runOnInstances,
+  type TargetOutcome,
+} from './assistant.js';
+import type { DiskInfo, EcsGateway } from './gateway.js';
+import {
+  type InspectReport,
+  inspectReportSchema,
+  type ReservationReport,
+  reservationKeyFor,
+  SAFE_SERIAL,
+  sameKey,
+  scriptText,
+  serialFor,
+} from './scripts/index.js';
+
+/**
+ * File systems that assume one writer: mounted on two instances of a shared disk they lose data
+ * (blkid TYPE names). Anything else is either a cluster file system or unknown to the bot.
+ */
+export const SINGLE_NODE_FS: ReadonlySet<string> = new Set([
+  'ext2',
+  'ext3',
+  'ext4',
+  'xfs',
+  'btrfs',
+  'ntfs',
+  'ntfs3',
+  'vfat',
+  'fat',
+  'msdos',
+  'exfat',
+  'f2fs',
+  'jfs',
+  'reiserfs',
+  'hfsplus',
+  'ufs',
+  'nilfs2',
+  'bcachefs',
+  'zfs_member',
+  'minix',
+]);
+
+/** Named in every refusal so people know what to use instead. */
+export const CLUSTER_FS_ADVICE =
+  'Use a cluster file system (OCFS2 or GFS2; Veritas CFS, Oracle ACFS or DBFS) or raw block access by an application that coordinates its own writes.';
+
+export const isSingleNodeFs = (fstype: string | null | undefined): boolean =>
+  fstype != null && SINGLE_NODE_FS.has(fstype.toLowerCase());
+
+export type Access = 'rw' | 'ro' | 'fenced' | 'none' | 'unknown';
+
+export interface MountRow {
+  readonly instanceId: string;
+  /** ECS status (`Running`, `Stopped`, …), `unknown` when DescribeInstances did not list it. */
+  readonly instanceState: string;
+  /** `attached`, or `detached` for an instance the table names after it lost the disk. */
+  readonly attachment: 'attached' | 'detached';
+  readonly device: string | null;
+  readonly fstype: string | null;
+  readonly mountpoints: readonly string[];
+  readonly access: Access;
+  /** Why the access is what it is when that is not obvious (fenced, unknown, not visible). */
+  readonly why?: string;
+}
+
+export interface MountAlert {
+  readonly fstype: string;
+  readonly instanceIds: readonly string[];
+}
+
+export interface MountTable {
+  readonly diskId: string;
+  readonly rows: readonly MountRow[];
+  /** A single-node file system mounted on more than one instance. */
+  readonly alert?: MountAlert;
+  /** As seen by any instance that answered (the reservation lives on the disk). */
+  readonly reservation?: ReservationReport | null;
+}
+
+export interface InspectOptions {
+  readonly regionId: string;
+  readonly timeoutSec: number;
+  readonly timing?: AssistantTiming;
+}
+
+/** Runs inspect on the given instances; a serial that could break the script is never sent. */
+export async function inspectDisk(
+  gateway: EcsGateway,
+  disk: Pick<DiskInfo, 'diskId' | 'serialNumber'>,
+  instanceIds: readonly string[],
+  options: InspectOptions,
+): Promise<TargetOutcome<InspectReport>[]> {
+  const serial = serialFor(disk);
+  if (instanceIds.length === 0) return [];
+  if (!SAFE_SERIAL.test(serial)) {
+    return instanceIds.map((instanceId) => ({
+      ok: false,
+      instanceId,
+      state: 'error',
+      code: 'unsafe_serial',
+      message: `the disk's serial ${JSON.stringify(serial)} has characters the bot will not put in a script`,
+    }));
+  }
+  return runOnInstances(
+    gateway,
+    {
+      regionId: options.regionId,
+      instanceIds,
+      script: scriptText('inspect'),
+      parameters: { serial },
+      timeoutSec: options.timeoutSec,
+      name: 'shared-disk-bot inspect',
+    },
+    jsonLine(inspectReportSchema),
+    options.timing ?? DEFAULT_ASSISTANT_TIMING,
+  );
+}
+
+/** True when `instanceId` is among the registrants (by id where the host knows it, else by derived key). */
+export function isRegistrant(report: ReservationReport, instanceId: string): boolean {
+  const key = reservationKeyFor(instanceId);
+  return report.registrants.some((r) => (r.instanceId ? r.instanceId === instanceId : sameKey(r.key, key)));
+}
+
+function accessOf(report: InspectReport, instanceId: string): { access: Access; why?: string } {
+  if (!report.attached) return { access: 'none', why: 'the disk is not visible in the guest yet' };
+  const r = report.reservation;
+  if (r?.type?.includes('registrants') && r.holder !== null && !isRegistrant(r, instanceId)) {
+    return { access: 'fenced', why: `not registered; key ${r.holder} holds a ${r.type} reservation` };
+  }
+  if (report.mountpoints.length === 0) return { access: 'none' };
+  return { access: report.readOnly ? 'ro' : 'rw' };
+}
+
+/** The first single-node file system mounted on two or more instances, if any. */
+export function mountAlertOf(rows: readonly MountRow[]): MountAlert | undefined {
+  const mounted = rows.filter((r) => r.mountpoints.length > 0 && isSingleNodeFs(r.fstype));
+  const fstype = mounted[0]?.fstype;
+  return mounted.length > 1 && fstype ? { fstype, instanceIds: mounted.map((r) => r.instanceId) } : undefined;
+}
+
+/**
+ * The mount table of `disk`: one row per attached instance (plus `alsoShow`, e.g. a failover's old
+ * primary after DetachDisk), each inspected in ONE RunCommand. Never throws for a guest or agent
+ * problem: that row's access is `unknown` with the reason.
+ * @throws CloudError when DescribeInstances fails.
+ */
+export async function readMounts(
+  gateway: EcsGateway,
+  disk: DiskInfo,
+  options: InspectOptions & { alsoShow?: readonly string[] },
+): Promise<MountTable> {
+  const attached = disk.attachments.map((a) => a.instanceId);
+  const extra = (options.alsoShow ?? []).filter((id) => !attached.includes(id));
+  const all = [...attached, ...extra];
+  const [instances, outcomes] = await Promise.all([
+    all.length > 0 ? gateway.describeInstances({ regionId: options.regionId, instanceIds: all }) : [],
+    inspectDisk(gateway, disk, attached, options),
+  ]);
+  const state = new Map(instances.map((i) => [i.instanceId, i.status]));
+  let reservation: ReservationReport | null | undefined;
+  const rows: MountRow[] = outcomes.map((o) => {
+    const instanceState = state.get(o.instanceId) ?? 'unknown';
+    if (!o.ok) {
+      const why = `${o.code}: ${o.message}`;
+      return {
+        instanceId: o.instanceId,
+        instanceState,
+        attachment: 'attached',
+        device: null,
+        fstype: null,
+        mountpoints: [],
+        access: 'unknown',
+        why,
+      };
+    }
+    const report = o.value;
+    if (report.reservation) reservation = report.reservation;
+    else if (report.attached && reservation === undefined) reservation = null;
+    return {
+      instanceId: o.instanceId,
+      instanceState,
+      attachment: 'attached',
+      device: report.device,
+      fstype: report.fstype,
+      mountpoints: report.mountpoints,
+      ...accessOf(report, o.instanceId),
+      ...(report.attached && report.reservation === null
+        ? { why: 'reservation unknown (no nvme-cli on the host)' }
+        : {}),
+    };
+  });
+  for (const id of extra) {
+    rows.push({
+      instanceId: id,
+      instanceState: state.get(id) ?? 'unknown',
+      attachment: 'detached',
+      device: null,
+      fstype: null,
+      mountpoints: [],
+      access: 'none',
+      why: 'detached',
+    });
+  }
+  const alert = mountAlertOf(rows);
+  return {
+    diskId: disk.diskId,
+    rows,
+    ...(alert ? { alert } : {}),
+    ...(reservation === undefined ? {} : { reservation }),
+  };
+}

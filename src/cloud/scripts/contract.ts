@@ -1,0 +1,90 @@
+/**
+ * The bot's side of the Cloud Assistant script contract (the emulator keeps its own copy in
+ * `src/emulator/scripts.ts`, which the bot may not import; a test keeps the two in step).
+ *
+ * A script travels in `RunCommand` with `EnableParameter=true`; its arguments are `Parameters`
+ * referenced as `{{name}}`. Its first line (or the line after a `#!` shebang) is the marker
+ * `# shared-disk-bot:<name>:<version>`. Success prints one JSON line; a failure prints one
+ * plain-text line and exits with a `SCRIPT_EXIT` code.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+export const SCRIPTS = {
+  inspect: { version: 1, params: ['serial'] },
+  'nvme-register': { version: 1, params: ['serial', 'key'] },
+  'nvme-acquire': { version: 1, params: ['serial', 'key'] },
+  'nvme-preempt': { version: 1, params: ['serial', 'key', 'victimKey'] },
+  'nvme-report': { version: 1, params: ['serial'] },
+} as const satisfies Record<string, { version: number; params: readonly string[] }>;
+
+export type ScriptName = keyof typeof SCRIPTS;
+export type ScriptParams<N extends ScriptName> = Record<(typeof SCRIPTS)[N]['params'][number], string>;
+
+export const scriptMarker = (name: ScriptName): string =>
+  `# shared-disk-bot:${name}:${SCRIPTS[name].version}`;
+
+export const SCRIPT_EXIT = {
+  ok: 0,
+  /** Reservation conflict: key not registered here, reservation held by another key, victim unknown. */
+  conflict: 1,
+  /** A parameter is missing or malformed. */
+  usage: 2,
+  /** No NVMe device with that serial on this host (the disk is not attached here). */
+  noDevice: 3,
+  /** nvme-cli is not installed, so reservations cannot be read or changed on this host. */
+  noTool: 4,
+  /** nvme-cli ran but the device answered with an error other than a reservation conflict. */
+  deviceError: 5,
+  /** Not a bot script (what the emulator answers for anything else). */
+  unknownScript: 127,
+} as const;
+
+/** NVMe reservation type 3, the one the bot acquires: only registered hosts may write. */
+export const RESERVATION_TYPE = 'write-exclusive-registrants-only';
+
+/** Decimal or `0x` hex, non-zero, below 2^64: what `nvme resv-*` accepts as a key. */
+export const reservationKeySchema = z
+  .string()
+  .regex(/^(0x[0-9a-fA-F]{1,16}|[0-9]{1,20})$/)
+  .refine((k) => BigInt(k) !== 0n && BigInt(k) < 2n ** 64n, 'key out of range');
+
+export const reservationReportSchema = z.object({
+  holder: reservationKeySchema.nullable(),
+  /** `instanceId` is known to the emulator only; a real host sees keys, and the bot maps them back. */
+  registrants: z.array(z.object({ key: reservationKeySchema, instanceId: z.string().nullish() })),
+  type: z.string().nullable(),
+});
+export type ReservationReport = z.infer<typeof reservationReportSchema>;
+
+export const inspectReportSchema = z.object({
+  attached: z.boolean(),
+  device: z.string().nullable(),
+  serial: z.string(),
+  fstype: z.string().nullable(),
+  mountpoints: z.array(z.string()),
+  readOnly: z.boolean(),
+  /** Null when the device is absent, or when nvme-cli is missing on the host (unknown). */
+  reservation: reservationReportSchema.nullable(),
+});
+export type InspectReport = z.infer<typeof inspectReportSchema>;
+
+/** Serials are interpolated into the script text by Cloud Assistant: only plain characters pass. */
+export const SAFE_SERIAL = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The serial the guest sees: DescribeDisks' SerialNumber, else the disk id without `d-`. */
+export const serialFor = (disk: { diskId: string; serialNumber: string }): string =>
+  disk.serialNumber || disk.diskId.replace(/^d-/, '');
+
+/**
+ * The reservation key of an instance, derived from its id so every replica, a resumed request and
+ * a failover years later all agree without storing keys: 60 bits of SHA-256 (never 0).
+ */
+export function reservationKeyFor(instanceId: string): string {
+  const hex = createHash('sha256').update(`sdb-resv:${instanceId}`).digest('hex').slice(0, 15);
+  return BigInt(`0x${hex}`) === 0n ? '0x1' : `0x${hex}`;
+}
+
+/** Keys compare by value: `0x1f` and `31` are the same key to the NVMe controller. */
+export const sameKey = (a: string | null | undefined, b: string | null | undefined): boolean =>
+  a != null && b != null && BigInt(a) === BigInt(b);

@@ -1,0 +1,25 @@
+import { COMMON_BASH, NVME_BASH } from './bash.js';
+import {
+  INSPECT_BODY,
+  NVME_ACQUIRE_BODY,
+  NVME_PREEMPT_BODY,
+  NVME_REGISTER_BODY,
+  NVME_REPORT_BODY,
+} from './bodies.js';
+import { type ScriptName, scriptMarker } from './contract.js';
+
+export * from './contract.js';
+
+const BODIES: Record<ScriptName, string> = {
+  inspect: INSPECT_BODY,
+  'nvme-register': NVME_REGISTER_BODY,
+  'nvme-acquire': NVME_ACQUIRE_BODY,
+  'nvme-preempt': NVME_PREEMPT_BODY,
+  'nvme-report': NVME_REPORT_BODY,
+};
+
+/** The full text sent with RunCommand: shebang, marker (line 2), shared bash, the script's body. */
+export function scriptText(name: ScriptName): string {
+  const helpers = name === 'inspect' ? COMMON_BASH : `${COMMON_BASH}${NVME_BASH}`;
+  return `#!/bin/bash\n${scriptMarker(name)}\n${helpers}${BODIES[name]}`;
+}

@@ -1,0 +1,155 @@
+/**
+ * NVMe reservation fencing through Cloud Assistant (multi-attach-facts.md): every host registers a
+ * key derived from its instance id; the primary's writes stop once the standby preempts its key and
+ * holds a Write Exclusive, Registrants Only reservation. Every claim is verified by a fresh report.
+ */
+import { jsonLine, runOnInstances, type TargetOutcome } from '../../cloud/assistant.js';
+import type { DiskInfo } from '../../cloud/gateway.js';
+import { isRegistrant } from '../../cloud/mounts.js';
+import {
+  RESERVATION_TYPE,
+  type ReservationReport,
+  reservationKeyFor,
+  reservationReportSchema,
+  SAFE_SERIAL,
+  type ScriptName,
+  sameKey,
+  scriptText,
+  serialFor,
+} from '../../cloud/scripts/index.js';
+import type { RequestKind } from '../../workflow/request.js';
+import type { StepContext } from './context.js';
+
+type ReservationScript = Exclude<ScriptName, 'inspect'>;
+type Fail = { ok: false; code: string; message: string };
+
+/** Runs one reservation script on each instance with its own derived key. */
+export async function reservationScript(
+  ctx: StepContext<RequestKind>,
+  name: ReservationScript,
+  disk: Pick<DiskInfo, 'diskId' | 'serialNumber'>,
+  instanceIds: readonly string[],
+  extra: Record<string, string> = {},
+): Promise<TargetOutcome<ReservationReport>[]> {
+  const serial = serialFor(disk);
+  if (!SAFE_SERIAL.test(serial)) {
+    return instanceIds.map((instanceId) => ({
+      ok: false,
+      instanceId,
+      state: 'error',
+      code: 'unsafe_serial',
+      message: `the disk's serial ${JSON.stringify(serial)} cannot be put in a script`,
+    }));
+  }
+  // One key per host means one invocation per host; they run in parallel.
+  const runs = await Promise.all(
+    instanceIds.map((instanceId) => {
+      ctx.assertHeld();
+      return runOnInstances(
+        ctx.gateway,
+        {
+          regionId: (ctx.params as { regionId: string }).regionId,
+          instanceIds: [instanceId],
+          script: scriptText(name),
+          parameters: {
+            serial,
+            ...(name === 'nvme-report' ? {} : { key: reservationKeyFor(instanceId) }),
+            ...extra,
+          },
+          timeoutSec: ctx.assistantTimeoutSec,
+          name: `shared-disk-bot ${name}`,
+        },
+        jsonLine(reservationReportSchema),
+        ctx.assistantTiming,
+      );
+    }),
+  );
+  return runs.flat();
+}
+
+/** Registers the bot's key on every instance named (idempotent); failures are listed, not thrown. */
+export async function registerKeys(
+  ctx: StepContext<RequestKind>,
+  disk: DiskInfo,
+  instanceIds: readonly string[],
+): Promise<{ registered: string[]; failed: Fail[] }> {
+  const outcomes = await reservationScript(ctx, 'nvme-register', disk, instanceIds);
+  return {
+    registered: outcomes.flatMap((o) => (o.ok ? [o.instanceId] : [])),
+    failed: outcomes.flatMap((o) =>
+      o.ok ? [] : [{ ok: false as const, code: o.code, message: `${o.instanceId}: ${o.message}` }],
+    ),
+  };
+}
+
+/**
+ * The fence holds when the standby holds a registrants-only reservation and the old primary is no
+ * registrant: neither by its instance id (where the host reports it) nor by its derived key. A key
+ * the bot cannot attribute to an instance other than the old primary fails the check, because it
+ * could be the old primary's.
+ */
+export function verifyFence(
+  report: ReservationReport,
+  fence: { standby: string; victim: string; others: readonly string[] },
+): { ok: true } | Fail {
+  const mine = reservationKeyFor(fence.standby);
+  const problems: string[] = [];
+  if (!sameKey(report.holder, mine))
+    problems.push(`the holder is ${report.holder ?? 'nobody'}, not the standby's key ${mine}`);
+  if (report.type !== RESERVATION_TYPE)
+    problems.push(`the type is ${report.type ?? 'none'}, not ${RESERVATION_TYPE}`);
+  if (isRegistrant(report, fence.victim)) problems.push(`${fence.victim} is still registered`);
+  const known = [fence.standby, ...fence.others].map(reservationKeyFor);
+  // A host that knows instance ids (the emulator) has named them; real hosts only show keys.
+  const unknown = report.registrants.filter((r) => !r.instanceId && !known.some((k) => sameKey(k, r.key)));
+  if (unknown.length > 0) {
+    problems.push(
+      `key(s) ${unknown.map((r) => r.key).join(', ')} belong to no instance the bot knows, maybe the old primary`,
+    );
+  }
+  return problems.length === 0
+    ? { ok: true }
+    : { ok: false, code: 'fence_unverified', message: problems.join('; ') };
+}
+
+/**
+ * Fences `from` from `to`: register the standby, preempt the old primary's key (or acquire when it
+ * never registered: an unregistered host cannot write under a registrants-only reservation), then
+ * verify with a fresh report. Runs on the standby only, so a crashed old primary is fenced too.
+ */
+export async function fenceByReservation(
+  ctx: StepContext<RequestKind>,
+  disk: DiskInfo,
+  fence: { from: string; to: string },
+): Promise<{ ok: true; report: ReservationReport; detail: string } | Fail> {
+  const one = async (name: ReservationScript, extra: Record<string, string> = {}) =>
+    (await reservationScript(ctx, name, disk, [fence.to], extra))[0];
+  const failed = (what: string, o: TargetOutcome<ReservationReport> | undefined): Fail => ({
+    ok: false,
+    code: 'fencing_failed',
+    message: `${what} on ${fence.to} failed: ${o && !o.ok ? `${o.code}: ${o.message}` : 'no result'}`,
+  });
+  const registered = await one('nvme-register');
+  if (!registered?.ok) return failed('nvme-register', registered);
+  const victimRegistered = isRegistrant(registered.value, fence.from);
+  const taken = victimRegistered
+    ? await one('nvme-preempt', { victimKey: reservationKeyFor(fence.from) })
+    : await one('nvme-acquire');
+  if (!taken?.ok) return failed(victimRegistered ? 'nvme-preempt' : 'nvme-acquire', taken);
+  const verified = await one('nvme-report');
+  if (!verified?.ok) return failed('nvme-report (verification)', verified);
+  const others = disk.attachments
+    .map((a) => a.instanceId)
+    .filter((id) => id !== fence.from && id !== fence.to);
+  const check = verifyFence(verified.value, { standby: fence.to, victim: fence.from, others });
+  if (!check.ok)
+    return { ...check, message: `the reservation report does not show the fence: ${check.message}` };
+  const how = victimRegistered
+    ? `preempted key ${reservationKeyFor(fence.from)}`
+    : `${fence.from} was never registered`;
+  return {
+    ok: true,
+    report: verified.value,
+    detail: `${how}; ${fence.to} holds ${RESERVATION_TYPE} as ${reservationKeyFor(fence.to)} (verified by nvme-report)`,
+  };
+}

@@ -1,0 +1,59 @@
+import type { App, BlockAction, ButtonAction, webApi } from '@slack/bolt';
+import { z } from 'zod';
+import type { Logger } from '../../../logger.js';
+import type { ApprovalService } from '../../../workflow/approval-service.js';
+import type { ReviewService } from '../../../workflow/reviews.js';
+import { ACTION_ACK_REVIEW } from '../../blocks/request-list.js';
+import type { HomePublisher } from '../../home.js';
+import { tellClicker } from './click-reply.js';
+
+export interface ReviewButtonDeps {
+  readonly reviews: ReviewService;
+  readonly service: ApprovalService;
+  readonly home: HomePublisher;
+  readonly logger: Logger;
+}
+
+const valueSchema = z.string().regex(/^R-[0-9A-Z]{6,26}$/);
+
+/** "Acknowledge review" on App Home: ack, one service call, then refresh the clicker's Home and note it in the card's thread. */
+export function registerReviewButton(app: App, deps: ReviewButtonDeps): void {
+  app.action<BlockAction<ButtonAction>>(ACTION_ACK_REVIEW, async ({ ack, body, action, respond, client }) => {
+    await ack();
+    const id = valueSchema.safeParse(action.value);
+    if (!id.success)
+      return tellClicker(
+        body,
+        respond,
+        deps.home,
+        'That button cannot be read any more; open App Home again.',
+      );
+    const result = await deps.reviews.acknowledge(id.data, body.user.id);
+    if (!result.ok) return tellClicker(body, respond, deps.home, result.message);
+    deps.logger.info(
+      { event: 'review.acknowledged', requestId: id.data, by: body.user.id },
+      'review acknowledged',
+    );
+    await deps.home.publish(body.user.id, `Review of ${id.data} acknowledged.`);
+    await noteInThread(client, deps, id.data, body.user.id);
+  });
+}
+
+async function noteInThread(
+  client: webApi.WebClient,
+  deps: ReviewButtonDeps,
+  requestId: string,
+  userId: string,
+) {
+  const request = await deps.service.get(requestId);
+  if (!request?.card) return;
+  try {
+    await client.chat.postMessage({
+      channel: request.card.channelId,
+      thread_ts: request.card.ts,
+      text: `<@${userId}> acknowledged the post-incident review.`,
+    });
+  } catch (error) {
+    deps.logger.warn({ event: 'slack.review_note_failed', requestId, err: error }, 'review note failed');
+  }
+}

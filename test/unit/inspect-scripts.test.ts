@@ -1,0 +1,197 @@
+/**
+ * The bot's Cloud Assistant scripts on THIS machine's real bash: no NVMe device and no nvme-cli
+ * here, so inspect prints the not-present JSON and the reservation scripts fail cleanly. A fake
+ * sysfs and stub tools (findmnt, blkid, nvme on PATH) drive the attached path and the JSON escaping.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  inspectReportSchema,
+  reservationKeyFor,
+  reservationReportSchema,
+  SCRIPT_EXIT,
+  SCRIPTS,
+  type ScriptName,
+  scriptText,
+} from '../../src/cloud/scripts/index.js';
+import { BOT_SCRIPTS, SCRIPT_EXIT as EMULATOR_EXIT, parseScriptMarker } from '../../src/emulator/scripts.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sdb-scripts-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** What Cloud Assistant does with EnableParameter: replace each `{{name}}` with its value. */
+function substitute(text: string, params: Record<string, string>): string {
+  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => params[name] ?? `{{${name}}}`);
+}
+
+function run(
+  name: ScriptName,
+  params: Record<string, string>,
+  options: { sysBlock?: string; path?: string } = {},
+): { status: number | null; stdout: string } {
+  let text = substitute(scriptText(name), params);
+  if (options.sysBlock) text = text.replace('sys_block=/sys/block', `sys_block=${options.sysBlock}`);
+  const file = join(dir, `${name}-${Math.random().toString(36).slice(2)}.sh`);
+  writeFileSync(file, text);
+  const env = {
+    ...process.env,
+    PATH: options.path ? `${options.path}:${process.env.PATH}` : (process.env.PATH ?? ''),
+  };
+  const r = spawnSync('bash', [file], { encoding: 'utf8', env });
+  return { status: r.status, stdout: r.stdout + r.stderr };
+}
+
+function stubs(name: string, files: Record<string, string>): string {
+  const bin = join(dir, name);
+  mkdirSync(bin, { recursive: true });
+  for (const [tool, body] of Object.entries(files)) {
+    writeFileSync(join(bin, tool), `#!/bin/bash\n${body}\n`);
+    chmodSync(join(bin, tool), 0o755);
+  }
+  return bin;
+}
+
+const RESV_REPORT = `
+NVME Reservation status:
+
+gen       : 3
+regctl    : 2
+rtype     : 3
+ptpls     : 0
+regctl[0] :
+  cntlid  : 0
+  rcsts   : 1
+  hostid  : 0
+  rkey    : 00ABC
+regctl[1] :
+  cntlid  : 1
+  rcsts   : 0
+  hostid  : 0
+  rkey    : 2
+`;
+
+describe('the script contract', () => {
+  it('matches the emulator’s names, versions, parameters and exit codes', () => {
+    for (const [name, spec] of Object.entries(SCRIPTS)) {
+      expect(BOT_SCRIPTS[name as keyof typeof BOT_SCRIPTS]).toEqual(spec);
+      expect(parseScriptMarker(scriptText(name as ScriptName))).toEqual({ name, version: spec.version });
+    }
+    for (const [k, v] of Object.entries(EMULATOR_EXIT))
+      expect(SCRIPT_EXIT[k as keyof typeof SCRIPT_EXIT]).toBe(v);
+  });
+
+  it('derives a stable, valid, per-instance reservation key', () => {
+    const a = reservationKeyFor('i-one');
+    expect(a).toBe(reservationKeyFor('i-one'));
+    expect(a).not.toBe(reservationKeyFor('i-two'));
+    expect(a).toMatch(/^0x[0-9a-f]{15}$/);
+  });
+});
+
+describe('on this machine (no NVMe device, no nvme-cli)', () => {
+  it('inspect prints the not-present JSON, parsed by the bot’s own schema', () => {
+    const r = run('inspect', { serial: 'bp1nosuchdisk' });
+    expect(r.status).toBe(0);
+    expect(inspectReportSchema.parse(JSON.parse(r.stdout))).toEqual({
+      attached: false,
+      device: null,
+      serial: 'bp1nosuchdisk',
+      fstype: null,
+      mountpoints: [],
+      readOnly: false,
+      reservation: null,
+    });
+  });
+
+  it.each([
+    ['nvme-register', { key: '0x1' }],
+    ['nvme-acquire', { key: '0x1' }],
+    ['nvme-preempt', { key: '0x1', victimKey: '0x2' }],
+    ['nvme-report', {}],
+  ] as const)('%s fails cleanly: nvme-cli is missing', (name, extra) => {
+    const r = run(name, { serial: 'bp1x', ...extra });
+    expect(r.status).toBe(SCRIPT_EXIT.noTool);
+    expect(r.stdout).toBe(
+      `${name}: nvme-cli is not installed on this host (no "nvme" command); install the nvme-cli package to use NVMe reservations\n`,
+    );
+  });
+
+  it('with nvme-cli but no device, the reservation scripts say so (exit 3)', () => {
+    const bin = stubs('nvme-only', { nvme: 'echo unexpected; exit 9' });
+    const r = run('nvme-report', { serial: 'bp1x' }, { path: bin });
+    expect([r.status, r.stdout]).toEqual([
+      SCRIPT_EXIT.noDevice,
+      'nvme-report: no NVMe device with serial bp1x on this host\n',
+    ]);
+  });
+
+  it('refuses malformed parameters before touching anything (exit 2)', () => {
+    // Quotes never reach a script: the bot refuses such serials before sending (SAFE_SERIAL).
+    expect(run('inspect', { serial: 'bp1 x!' }).status).toBe(SCRIPT_EXIT.usage);
+    expect(run('inspect', {}).status).toBe(SCRIPT_EXIT.usage);
+    expect(run('nvme-register', { serial: 'bp1x', key: '0' }).status).toBe(SCRIPT_EXIT.usage);
+    expect(run('nvme-preempt', { serial: 'bp1x', key: '0x2', victimKey: '2' }).stdout).toContain(
+      'victimKey must differ',
+    );
+  });
+});
+
+describe('with a fake sysfs and stub tools (the attached path)', () => {
+  const sys = join(dir, 'sys');
+  mkdirSync(join(sys, 'nvme1n1', 'device'), { recursive: true });
+  writeFileSync(join(sys, 'nvme1n1', 'device', 'serial'), '  bp1shared  \n');
+  writeFileSync(join(sys, 'nvme1n1', 'ro'), '0\n');
+  const tools = {
+    // findmnt -r escapes blanks and backslashes as \xHH; the script must undo exactly that.
+    findmnt: `[ "$3" = /dev/nvme1n1 ] && printf '%s\\n' '/data\\x20dir rw,relatime' '/mnt/q"uote\\x5ctab ro,relatime'`,
+    blkid: 'echo ext4',
+    nvme: `if [ "$1" = resv-report ]; then cat <<'R'\n${RESV_REPORT}\nR\nelse echo "NVMe status: RESERVATION_CONFLICT(0x83)"; exit 1; fi`,
+  };
+
+  it('inspect finds the device by serial and escapes mount points into valid JSON', () => {
+    const r = run('inspect', { serial: 'bp1shared' }, { sysBlock: sys, path: stubs('attached', tools) });
+    expect(r.status).toBe(0);
+    expect(inspectReportSchema.parse(JSON.parse(r.stdout))).toEqual({
+      attached: true,
+      device: '/dev/nvme1n1',
+      serial: 'bp1shared',
+      fstype: 'ext4',
+      mountpoints: ['/data dir', '/mnt/q"uote\\tab'],
+      readOnly: false,
+      reservation: {
+        holder: '0xabc',
+        registrants: [
+          { key: '0xabc', instanceId: null },
+          { key: '0x2', instanceId: null },
+        ],
+        type: 'write-exclusive-registrants-only',
+      },
+    });
+  });
+
+  it('without nvme-cli the reservation is null (unknown), the rest still reported', () => {
+    const { nvme: _, ...noNvme } = tools;
+    const r = run('inspect', { serial: 'bp1shared' }, { sysBlock: sys, path: stubs('no-nvme', noNvme) });
+    expect(JSON.parse(r.stdout)).toMatchObject({ attached: true, fstype: 'ext4', reservation: null });
+  });
+
+  it('maps a reservation conflict to exit 1 and skips work already done', () => {
+    const path = stubs('conflict', tools);
+    const conflict = run(
+      'nvme-preempt',
+      { serial: 'bp1shared', key: '0xabc', victimKey: '0x2' },
+      { sysBlock: sys, path },
+    );
+    expect(conflict.status).toBe(SCRIPT_EXIT.conflict);
+    expect(conflict.stdout).toMatch(/^nvme-preempt: reservation conflict: NVMe status: RESERVATION_CONFLICT/);
+    // Already registered and already the holder: no nvme call that could conflict is made.
+    for (const name of ['nvme-register', 'nvme-acquire'] as const) {
+      const r = run(name, { serial: 'bp1shared', key: '0xABC' }, { sysBlock: sys, path });
+      expect(r.status).toBe(0);
+      expect(reservationReportSchema.parse(JSON.parse(r.stdout)).holder).toBe('0xabc');
+    }
+  });
+});
