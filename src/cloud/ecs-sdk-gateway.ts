@@ -250,14 +250,6 @@ export class EcsSdkGateway implements EcsGateway {
     return { value: undefined, requestId: str(response.body?.requestId) };
   }
 
-  async deleteDisk(input: { diskId: string }) {
-    const request = new models.DeleteDiskRequest({ diskId: input.diskId });
-    const response = await this.call('DeleteDisk', () =>
-      this.client.deleteDiskWithOptions(request, this.runtime),
-    );
-    return { value: undefined, requestId: str(response.body?.requestId) };
-  }
-
   async runCommand(input: RunCommandInput) {
     const request = new models.RunCommandRequest({
       regionId: input.regionId,

@@ -122,8 +122,6 @@ export interface EcsGateway {
   createDisk(input: CreateDiskInput): Promise<Traced<{ diskId: string }>>;
   attachDisk(input: { diskId: string; instanceId: string }): Promise<Traced<void>>;
   detachDisk(input: { diskId: string; instanceId: string }): Promise<Traced<void>>;
-  /** The disk must be `Available` (detached everywhere), else `DiskStillAttached`. */
-  deleteDisk(input: { diskId: string }): Promise<Traced<void>>;
   /** Cloud Assistant `RunCommand`: the instances must be Running with the agent installed. */
   runCommand(input: RunCommandInput): Promise<Traced<{ invokeId: string }>>;
   /** Every instance's result of one invocation so far (pages followed). */

@@ -113,9 +113,6 @@ export class ResilientGateway implements EcsGateway {
   detachDisk(input: { diskId: string; instanceId: string }) {
     return this.call('DetachDisk', () => this.inner.detachDisk(input));
   }
-  deleteDisk(input: { diskId: string }) {
-    return this.call('DeleteDisk', () => this.inner.deleteDisk(input));
-  }
   /** Retried like the rest: the bot's scripts are idempotent and RunCommand carries a ClientToken. */
   runCommand(input: RunCommandInput) {
     return this.call('RunCommand', () => this.inner.runCommand(input));

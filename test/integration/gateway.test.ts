@@ -123,7 +123,7 @@ describe('EcsSdkGateway against the emulator (real SDK, signed requests)', () =>
     expect(await gw.describeImages({ regionId: REGION, imageIds: [] })).toEqual([]);
   });
 
-  it('creates a multi-attach disk idempotently by ClientToken, attaches, detaches and deletes it', async () => {
+  it('creates a multi-attach disk idempotently by ClientToken, attaches and detaches it', async () => {
     const gw = h.gateway();
     const input = {
       regionId: REGION,
@@ -161,8 +161,6 @@ describe('EcsSdkGateway against the emulator (real SDK, signed requests)', () =>
       async () =>
         (await gw.describeDisks({ regionId: REGION, diskIds: [diskId] }))[0]?.status === 'Available',
     );
-    await gw.deleteDisk({ diskId });
-    await until(async () => (await gw.describeDisks({ regionId: REGION, diskIds: [diskId] })).length === 0);
   });
 });
 
