@@ -237,7 +237,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         })
       : {}),
   };
+  const defaultZone = options.cloud?.multiAttachZones?.[0] ?? options.policy.limits.zones[0];
   const slack = await startSlackApp({
+    ...(defaultZone ? { defaultZone } : {}),
     botToken: options.slack.botToken,
     transport: options.slack.transport,
     ...(options.slack.apiUrl ? { apiUrl: options.slack.apiUrl } : {}),

@@ -31,6 +31,8 @@ export interface SlackAppOptions {
   readonly retryConfig?: webApi.RetryOptions;
   /** The approval workflow behind the card buttons, the reject modal and App Home. */
   readonly service?: ApprovalService;
+  /** Pre-filled zone of the `/disk create` form. */
+  readonly defaultZone?: string;
   /** Post-incident reviews shown on App Home with their Acknowledge button. */
   readonly reviews?: ReviewService;
 }
@@ -102,7 +104,12 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       'unhandled Slack listener error',
     );
   });
-  commands.register(app, { handlers: options.handlers, logger, metrics: options.metrics });
+  commands.register(app, {
+    handlers: options.handlers,
+    logger,
+    metrics: options.metrics,
+    ...(options.defaultZone ? { defaultZone: options.defaultZone } : {}),
+  });
   views.registerCreateForm(app, options.handlers.create, logger);
   if (options.service) {
     const home = new HomePublisher(options.service, app.client, () => options.botToken, options.reviews);

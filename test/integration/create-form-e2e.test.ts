@@ -6,12 +6,16 @@ import {
   APPROVALS_CHANNEL,
   type ApprovalHarness,
   startApprovalHarness,
+  TEST_POLICY,
   USERS,
 } from '../support/approval-bot.js';
 
 let h: ApprovalHarness;
 beforeAll(async () => {
-  h = await startApprovalHarness();
+  // The form pre-fills the first zone the policy allows.
+  h = await startApprovalHarness({
+    policy: `${TEST_POLICY}\nlimits: { zones: [cn-hangzhou-i, cn-hangzhou-j] }\n`,
+  });
 });
 afterAll(() => h.close());
 beforeEach(() => h.fake.reset());
@@ -29,8 +33,9 @@ async function openForm(): Promise<string> {
   expect(res.status).toBe(200);
   expect(res.text).toBe('');
   const opened = await h.fake.waitFor((c) => c.method === 'views.open');
-  const view = opened.body.view as { callback_id: string; private_metadata: string };
+  const view = opened.body.view as { callback_id: string; private_metadata: string; blocks: unknown[] };
   expect(view.callback_id).toBe(VIEW_CREATE);
+  expect(JSON.stringify(view.blocks)).toContain('"initial_value":"cn-hangzhou-i"');
   return view.private_metadata;
 }
 

@@ -40,6 +40,8 @@ export interface DiskCommandDeps {
   readonly handlers: CommandHandlers;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Pre-filled in the create form: where shared disks usually live. */
+  readonly defaultZone?: string;
 }
 
 /**
@@ -72,7 +74,10 @@ export function registerDiskCommand(app: App, deps: DiskCommandDeps): void {
       // The trigger id is valid for 3 s after the command: ack, then open the form at once.
       await ack();
       timeAck();
-      await client.views.open({ trigger_id: command.trigger_id, view: createFormModal(command.channel_id) });
+      await client.views.open({
+        trigger_id: command.trigger_id,
+        view: createFormModal(command.channel_id, deps.defaultZone),
+      });
       deps.metrics.slackRequests.inc({ kind, outcome: 'ok' });
       return;
     }
