@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AuditEntry, AuditReader, TransitionEventName } from '../workflow/ports.js';
+import type { AuditEntry, AuditOnlyEventName, AuditReader, TransitionEventName } from '../workflow/ports.js';
 import { REQUEST_STATES } from '../workflow/request.js';
 import { DEFAULT_KEY_PREFIX, type WorkflowKeys, workflowKeys } from './keys.js';
 import type { RedisLike } from './scripts.js';
@@ -15,7 +15,10 @@ const EVENTS = [
   'started',
   'step',
   'finished',
-] as const satisfies readonly TransitionEventName[];
+  'mount_alert',
+  'review_opened',
+  'review_acknowledged',
+] as const satisfies readonly (TransitionEventName | AuditOnlyEventName)[];
 
 const entrySchema = z.object({
   event: z.enum(EVENTS),
@@ -23,7 +26,7 @@ const entrySchema = z.object({
   actor: z.string(),
   at: z.coerce.number().int(),
   from: z.union([z.enum(REQUEST_STATES), z.literal('')]),
-  to: z.enum(REQUEST_STATES),
+  to: z.union([z.enum(REQUEST_STATES), z.literal('')]),
   details: z.string(),
 });
 

@@ -109,16 +109,19 @@ export type TransitionEventName =
   | 'step'
   | 'finished';
 
-/** One audit stream entry, as written by the transition scripts. */
+/** Audit entries that record something other than a state change (`from` and `to` are empty). */
+export type AuditOnlyEventName = 'mount_alert' | 'review_opened' | 'review_acknowledged';
+
+/** One audit stream entry, as written by the transition scripts and the alert/review scripts. */
 export interface AuditEntry {
   /** Redis stream id (server time based), for paging. */
   readonly id: string;
-  readonly event: TransitionEventName;
+  readonly event: TransitionEventName | AuditOnlyEventName;
   readonly requestId: string;
   readonly actor: string;
   readonly at: number;
   readonly from: RequestState | '';
-  readonly to: RequestState;
+  readonly to: RequestState | '';
   readonly details: Record<string, unknown>;
 }
 
