@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { describeFailure } from './explain.js';
-import type { EcsGateway, InvocationResult } from './gateway.js';
+import type { EcsGateway, InvocationResult, RunCommandInput } from './gateway.js';
 import { SCRIPT_EXIT } from './scripts/contract.js';
 
 export type TargetState =
@@ -39,16 +39,11 @@ export type TargetOutcome<T> =
 
 export type OutputParser<T> = (output: string) => { ok: true; value: T } | { ok: false; message: string };
 
-export interface AssistantRun {
-  readonly regionId: string;
-  readonly instanceIds: readonly string[];
-  readonly script: string;
-  readonly parameters: Readonly<Record<string, string>>;
-  readonly timeoutSec: number;
-  readonly name?: string;
-  /** Per chunk of 100 instances the token gets a `-<n>` suffix. */
-  readonly clientToken?: string;
-}
+/**
+ * One RunCommand's input, for any number of instances: the runner splits them into calls of 100,
+ * and the client token of each chunk gets a `-<n>` suffix.
+ */
+export type AssistantRun = RunCommandInput;
 
 export interface AssistantTiming {
   readonly now: () => number;

@@ -18,7 +18,8 @@ export interface SandboxRedis {
 
 export class RedisUnavailableError extends Error {}
 
-function binary(): string | undefined {
+/** The `redis-server` on PATH, if any. */
+export function redisServerBinary(): string | undefined {
   const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
   const path = found.stdout?.trim();
   return found.status === 0 && path ? path : undefined;
@@ -36,7 +37,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+/** Resolves once `port` accepts connections; rejects early if `child` exits first. */
+export function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   return new Promise((resolve, reject) => {
     const attempt = () => {
@@ -63,7 +65,7 @@ function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Prom
 
 export async function startSandboxRedis(options: { url?: string; dataDir: string }): Promise<SandboxRedis> {
   if (options.url) return { url: options.url, private: false, stop: async () => undefined };
-  const path = binary();
+  const path = redisServerBinary();
   if (!path) {
     throw new RedisUnavailableError(
       'redis-server is not installed and REDIS_URL is not set.\n' +

@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, redisServerBinary, waitForPort } from '../../src/sandbox/redis.js';
+
+export { freePort };
 
 /** A private redis-server owned by one test run: tests may stop and restart it. */
 export interface RedisServerHandle {
@@ -11,45 +13,6 @@ export interface RedisServerHandle {
   stop(): Promise<void>;
   /** Stop and start again on the same port; with `keepData` the RDB snapshot is reloaded. */
   restart(options?: { keepData?: boolean }): Promise<void>;
-}
-
-export function redisServerBinary(): string | undefined {
-  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
-  const path = found.stdout.trim();
-  return found.status === 0 && path ? path : undefined;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const socket = new Socket();
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve();
-      });
-      socket.once('error', () => {
-        socket.destroy();
-        if (Date.now() > deadline)
-          reject(new Error(`redis-server did not listen on ${port} in ${timeoutMs} ms`));
-        else setTimeout(attempt, 25);
-      });
-      socket.connect(port, '127.0.0.1');
-    };
-    attempt();
-  });
 }
 
 export async function startRedisServer(): Promise<RedisServerHandle> {
@@ -70,7 +33,7 @@ export async function startRedisServer(): Promise<RedisServerHandle> {
       ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
       { stdio: 'ignore' },
     );
-    await waitForPort(port, 5_000);
+    await waitForPort(port, child, 5_000);
   };
   const halt = async (saveFirst: boolean) => {
     const running = child;
