@@ -180,19 +180,14 @@ describe('sandbox tour in Chromium', () => {
     await shot('3-status');
   });
 
-  it('on-call asks for a failover; once approved it ends with an honest outcome', async () => {
+  it('on-call asks for a failover; once approved the old primary is fenced and the timeline posted', async () => {
     await actAs(USERS.oncall);
     const id = await openRequest(`/disk failover ${diskId} --from ${one} --to ${four}`);
     const text = await approve(id, USERS.approver);
-    const state = /: (succeeded|partial|failed)\./.exec(text)?.[1];
-    if (state === 'succeeded') {
-      await sees(card(id), 'Succeeded');
-    } else {
-      // Failover execution may not have shipped: the bot must say so plainly, never fake success.
-      expect(state).toBe('failed');
-      expect(text).toMatch(/failed\. \S.*(not available|nothing was changed|could not|refused)/i);
-      await sees(card(id), 'Failed');
-    }
+    expect(/: (succeeded|partial|failed)\./.exec(text)?.[1]).toBe('succeeded');
+    expect(text).toContain('Timeline');
+    expect(text).toMatch(new RegExp(`${one}\\s+Running\\s+\\S+\\s+\\S+\\s+\\S+\\s+fenced`));
+    await sees(card(id), 'Succeeded');
     await shot('4-failover');
   });
 
