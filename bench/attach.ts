@@ -4,7 +4,7 @@
 import { cpus } from 'node:os';
 import type { EcsGateway } from '../src/cloud/gateway.js';
 import { SEED } from '../src/emulator/index.js';
-import { startHarness } from '../test/support/execution-emulator.js';
+import { createAvailableDisk, startHarness } from '../test/support/execution-emulator.js';
 import { executionHarness } from '../test/support/execution-harness.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 
@@ -26,24 +26,6 @@ const h = await executionHarness(redisUrl, sdk, {
   rateBudget: { ratePerSecond: 10, burst: 20 },
 });
 const worker = h.execution.start();
-
-async function newDisk(gateway: EcsGateway, name: string): Promise<string> {
-  const { value } = await gateway.createDisk({
-    regionId: REGION,
-    zoneId: SEED.zones.multiAttachI,
-    diskName: name,
-    category: 'cloud_essd',
-    performanceLevel: 'PL1',
-    sizeGiB: 20,
-    clientToken: `bench-${name}`,
-  });
-  while (
-    (await gateway.describeDisks({ regionId: REGION, diskIds: [value.diskId] }))[0]?.status !== 'Available'
-  ) {
-    await sleep(20);
-  }
-  return value.diskId;
-}
 
 /** Approve → finished, as the reporter hears it (polled every 2 ms so the figure is the subsystem's, not the probe's). */
 async function throughExecution(diskId: string, instanceIds: string[]): Promise<number> {
@@ -75,9 +57,9 @@ async function sequentialSdk(gateway: EcsGateway, diskId: string, instanceIds: s
 }
 
 const [diskOne, diskSixteen, diskSequential] = [
-  await newDisk(sdk, 'one'),
-  await newDisk(sdk, 'sixteen'),
-  await newDisk(sdk, 'sequential'),
+  await createAvailableDisk(sdk, 'bench-one'),
+  await createAvailableDisk(sdk, 'bench-sixteen'),
+  await createAvailableDisk(sdk, 'bench-sequential'),
 ];
 const sixteen = nvmeI.slice(0, 16);
 

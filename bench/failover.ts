@@ -5,7 +5,7 @@
 import { cpus } from 'node:os';
 import { scriptMarker } from '../src/cloud/scripts/index.js';
 import { SEED } from '../src/emulator/index.js';
-import { startHarness } from '../test/support/execution-emulator.js';
+import { createAvailableDisk, startHarness } from '../test/support/execution-emulator.js';
 import { executionHarness } from '../test/support/execution-harness.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 
@@ -42,18 +42,7 @@ async function until(requestId: string): Promise<number> {
 }
 
 // A shared disk attached to both instances through the bot, so both keys are registered.
-const { value } = await sdk.createDisk({
-  regionId: REGION,
-  zoneId: SEED.zones.multiAttachI,
-  diskName: 'bench-failover',
-  category: 'cloud_essd',
-  performanceLevel: 'PL1',
-  sizeGiB: 20,
-  clientToken: 'bench-failover',
-});
-const diskId = value.diskId;
-while ((await sdk.describeDisks({ regionId: REGION, diskIds: [diskId] }))[0]?.status !== 'Available')
-  await sleep(10);
+const diskId = await createAvailableDisk(sdk, 'bench-failover');
 const attach = await h.approved('attach', {
   diskId,
   instanceIds: [a, b],

@@ -1,8 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { EcsGateway } from '../../src/cloud/gateway.js';
 import { SEED } from '../../src/emulator/index.js';
 import { RedisAuditLog } from '../../src/store/audit.js';
-import { type EmulatorHarness, startHarness, successfulMutations } from '../support/execution-emulator.js';
+import {
+  createAvailableDisk,
+  type EmulatorHarness,
+  startHarness,
+  successfulMutations,
+} from '../support/execution-emulator.js';
 import { type ExecutionHarness, executionHarness } from '../support/execution-harness.js';
 import { type SpawnedWorker, spawnWorker } from '../support/execution-workers.js';
 
@@ -21,23 +25,6 @@ afterEach(async () => {
   workers = [];
   await h?.close();
 });
-
-async function disk(gateway: EcsGateway, name: string): Promise<string> {
-  const { value } = await gateway.createDisk({
-    regionId: REGION,
-    zoneId: SEED.zones.multiAttachI,
-    diskName: name,
-    category: 'cloud_essd',
-    performanceLevel: 'PL1',
-    sizeGiB: 20,
-    clientToken: `replicas-${name}`,
-  });
-  for (;;) {
-    const [d] = await gateway.describeDisks({ regionId: REGION, diskIds: [value.diskId] });
-    if (d?.status === 'Available') return value.diskId;
-    await new Promise((r) => setTimeout(r, 30));
-  }
-}
 
 function replicas(names: string[], extra: Record<string, string> = {}): SpawnedWorker[] {
   workers = names.map((name) =>
@@ -67,7 +54,7 @@ describe('replicas in separate processes', () => {
     // Each AttachDisk answers after 150 ms and only two are in flight, so sending 16 takes ≈ 1.2 s.
     await emu.setFaults({ AttachDisk: { addedLatencyMs: 150 } });
     h = await executionHarness(inject('redisUrl'), emu.gateway());
-    const diskId = await disk(emu.gateway(), 'crash');
+    const diskId = await createAvailableDisk(emu.gateway(), 'replicas-crash');
     const [a, b] = replicas(['replica-a', 'replica-b'], { MUTATION_CONCURRENCY: '2' });
     await Promise.all([a!.ready, b!.ready]);
 
@@ -111,7 +98,9 @@ describe('replicas in separate processes', () => {
     await emu.reset();
     await emu.setFaults({});
     h = await executionHarness(inject('redisUrl'), emu.gateway());
-    const disks = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => disk(emu.gateway(), `pair-${i}`)));
+    const disks = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((i) => createAvailableDisk(emu.gateway(), `replicas-pair-${i}`)),
+    );
     const [a, b] = replicas(['replica-a', 'replica-b'], { CONCURRENCY: '1' });
     await Promise.all([a!.ready, b!.ready]);
     const requests = await Promise.all(

@@ -1,10 +1,12 @@
 import { createRequire } from 'node:module';
 import type EcsModule from '@alicloud/ecs20140526';
 import { EcsSdkGateway } from '../../src/cloud/ecs-sdk-gateway.js';
+import type { EcsGateway } from '../../src/cloud/gateway.js';
 import {
   type FaultConfig,
   type LatencySpec,
   type RunningEmulator,
+  SEED,
   startEmulator,
 } from '../../src/emulator/index.js';
 
@@ -121,4 +123,26 @@ export function successfulMutations(calls: readonly CallEntry[], action: string)
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
+}
+
+/**
+ * A fresh multi-attach ESSD (PL1, 20 GiB) in the seed's multi-attach zone, returned once the
+ * emulator reports it `Available`. The name doubles as the ClientToken, so names must be unique
+ * per emulator.
+ */
+export async function createAvailableDisk(gateway: EcsGateway, name: string): Promise<string> {
+  const { value } = await gateway.createDisk({
+    regionId: SEED.regionId,
+    zoneId: SEED.zones.multiAttachI,
+    diskName: name,
+    category: 'cloud_essd',
+    performanceLevel: 'PL1',
+    sizeGiB: 20,
+    clientToken: name,
+  });
+  for (;;) {
+    const [disk] = await gateway.describeDisks({ regionId: SEED.regionId, diskIds: [value.diskId] });
+    if (disk?.status === 'Available') return value.diskId;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
