@@ -70,6 +70,9 @@ const calls = await emu.calls();
 const count = (action: string) => calls.filter((c) => c.action === action).length;
 const attachCalls = count('AttachDisk');
 const describeCalls = count('DescribeDisks');
+// NVMe key registration and the mount table run through Cloud Assistant after the attach itself.
+const runCommands = count('RunCommand');
+const invocationPolls = count('DescribeInvocationResults');
 const sequential = await sequentialSdk(sdk, diskSequential, sixteen);
 
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -88,6 +91,9 @@ console.log(
 );
 console.log(
   `calls during the 16-attach request: AttachDisk ${attachCalls}, DescribeDisks ${describeCalls} (target ≤ 12, preflight's one included)`,
+);
+console.log(
+  `Cloud Assistant during it: RunCommand ${runCommands}, DescribeInvocationResults ${invocationPolls}`,
 );
 
 await worker.close();
