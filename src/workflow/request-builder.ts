@@ -256,6 +256,12 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
           'fencing',
           `Fencing by ${fencingMode === 'reservation' ? 'NVMe reservation preempt' : 'DetachDisk'}; never skipped.`,
         ),
+        ok(
+          'takeover',
+          mount || hook
+            ? `After the verified fence: ${[mount ? `mount ${mount.mount} (${mount.options}) on ${command.toInstanceId}, verified by inspect` : '', hook ? 'the takeover hook' : ''].filter(Boolean).join(', then ')}.`
+            : `Takeover: none configured; nothing will be mounted or started on ${command.toInstanceId}.`,
+        ),
       ];
       if (command.emergencyReason) {
         checks.push({

@@ -45,6 +45,10 @@ function timelineSeconds(result: string): { steps: number[]; total: number } {
 describe('failover away from a hung old primary', () => {
   it('posts the result within 1 s of the verified fence, shows the primary fenced, and its row follows', async () => {
     const id = await f.open(`failover ${disk} --from ${primary} --to ${standby}`);
+    const card = f.h.fake.apiCalls('chat.postMessage').filter((c) => json(c).includes(id));
+    expect(card.some((c) => json(c).includes('Takeover: none configured; nothing will be mounted'))).toBe(
+      true,
+    );
     await f.emu.admin(`instances/${primary}/crash`, {});
     try {
       const clicked = performance.now();

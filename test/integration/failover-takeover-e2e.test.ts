@@ -57,6 +57,7 @@ describe('the built-in takeover mount', () => {
     // The approvers see the mount in the plan on the card.
     const posts = f.h.fake.apiCalls('chat.postMessage').filter((c) => json(c).includes(id));
     expect(posts.some((c) => json(c).includes('takeover-mount') && json(c).includes('/data'))).toBe(true);
+    expect(posts.some((c) => json(c).includes('After the verified fence: mount /data (noatime)'))).toBe(true);
     await f.approve(id, USERS.carol);
     const result = json(await f.result(id));
     const done = await f.h.bot.service.get(id);
