@@ -50,6 +50,15 @@ export function externalSelect(
   menu.hidden = true;
   root.append(chips, input, menu);
 
+  // A changed selection clears the field's error, as Slack's client does.
+  const changed = (): void => {
+    const wrap = root.closest('.input-block');
+    wrap?.classList.remove('has-error');
+    const error = wrap?.querySelector('.error');
+    if (error) error.textContent = '';
+    drawChips();
+  };
+
   const drawChips = (): void => {
     chips.replaceChildren(
       ...selected.map((o) => {
@@ -60,7 +69,7 @@ export function externalSelect(
         remove.title = `Remove ${plain(o.text)}`;
         remove.addEventListener('click', () => {
           selected = selected.filter((s) => s.value !== o.value);
-          drawChips();
+          changed();
         });
         chip.appendChild(remove);
         return chip;
@@ -78,7 +87,7 @@ export function externalSelect(
     selected = multi ? [...selected, o] : [o];
     input.value = '';
     menu.hidden = true;
-    drawChips();
+    changed();
   };
 
   const drawMenu = (groups: Groups): void => {
