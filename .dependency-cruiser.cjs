@@ -3,7 +3,7 @@
  * - domain code (src/commands, src/workflow) imports no Slack, Redis or cloud SDK;
  * - SDK types stay behind their adapters;
  * - no circular imports anywhere;
- * - the console's browser code (bundled for the page) imports only itself.
+ * - the console's browser code (bundled for the page) imports only itself, and nothing imports it.
  */
 module.exports = {
   forbidden: [
@@ -49,6 +49,14 @@ module.exports = {
       comment: 'src/sandbox/console/browser runs in the page: no Node built-ins, packages or server modules.',
       from: { path: '^src/sandbox/console/browser/' },
       to: { pathNot: '^src/sandbox/console/browser/' },
+    },
+    {
+      name: 'browser-code-only-in-the-bundle',
+      severity: 'error',
+      comment:
+        'Node code reaches the page code only through esbuild (console/bundle.ts), so DOM types never leak into it.',
+      from: { pathNot: '^src/sandbox/console/browser/' },
+      to: { path: '^src/sandbox/console/browser/' },
     },
   ],
   options: {
