@@ -117,6 +117,13 @@ describe('console external selects in Chromium', () => {
     await expect.poll(() => menu.locator('.picker-option').count(), { timeout: STEP_MS }).toBe(9);
     await input.fill('i-01');
     await expect.poll(() => menu.locator('.picker-option').count(), { timeout: STEP_MS }).toBe(10);
+    // Escape closes the menu, not the modal; typing opens it again.
+    await input.press('Escape');
+    await menu.waitFor({ state: 'hidden', timeout: STEP_MS });
+    expect(await modal.isVisible()).toBe(true);
+    await input.press('Backspace');
+    await input.press('1');
+    await expect.poll(() => menu.locator('.picker-option').count(), { timeout: STEP_MS }).toBe(10);
     await menu.locator('.picker-option', { hasText: 'nvme-i-012' }).click();
     await expect.poll(() => instances.locator('.picker-chip').count(), { timeout: STEP_MS }).toBe(2);
     // The last request carried the view's state as it was: the first choice already in it.
