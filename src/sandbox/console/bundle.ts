@@ -1,7 +1,7 @@
 /**
  * The console page's script. Its source is TypeScript under ./browser (type-checked with the DOM
- * library by tsconfig.browser.json); esbuild bundles it in memory when the console starts (60–90 ms measured on the shared
- * 2-vCPU machine). `npm run build` bundles it ahead of time and inlines it into dist/main.js as
+ * library by tsconfig.browser.json); esbuild bundles it in memory when the console starts (60–90 ms
+ * on the shared 2-vCPU machine). `npm run build` bundles it ahead of time and inlines it into dist/main.js as
  * `__SDB_CONSOLE_JS__`, so the production image needs neither esbuild nor the sources.
  */
 import { fileURLToPath } from 'node:url';
