@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { settleInstanceStatus } from './actions/instances.js';
 import type { CallLog } from './calllog.js';
 import { type FaultConfig, faultConfigSchema } from './faults.js';
+import { ocfs2AdminRoute } from './ocfs2-admin.js';
 import { RESERVATION_TYPE } from './scripts.js';
 import type { SeedName } from './seed.js';
 import {
@@ -171,6 +172,8 @@ export function handleAdmin(
   if (route === 'GET /calls')
     return { status: 200, body: { calls: target.calls.list(query.get('action') ?? undefined) } };
   if (route === 'DELETE /calls') return { status: 200, body: { cleared: target.calls.clear() } };
+  const ocfs2 = ocfs2AdminRoute(target.world(), route, body);
+  if (ocfs2) return ocfs2;
   const fs = /^POST \/instances\/([^/]+)\/disks\/([^/]+)\/filesystem$/.exec(route);
   if (fs)
     return filesystemRoute(target, decodeURIComponent(fs[1] ?? ''), decodeURIComponent(fs[2] ?? ''), body);

@@ -1,7 +1,8 @@
 /** Runs the bot's scripts (scripts.ts) against the emulated hosts and disks instead of a shell. */
+
+import { isOcfs2Script, runOcfs2Script } from './ocfs2-runner.js';
 import {
   BOT_SCRIPTS,
-  type BotScriptName,
   type InspectReport,
   isBotScriptName,
   isReservationKey,
@@ -69,7 +70,7 @@ const sameKey = (a: string | null | undefined, b: string): boolean =>
 
 function reservationScript(
   world: World,
-  name: Exclude<BotScriptName, 'inspect' | 'takeover-mount'>,
+  name: 'nvme-register' | 'nvme-acquire' | 'nvme-preempt' | 'nvme-report',
   instanceId: string,
   disk: Disk,
   args: Record<string, string>,
@@ -193,6 +194,7 @@ export function runScript(
   }
   const serial = args.serial ?? '';
   const found = findDevice(world, instanceId, serial);
+  if (isOcfs2Script(name)) return runOcfs2Script(world, name, instanceId, found, args);
   if (name === 'inspect') {
     const mount = found ? world.mounts.get(mountKey(instanceId, found.disk.diskId)) : undefined;
     const result: InspectReport = {

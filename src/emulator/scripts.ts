@@ -31,6 +31,10 @@ export const BOT_SCRIPTS = {
   'nvme-preempt': { version: 1, params: ['serial', 'key', 'victimKey'] },
   'nvme-report': { version: 1, params: ['serial'] },
   'takeover-mount': { version: 1, params: ['serial', 'mountpoint', 'options'] },
+  'ocfs2-probe': { version: 1, params: ['serial', 'mountpoint'] },
+  'ocfs2-cluster': { version: 1, params: ['cluster', 'nodes', 'install'] },
+  'ocfs2-format': { version: 1, params: ['serial', 'cluster', 'slots', 'label', 'uuid'] },
+  'ocfs2-mount': { version: 1, params: ['serial', 'mountpoint', 'uuid'] },
 } as const satisfies Record<string, { version: number; params: readonly string[] }>;
 
 export type BotScriptName = keyof typeof BOT_SCRIPTS;
@@ -45,6 +49,12 @@ export const SCRIPT_EXIT = {
   noDevice: 3,
   /** takeover-mount: the disk holds no file system. */
   noFilesystem: 6,
+  /** OCFS2 tools missing (ocfs2-cluster without install, ocfs2-format). */
+  noTool: 4,
+  /** A guest command failed (the o2cb stack, mkfs, mount). */
+  deviceError: 5,
+  /** ocfs2-format: a signature is on the disk; nothing written. */
+  signature: 7,
   /** Not a bot script: the emulator runs nothing else. */
   unknownScript: 127,
 } as const;

@@ -17,6 +17,10 @@ export const SCRIPTS = {
   'nvme-preempt': { version: 1, params: ['serial', 'key', 'victimKey'] },
   'nvme-report': { version: 1, params: ['serial'] },
   'takeover-mount': { version: 1, params: ['serial', 'mountpoint', 'options'] },
+  'ocfs2-probe': { version: 1, params: ['serial', 'mountpoint'] },
+  'ocfs2-cluster': { version: 1, params: ['cluster', 'nodes', 'install'] },
+  'ocfs2-format': { version: 1, params: ['serial', 'cluster', 'slots', 'label', 'uuid'] },
+  'ocfs2-mount': { version: 1, params: ['serial', 'mountpoint', 'uuid'] },
 } as const satisfies Record<string, { version: number; params: readonly string[] }>;
 
 export type ScriptName = keyof typeof SCRIPTS;
@@ -39,6 +43,8 @@ export const SCRIPT_EXIT = {
   deviceError: 5,
   /** takeover-mount: the disk holds no file system, so there is nothing to mount. */
   noFilesystem: 6,
+  /** ocfs2-format: a signature (file system, partition table, RAID/LVM) is on the disk; nothing written. */
+  signature: 7,
   /** Not a bot script (what the emulator answers for anything else). */
   unknownScript: 127,
 } as const;

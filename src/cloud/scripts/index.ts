@@ -7,6 +7,13 @@ import {
   NVME_REPORT_BODY,
 } from './bodies.js';
 import { type ScriptName, scriptMarker } from './contract.js';
+import {
+  OCFS2_BASH,
+  OCFS2_CLUSTER_BODY,
+  OCFS2_FORMAT_BODY,
+  OCFS2_MOUNT_BODY,
+  OCFS2_PROBE_BODY,
+} from './ocfs2.js';
 import { TAKEOVER_MOUNT_BODY } from './takeover.js';
 
 export * from './contract.js';
@@ -18,6 +25,10 @@ const BODIES: Record<ScriptName, string> = {
   'nvme-preempt': NVME_PREEMPT_BODY,
   'nvme-report': NVME_REPORT_BODY,
   'takeover-mount': TAKEOVER_MOUNT_BODY,
+  'ocfs2-probe': OCFS2_PROBE_BODY,
+  'ocfs2-cluster': OCFS2_CLUSTER_BODY,
+  'ocfs2-format': OCFS2_FORMAT_BODY,
+  'ocfs2-mount': OCFS2_MOUNT_BODY,
 };
 
 /** Scripts that need only the shared helpers, not the nvme-cli ones. */
@@ -25,6 +36,10 @@ const PLAIN: ReadonlySet<ScriptName> = new Set(['inspect', 'takeover-mount']);
 
 /** The full text sent with RunCommand: shebang, marker (line 2), shared bash, the script's body. */
 export function scriptText(name: ScriptName): string {
-  const helpers = PLAIN.has(name) ? COMMON_BASH : `${COMMON_BASH}${NVME_BASH}`;
+  const helpers = name.startsWith('ocfs2-')
+    ? `${COMMON_BASH}${OCFS2_BASH}`
+    : PLAIN.has(name)
+      ? COMMON_BASH
+      : `${COMMON_BASH}${NVME_BASH}`;
   return `#!/bin/bash\n${scriptMarker(name)}\n${helpers}${BODIES[name]}`;
 }
