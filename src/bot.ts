@@ -203,6 +203,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         return await runPreflight(gateway, kind, typed, {
           ...(cloud.multiAttachZones ? { multiAttachZones: cloud.multiAttachZones } : {}),
           readFilesystem: { timeoutSec: assistantTimeoutSec },
+          probeOcfs2: { timeoutSec: assistantTimeoutSec },
         });
       } catch (error) {
         const { code, message } = describeFailure(error);

@@ -168,6 +168,9 @@ export class EcsSdkGateway implements EcsGateway {
           zoneId: str(instance.zoneId),
           instanceType: str(instance.instanceType),
           imageId: str(instance.imageId),
+          ...(instance.vpcAttributes?.privateIpAddress?.ipAddress?.[0]
+            ? { privateIp: instance.vpcAttributes.privateIpAddress.ipAddress[0] }
+            : {}),
         });
       }
     }

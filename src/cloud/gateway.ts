@@ -40,6 +40,8 @@ export interface InstanceInfo {
   readonly zoneId: string;
   readonly instanceType: string;
   readonly imageId: string;
+  /** VpcAttributes.PrivateIpAddress[0]; absent when the cloud gave none (classic network). */
+  readonly privateIp?: string;
 }
 
 export interface InstanceTypeInfo {

@@ -57,6 +57,11 @@ export function renderDiskCommand(command: DiskCommand): string {
     case 'cancel':
       parts.push('cancel', command.requestId);
       break;
+    case 'init':
+      parts.push('init', command.diskId, '--fs', command.fs, ...flag('mount', command.mountpoint));
+      parts.push(...flag('slots', command.slots), ...flag('label', command.label));
+      parts.push(...flag('reason', command.reason));
+      break;
   }
   return parts.join(' ');
 }

@@ -223,6 +223,48 @@ const cancelSchema = z
   .object({ requestId: requestIdSchema })
   .transform((v): DiskCommand => ({ kind: 'cancel', requestId: v.requestId }));
 
+/** `/disk init`: only OCFS2 today; one file-system interface each leaves room for GFS2 later. */
+const initSchema = z
+  .object({
+    diskId: diskIdSchema,
+    fs: required(
+      oneOf(
+        new Map([['ocfs2', 'ocfs2' as const]]),
+        'must be ocfs2 (the only cluster file system built so far)',
+      ),
+      'The file system is required: add --fs ocfs2.',
+    ),
+    mountpoint: required(
+      z
+        .string()
+        .trim()
+        .max(200, 'must be at most 200 characters')
+        .regex(
+          /^(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$/,
+          'must be an absolute path like /shared (letters, digits, . _ - and /; no . or .. parts)',
+        ),
+      'The mount point is required: add --mount <path>, e.g. --mount /shared.',
+    ),
+    slots: wholeNumber(1, 255, 'must be a whole number of node slots between 1 and 255').optional(),
+    label: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, . _ or -')
+      .optional(),
+    reason: reasonSchema.optional(),
+  })
+  .transform(
+    (v): DiskCommand => ({
+      kind: 'init',
+      diskId: v.diskId,
+      fs: v.fs,
+      mountpoint: v.mountpoint,
+      ...(v.slots === undefined ? {} : { slots: v.slots }),
+      ...(v.label === undefined ? {} : { label: v.label }),
+      ...(v.reason === undefined ? {} : { reason: v.reason }),
+    }),
+  );
+
 /** The schema of each subcommand, keyed by subcommand. Input: the tokenized form built by parse.ts. */
 export const COMMAND_SCHEMAS: Readonly<Record<Subcommand, z.ZodType<DiskCommand>>> = {
   help: helpSchema,
@@ -234,4 +276,5 @@ export const COMMAND_SCHEMAS: Readonly<Record<Subcommand, z.ZodType<DiskCommand>
   failover: failoverSchema,
   requests: requestsSchema,
   cancel: cancelSchema,
+  init: initSchema,
 };

@@ -47,6 +47,13 @@ export const FLAGS: Readonly<Record<Subcommand, Readonly<Record<string, FlagSpec
     all: { kind: 'choice', field: 'filters' },
   },
   cancel: {},
+  init: {
+    fs: value('fs', '--fs ocfs2'),
+    mount: value('mountpoint', '--mount /shared'),
+    slots: value('slots', '--slots 16'),
+    label: value('label', '--label shared'),
+    reason: REASON,
+  },
 };
 
 export interface PositionalSpec {
@@ -97,4 +104,5 @@ export const POSITIONALS: Readonly<Record<Subcommand, PositionalSpec>> = {
     ],
     required: 1,
   },
+  init: { fields: [DISK_ID], required: 1 },
 };

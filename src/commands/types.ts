@@ -14,6 +14,7 @@ export const SUBCOMMANDS = [
   'failover',
   'requests',
   'cancel',
+  'init',
 ] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
@@ -64,7 +65,16 @@ export type DiskCommand =
       emergencyReason?: string;
     }
   | { kind: 'requests'; filter: RequestFilter }
-  | { kind: 'cancel'; requestId: string };
+  | { kind: 'cancel'; requestId: string }
+  | {
+      kind: 'init';
+      diskId: string;
+      fs: 'ocfs2';
+      mountpoint: string;
+      slots?: number;
+      label?: string;
+      reason?: string;
+    };
 
 export type DiskCommandKind = DiskCommand['kind'];
 

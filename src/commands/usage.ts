@@ -19,6 +19,9 @@ const USAGE: Record<Subcommand, readonly string[]> = {
   failover: ['/disk failover <disk-id> --from <instance-id> --to <instance-id> [--emergency "<reason>"]'],
   requests: ['/disk requests [--mine | --pending | --all]'],
   cancel: ['/disk cancel <request-id>'],
+  init: [
+    '/disk init <disk-id> --fs ocfs2 --mount <path> [--slots <n>] [--label <label>] [--reason "<text>"]',
+  ],
 };
 
 /** One line per subcommand, as help lists them. */
@@ -32,6 +35,7 @@ export const SUBCOMMAND_SUMMARIES: Readonly<Record<Subcommand, string>> = {
   failover: 'Fence the old node and hand a shared disk over to a standby instance.',
   requests: 'List requests: your own (default), those awaiting approval, or all.',
   cancel: 'Cancel one of your pending requests.',
+  init: 'Format a blank shared disk with OCFS2 and mount it on every attached instance (goes to approval).',
 };
 
 /** Extra facts a user needs before running the subcommand; shown by `/disk help <command>`. */
@@ -56,6 +60,11 @@ export const SUBCOMMAND_NOTES: Readonly<Record<Subcommand, readonly string[]>> =
   ],
   requests: ['--mine, --pending and --all exclude each other; without a flag you see your own requests.'],
   cancel: ['Only pending requests can be cancelled, and only by whoever asked.'],
+  init: [
+    'Refused if any guest sees a file system, partition table or RAID/LVM signature on the disk: nothing is ever wiped.',
+    'Writes the same cluster description to every node, brings o2cb online, formats on one node, mounts everywhere with _netdev.',
+    '--slots defaults to 16 (the attach limit) and must cover every attached instance.',
+  ],
 };
 
 /** Example invocations, all valid for the parser (a unit test checks that). */
@@ -76,6 +85,7 @@ export const SUBCOMMAND_EXAMPLES: Readonly<Record<Subcommand, readonly string[]>
   ],
   requests: ['/disk requests', '/disk requests --pending'],
   cancel: ['/disk cancel R-01HZX3K7Q9ABCDEF'],
+  init: ['/disk init d-bp1abc2def3ghi4jkl5m --fs ocfs2 --mount /shared --reason "shared uploads"'],
 };
 
 const GENERAL_NOTES = [

@@ -47,6 +47,7 @@ type Params = ParamsOf[RequestKind];
 /** The disk and every instance a request touches (create touches nothing that exists yet). */
 export function lockResources(kind: RequestKind, params: Params): LockResource[] {
   if (kind === 'create') return [];
+  if (kind === 'init') return [{ kind: 'disk', id: (params as ParamsOf['init']).diskId }];
   const p = params as ParamsOf['attach' | 'detach' | 'failover'];
   const instances = 'instanceIds' in p ? p.instanceIds : [p.fromInstanceId, p.toInstanceId];
   return [{ kind: 'disk', id: p.diskId }, ...instances.map((id) => ({ kind: 'instance' as const, id }))];

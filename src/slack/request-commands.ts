@@ -99,6 +99,7 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
     attach: open,
     detach: open,
     failover: open,
+    init: open,
     requests: async (command, ctx) => {
       const page = await deps.service.list({ filter: command.filter, userId: ctx.userId, limit: 20 });
       if (!page.ok) return plain(`:no_entry: ${page.message}`);

@@ -114,6 +114,8 @@ export const policySchema = z.strictObject({
       attach: actionSchema,
       detach: actionSchema,
       failover: failoverSchema,
+      /** `/disk init` formats a disk: two approvals unless the file says otherwise. */
+      init: z.strictObject({ ...actionFields, quorum: quorumSchema.default(2) }).prefault({}),
     })
     .prefault({}),
   singleNodeFs: z.strictObject({ quorum: quorumSchema.default(2) }).prefault({}),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DiskCommand } from '../commands/index.js';
 import { requiredQuorum } from './approvers.js';
+import { buildInit } from './init-builder.js';
 import type { Policy } from './policy.js';
 import type { Check, PlanStep, RequestKind, RequestParams } from './request.js';
 import { type ParamsOf, toJsonParams } from './request-params.js';
@@ -279,5 +280,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
         emergency: command.emergencyReason !== undefined,
       };
     }
+    case 'init':
+      return buildInit(command, regionId);
   }
 }

@@ -48,16 +48,31 @@ export const failoverParamsSchema = z.object({
   takeoverMount: z.object({ mount: z.string(), options: z.string() }).optional(),
 });
 
+/** `/disk init --fs ocfs2`: cluster name and file-system UUID derive from the disk id (see cloud/ocfs2). */
+export const initParamsSchema = z.object({
+  diskId: z.string(),
+  regionId: z.string(),
+  fs: z.literal('ocfs2'),
+  mountpoint: z.string(),
+  slots: z.number().int(),
+  label: z.string(),
+  cluster: z.string(),
+  uuid: z.string(),
+  reason: z.string().optional(),
+});
+
 export type CreateParams = z.infer<typeof createParamsSchema>;
 export type AttachParams = z.infer<typeof attachParamsSchema>;
 export type DetachParams = z.infer<typeof detachParamsSchema>;
 export type FailoverParams = z.infer<typeof failoverParamsSchema>;
+export type InitParams = z.infer<typeof initParamsSchema>;
 
 export type ParamsOf = {
   create: CreateParams;
   attach: AttachParams;
   detach: DetachParams;
   failover: FailoverParams;
+  init: InitParams;
 };
 
 const schemas = {
@@ -65,6 +80,7 @@ const schemas = {
   attach: attachParamsSchema,
   detach: detachParamsSchema,
   failover: failoverParamsSchema,
+  init: initParamsSchema,
 } as const;
 
 /** Reads stored parameters back; undefined when they do not fit the kind (a corrupt or foreign record). */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 /** What a request asks the cloud to do; one policy section per kind (design.md §4). */
-export const REQUEST_KINDS = ['create', 'attach', 'detach', 'failover'] as const;
+export const REQUEST_KINDS = ['create', 'attach', 'detach', 'failover', 'init'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 /** Lifecycle states (design.md §3); the allowed arrows live in `state-machine.ts`. */

@@ -2,6 +2,7 @@ import type { Check, RequestKind } from '../../workflow/request.js';
 import type { ParamsOf } from '../../workflow/request-params.js';
 import type { EcsGateway } from '../gateway.js';
 import { singleNodeFsRule } from './guard.js';
+import { initChecks } from './init-rules.js';
 import {
   attachmentLimitRule,
   billingRule,
@@ -125,6 +126,7 @@ const RULES: { [K in RequestKind]: (params: ParamsOf[K], world: WorldSnapshot) =
   attach: attachChecks,
   detach: detachChecks,
   failover: failoverChecks,
+  init: initChecks,
 };
 
 /** Pure: every preflight check of one request against a snapshot of the cloud. */

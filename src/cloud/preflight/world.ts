@@ -2,6 +2,7 @@ import type { RequestKind } from '../../workflow/request.js';
 import type { ParamsOf } from '../../workflow/request-params.js';
 import type { DiskInfo, EcsGateway, ImageInfo, InstanceInfo, InstanceTypeInfo } from '../gateway.js';
 import { type FilesystemReadOptions, type FilesystemSnapshot, readFilesystem } from './guard.js';
+import { type InitReadOptions, loadInitWorld, type Ocfs2Snapshot } from './init-world.js';
 
 /** What preflight knows about the cloud, fetched once per evaluation by `loadWorld`. */
 export interface WorldSnapshot {
@@ -23,12 +24,16 @@ export interface WorldSnapshot {
   readonly multiAttachZones?: readonly string[];
   /** Attach only, when asked for: what the inspect script saw where the disk is attached now. */
   readonly filesystem?: FilesystemSnapshot;
+  /** Init only, when asked for: what `ocfs2-probe` saw on every Running attached guest. */
+  readonly ocfs2?: Ocfs2Snapshot;
 }
 
 export interface LoadWorldOptions {
   readonly multiAttachZones?: readonly string[];
   /** Read the disk's file system through Cloud Assistant (attach; the single-node guard). */
   readonly readFilesystem?: FilesystemReadOptions;
+  /** Init: probe every attached guest (`ocfs2-probe`); without it only the cloud rules run. */
+  readonly probeOcfs2?: InitReadOptions;
 }
 
 const byKey = <T>(items: readonly T[], key: (item: T) => string): Map<string, T> =>
@@ -67,6 +72,10 @@ export async function loadWorld<K extends RequestKind>(
   const zones = options.multiAttachZones ? { multiAttachZones: options.multiAttachZones } : {};
   const empty = { instances: new Map(), instanceTypes: new Map(), images: new Map(), dataDisks: new Map() };
   if (kind === 'create') return { ...empty, ...zones };
+  if (kind === 'init') {
+    const init = await loadInitWorld(gateway, params as ParamsOf['init'], options.probeOcfs2);
+    return { ...empty, ...zones, ...init };
+  }
   const { diskId, regionId } = params as ParamsOf['attach' | 'detach' | 'failover'];
   const targets = targetsOf(kind, params);
   const byId = () => gateway.describeDisks({ regionId, diskIds: [diskId] });

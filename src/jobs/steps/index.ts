@@ -3,6 +3,7 @@ import { runAttach, runDetach } from './attach.js';
 import type { StepRunner } from './context.js';
 import { runCreate } from './create.js';
 import { runFailover } from './failover.js';
+import { runInit } from './init.js';
 
 export { CURSOR, type StepContext, type StepRunner } from './context.js';
 
@@ -12,4 +13,5 @@ export const STEP_RUNNERS: { readonly [K in RequestKind]?: StepRunner<K> } = {
   attach: runAttach,
   detach: runDetach,
   failover: runFailover,
+  init: runInit,
 };

@@ -16,7 +16,9 @@ export async function withMountTable(
   ctx: StepContext<RequestKind>,
   result: ExecutionResult,
 ): Promise<ExecutionResult> {
-  if (ctx.request.kind === 'create' || ctx.request.kind === 'failover') return result;
+  // Init reads and verifies its own table (steps/init.ts).
+  if (ctx.request.kind === 'create' || ctx.request.kind === 'failover' || ctx.request.kind === 'init')
+    return result;
   const p = ctx.params as ParamsOf['attach' | 'detach' | 'failover'];
   const named = 'instanceIds' in p ? p.instanceIds : [p.fromInstanceId, p.toInstanceId];
   const started = ctx.clock.now();

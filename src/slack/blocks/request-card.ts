@@ -60,6 +60,8 @@ export function summarize(request: DiskRequest): string {
       return `detach ${String(p.diskId)} from ${list(p.instanceIds)}`;
     case 'failover':
       return `failover ${String(p.diskId)} from ${String(p.fromInstanceId)} to ${String(p.toInstanceId)}`;
+    case 'init':
+      return `init ${String(p.diskId)} with ${String(p.fs)} at ${String(p.mountpoint)} (${String(p.slots)} slots)`;
   }
 }
 
