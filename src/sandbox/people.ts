@@ -48,6 +48,7 @@ actions:
     quorum: 1
     expiresIn: 15m
     emergency: { requesters: { usergroups: [S0ONCALL] }, quorum: 0, review: required }
+  init: { approvers: { usergroups: [S0STORAGE] }, quorum: 2, expiresIn: 24h }
 singleNodeFs: { quorum: 2 }
 fencing: { mode: reservation }
 `;

@@ -32,8 +32,10 @@ Tour (pick who you are at the top of the page; type in #storage-ops):
   1. As ${USERS.engineer.name}: /disk create shared-db --size 100 --zone cn-hangzhou-i
   2. As ${USERS.approver.name}: Approve the card; the thread shows progress and the new d-… id
   3. As ${USERS.engineer.name}: /disk attach <d-…> ${one} ${two} ${three}   (approve as ${USERS.approver.name})
-  4. /disk status <d-…>; Cloud admin: inject throttling, crash an instance, format & mount a file system
-  5. As ${USERS.oncall.name}: /disk failover <d-…> --from ${one} --to ${four} --emergency "drill"
+  4. As ${USERS.engineer.name}: /disk init <d-…> --fs ocfs2 --mount /shared   (approve as ${USERS.approver.name} and ${USERS.approver2.name}):
+     formatted once, mounted on every instance; /disk status <d-…> shows ocfs2 rw at /shared on each
+  5. Cloud admin: inject throttling, crash an instance, format & mount a file system
+  6. As ${USERS.oncall.name}: /disk failover <d-…> --from ${one} --to ${four} --emergency "drill"
 Bot log: ${sandbox.logFile} · Redis: ${redis} · Ctrl-C stops everything.
 `;
 }
