@@ -5,7 +5,7 @@ import type { ApprovalService } from '../workflow/approval-service.js';
 import type { Check, DiskRequest, RequestKind, RequestParams } from '../workflow/request.js';
 import { buildRequest, type RequestCommand } from '../workflow/request-builder.js';
 import { escapeMrkdwn } from './blocks/escape.js';
-import { clip, plural, SLACK_LIMITS } from './blocks/limits.js';
+import { clip, plural, SLACK_LIMITS, withSlackDates } from './blocks/limits.js';
 import { plainRequestCard, requestCard, summarize } from './blocks/request-card.js';
 import { requestListBlocks, requestListText } from './blocks/request-list.js';
 import type { CommandContext, CommandHandlers, CommandReply } from './ports.js';
@@ -24,7 +24,8 @@ export interface RequestCommandDeps {
 
 const LEVEL_ICON: Record<Check['level'], string> = { ok: '✅', warning: '⚠️', danger: '🚨', error: '⛔' };
 
-function plain(text: string, blocks?: KnownBlock[]): CommandReply {
+function plain(message: string, blocks?: KnownBlock[]): CommandReply {
+  const text = withSlackDates(message);
   return {
     text: clip(text, 3000),
     blocks: blocks ?? [

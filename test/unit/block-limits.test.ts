@@ -5,7 +5,14 @@ import type { ExecutionResult } from '../../src/jobs/ports.js';
 import { createFormModal } from '../../src/slack/blocks/create-form.js';
 import { executionResultMessage, stepLine } from '../../src/slack/blocks/execution.js';
 import { helpBlocks } from '../../src/slack/blocks/help.js';
-import { clip, joinWithin, plural, SLACK_LIMITS, slackDate } from '../../src/slack/blocks/limits.js';
+import {
+  clip,
+  joinWithin,
+  plural,
+  SLACK_LIMITS,
+  slackDate,
+  withSlackDates,
+} from '../../src/slack/blocks/limits.js';
 import { blocksProblems, messageProblems, viewProblems } from '../../src/slack/blocks/limits-check.js';
 import { mountAlertMessage, mountTableBlocks } from '../../src/slack/blocks/mounts.js';
 import { rejectModal } from '../../src/slack/blocks/reject-modal.js';
@@ -292,5 +299,14 @@ describe('shortening helpers', () => {
     expect(slackDate(1_764_498_180_000)).toBe(
       '<!date^1764498180^{date_short_pretty} {time}|2025-11-30 10:23 UTC>',
     );
+  });
+});
+
+describe('times in Slack', () => {
+  it('turns the domain’s ISO times into date tokens with a plain UTC fallback', () => {
+    expect(withSlackDates('approved by <@U0B> at 2025-11-30T10:23:00.000Z.')).toBe(
+      'approved by <@U0B> at <!date^1764498180^{date_short_pretty} {time}|2025-11-30 10:23 UTC>.',
+    );
+    expect(withSlackDates('no time here')).toBe('no time here');
   });
 });

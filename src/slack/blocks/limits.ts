@@ -120,3 +120,16 @@ export function plainTime(ms: number): string {
 export function slackDate(ms: number, format = '{date_short_pretty} {time}'): string {
   return `<!date^${Math.floor(ms / 1000)}^${format}|${plainTime(ms)}>`;
 }
+
+const ISO_TIME = /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?Z)\b/g;
+
+/**
+ * Domain messages name times as ISO 8601 (`…at 2026-11-30T10:23:05.000Z`); in Slack each becomes
+ * a date token shown in the reader's time zone, with the plain UTC time as fallback.
+ */
+export function withSlackDates(text: string): string {
+  return text.replace(ISO_TIME, (iso) => {
+    const ms = Date.parse(iso);
+    return Number.isNaN(ms) ? iso : slackDate(ms);
+  });
+}

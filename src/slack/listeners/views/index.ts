@@ -2,6 +2,7 @@ export { registerCreateForm } from './create-form.js';
 
 import type { App } from '@slack/bolt';
 import type { ApprovalService } from '../../../workflow/approval-service.js';
+import { withSlackDates } from '../../blocks/limits.js';
 import {
   parseRejectMetadata,
   REJECT_REASON_BLOCK,
@@ -31,14 +32,17 @@ export function register(app: App, service: ApprovalService, home: HomePublisher
     const result = await service.reject(metadata.id, body.user.id, reason);
     // From App Home, the Home shows the outcome: the request leaves "Awaiting your approval".
     if (metadata.fromHome) {
-      await home.publish(body.user.id, result.ok ? `Request ${metadata.id} rejected.` : result.message);
+      await home.publish(
+        body.user.id,
+        result.ok ? `Request ${metadata.id} rejected.` : withSlackDates(result.message),
+      );
       return;
     }
     if (!result.ok) {
       await client.chat.postEphemeral({
         channel: metadata.channelId,
         user: body.user.id,
-        text: result.message,
+        text: withSlackDates(result.message),
       });
     }
   });
