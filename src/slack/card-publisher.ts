@@ -4,7 +4,8 @@ import type { TransitionListener } from '../workflow/ports.js';
 import type { DiskRequest } from '../workflow/request.js';
 import { escapeMrkdwn } from './blocks/escape.js';
 import { clip } from './blocks/limits.js';
-import { actorMention, requestCard, summarize } from './blocks/request-card.js';
+import { actorMention, plainRequestCard, requestCard, summarize } from './blocks/request-card.js';
+import { REFUSED_PAYLOAD, slackErrorCode } from './slack-error.js';
 
 type TransitionEvent = Parameters<TransitionListener['onTransition']>[0];
 
@@ -71,9 +72,16 @@ export class SlackCardPublisher implements TransitionListener {
   private async updateCard(request: DiskRequest, event: TransitionEvent): Promise<void> {
     if (!request.card) return;
     const token = this.token();
-    const card = requestCard(request);
+    const where = { token, channel: request.card.channelId, ts: request.card.ts };
     try {
-      await this.client.chat.update({ token, channel: request.card.channelId, ts: request.card.ts, ...card });
+      try {
+        await this.client.chat.update({ ...where, ...requestCard(request) });
+      } catch (error) {
+        // Slack refused the full card (it fell back to the plain one when posted): keep it plain,
+        // so its buttons still go away when the request leaves `pending`.
+        if (!REFUSED_PAYLOAD.has(slackErrorCode(error))) throw error;
+        await this.client.chat.update({ ...where, ...plainRequestCard(request) });
+      }
       const line = THREAD_LINES[event.event]?.(event);
       if (line) {
         await this.client.chat.postMessage({

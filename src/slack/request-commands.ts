@@ -9,6 +9,7 @@ import { clip, plural, SLACK_LIMITS, withSlackDates } from './blocks/limits.js';
 import { plainRequestCard, requestCard, summarize } from './blocks/request-card.js';
 import { requestListBlocks, requestListText } from './blocks/request-list.js';
 import type { CommandContext, CommandHandlers, CommandReply } from './ports.js';
+import { REFUSED_PAYLOAD, slackErrorCode } from './slack-error.js';
 
 /** Cloud preflight (issue 5): extra checks fed by Describe calls; absent until the gateway is wired. */
 export type Preflight = (kind: RequestKind, params: RequestParams) => Promise<Check[]>;
@@ -34,35 +35,19 @@ function plain(message: string, blocks?: KnownBlock[]): CommandReply {
   };
 }
 
-/** Slack errors that mean the payload itself was refused; the same payload would fail again. */
-const REFUSED_PAYLOAD = new Set([
-  'invalid_blocks',
-  'invalid_blocks_format',
-  'msg_too_long',
-  'msg_blocks_too_long',
-]);
-
-/** Slack's error code (`channel_not_found`, `invalid_blocks`) or the client's for a network failure. */
-export function slackErrorCode(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return 'unknown_error';
-  const data = (error as { data?: { error?: unknown } }).data;
-  if (typeof data?.error === 'string') return data.error;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? code : 'unknown_error';
-}
-
 /** What the requester is told once the card is up: what happens next, in plain words. */
 function openedReply(request: DiskRequest, link: string | undefined): string {
   const card = link ? `<${link}|the card>` : 'the card';
-  const what = `\`${request.id}\`: ${escapeMrkdwn(summarize(request))}`;
+  const what = `${escapeMrkdwn(summarize(request))}`;
   if (request.quorum === 0) {
     return (
-      `:rotating_light: Emergency request ${what} is running now, without waiting for approval. ` +
+      `:rotating_light: Emergency request \`${request.id}\` opened and running now, without waiting for approval: ${what}. ` +
       `Progress and the result go to the thread of ${card}; approvers get a post-incident review on App Home.`
     );
   }
   return (
-    `:inbox_tray: Request ${what} opened. It needs ${plural(request.quorum, 'approval')}; you will be mentioned in the thread of ${card} when it is approved or rejected, and when it finishes. ` +
+    `:inbox_tray: Request \`${request.id}\` opened: ${what}. It needs ${plural(request.quorum, 'approval')}; ` +
+    `you will be mentioned in the thread of ${card} when it is approved or rejected, and when it finishes. ` +
     `Cancel with \`/disk cancel ${request.id}\`.`
   );
 }

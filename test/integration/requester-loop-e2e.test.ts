@@ -90,6 +90,23 @@ describe('no request without its card', () => {
     const request = await h.bot.service.get(id);
     expect(request?.state).toBe('pending');
     expect(request?.card).toBeDefined();
+
+    // Later updates keep the card plain, so its buttons still go away once approved.
+    h.fake.on('chat.update', (body) =>
+      (body.blocks as unknown[]).length > 2
+        ? { json: { ok: false, error: 'invalid_blocks' } }
+        : { json: { ok: true, channel: body.channel, ts: body.ts } },
+    );
+    await clickCard(USERS.bob, ACTION_APPROVE, id);
+    const update = await h.fake.waitFor(
+      (c) =>
+        c.method === 'chat.update' &&
+        c.body.ts === request?.card?.ts &&
+        (c.body.blocks as unknown[]).length <= 2 &&
+        json(c).includes('Approved'),
+    );
+    expect(json(update)).not.toContain(ACTION_APPROVE);
+    h.fake.on('chat.update', undefined);
   });
 });
 
@@ -99,7 +116,9 @@ describe('the requester in the loop', () => {
     await clickCard(USERS.bob, ACTION_APPROVE, approved.id);
     const yes = await h.fake.waitFor(
       (c) =>
-        c.method === 'chat.postMessage' && c.body.thread_ts !== undefined && json(c).includes('approved'),
+        c.method === 'chat.postMessage' &&
+        c.body.thread_ts !== undefined &&
+        json(c).includes(`${approved.id}\` is approved`),
     );
     expect(yes.body.text).toContain(`<@${USERS.alice}>`);
     expect(yes.body.text).toContain(approved.id);
@@ -118,7 +137,9 @@ describe('the requester in the loop', () => {
     });
     const no = await h.fake.waitFor(
       (c) =>
-        c.method === 'chat.postMessage' && c.body.thread_ts !== undefined && json(c).includes('rejected'),
+        c.method === 'chat.postMessage' &&
+        c.body.thread_ts !== undefined &&
+        json(c).includes(`${rejected.id}\` was rejected`),
     );
     expect(no.body.text).toContain(`<@${USERS.alice}>`);
     expect(no.body.text).toContain(rejected.id);

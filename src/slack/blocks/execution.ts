@@ -78,6 +78,6 @@ export function executionResultMessage(
     blocks.push(section(`*Failed*\n${first}`));
   }
   if (result.state !== 'succeeded') blocks.push(retryButtonBlock(request));
-  const text = `<@${request.requesterId}> ${request.id} ${result.state}: ${escapeMrkdwn(result.outcome.message)}`;
+  const text = `${request.id} ${result.state}: ${escapeMrkdwn(result.outcome.message)} · requested by <@${request.requesterId}>`;
   return { text: clip(text, 3000), blocks };
 }
