@@ -43,7 +43,7 @@ async function run(config: AppConfig, logger: Logger): Promise<void> {
     logger.warn({ event: 'redis.error', error: error.message }, 'Redis connection error'),
   );
 
-  const bot = await startBot({
+  const starting = startBot({
     slack: {
       botToken: config.slack.botToken,
       transport: config.slack.transport,
@@ -74,16 +74,12 @@ async function run(config: AppConfig, logger: Logger): Promise<void> {
       ...(config.cloud.multiAttachZones ? { multiAttachZones: config.cloud.multiAttachZones } : {}),
     },
   });
-  logger.info(
-    { event: 'app.started', mode: config.slack.transport.mode, port: bot.slack.port, pid: process.pid },
-    `shared-disk-bot listening on port ${bot.slack.port} (${config.slack.transport.mode} mode, pid ${process.pid})`,
-  );
-
-  // Stop taking Slack requests and jobs, give a step in flight a moment, close Redis, exit 0; a
-  // step still running at the deadline is resumed by another replica (README → Scaling out).
+  // Installed before the start finishes: stop taking Slack requests and jobs, give a step in flight
+  // a moment, close Redis, exit 0; a step still running is resumed by another replica.
   const trigger = stopOnSignals(
     async () => {
-      await bot.stop().catch((error) => logger.warn({ err: error }, 'bot did not stop cleanly'));
+      const bot = await starting.catch(() => undefined);
+      await bot?.stop().catch((error) => logger.warn({ err: error }, 'bot did not stop cleanly'));
       await redis.quit().catch(() => redis.disconnect());
     },
     {
@@ -93,6 +89,11 @@ async function run(config: AppConfig, logger: Logger): Promise<void> {
     },
   );
   stopWithParent(trigger);
+  const bot = await starting;
+  logger.info(
+    { event: 'app.started', mode: config.slack.transport.mode, port: bot.slack.port, pid: process.pid },
+    `shared-disk-bot listening on port ${bot.slack.port} (${config.slack.transport.mode} mode, pid ${process.pid})`,
+  );
 }
 
 function main(): void {

@@ -54,15 +54,28 @@ export async function runSandbox(env: NodeJS.ProcessEnv = process.env): Promise<
   process.stdout.write(
     'No Slack token and no Alibaba Cloud credentials: starting the local sandbox (README → Sandbox)…\n',
   );
+  const starting = startSandbox({
+    ...(parsed.data.REDIS_URL ? { redisUrl: parsed.data.REDIS_URL } : {}),
+    consolePort: parsed.data.PORT ?? DEFAULT_CONSOLE_PORT,
+    anyPortIfTaken: parsed.data.PORT === undefined,
+    dataDir: join(process.cwd(), '.data'),
+    logLevel: parsed.data.LOG_LEVEL,
+  });
+  // Installed before the start finishes: a signal during the start stops what has started so far.
+  let stopping = false;
+  const trigger = stopOnSignals(async () => (await starting.catch(() => undefined))?.stop(), {
+    deadlineMs: STOP_DEADLINE_MS,
+    onStopping: (reason) => {
+      stopping = true;
+      process.stdout.write(`\n${reason}: stopping the sandbox…\n`);
+    },
+    onProblem: (message, error) =>
+      process.stderr.write(`sandbox did not stop cleanly: ${message}${error ? ` (${String(error)})` : ''}\n`),
+  });
+  stopWithParent(trigger);
   let sandbox: RunningSandbox;
   try {
-    sandbox = await startSandbox({
-      ...(parsed.data.REDIS_URL ? { redisUrl: parsed.data.REDIS_URL } : {}),
-      consolePort: parsed.data.PORT ?? DEFAULT_CONSOLE_PORT,
-      anyPortIfTaken: parsed.data.PORT === undefined,
-      dataDir: join(process.cwd(), '.data'),
-      logLevel: parsed.data.LOG_LEVEL,
-    });
+    sandbox = await starting;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const hint = error instanceof RedisUnavailableError ? '' : '\n  Details may be in .data/sandbox.log.';
@@ -70,13 +83,5 @@ export async function runSandbox(env: NodeJS.ProcessEnv = process.env): Promise<
     process.exit(1);
   }
   // Since the process started, so the number includes loading the code, as a newcomer waits for it.
-  process.stdout.write(tour(sandbox, process.uptime().toFixed(1)));
-
-  const trigger = stopOnSignals(() => sandbox.stop(), {
-    deadlineMs: STOP_DEADLINE_MS,
-    onStopping: (reason) => process.stdout.write(`\n${reason}: stopping the sandbox…\n`),
-    onProblem: (message, error) =>
-      process.stderr.write(`sandbox did not stop cleanly: ${message}${error ? ` (${String(error)})` : ''}\n`),
-  });
-  stopWithParent(trigger);
+  if (!stopping) process.stdout.write(tour(sandbox, process.uptime().toFixed(1)));
 }

@@ -69,6 +69,31 @@ describe('npm start in sandbox mode', () => {
     expect(await portIsOpen(redisPort)).toBe(false);
   }, 60_000);
 
+  it('SIGTERM while the sandbox is still starting: exit 0 within 5 s, nothing left running', async () => {
+    const run = npmStart({ PORT: '0' });
+    started.push(run);
+    await run.waitFor(/starting the local sandbox/);
+    // Let it get as far as its private redis-server, so there is something to stop.
+    await expect
+      .poll(() => run.tree().some((p) => p.comm.startsWith('redis-server')), {
+        timeout: 20_000,
+        interval: 20,
+      })
+      .toBe(true);
+    const tree = run.tree();
+    const sent = performance.now();
+    process.kill(run.npm.pid as number, 'SIGTERM');
+    const { code, afterMs } = await run.exited(sent);
+    expect(code).toBe(0);
+    expect(afterMs).toBeLessThan(STOP_WITHIN_MS);
+    expect(
+      await survivors(
+        tree.map((p) => p.pid),
+        CHILDREN_GONE_MS,
+      ),
+    ).toEqual([]);
+  }, 60_000);
+
   it('npm killed outright (SIGKILL): the sandbox notices and stops itself and its redis-server', async () => {
     const { run, reportedPid, redisPort } = await sandbox();
     const tree = run.tree();
