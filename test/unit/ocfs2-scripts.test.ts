@@ -12,6 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ocfs2ProbeSchema } from '../../src/cloud/ocfs2/reports.js';
 import { SCRIPT_EXIT, type ScriptName, scriptText } from '../../src/cloud/scripts/index.js';
 
+// The tools live in /usr/sbin, which a non-root PATH may lack.
+process.env.PATH = `${process.env.PATH ?? ''}:/usr/sbin:/sbin`;
 const root = mkdtempSync(join(tmpdir(), 'sdb-ocfs2-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const HOST = execFileSync('bash', ['-c', 'hostname -s 2>/dev/null || uname -n | cut -d. -f1'], {
