@@ -88,6 +88,13 @@ function probe(world: World, instanceId: string, found: Found, args: Record<stri
     if (m?.mountpoints.includes(path) && a) inUse = { source: a.hostDevice, fstype: disk.fstype };
   }
   const device = found?.attachment.hostDevice ?? null;
+  const fs = found ? ocfs2World(world).fs.get(found.disk.diskId) : undefined;
+  const ocfs2 =
+    found?.disk.fstype === 'ocfs2'
+      ? { uuid: fs?.uuid ?? '', label: fs?.label ?? '', slots: fs?.slots ?? null }
+      : null;
+  if (!CLUSTER.test(args.cluster ?? ''))
+    return fail('ocfs2-probe', SCRIPT_EXIT.usage, '"cluster" must be 1-16 letters or digits');
   return ok({
     attached: found !== null,
     device,
@@ -98,6 +105,8 @@ function probe(world: World, instanceId: string, found: Found, args: Record<stri
     mountpoint: { path, inUse: inUse !== null, source: inUse?.source ?? null, fstype: inUse?.fstype ?? null },
     tools: { mkfs: host.tools, o2cb: host.tools },
     installer: host.installable ? 'apt-get' : null,
+    ocfs2,
+    members: host.cluster === args.cluster ? (host.nodes ?? '') : '',
   });
 }
 

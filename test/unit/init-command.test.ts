@@ -142,6 +142,8 @@ describe('preflight rules', () => {
       mountpoint: { path: '/shared', inUse: false, source: null, fstype: null },
       tools: { mkfs: true, o2cb: true },
       installer: 'apt-get',
+      ocfs2: null,
+      members: '',
       ...over,
     },
   });

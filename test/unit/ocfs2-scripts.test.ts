@@ -76,7 +76,7 @@ function run(
 }
 
 const probe = (b: Box, mountpoint = '/srv/shared-sdb-test') => {
-  const r = run('ocfs2-probe', { serial: 'bp1shared', mountpoint }, b);
+  const r = run('ocfs2-probe', { serial: 'bp1shared', mountpoint, cluster: 'sdbd1' }, b);
   expect(r.status, r.out).toBe(0);
   return ocfs2ProbeSchema.parse(JSON.parse(r.out));
 };
@@ -95,6 +95,7 @@ describe('ocfs2-probe (read-only signature detection)', () => {
     expect(p.tools).toEqual({ mkfs: true, o2cb: true });
     expect(p.installer).toBe('apt-get');
     expect(p.mountpoint).toEqual({ path: '/srv/shared-sdb-test', inUse: false, source: null, fstype: null });
+    expect([p.ocfs2, p.members]).toEqual([null, '']);
   });
 
   it.each([
@@ -108,6 +109,8 @@ describe('ocfs2-probe (read-only signature detection)', () => {
     expect(p.signatures.length).toBeGreaterThan(0);
     expect(p.signatures.map((s) => s.type)).toContain(fs);
     expect(p.signatures.every((s) => s.device === join(b.dev, 'nvme1n1'))).toBe(true);
+    if (fs === 'ocfs2') expect(p.ocfs2).toMatchObject({ slots: 2, label: '' });
+    else expect(p.ocfs2).toBeNull();
   });
 
   it('a partitioned image: the table on the device and the file system on its partition', () => {
@@ -131,10 +134,12 @@ describe('ocfs2-probe (read-only signature detection)', () => {
 
   it('refuses a relative or dotted mount point (exit 2)', () => {
     const b = box('badmount');
-    expect(run('ocfs2-probe', { serial: 'bp1shared', mountpoint: 'data' }, b).status).toBe(SCRIPT_EXIT.usage);
-    expect(run('ocfs2-probe', { serial: 'bp1shared', mountpoint: '/a/../b' }, b).status).toBe(
+    expect(run('ocfs2-probe', { serial: 'bp1shared', mountpoint: 'data', cluster: 'sdbd1' }, b).status).toBe(
       SCRIPT_EXIT.usage,
     );
+    expect(
+      run('ocfs2-probe', { serial: 'bp1shared', mountpoint: '/a/../b', cluster: 'sdbd1' }, b).status,
+    ).toBe(SCRIPT_EXIT.usage);
   });
 });
 
@@ -181,6 +186,8 @@ esac`,
     expect(readFileSync(join(b.dir, 'o2cb.defaults'), 'utf8')).toBe(
       'O2CB_ENABLED=true\nO2CB_BOOTCLUSTER=sdbd1\n',
     );
+    image(join(b.dev, 'nvme1n1'), 16);
+    expect(probe(b).members).toBe(nodes);
     const again = run('ocfs2-cluster', { cluster: 'sdbd1', nodes, install: 'no' }, b);
     expect(JSON.parse(again.out)).toMatchObject({ written: false, wasOnline: true });
     // Growing: a third node is written and registered with the running stack.

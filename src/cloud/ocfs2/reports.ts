@@ -25,6 +25,10 @@ export const ocfs2ProbeSchema = z.object({
   tools: z.object({ mkfs: z.boolean(), o2cb: z.boolean() }),
   /** The image's package manager that can install ocfs2-tools, or null. */
   installer: z.string().nullable(),
+  /** The OCFS2 volume on the whole device, if any (slots null when tunefs.ocfs2 could not say). */
+  ocfs2: z.object({ uuid: z.string(), label: z.string(), slots: z.number().int().nullable() }).nullable(),
+  /** This host's cluster description of the probed cluster: `host:ip:number,…`, or empty. */
+  members: z.string(),
 });
 export type Ocfs2Probe = z.infer<typeof ocfs2ProbeSchema>;
 

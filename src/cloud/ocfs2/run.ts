@@ -70,14 +70,14 @@ export const probeOcfs2 = (
   gateway: EcsGateway,
   disk: Disk,
   instanceIds: readonly string[],
-  mountpoint: string,
+  params: { mountpoint: string; cluster: string },
   options: Ocfs2RunOptions,
 ): Promise<TargetOutcome<Ocfs2Probe>[]> =>
   run(
     gateway,
     'ocfs2-probe',
     instanceIds,
-    { serial: serialFor(disk), mountpoint },
+    { serial: serialFor(disk), mountpoint: params.mountpoint, cluster: params.cluster },
     ocfs2ProbeSchema,
     options,
   );

@@ -25,7 +25,7 @@ export interface InitReadOptions {
 
 export async function loadInitWorld(
   gateway: EcsGateway,
-  params: { diskId: string; regionId: string; mountpoint: string },
+  params: { diskId: string; regionId: string; mountpoint: string; cluster: string },
   probe: InitReadOptions | undefined,
 ): Promise<InitWorld> {
   const { diskId, regionId } = params;
@@ -36,7 +36,7 @@ export async function loadInitWorld(
   const instances = new Map(list.map((i) => [i.instanceId, i]));
   if (!probe) return { disk, instances };
   const running = ids.filter((id) => instances.get(id)?.status === 'Running');
-  const outcomes = await probeOcfs2(gateway, disk, running, params.mountpoint, {
+  const outcomes = await probeOcfs2(gateway, disk, running, params, {
     regionId,
     timeoutSec: probe.timeoutSec,
     ...(probe.timing ? { timing: probe.timing } : {}),

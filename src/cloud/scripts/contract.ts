@@ -17,7 +17,7 @@ export const SCRIPTS = {
   'nvme-preempt': { version: 1, params: ['serial', 'key', 'victimKey'] },
   'nvme-report': { version: 1, params: ['serial'] },
   'takeover-mount': { version: 1, params: ['serial', 'mountpoint', 'options'] },
-  'ocfs2-probe': { version: 1, params: ['serial', 'mountpoint'] },
+  'ocfs2-probe': { version: 1, params: ['serial', 'mountpoint', 'cluster'] },
   'ocfs2-cluster': { version: 1, params: ['cluster', 'nodes', 'install'] },
   'ocfs2-format': { version: 1, params: ['serial', 'cluster', 'slots', 'label', 'uuid'] },
   'ocfs2-mount': { version: 1, params: ['serial', 'mountpoint', 'uuid'] },

@@ -88,8 +88,10 @@ export const OCFS2_PROBE_BODY = `# Read-only: what /disk init must know from thi
 script=ocfs2-probe
 serial='{{serial}}'
 mountpoint='{{mountpoint}}'
+cluster='{{cluster}}'
 check_serial
 check_mountpoint
+check_cluster
 host=$(short_hostname)
 addrs=''
 for a in $(hostname -I 2>/dev/null); do
@@ -115,15 +117,34 @@ fi
 attached=false
 device=null
 sigs=''
+ocfs2=null
 if find_devices; then
   need_probe_tools
   attached=true
   device=$(json_str "$dev")
   list_signatures
+  # An OCFS2 volume on the whole device: its UUID (the bot's own is derived from the disk id) and slots.
+  if [ "$(blkid -p -o value -s TYPE "$dev" 2>/dev/null)" = ocfs2 ]; then
+    n=$(tunefs.ocfs2 -Q '%N' "$dev" 2>/dev/null) || n=''
+    case $n in '' | *[!0-9]*) n=null ;; esac
+    ocfs2=$(printf '{"uuid":%s,"label":%s,"slots":%s}' "$(json_str "$(blkid -p -o value -s UUID "$dev" 2>/dev/null)")" \\
+      "$(json_str "$(blkid -p -o value -s LABEL "$dev" 2>/dev/null)")" "$n")
+  fi
 fi
-printf '{"attached":%s,"device":%s,"serial":%s,"hostname":%s,"addresses":[%s],"signatures":[%s],"mountpoint":{"path":%s,"inUse":%s,"source":%s,"fstype":%s},"tools":{"mkfs":%s,"o2cb":%s},"installer":%s}\\n' \\
+# The nodes this host's cluster description lists for $cluster (host:ip:number,...), or "".
+members=''
+if [ -f "$conf_dir/cluster.conf" ] && command -v o2cb >/dev/null 2>&1; then
+  members=$(o2cb --config-file="$conf_dir/cluster.conf" list-nodes "$cluster" 2>/dev/null | awk '
+    function flush() { if (n != "") out = out (out != "" ? "," : "") n ":" ip ":" num; n = ""; ip = ""; num = "" }
+    /^node:/ { flush() }
+    $1 == "name" { n = $3 }
+    $1 == "ip_address" { ip = $3 }
+    $1 == "number" { num = $3 }
+    END { flush(); print out }')
+fi
+printf '{"attached":%s,"device":%s,"serial":%s,"hostname":%s,"addresses":[%s],"signatures":[%s],"mountpoint":{"path":%s,"inUse":%s,"source":%s,"fstype":%s},"tools":{"mkfs":%s,"o2cb":%s},"installer":%s,"ocfs2":%s,"members":%s}\\n' \\
   "$attached" "$device" "$(json_str "$serial")" "$(json_str "$host")" "$addrs" "$sigs" \\
-  "$(json_str "$mountpoint")" "$in_use" "$m_source" "$m_fstype" "$mkfs" "$o2cb" "$installer"
+  "$(json_str "$mountpoint")" "$in_use" "$m_source" "$m_fstype" "$mkfs" "$o2cb" "$installer" "$ocfs2" "$(json_str "$members")"
 `;
 
 export const OCFS2_CLUSTER_BODY = `# Writes the cluster description (the same on every node) and brings the o2cb stack online here.
