@@ -57,7 +57,7 @@ export function numberNodes(
 }
 
 /** The `nodes` parameter of `ocfs2-cluster`: `host:ip:number,…`. */
-export const nodesParam = (nodes: readonly ClusterNode[]): string =>
+export const nodesParam = (nodes: readonly { hostname: string; ip: string; number: number }[]): string =>
   nodes.map((n) => `${n.hostname}:${n.ip}:${n.number}`).join(',');
 
 /** What `/etc/ocfs2/cluster.conf` will say, in `o2cb` order, for the card. */
@@ -70,3 +70,39 @@ export function describeCluster(cluster: string, nodes: readonly ClusterNode[]):
 
 export const SAFE_HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/;
 export const SAFE_IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+export interface Member {
+  readonly hostname: string;
+  readonly ip: string;
+  readonly number: number;
+}
+
+/** `host:ip:number,…` (what `ocfs2-probe` reports as members) → members; malformed entries dropped. */
+export function parseNodes(text: string): Member[] {
+  return text
+    .split(',')
+    .map((e) => /^([A-Za-z0-9][A-Za-z0-9-]{0,62}):(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,3})$/.exec(e.trim()))
+    .flatMap((m) => (m ? [{ hostname: m[1] ?? '', ip: m[2] ?? '', number: Number(m[3]) }] : []));
+}
+
+/**
+ * A growing cluster: members keep their numbers; each newcomer (not yet listed by hostname) takes
+ * the lowest free number, in the order given.
+ */
+export function growNodes(
+  members: readonly Member[],
+  newcomers: readonly { instanceId: string; hostname: string; ip: string }[],
+): { nodes: Member[]; added: ClusterNode[] } {
+  const used = new Set(members.map((m) => m.number));
+  const known = new Set(members.map((m) => m.hostname));
+  const added: ClusterNode[] = [];
+  let next = 0;
+  for (const n of newcomers) {
+    if (known.has(n.hostname)) continue;
+    while (used.has(next)) next++;
+    used.add(next);
+    known.add(n.hostname);
+    added.push({ ...n, number: next });
+  }
+  return { nodes: [...members, ...added], added };
+}

@@ -164,3 +164,47 @@ describe('/disk init --fs ocfs2', () => {
     expect((await mountsOf(disk)).length).toBe(0);
   });
 });
+
+/** A blank disk on `nodes`, initialised through the bot (two approvals) and checked. */
+async function initDisk(nodes: readonly string[], flags = ''): Promise<string> {
+  const disk = await blankDisk(nodes);
+  const id = await f.open(`init ${disk} --fs ocfs2 --mount /shared ${flags}`);
+  await f.approve(id, USERS.bob);
+  await f.approve(id, USERS.carol);
+  expect(json(await f.result(id))).toContain('succeeded');
+  return disk;
+}
+
+describe('growing the cluster on attach', () => {
+  it('a fourth instance joins the description on every node, comes online and mounts', async () => {
+    const nodes = [ids[12]!, ids[13]!, ids[14]!];
+    const disk = await initDisk(nodes);
+    const fourth = ids[15]!;
+    const id = await f.open(`attach ${disk} ${fourth}`);
+    const grow = (await f.h.bot.service.get(id))?.checks.find((c) => c.code === 'ocfs2_grow');
+    expect(grow?.message).toContain(`node 3 iZ${fourth.slice(2)}Z`);
+    expect(grow?.message).toContain('4 of 16 slots');
+    expect(grow?.message).toContain('mount it at /shared');
+    await f.approve(id, USERS.bob);
+    expect(json(await f.result(id))).toContain('succeeded');
+    await f.threadReply(id, /OCFS2 cluster grown/);
+    const state = (await f.emu.admin('ocfs2')) as {
+      hosts: Record<string, { online: boolean; nodes: string | null }>;
+    };
+    const all = [...nodes, fourth];
+    for (const n of all) {
+      expect(state.hosts[n]?.online).toBe(true);
+      expect(state.hosts[n]?.nodes?.split(',')).toHaveLength(4);
+      expect(state.hosts[n]?.nodes).toContain(`iZ${fourth.slice(2)}Z:`);
+    }
+    expect((await mountsOf(disk)).map((m) => m.instanceId).sort()).toEqual([...all].sort());
+    expect((await ocfs2()).filesystems[disk]?.formats).toBe(1);
+  });
+
+  it('refuses the attach when no node slot is free', async () => {
+    const disk = await initDisk([ids[16]!, ids[17]!], '--slots 2');
+    const reply = json(await f.command(`attach ${disk} ${ids[18]}`));
+    expect(reply).toContain('no_free_node_slots');
+    expect(reply).toContain('has 2 slots and 2 nodes');
+  });
+});

@@ -3,6 +3,7 @@ import type { ParamsOf } from '../../workflow/request-params.js';
 import type { EcsGateway } from '../gateway.js';
 import { singleNodeFsRule } from './guard.js';
 import { initChecks } from './init-rules.js';
+import { ocfs2GrowRule } from './ocfs2-grow.js';
 import {
   attachmentLimitRule,
   billingRule,
@@ -42,6 +43,7 @@ function attachChecks(p: ParamsOf['attach'], world: WorldSnapshot): Check[] {
   }
   const instanceChecks = receivingRules(disk, receiving, world, ATTACHABLE, 'AttachDisk');
   checks.push(...instanceChecks, ...singleNodeFsRule(disk, adding, p.allowSingleNodeFs, world.filesystem));
+  checks.push(...ocfs2GrowRule(disk, adding, world.instances, world.ocfs2Grow));
   if (receiving.length > 0 && !instanceChecks.some((c) => c.level === 'error') && missing.length === 0) {
     checks.push(
       ok(

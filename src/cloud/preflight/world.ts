@@ -3,6 +3,7 @@ import type { ParamsOf } from '../../workflow/request-params.js';
 import type { DiskInfo, EcsGateway, ImageInfo, InstanceInfo, InstanceTypeInfo } from '../gateway.js';
 import { type FilesystemReadOptions, type FilesystemSnapshot, readFilesystem } from './guard.js';
 import { type InitReadOptions, loadInitWorld, type Ocfs2Snapshot } from './init-world.js';
+import { type GrowFacts, readGrowFacts } from './ocfs2-grow.js';
 
 /** What preflight knows about the cloud, fetched once per evaluation by `loadWorld`. */
 export interface WorldSnapshot {
@@ -26,6 +27,8 @@ export interface WorldSnapshot {
   readonly filesystem?: FilesystemSnapshot;
   /** Init only, when asked for: what `ocfs2-probe` saw on every Running attached guest. */
   readonly ocfs2?: Ocfs2Snapshot;
+  /** Attach of a disk holding OCFS2, when asked for: probes for growing the cluster. */
+  readonly ocfs2Grow?: GrowFacts;
 }
 
 export interface LoadWorldOptions {
@@ -111,13 +114,34 @@ export async function loadWorld<K extends RequestKind>(
     kind === 'attach' && disk && options.readFilesystem
       ? await readFilesystem(gateway, disk, regionId, options.readFilesystem)
       : undefined;
+  const ocfs2Grow =
+    disk && filesystem && options.probeOcfs2
+      ? await growFacts(gateway, disk, targets.all, regionId, filesystem, options.probeOcfs2)
+      : undefined;
   return {
     ...(disk ? { disk } : {}),
     ...(filesystem ? { filesystem } : {}),
+    ...(ocfs2Grow ? { ocfs2Grow } : {}),
     instances,
     instanceTypes: byKey(types, (t) => t.instanceTypeId),
     images: byKey(images, (i) => i.imageId),
     dataDisks,
     ...zones,
   };
+}
+
+/** Only when a current node shows OCFS2: probe current nodes and newcomers for growing the cluster. */
+function growFacts(
+  gateway: EcsGateway,
+  disk: DiskInfo,
+  adding: readonly string[],
+  regionId: string,
+  filesystem: FilesystemSnapshot,
+  options: InitReadOptions,
+): Promise<GrowFacts> | undefined {
+  const seen = filesystem.outcomes.flatMap((o) => (o.ok && o.value.fstype === 'ocfs2' ? [o.value] : []));
+  if (seen.length === 0) return undefined;
+  const mountpoint = seen.flatMap((r) => r.mountpoints)[0] ?? null;
+  const ids = [...disk.attachments.map((a) => a.instanceId), ...adding];
+  return readGrowFacts(gateway, disk, ids, mountpoint, regionId, options);
 }

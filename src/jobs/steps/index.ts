@@ -4,13 +4,15 @@ import type { StepRunner } from './context.js';
 import { runCreate } from './create.js';
 import { runFailover } from './failover.js';
 import { runInit } from './init.js';
+import { growOcfs2 } from './ocfs2-grow.js';
 
 export { CURSOR, type StepContext, type StepRunner } from './context.js';
 
 /** The step runner of each kind; a kind without one ends `failed` with `not_available` before anything is locked. */
 export const STEP_RUNNERS: { readonly [K in RequestKind]?: StepRunner<K> } = {
   create: runCreate,
-  attach: runAttach,
+  // An OCFS2 volume made by /disk init grows onto the new instances after the attach.
+  attach: (ctx) => runAttach(ctx).then((result) => growOcfs2(ctx, result)),
   detach: runDetach,
   failover: runFailover,
   init: runInit,

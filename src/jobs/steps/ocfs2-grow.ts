@@ -1,0 +1,114 @@
+/**
+ * After an attach: if the disk holds the OCFS2 volume `/disk init` made, the newcomers join the
+ * cluster (the grown description written on every node, their o2cb online) and mount the file
+ * system where the other nodes have it. Anything else attached is left alone. Idempotent: a node
+ * already listed keeps its number, a description already written or a mount already there is a no-op.
+ */
+import { inspectDisk } from '../../cloud/mounts.js';
+import { mountOcfs2, writeCluster } from '../../cloud/ocfs2/run.js';
+import { planGrowth, readGrowFacts } from '../../cloud/preflight/ocfs2-grow.js';
+import { nodesParam } from '../../workflow/ocfs2-cluster.js';
+import type { ExecutionResult, InstanceFailure } from '../ports.js';
+import type { StepContext } from './context.js';
+
+export async function growOcfs2(
+  ctx: StepContext<'attach'>,
+  result: ExecutionResult,
+): Promise<ExecutionResult> {
+  if (result.state === 'failed') return result;
+  const p = ctx.params;
+  const opts = { regionId: p.regionId, timeoutSec: ctx.assistantTimeoutSec, timing: ctx.assistantTiming };
+  const [disk] = await ctx.gateway.describeDisks({ regionId: p.regionId, diskIds: [p.diskId] });
+  if (!disk) return result;
+  const attached = disk.attachments.map((a) => a.instanceId);
+  const newcomers = [...new Set(p.instanceIds)].filter((id) => attached.includes(id));
+  const older = attached.filter((id) => !newcomers.includes(id));
+  if (newcomers.length === 0 || older.length === 0) return result;
+  const inspected = await inspectDisk(ctx.gateway, disk, older, opts);
+  const seen = inspected.flatMap((o) => (o.ok && o.value.fstype === 'ocfs2' ? [o.value] : []));
+  if (seen.length === 0) return result;
+  const started = ctx.clock.now();
+  const mountpoint = seen.flatMap((r) => r.mountpoints)[0] ?? null;
+  const facts = await readGrowFacts(ctx.gateway, disk, attached, mountpoint, p.regionId, opts);
+  const instances = new Map(
+    (await ctx.gateway.describeInstances({ regionId: p.regionId, instanceIds: newcomers })).map((i) => [
+      i.instanceId,
+      i,
+    ]),
+  );
+  const plan = planGrowth(disk, older, newcomers, instances, facts);
+  if (!plan) return result;
+  const stop = async (code: string, message: string, failures: InstanceFailure[]) => {
+    await ctx.report({
+      label: 'OCFS2 cluster grown',
+      status: 'failed',
+      detail: message,
+      durationMs: ctx.clock.now() - started,
+    });
+    return {
+      ...result,
+      state: 'partial' as const,
+      outcome: { code, message },
+      failures: [...result.failures, ...failures],
+    };
+  };
+  if (plan.slots !== null && plan.nodes.length > plan.slots)
+    return stop(
+      'no_free_node_slots',
+      `Attached, but no free node slots: ${plan.slots} slots, ${plan.members.length} nodes.`,
+      [],
+    );
+  if (plan.problems.length > 0)
+    return stop('ocfs2_join_failed', `Attached, but not joined: ${plan.problems.join('; ')}.`, []);
+  ctx.assertHeld();
+  const wrote = await writeCluster(
+    ctx.gateway,
+    attached,
+    { cluster: plan.cluster, nodes: nodesParam(plan.nodes), install: plan.install },
+    opts,
+  );
+  const failed = wrote.flatMap((o) =>
+    o.ok ? [] : [{ instanceId: o.instanceId, code: o.code, message: o.message }],
+  );
+  if (failed.length > 0)
+    return stop(
+      'ocfs2_join_failed',
+      `Attached, but the cluster description failed on ${failed.map((f) => f.instanceId).join(', ')}.`,
+      failed,
+    );
+  const joined = plan.added.map((n) => `node ${n.number} ${n.hostname} (${n.instanceId})`).join(', ');
+  await ctx.report({
+    label: 'OCFS2 cluster grown',
+    status: 'ok',
+    detail: `${plan.cluster}: ${joined || 'already listed'}; ${plan.nodes.length} of ${plan.slots ?? '?'} slots`,
+    durationMs: ctx.clock.now() - started,
+  });
+  if (!mountpoint) return result;
+  const mountedAt = ctx.clock.now();
+  ctx.assertHeld();
+  const mounted = await mountOcfs2(ctx.gateway, disk, newcomers, { mountpoint, uuid: plan.uuid }, opts);
+  const mountFailed = mounted.flatMap((o) =>
+    o.ok ? [] : [{ instanceId: o.instanceId, code: o.code, message: o.message }],
+  );
+  await ctx.report({
+    label: `Mounted at ${mountpoint} (fstab _netdev)`,
+    status: mountFailed.length === 0 ? 'ok' : 'failed',
+    detail:
+      mountFailed.length === 0
+        ? newcomers.join(', ')
+        : mountFailed.map((f) => `${f.instanceId}: ${f.message}`).join('; '),
+    durationMs: ctx.clock.now() - mountedAt,
+  });
+  if (mountFailed.length > 0) {
+    return {
+      ...result,
+      state: 'partial',
+      outcome: {
+        code: 'ocfs2_mount_failed',
+        message: `Attached and joined, but not mounted on ${mountFailed.map((f) => f.instanceId).join(', ')}.`,
+      },
+      failures: [...result.failures, ...mountFailed],
+    };
+  }
+  return result;
+}
