@@ -9,8 +9,10 @@ import {
   clusterNameFor,
   describeCluster,
   fsUuidFor,
+  growNodes,
   nodesParam,
   numberNodes,
+  parseNodes,
 } from '../../src/workflow/ocfs2-cluster.js';
 import { defaultPolicy, parsePolicy } from '../../src/workflow/policy.js';
 import { buildRequest } from '../../src/workflow/request-builder.js';
@@ -115,6 +117,20 @@ describe('cluster helpers', () => {
     expect(describeCluster('sdbx', nodes)).toBe(
       'cluster: name=sdbx node_count=2 heartbeat_mode=local\nnode 0: name=ha ip=10.0.0.1:7777 (i-a)\nnode 1: name=hb ip=10.0.0.2:7777 (i-b)',
     );
+  });
+});
+
+describe('growing', () => {
+  it('keeps members’ numbers and gives newcomers the lowest free ones; a listed host is not added twice', () => {
+    const members = parseNodes('ha:10.0.0.1:0,hc:10.0.0.3:2,bad entry');
+    expect(members.map((m) => m.number)).toEqual([0, 2]);
+    const { nodes, added } = growNodes(members, [
+      { instanceId: 'i-d', hostname: 'hd', ip: '10.0.0.4' },
+      { instanceId: 'i-a', hostname: 'ha', ip: '10.0.0.1' },
+      { instanceId: 'i-e', hostname: 'he', ip: '10.0.0.5' },
+    ]);
+    expect(added.map((n) => `${n.instanceId}:${n.number}`)).toEqual(['i-d:1', 'i-e:3']);
+    expect(nodesParam(nodes)).toBe('ha:10.0.0.1:0,hc:10.0.0.3:2,hd:10.0.0.4:1,he:10.0.0.5:3');
   });
 });
 

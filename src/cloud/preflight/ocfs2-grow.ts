@@ -80,7 +80,7 @@ export function planGrowth(
   const problems: string[] = [];
   const newcomers = newcomerIds.flatMap((id) => {
     const o = facts.outcomes.find((x) => x.instanceId === id);
-    if (!o || !o.ok) {
+    if (!o?.ok) {
       problems.push(`${id}: ${o && !o.ok ? o.message : 'not probed'}`);
       return [];
     }
