@@ -1,8 +1,10 @@
 /**
- * Cloud Assistant runner: one RunCommand for up to 100 instances, DescribeInvocationResults polled
- * with backoff, and every invocation status and error code turned into a per-instance outcome. It
- * never throws for what the cloud or the guests answer, and no instance is left out: an instance
- * that never reports back ends `no_answer`.
+ * Cloud Assistant runner: one RunCommand for up to 100 instances (per-host values come from the
+ * built-in `{{ACS::InstanceId}}` in the script, never from one call per host),
+ * DescribeInvocationResults (paged by the gateway, 50 rows a page) polled with backoff, and every
+ * invocation status and error code turned into a per-instance outcome. It never throws for what
+ * the cloud or the guests answer, and no instance is left out: an instance that never reports
+ * back ends `no_answer`.
  */
 import type { z } from 'zod';
 import { describeFailure } from './explain.js';
@@ -56,16 +58,23 @@ export interface AssistantTiming {
   readonly pollMinMs: number;
   readonly pollMaxMs: number;
   readonly backoff: number;
+  /**
+   * The first poll's delay when set: about the time a short script takes, so a fan-out to many
+   * hosts is usually read in two or three DescribeInvocationResults instead of one per `pollMinMs`.
+   */
+  readonly firstPollMs?: number;
   /** Waited past the invocation's own Timeout for the cloud to report it. */
   readonly graceMs: number;
 }
 
+/** Polls at 300, 450, 675, 1,013, 1,519 ms… after RunCommand (each gap half the age, 2 s at most). */
 export const DEFAULT_ASSISTANT_TIMING: AssistantTiming = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  pollMinMs: 50,
+  firstPollMs: 300,
+  pollMinMs: 100,
   pollMaxMs: 2_000,
-  backoff: 0.2,
+  backoff: 0.5,
   graceMs: 10_000,
 };
 
@@ -188,9 +197,13 @@ export async function runOnInstances<T>(
   const lastStatus = new Map<string, string>();
   const sent = timing.now();
   const deadline = sent + run.timeoutSec * 1000 + timing.graceMs;
+  let polls = 0;
   while (invocations.some((inv) => inv.ids.some((id) => !outcomes.has(id))) && timing.now() < deadline) {
     const age = timing.now() - sent;
-    const delay = Math.min(timing.pollMaxMs, Math.max(timing.pollMinMs, age * timing.backoff));
+    const delay =
+      polls++ === 0 && timing.firstPollMs !== undefined
+        ? timing.firstPollMs
+        : Math.min(timing.pollMaxMs, Math.max(timing.pollMinMs, age * timing.backoff));
     await timing.sleep(Math.min(delay, Math.max(0, deadline - timing.now())));
     await Promise.all(
       invocations.map(async (inv) => {
