@@ -61,7 +61,7 @@ async function sequentialSdk(gateway: EcsGateway, diskId: string, instanceIds: s
   return performance.now() - started;
 }
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const sixteen = nvmeI.slice(0, 16);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
