@@ -19,6 +19,8 @@
  *   registration with `victimKey` and making this host's key the holder; if the victim is already
  *   gone and this host holds the reservation it is a no-op, so a retried failover succeeds.
  * - `nvme-report:1` {serial} → `ReservationReport`.
+ * - `takeover-mount:1` {serial, mountpoint, options} → `TakeoverReport` after mounting the disk's
+ *   file system there (already mounted there is a no-op); exit 6 when the disk has no file system.
  * Failures print one plain-text line and exit with a `SCRIPT_EXIT` code.
  *
  * Keys are NVMe reservation keys: non-zero 64-bit numbers written in decimal or `0x` hex.
@@ -35,6 +37,7 @@ export const BOT_SCRIPTS = {
   'nvme-acquire': { version: 2, params: ['serial'], builtins: [INSTANCE_ID_BUILTIN] },
   'nvme-preempt': { version: 2, params: ['serial', 'victimKey'], builtins: [INSTANCE_ID_BUILTIN] },
   'nvme-report': { version: 1, params: ['serial'] },
+  'takeover-mount': { version: 1, params: ['serial', 'mountpoint', 'options'] },
 } as const satisfies Record<
   string,
   { version: number; params: readonly string[]; builtins?: readonly string[] }
@@ -67,6 +70,8 @@ export const SCRIPT_EXIT = {
   noDevice: 3,
   /** A tool the script needs is missing on the host (nvme-cli, sha256sum); never in the emulator. */
   noTool: 4,
+  /** takeover-mount: the disk holds no file system. */
+  noFilesystem: 6,
   /** Not a bot script: the emulator runs nothing else. */
   unknownScript: 127,
 } as const;
@@ -91,6 +96,17 @@ export interface InspectReport {
   /** Null when the device is absent. */
   reservation: ReservationReport | null;
 }
+
+export interface TakeoverReport {
+  device: string;
+  fstype: string;
+  mountpoint: string;
+  options: string;
+  already: boolean;
+}
+
+/** Parameters that are NVMe reservation keys (the others are checked by their own scripts). */
+export const KEY_PARAMS: ReadonlySet<string> = new Set(['key', 'victimKey']);
 
 export const scriptMarker = (name: BotScriptName): string =>
   `${SCRIPT_MARKER_PREFIX}${name}:${BOT_SCRIPTS[name].version}`;

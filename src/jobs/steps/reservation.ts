@@ -20,7 +20,10 @@ import {
 import type { RequestKind } from '../../workflow/request.js';
 import type { StepContext } from './context.js';
 
-type ReservationScript = Exclude<ScriptName, 'inspect'>;
+type ReservationScript = Extract<
+  ScriptName,
+  'nvme-register' | 'nvme-acquire' | 'nvme-preempt' | 'nvme-report'
+>;
 type Fail = { ok: false; code: string; message: string };
 
 /**
