@@ -71,7 +71,13 @@ const CLUSTER = /^[A-Za-z0-9]{1,16}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const NODE = /^([A-Za-z0-9][A-Za-z0-9-]{0,62}):(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,3})$/;
 
-export const OCFS2_SCRIPTS = ['ocfs2-probe', 'ocfs2-cluster', 'ocfs2-format', 'ocfs2-mount'] as const;
+export const OCFS2_SCRIPTS = [
+  'ocfs2-probe',
+  'ocfs2-cluster',
+  'ocfs2-format',
+  'ocfs2-mount',
+  'ocfs2-leave',
+] as const;
 export type Ocfs2ScriptName = (typeof OCFS2_SCRIPTS)[number];
 export const isOcfs2Script = (name: string): name is Ocfs2ScriptName =>
   (OCFS2_SCRIPTS as readonly string[]).includes(name);
@@ -241,6 +247,29 @@ function mount(world: World, instanceId: string, found: Found, args: Record<stri
   return ok({ device: attachment.hostDevice, mountpoint: mp, fstabAdded, already });
 }
 
+/** Unmounts the path and drops the fstab line (both no-ops when absent), as before a DetachDisk. */
+function leave(world: World, instanceId: string, found: Found, args: Record<string, string>): Result {
+  const mp = args.mountpoint ?? '';
+  if (!MOUNTPOINT.test(mp))
+    return fail('ocfs2-leave', SCRIPT_EXIT.usage, '"mountpoint" must be an absolute path');
+  const host = ocfs2Host(world, instanceId);
+  const line = `UUID=${args.uuid} ${mp} ocfs2 _netdev,defaults 0 0`;
+  const fstabRemoved = host.fstab.includes(line);
+  host.fstab = host.fstab.filter((l) => l !== line);
+  let unmounted = false;
+  if (found) {
+    const key = mountKey(instanceId, found.disk.diskId);
+    const m = world.mounts.get(key);
+    if (m?.mountpoints.includes(mp)) {
+      unmounted = true;
+      const rest = m.mountpoints.filter((x) => x !== mp);
+      if (rest.length === 0) world.mounts.delete(key);
+      else world.mounts.set(key, { ...m, mountpoints: rest });
+    }
+  }
+  return ok({ mountpoint: mp, unmounted, fstabRemoved });
+}
+
 export function runOcfs2Script(
   world: World,
   name: Ocfs2ScriptName,
@@ -257,5 +286,7 @@ export function runOcfs2Script(
       return format(world, instanceId, found, args);
     case 'ocfs2-mount':
       return mount(world, instanceId, found, args);
+    case 'ocfs2-leave':
+      return leave(world, instanceId, found, args);
   }
 }

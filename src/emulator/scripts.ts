@@ -42,6 +42,7 @@ export const BOT_SCRIPTS = {
   'ocfs2-cluster': { version: 1, params: ['cluster', 'nodes', 'install'] },
   'ocfs2-format': { version: 1, params: ['serial', 'cluster', 'slots', 'label', 'uuid'] },
   'ocfs2-mount': { version: 1, params: ['serial', 'mountpoint', 'uuid'] },
+  'ocfs2-leave': { version: 1, params: ['serial', 'mountpoint', 'uuid'] },
 } as const satisfies Record<
   string,
   { version: number; params: readonly string[]; builtins?: readonly string[] }

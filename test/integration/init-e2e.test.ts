@@ -176,7 +176,7 @@ async function initDisk(nodes: readonly string[], flags = ''): Promise<string> {
 }
 
 describe('growing the cluster on attach', () => {
-  it('a fourth instance joins the description on every node, comes online and mounts', async () => {
+  it('a fourth instance joins the description on every node and mounts; detached, it unmounts and leaves', async () => {
     const nodes = [ids[12]!, ids[13]!, ids[14]!];
     const disk = await initDisk(nodes);
     const fourth = ids[15]!;
@@ -199,6 +199,23 @@ describe('growing the cluster on attach', () => {
     }
     expect((await mountsOf(disk)).map((m) => m.instanceId).sort()).toEqual([...all].sort());
     expect((await ocfs2()).filesystems[disk]?.formats).toBe(1);
+
+    // Detach: unmounted and its fstab line dropped first, then removed from the others' description.
+    const detach = await f.open(`detach ${disk} ${fourth}`);
+    await f.approve(detach, USERS.bob);
+    await f.approve(detach, USERS.carol);
+    expect(json(await f.result(detach))).toContain('succeeded');
+    await f.threadReply(detach, /Unmounted \/shared before the detach/);
+    await f.threadReply(detach, /Removed from the OCFS2 cluster description/);
+    const after = (await f.emu.admin('ocfs2')) as {
+      hosts: Record<string, { nodes: string | null; fstab: string[] }>;
+    };
+    expect(after.hosts[fourth]?.fstab).toEqual([]);
+    for (const n of nodes) {
+      expect(after.hosts[n]?.nodes?.split(',')).toHaveLength(3);
+      expect(after.hosts[n]?.nodes).not.toContain(`iZ${fourth.slice(2)}Z`);
+    }
+    expect((await mountsOf(disk)).map((m) => m.instanceId).sort()).toEqual([...nodes].sort());
   });
 
   it('refuses the attach when no node slot is free', async () => {

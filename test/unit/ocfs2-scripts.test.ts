@@ -5,7 +5,7 @@
  * scratch directory. Only what needs a kernel (o2cb online, mount) is a recording stub.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -295,5 +295,13 @@ describe('ocfs2-mount (fstab with _netdev, idempotent)', () => {
     );
     const wrong = run('ocfs2-mount', { ...params, uuid: UUID.replace('0f1e', 'bbbb') }, b);
     expect(wrong.status).toBe(SCRIPT_EXIT.noFilesystem);
+    // ocfs2-leave: not mounted here (no umount call), the fstab line dropped once, others kept.
+    stub(b, 'umount', `echo "$*" >>"${b.dir}/umounts"`);
+    const left = run('ocfs2-leave', params, b);
+    expect(left.status, left.out).toBe(0);
+    expect(JSON.parse(left.out)).toEqual({ mountpoint: mp, unmounted: false, fstabRemoved: true });
+    expect(readFileSync(join(b.dir, 'fstab'), 'utf8')).toBe('# fstab\n');
+    expect(JSON.parse(run('ocfs2-leave', params, b).out)).toMatchObject({ fstabRemoved: false });
+    expect(existsSync(join(b.dir, 'umounts'))).toBe(false);
   });
 });

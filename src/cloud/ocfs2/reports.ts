@@ -59,3 +59,10 @@ export const ocfs2MountReportSchema = z.object({
   already: z.boolean(),
 });
 export type Ocfs2MountReport = z.infer<typeof ocfs2MountReportSchema>;
+
+export const ocfs2LeaveReportSchema = z.object({
+  mountpoint: z.string(),
+  unmounted: z.boolean(),
+  fstabRemoved: z.boolean(),
+});
+export type Ocfs2LeaveReport = z.infer<typeof ocfs2LeaveReportSchema>;

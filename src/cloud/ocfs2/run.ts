@@ -13,10 +13,12 @@ import { SAFE_SERIAL, type ScriptName, scriptText, serialFor } from '../scripts/
 import {
   type Ocfs2ClusterReport,
   type Ocfs2FormatReport,
+  type Ocfs2LeaveReport,
   type Ocfs2MountReport,
   type Ocfs2Probe,
   ocfs2ClusterReportSchema,
   ocfs2FormatReportSchema,
+  ocfs2LeaveReportSchema,
   ocfs2MountReportSchema,
   ocfs2ProbeSchema,
 } from './reports.js';
@@ -134,5 +136,21 @@ export const mountOcfs2 = (
     instanceIds,
     { serial: serialFor(disk), mountpoint: params.mountpoint, uuid: params.uuid },
     ocfs2MountReportSchema,
+    options,
+  );
+
+export const leaveOcfs2 = (
+  gateway: EcsGateway,
+  disk: Disk,
+  instanceIds: readonly string[],
+  params: { mountpoint: string; uuid: string },
+  options: Ocfs2RunOptions,
+): Promise<TargetOutcome<Ocfs2LeaveReport>[]> =>
+  run(
+    gateway,
+    'ocfs2-leave',
+    instanceIds,
+    { serial: serialFor(disk), mountpoint: params.mountpoint, uuid: params.uuid },
+    ocfs2LeaveReportSchema,
     options,
   );

@@ -11,6 +11,7 @@ import {
   OCFS2_BASH,
   OCFS2_CLUSTER_BODY,
   OCFS2_FORMAT_BODY,
+  OCFS2_LEAVE_BODY,
   OCFS2_MOUNT_BODY,
   OCFS2_PROBE_BODY,
 } from './ocfs2.js';
@@ -29,6 +30,7 @@ const BODIES: Record<ScriptName, string> = {
   'ocfs2-cluster': OCFS2_CLUSTER_BODY,
   'ocfs2-format': OCFS2_FORMAT_BODY,
   'ocfs2-mount': OCFS2_MOUNT_BODY,
+  'ocfs2-leave': OCFS2_LEAVE_BODY,
 };
 
 /** Scripts that need only the shared helpers, not the nvme-cli ones. */

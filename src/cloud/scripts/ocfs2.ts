@@ -286,3 +286,28 @@ fi
 printf '{"device":%s,"mountpoint":%s,"fstabAdded":%s,"already":%s}\\n' \\
   "$(json_str "$dev")" "$(json_str "$mountpoint")" "$fstab_added" "$already"
 `;
+
+export const OCFS2_LEAVE_BODY = `# Before this node's DetachDisk: unmount the OCFS2 file system (by UUID) from the mount point and
+# drop its fstab line, so nothing writes to the disk when it goes and the node does not try to mount
+# it at boot. Not mounted / no line: nothing to do. A busy mount fails and the detach does not happen.
+script=ocfs2-leave
+serial='{{serial}}'
+mountpoint='{{mountpoint}}'
+uuid='{{uuid}}'
+check_serial
+check_mountpoint
+check_uuid
+unmounted=false
+if findmnt -rn -S "UUID=$uuid" -M "$mountpoint" >/dev/null 2>&1 ||
+  { find_devices && findmnt -rn -S "$dev" -M "$mountpoint" >/dev/null 2>&1; }; then
+  out=$(umount "$mountpoint" 2>&1) || fail 5 "umount $mountpoint failed: $(printf '%s' "$out" | tr '\\n' ' ')"
+  unmounted=true
+fi
+fstab_removed=false
+if [ -f "$fstab" ] && awk -v u="UUID=$uuid" -v m="$mountpoint" '$1 == u && $2 == m { f = 1 } END { exit !f }' "$fstab"; then
+  awk -v u="UUID=$uuid" -v m="$mountpoint" '!($1 == u && $2 == m)' "$fstab" >"$fstab.sdb-new" &&
+    cat "$fstab.sdb-new" >"$fstab" && rm -f "$fstab.sdb-new" || fail 5 "rewriting $fstab failed"
+  fstab_removed=true
+fi
+printf '{"mountpoint":%s,"unmounted":%s,"fstabRemoved":%s}\\n' "$(json_str "$mountpoint")" "$unmounted" "$fstab_removed"
+`;

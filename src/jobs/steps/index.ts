@@ -5,6 +5,7 @@ import { runCreate } from './create.js';
 import { runFailover } from './failover.js';
 import { runInit } from './init.js';
 import { growOcfs2 } from './ocfs2-grow.js';
+import { withOcfs2Leave } from './ocfs2-leave.js';
 
 export { CURSOR, type StepContext, type StepRunner } from './context.js';
 
@@ -13,7 +14,8 @@ export const STEP_RUNNERS: { readonly [K in RequestKind]?: StepRunner<K> } = {
   create: runCreate,
   // An OCFS2 volume made by /disk init grows onto the new instances after the attach.
   attach: (ctx) => runAttach(ctx).then((result) => growOcfs2(ctx, result)),
-  detach: runDetach,
+  // An OCFS2 volume made by /disk init is unmounted first and the node removed after.
+  detach: withOcfs2Leave(runDetach),
   failover: runFailover,
   init: runInit,
 };
