@@ -20,6 +20,7 @@ import { diskQueryHandlers } from './slack/disk-queries.js';
 import { EmergencyNotifier } from './slack/emergency-notifier.js';
 import { SlackExecutionReporter } from './slack/execution-reporter.js';
 import { MountAlerter } from './slack/mount-alerts.js';
+import { NameResolver, withNameResolution } from './slack/name-resolution.js';
 import type { ReadinessCheck } from './slack/ops-routes.js';
 import { type Preflight, requestCommandHandlers } from './slack/request-commands.js';
 import { slackMemberOf } from './slack/usergroups.js';
@@ -219,7 +220,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const jobs = execution;
     options.metrics.setQueueDepthSource(() => jobs.jobCounts());
   }
-  const handlers = {
+  const resolver = execution
+    ? new NameResolver(execution.gateway, options.policy.region || options.defaultRegion)
+    : undefined;
+  const allHandlers = {
     ...requestCommandHandlers({
       service,
       client,
@@ -237,6 +241,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         })
       : {}),
   };
+  // Names resolve to ids before anything is filed or read; without a cloud there is nothing to ask.
+  const handlers = resolver ? withNameResolution(allHandlers, resolver) : allHandlers;
   const defaultZone = options.cloud?.multiAttachZones?.[0] ?? options.policy.limits.zones[0];
   const slack = await startSlackApp({
     ...(defaultZone ? { defaultZone } : {}),

@@ -83,6 +83,8 @@ export interface MountTable {
   readonly alert?: MountAlert;
   /** As seen by any instance that answered (the reservation lives on the disk). */
   readonly reservation?: ReservationReport | null;
+  /** Instance names by id, as DescribeInstances reported them (for display). */
+  readonly names?: Readonly<Record<string, string>>;
 }
 
 export interface InspectOptions {
@@ -166,6 +168,9 @@ export async function readMounts(
     inspectDisk(gateway, disk, attached, options),
   ]);
   const state = new Map(instances.map((i) => [i.instanceId, i.status]));
+  const names = Object.fromEntries(
+    instances.filter((i) => i.instanceName).map((i) => [i.instanceId, i.instanceName]),
+  );
   let reservation: ReservationReport | null | undefined;
   const rows: MountRow[] = outcomes.map((o) => {
     const instanceState = state.get(o.instanceId) ?? 'unknown';
@@ -214,6 +219,7 @@ export async function readMounts(
   return {
     diskId: disk.diskId,
     rows,
+    names,
     ...(alert ? { alert } : {}),
     ...(reservation === undefined ? {} : { reservation }),
   };
