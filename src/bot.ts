@@ -15,6 +15,7 @@ import {
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { type RunningSlackApp, startSlackApp, webClientOptions } from './slack/app.js';
+import { AttachPicker } from './slack/attach-picker.js';
 import { SlackCardPublisher } from './slack/card-publisher.js';
 import { diskQueryHandlers } from './slack/disk-queries.js';
 import { EmergencyNotifier } from './slack/emergency-notifier.js';
@@ -22,7 +23,7 @@ import { SlackExecutionReporter } from './slack/execution-reporter.js';
 import { MountAlerter } from './slack/mount-alerts.js';
 import { NameResolver, withNameResolution } from './slack/name-resolution.js';
 import type { ReadinessCheck } from './slack/ops-routes.js';
-import { type Preflight, requestCommandHandlers } from './slack/request-commands.js';
+import { type Preflight, requestChecker, requestCommandHandlers } from './slack/request-commands.js';
 import { slackMemberOf } from './slack/usergroups.js';
 import type { RedisClient } from './store/connection.js';
 import { RedisRequestStore } from './store/redis-request-store.js';
@@ -220,9 +221,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const jobs = execution;
     options.metrics.setQueueDepthSource(() => jobs.jobCounts());
   }
-  const resolver = execution
-    ? new NameResolver(execution.gateway, options.policy.region || options.defaultRegion)
-    : undefined;
+  const cloudRegion = options.policy.region || options.defaultRegion;
+  const resolver = execution ? new NameResolver(execution.gateway, cloudRegion) : undefined;
+  const picker = execution ? new AttachPicker(execution.gateway, cloudRegion) : undefined;
+  const checkRequest = requestChecker({
+    service,
+    defaultRegion: options.defaultRegion,
+    ...(preflight ? { preflight } : {}),
+  });
   const allHandlers = {
     ...requestCommandHandlers({
       service,
@@ -257,6 +263,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     handlers,
     service,
     reviews,
+    checkRequest,
+    ...(resolver ? { resolver } : {}),
+    ...(picker ? { picker } : {}),
     readinessChecks: [
       { name: 'redis', check: async () => ({ ok: (await options.redis.ping()) === 'PONG' }) },
       ...(options.readinessChecks ?? []),
