@@ -94,8 +94,20 @@ describe('/disk attach <disk> <instance-name>', () => {
     });
     expect(request!.plan.map((s) => s.params.InstanceId)).toEqual([n1.id, n2.id]);
     expect(cards()).toBe(before + 1);
+    // Names next to ids on the card, in /disk requests and on App Home.
+    const card = f.h.fake
+      .apiCalls('chat.postMessage')
+      .find((c) => c.body.channel === APPROVALS_CHANNEL && !c.body.thread_ts && json(c).includes(id));
+    expect(json(card!)).toContain(`names-db (${namesDb}) to ${n1.name} (${n1.id}), ${n2.name} (${n2.id})`);
+    expect(json(await f.command('requests --mine'))).toContain(`${n1.name} (${n1.id})`);
+    f.h.fake.reset();
+    await f.h.client.event({ type: 'app_home_opened', user: USERS.bob, tab: 'home', channel: 'D0BOB' });
+    const home = await f.h.fake.waitFor((c) => c.method === 'views.publish' && c.body.user_id === USERS.bob);
+    expect(json(home)).toContain(`names-db (${namesDb})`);
     await f.approve(id, USERS.bob);
-    expect(json(await f.result(id))).toContain('succeeded');
+    const result = json(await f.result(id));
+    expect(result).toContain('succeeded');
+    expect(result).toContain(`${n2.name} (${n2.id})`);
     expect(await attachedTo(namesDb)).toEqual([n1.id, n2.id].sort());
   });
 

@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import type { CheckLevel, DiskRequest, PlanStep, RequestState } from '../../workflow/request.js';
 import { escapeMrkdwn } from './escape.js';
+import { named, namedList } from './names.js';
 
 export const ACTION_APPROVE = 'request_approve';
 export const ACTION_REJECT = 'request_reject';
@@ -55,11 +56,11 @@ export function summarize(request: DiskRequest): string {
     case 'create':
       return `create ${String(p.name)} (${String(p.sizeGiB)} GiB ${String(p.category)})`;
     case 'attach':
-      return `attach ${String(p.diskId)} to ${list(p.instanceIds)}`;
+      return `attach ${named(p, p.diskId)} to ${list(namedList(p, p.instanceIds))}`;
     case 'detach':
-      return `detach ${String(p.diskId)} from ${list(p.instanceIds)}`;
+      return `detach ${named(p, p.diskId)} from ${list(namedList(p, p.instanceIds))}`;
     case 'failover':
-      return `failover ${String(p.diskId)} from ${String(p.fromInstanceId)} to ${String(p.toInstanceId)}`;
+      return `failover ${named(p, p.diskId)} from ${named(p, p.fromInstanceId)} to ${named(p, p.toInstanceId)}`;
   }
 }
 
