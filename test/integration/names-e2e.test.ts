@@ -157,4 +157,16 @@ describe('a request that would change nothing', () => {
     const request = await f.h.bot.service.get(id);
     expect(readParams('detach', request!.params)?.instanceIds).toEqual([n2.id, n3.id]);
   });
+
+  it('a failover names its instances by name too, and files their ids', async () => {
+    const n6 = SEED.instances.nvmeI[5]!;
+    const id = await f.open(`failover names-db --from ${n1.name} --to ${n6.name}`);
+    const params = readParams('failover', (await f.h.bot.service.get(id))!.params);
+    expect(params).toMatchObject({
+      diskId: namesDb,
+      fromInstanceId: n1.id,
+      toInstanceId: n6.id,
+      names: { [namesDb]: 'names-db', [n1.id]: n1.name, [n6.id]: n6.name },
+    });
+  });
 });

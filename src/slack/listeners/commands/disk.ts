@@ -141,7 +141,8 @@ export function registerDiskCommand(app: App, deps: DiskCommandDeps): void {
     }
     const handler = handlerFor(deps.handlers, parsed.command);
     if (!handler) {
-      await ack(notAvailableMessage(parsed.command.kind));
+      const what = parsed.command.kind === 'attach_form' ? 'attach <disk>' : parsed.command.kind;
+      await ack(notAvailableMessage(what));
       timeAck();
       deps.metrics.slackRequests.inc({ kind, outcome: 'not_available' });
       return;
