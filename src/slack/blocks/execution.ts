@@ -3,6 +3,7 @@ import type { ExecutionResult, StepReport } from '../../jobs/ports.js';
 import type { DiskRequest } from '../../workflow/request.js';
 import { escapeMrkdwn } from './escape.js';
 import { mountTableBlocks } from './mounts.js';
+import { named, nameOf } from './names.js';
 import { textTable } from './table.js';
 
 export { textTable } from './table.js';
@@ -26,11 +27,21 @@ export function executionResultMessage(
   const headline = `${RESULT_ICON[result.state]} \`${request.id}\` ${escapeMrkdwn(summarize(request))}: *${result.state}*. ${escapeMrkdwn(result.outcome.message)}`;
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: headline.slice(0, 3000) } }];
   if (result.attachments.length > 0) {
+    const names = result.attachments.map((a) => nameOf(request.params, a.instanceId));
+    const withNames = names.some(Boolean);
     const table = textTable(
-      ['instance', 'state', 'device'],
-      result.attachments.map((a) => [a.instanceId, a.state, a.device || '-']),
+      ['instance', 'state', 'device', ...(withNames ? ['name'] : [])],
+      result.attachments.map((a, i) => [
+        a.instanceId,
+        a.state,
+        a.device || '-',
+        ...(withNames ? [names[i] || '-'] : []),
+      ]),
     );
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${table}\`\`\``.slice(0, 3000) } });
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `\`\`\`${escapeMrkdwn(table)}\`\`\``.slice(0, 3000) },
+    });
   }
   if (result.timeline) {
     const rows = result.timeline.steps.map((s) => [s.label, s.status, secondsText(s.durationMs)]);
@@ -44,7 +55,8 @@ export function executionResultMessage(
   if (result.mounts) blocks.push(...mountTableBlocks(result.mounts));
   if (result.failures.length > 0) {
     const lines = result.failures.map(
-      (f) => `• \`${f.instanceId}\` *${escapeMrkdwn(f.code)}*: ${escapeMrkdwn(f.message)}`,
+      (f) =>
+        `• \`${escapeMrkdwn(named(request.params, f.instanceId))}\` *${escapeMrkdwn(f.code)}*: ${escapeMrkdwn(f.message)}`,
     );
     blocks.push({
       type: 'section',

@@ -9,6 +9,12 @@ function namesOf(params: RequestParams): Readonly<Record<string, unknown>> {
   return names && typeof names === 'object' && !Array.isArray(names) ? names : {};
 }
 
+/** The name the request stored for an id, or undefined. */
+export function nameOf(params: RequestParams, id: string): string | undefined {
+  const name = namesOf(params)[id];
+  return typeof name === 'string' && name ? name : undefined;
+}
+
 /** `shared-db (d-bp1…)` when the request knows the id's name, else the id alone. */
 export function named(params: RequestParams, id: unknown): string {
   const key = String(id ?? '');
