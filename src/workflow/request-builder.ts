@@ -214,6 +214,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
     case 'failover': {
       const fencingMode = policy.fencing.mode;
       const hook = policy.actions.failover.takeoverHook;
+      const mount = policy.fencing.takeover;
       const params: ParamsOf['failover'] = {
         diskId: command.diskId,
         fromInstanceId: command.fromInstanceId,
@@ -222,6 +223,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
         fencingMode,
         ...(command.emergencyReason ? { emergencyReason: command.emergencyReason } : {}),
         ...(hook ? { takeoverHook: { script: hook.script, timeoutSec: hook.timeoutSec } } : {}),
+        ...(mount ? { takeoverMount: { mount: mount.mount, options: mount.options } } : {}),
         ...namesOf(command),
       };
       const on = (script: string, extra: Record<string, string> = {}): PlanStep => ({
@@ -248,6 +250,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
               },
               attach,
             ];
+      if (mount) plan.push(on('takeover-mount', { Mount: mount.mount, Options: mount.options }));
       if (hook)
         plan.push(
           on('takeover-hook', {
@@ -259,6 +262,12 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
         ok(
           'fencing',
           `Fencing by ${fencingMode === 'reservation' ? 'NVMe reservation preempt' : 'DetachDisk'}; never skipped.`,
+        ),
+        ok(
+          'takeover',
+          mount || hook
+            ? `After the verified fence: ${[mount ? `mount ${mount.mount} (${mount.options}) on ${command.toInstanceId}, verified by inspect` : '', hook ? 'the takeover hook' : ''].filter(Boolean).join(', then ')}.`
+            : `Takeover: none configured; nothing will be mounted or started on ${command.toInstanceId}.`,
         ),
       ];
       if (command.emergencyReason) {
