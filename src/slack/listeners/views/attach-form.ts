@@ -38,12 +38,17 @@ export function attachFormToCommandText(diskId: string, values: FormValues): str
   return parts.join(' ');
 }
 
+/** Cut to `max` characters, with an ellipsis when something was left out. */
+export const cut = (text: string, max = ERROR_MAX): string =>
+  text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
+
 const refusal = (checks: readonly Check[]): string =>
-  checks
-    .filter((c) => c.level === 'error' || c.code.startsWith('nothing_to'))
-    .map((c) => c.message)
-    .join(' ')
-    .slice(0, ERROR_MAX);
+  cut(
+    checks
+      .filter((c) => c.level === 'error' || c.code.startsWith('nothing_to'))
+      .map((c) => c.message)
+      .join(' '),
+  );
 
 /**
  * The attach form's submit: grammar errors and refusing checks come back on the field they are
@@ -62,7 +67,7 @@ export function registerAttachForm(app: App, deps: AttachFormDeps): void {
       const onReason = !parsed.ok && parsed.error.token?.toLowerCase().endsWith('reason');
       const message = parsed.ok ? 'Pick at least one instance.' : parsed.error.message;
       const field = onReason ? ATTACH_FIELDS.reason : ATTACH_FIELDS.instances;
-      await ack({ response_action: 'errors', errors: { [field]: message.slice(0, ERROR_MAX) } });
+      await ack({ response_action: 'errors', errors: { [field]: cut(message) } });
       return;
     }
     const command = parsed.command;

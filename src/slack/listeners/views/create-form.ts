@@ -12,6 +12,7 @@ import {
 } from '../../blocks/create-form.js';
 import type { CommandHandler, CommandReply } from '../../ports.js';
 import type { RequestVerdict } from '../../request-commands.js';
+import { cut } from './attach-form.js';
 
 type CreateCommand = Extract<DiskCommand, { kind: 'create' }>;
 
@@ -54,8 +55,9 @@ export function checkErrors(checks: readonly Check[]): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const c of checks.filter((x) => x.level === 'error')) {
     const block = CREATE_FIELDS[fieldForCheck(c.code)];
-    errors[block] = `${errors[block] ? `${errors[block]} ` : ''}${c.message}`.slice(0, 300);
+    errors[block] = `${errors[block] ? `${errors[block]} ` : ''}${c.message}`;
   }
+  for (const [block, text] of Object.entries(errors)) errors[block] = cut(text);
   return errors;
 }
 
