@@ -138,6 +138,8 @@ export class NameResolver {
     switch (command.kind) {
       case 'status':
       case 'attach_form': {
+        // Status reads the disk itself (and shows its name): an id needs no lookup here.
+        if (isDiskId(command.diskId)) return { ok: true, value: command };
         const disk = await this.disk(command.diskId);
         return disk.ok ? { ok: true, value: { ...command, diskId: disk.value.diskId } } : disk;
       }
