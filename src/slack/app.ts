@@ -9,6 +9,7 @@ import type { ReviewService } from '../workflow/reviews.js';
 import { boltLogger } from './bolt-logger.js';
 import { BotIdentity } from './bot-identity.js';
 import { HomePublisher } from './home.js';
+import { routedListeners } from './listener-router.js';
 import * as actions from './listeners/actions/index.js';
 import * as commands from './listeners/commands/index.js';
 import * as events from './listeners/events/index.js';
@@ -110,18 +111,21 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     metrics: options.metrics,
     ...(options.defaultZone ? { defaultZone: options.defaultZone } : {}),
   });
-  views.registerCreateForm(app, options.handlers.create, logger);
+  // Button and modal listeners share one Bolt listener per surface (see listener-router.ts).
+  const routed = routedListeners(app);
+  views.registerCreateForm(routed.app, options.handlers.create, logger);
   if (options.service) {
     const home = new HomePublisher(options.service, app.client, () => options.botToken, options.reviews);
-    actions.register(app, {
+    actions.register(routed.app, {
       service: options.service,
       home,
       logger,
       ...(options.reviews ? { reviews: options.reviews } : {}),
     });
-    views.register(app, options.service);
+    views.register(routed.app, options.service);
     events.register(app, home, logger);
   }
+  routed.install();
 
   void identity.start();
 
