@@ -229,7 +229,8 @@ for (const testCase of cases) {
 }
 
 await Promise.all(servers.map((server) => stop(server.child)));
-if (process.env.BENCH_PROFILE || process.env.BENCH_BOT_NODE_FLAGS) console.log(`\nbot log and profile in ${dir}`);
+if (process.env.BENCH_PROFILE || process.env.BENCH_BOT_NODE_FLAGS)
+  console.log(`\nbot log and profile in ${dir}`);
 await fake.close();
 await emulator.close();
 await redisServer.stop();
