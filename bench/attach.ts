@@ -78,6 +78,9 @@ const sequential = await sequentialSdk(sdk, diskSequential, sixteen);
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
 console.log(
+  'measures: the execution subsystem in this process (BullMQ worker, shared Redis budget, DiskWatcher) → real SDK → ECS emulator',
+);
+console.log(
   `emulator attach latency ${ATTACH_LATENCY.baseMs}–${ATTACH_LATENCY.baseMs + ATTACH_LATENCY.jitterMs} ms; DiskWatcher min poll ${POLL_MS} ms`,
 );
 console.log(`one attach (execution subsystem)        ${fmt(one)}`);

@@ -85,6 +85,9 @@ const sorted = (k: 'total' | 'overhead') => rows.map((r) => r[k]).sort((x, y) =>
 const pick = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
 console.log(
+  'measures: the execution subsystem in this process (BullMQ worker, locks, Cloud Assistant runner) → real SDK → ECS emulator',
+);
+console.log(
   `emulated Cloud Assistant latency ${COMMAND_MS} ms per RunCommand, ${RUNS} failovers (reservation mode, takeover hook)`,
 );
 console.log(
