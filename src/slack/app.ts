@@ -118,11 +118,12 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     const home = new HomePublisher(options.service, app.client, () => options.botToken, options.reviews);
     actions.register(routed.app, {
       service: options.service,
+      handlers: options.handlers,
       home,
       logger,
       ...(options.reviews ? { reviews: options.reviews } : {}),
     });
-    views.register(routed.app, options.service);
+    views.register(routed.app, options.service, home);
     events.register(app, home, logger);
   }
   routed.install();
