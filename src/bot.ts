@@ -191,6 +191,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         alerts,
       ),
       fencingMode: options.policy.fencing.mode,
+      rateBudget: options.policy.limits.ecs,
       logger: logger.child({ module: 'execution' }),
       clock,
       ...(cloud.multiAttachZones ? { multiAttachZones: cloud.multiAttachZones } : {}),

@@ -11,6 +11,7 @@ import type { AttachPicker } from './attach-picker.js';
 import { boltLogger } from './bolt-logger.js';
 import { BotIdentity } from './bot-identity.js';
 import { HomePublisher } from './home.js';
+import { routedListeners } from './listener-router.js';
 import * as actions from './listeners/actions/index.js';
 import * as commands from './listeners/commands/index.js';
 import * as events from './listeners/events/index.js';
@@ -122,8 +123,10 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     ...(options.defaultZone ? { defaultZone: options.defaultZone } : {}),
     ...(options.resolver && options.picker ? { resolver: options.resolver } : {}),
   });
-  views.registerCreateForm(app, options.handlers.create, logger, options.checkRequest);
-  views.registerAttachForm(app, {
+  // Button and modal listeners share one Bolt listener per surface (see listener-router.ts).
+  const routed = routedListeners(app);
+  views.registerCreateForm(routed.app, options.handlers.create, logger, options.checkRequest);
+  views.registerAttachForm(routed.app, {
     attach: options.handlers.attach,
     ...(options.checkRequest ? { check: options.checkRequest } : {}),
     logger,
@@ -131,16 +134,17 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   if (options.picker) selectOptions.register(app, options.picker, logger);
   if (options.service) {
     const home = new HomePublisher(options.service, app.client, () => options.botToken, options.reviews);
-    actions.register(app, {
+    actions.register(routed.app, {
       service: options.service,
       handlers: options.handlers,
       home,
       logger,
       ...(options.reviews ? { reviews: options.reviews } : {}),
     });
-    views.register(app, options.service, home);
+    views.register(routed.app, options.service, home);
     events.register(app, home, logger);
   }
+  routed.install();
 
   void identity.start();
 
