@@ -261,10 +261,11 @@ describe('sandbox tour in Chromium', () => {
 
     await actAs(USERS.engineer);
     const before = await requestIds();
+    await result(pickedId).evaluate((node) => node.scrollIntoView({ block: 'end' }));
+    await shot('8-failed-retry');
     await result(pickedId).locator('button[data-action-id=request_retry]').click();
     const confirm = page.locator('[data-testid=confirm]');
     await sees(confirm, `same parameters as ${pickedId}`);
-    await shot('8-retry-confirm');
     await confirm.locator('[data-testid=confirm-ok]').click();
     const retryId = await newRequestId(before);
     await page
