@@ -121,10 +121,12 @@ describe('/disk init --fs ocfs2', () => {
     expect(reply).toContain('never wipes');
   });
 
-  it('refuses at filing when tools are missing and cannot be installed, and with too few slots', async () => {
+  it('refuses at filing (disk named by name) when tools are missing and cannot be installed, and with too few slots', async () => {
     const disk = await blankDisk([ids[5]!, ids[6]!]);
     await f.emu.admin(`instances/${ids[6]}/ocfs2`, { tools: false, installable: false });
-    const reply = json(await f.command(`init ${disk} --fs ocfs2 --mount /shared --slots 1`));
+    // By the disk's name, as every command that takes a disk accepts.
+    expect(disk).toMatch(/^d-/);
+    const reply = json(await f.command(`init init-test-${diskCount} --fs ocfs2 --mount /shared --slots 1`));
     await f.emu.admin(`instances/${ids[6]}/ocfs2`, { tools: true, installable: true });
     expect(reply).toContain('init_tools');
     expect(reply).toContain(`no package manager can install it on ${ids[6]}`);

@@ -55,7 +55,7 @@ describe('the grammar', () => {
     if (!r.ok) {
       expect(r.error.code).toBe(code);
       expect(r.error.message).toContain(words);
-      expect(r.error.usage).toContain('/disk init <disk-id> --fs ocfs2 --mount <path>');
+      expect(r.error.usage).toContain('/disk init <disk> --fs ocfs2 --mount <path>');
     }
   });
 });
