@@ -48,7 +48,7 @@ describe('the grammar', () => {
     [`init ${DISK} --fs ocfs2 --mount /a/../b`, 'invalid_value', 'absolute path'],
     [`init ${DISK} --fs ocfs2 --mount /shared --slots 0`, 'invalid_value', 'between 1 and 255'],
     [`init ${DISK} --fs ocfs2 --mount /shared --label "a b"`, 'invalid_value', 'letters, digits'],
-    ['init --fs ocfs2 --mount /shared', 'missing_argument', 'disk id'],
+    ['init --fs ocfs2 --mount /shared', 'missing_argument', 'The disk is required'],
   ])('%s → %s', (text, code, words) => {
     const r = parseDiskCommand(text);
     expect(r.ok).toBe(false);
