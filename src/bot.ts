@@ -189,6 +189,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         alerts,
       ),
       fencingMode: options.policy.fencing.mode,
+      audit: reviewStore,
       logger: logger.child({ module: 'execution' }),
       clock,
       ...(cloud.multiAttachZones ? { multiAttachZones: cloud.multiAttachZones } : {}),
@@ -226,6 +227,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       token,
       defaultRegion: options.defaultRegion,
       ...(preflight ? { preflight } : {}),
+      audit: reviewStore,
+      clock,
       logger,
     }),
     ...(execution

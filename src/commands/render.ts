@@ -39,7 +39,9 @@ export function renderDiskCommand(command: DiskCommand): string {
       parts.push(...flag('reason', command.reason));
       break;
     case 'detach':
-      parts.push('detach', command.diskId, ...command.instanceIds, ...flag('reason', command.reason));
+      parts.push('detach', command.diskId, ...command.instanceIds);
+      if (command.force) parts.push('--force');
+      parts.push(...flag('reason', command.reason));
       break;
     case 'status':
       parts.push('status', command.diskId);

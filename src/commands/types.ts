@@ -53,7 +53,7 @@ export type DiskCommand =
     }
   | { kind: 'create_form' }
   | { kind: 'attach'; diskId: string; instanceIds: string[]; allowSingleNodeFs: boolean; reason?: string }
-  | { kind: 'detach'; diskId: string; instanceIds: string[]; reason?: string }
+  | { kind: 'detach'; diskId: string; instanceIds: string[]; force: boolean; reason?: string }
   | { kind: 'status'; diskId: string }
   | { kind: 'list'; zoneId?: string; regionId?: string }
   | {
@@ -109,7 +109,8 @@ export const LIMITS = {
   maxProvisionedIops: 50_000,
   /** A multi-attach disk attaches to at most 16 instances (multi-attach-facts.md). */
   maxInstances: 16,
-  maxTags: 20,
+  /** ECS takes 20 tags per CreateDisk; the bot adds its own "created blank" tag. */
+  maxTags: 19,
   maxTagKeyChars: 128,
   maxTagValueChars: 128,
   maxReasonChars: 500,

@@ -13,7 +13,7 @@ const USAGE: Record<Subcommand, readonly string[]> = {
     '/disk create                      (no arguments: opens a form)',
   ],
   attach: ['/disk attach <disk-id> <instance-id>... [--allow-single-node-fs] [--reason "<text>"]'],
-  detach: ['/disk detach <disk-id> <instance-id>... [--reason "<text>"]'],
+  detach: ['/disk detach <disk-id> <instance-id>... [--force] [--reason "<text>"]'],
   status: ['/disk status <disk-id>'],
   list: ['/disk list [--zone <zone-id>] [--region <region-id>]'],
   failover: ['/disk failover <disk-id> --from <instance-id> --to <instance-id> [--emergency "<reason>"]'],
@@ -41,13 +41,17 @@ export const SUBCOMMAND_NOTES: Readonly<Record<Subcommand, readonly string[]>> =
     'Categories: essd (cloud_essd, the default), autopl (cloud_auto), regional (cloud_regional_disk_auto); the API names work too.',
     '--pl applies to essd only; --iops and --burst to autopl only; --zone is not used with regional.',
     'Size is whole GiB; the allowed range per category and performance level is checked before approval.',
-    'Up to 20 tags; keys may not start with "aliyun" or "acs:".',
+    'Up to 19 tags; keys may not start with "aliyun", "acs:" or "shared-disk-bot:" (the bot tags every disk it creates as created blank).',
   ],
   attach: [
     'At most 16 instances, all in the disk’s zone and on NVMe instance types.',
-    'A disk holding a single-node file system (ext4, XFS, …) is refused on a second instance unless --allow-single-node-fs is given; that needs extra approvals.',
+    'A disk holding a single-node file system (ext4, XFS, …), or one whose file system cannot be read, is refused on a second instance unless --allow-single-node-fs is given; that needs extra approvals.',
+    'A disk attached nowhere whose content is unknown is attached to the first instance, inspected, and attached to the rest only if it is blank or holds a cluster file system.',
   ],
-  detach: ['Names every instance explicitly; instances the disk is not attached to are skipped.'],
+  detach: [
+    'Names every instance explicitly; instances the disk is not attached to are skipped.',
+    'Each instance is inspected first: a disk mounted read-write there is refused ("unmount first", naming the mountpoints) unless --force is given; that needs extra approvals. A read-only mount is a warning.',
+  ],
   status: ['Read-only: no approval needed.'],
   list: ['Read-only: lists multi-attach disks only.'],
   failover: [
@@ -67,7 +71,10 @@ export const SUBCOMMAND_EXAMPLES: Readonly<Record<Subcommand, readonly string[]>
     '/disk create',
   ],
   attach: ['/disk attach d-bp1abc2def3ghi4jkl5m i-bp1node1 i-bp1node2 --reason "add the second node"'],
-  detach: ['/disk detach d-bp1abc2def3ghi4jkl5m i-bp1node2 --reason "node retired"'],
+  detach: [
+    '/disk detach d-bp1abc2def3ghi4jkl5m i-bp1node2 --reason "node retired"',
+    '/disk detach d-bp1abc2def3ghi4jkl5m i-bp1node2 --force --reason "node hung, data on node1"',
+  ],
   status: ['/disk status d-bp1abc2def3ghi4jkl5m'],
   list: ['/disk list', '/disk list --zone cn-hangzhou-h'],
   failover: [

@@ -1,7 +1,10 @@
 import type { webApi } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
+import { guardAuditRecord } from '../cloud/preflight/guard-audit.js';
+import type { GuardAuditLog } from '../jobs/ports.js';
 import type { Logger } from '../logger.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
+import type { Clock } from '../workflow/ports.js';
 import type { Check, DiskRequest, RequestKind, RequestParams } from '../workflow/request.js';
 import { buildRequest, type RequestCommand } from '../workflow/request-builder.js';
 import { escapeMrkdwn } from './blocks/escape.js';
@@ -18,6 +21,9 @@ export interface RequestCommandDeps {
   readonly token: () => string;
   readonly defaultRegion: string;
   readonly preflight?: Preflight;
+  /** Where data-safety decisions at filing are written (refused, failed closed, overridden). */
+  readonly audit?: GuardAuditLog;
+  readonly clock?: Clock;
   readonly logger: Logger;
 }
 
@@ -49,7 +55,10 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
     // A cloud check supersedes the static check of the same code (it saw the real world).
     const cloudCodes = new Set(cloudChecks.map((c) => c.code));
     const checks = [...built.checks.filter((c) => !cloudCodes.has(c.code)), ...cloudChecks];
-    if (checks.some((c) => c.level === 'error')) return refusedChecks(checks);
+    if (checks.some((c) => c.level === 'error')) {
+      await auditGuard(built.params, checks, ctx.userId, 'error');
+      return refusedChecks(checks);
+    }
 
     const opened = await deps.service.open({
       kind: built.kind,
@@ -59,9 +68,12 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
       plan: built.plan,
       checks,
       allowSingleNodeFs: built.allowSingleNodeFs,
+      force: built.force,
       emergency: built.emergency,
     });
     if (!opened.ok) return plain(`:no_entry: ${opened.message}`);
+    if (checks.some((c) => c.rule && c.level === 'danger'))
+      await auditGuard(built.params, checks, ctx.userId, 'danger', opened.value.id);
     const link = await postCard(opened.value, ctx);
     const request = opened.value;
     const where = link ? `<${link}|the approval card>` : 'the approval card';
@@ -69,6 +81,32 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
       `:inbox_tray: Request \`${request.id}\` opened: ${escapeMrkdwn(summarize(request))}. ` +
         `It needs ${request.quorum} approval${request.quorum === 1 ? '' : 's'}; follow ${where}. Cancel with \`/disk cancel ${request.id}\`.`,
     );
+  };
+
+  /** Audits the data-safety checks of one level; `danger` (an override) only once the request exists. */
+  const auditGuard = async (
+    params: RequestParams,
+    checks: readonly Check[],
+    requesterId: string,
+    level: 'error' | 'danger',
+    requestId?: string,
+  ): Promise<void> => {
+    if (!deps.audit) return;
+    const diskId = typeof params.diskId === 'string' ? params.diskId : '';
+    for (const check of checks.filter((c) => c.rule && c.level === level)) {
+      const record = guardAuditRecord({
+        diskId,
+        moment: 'filing',
+        check,
+        requesterId,
+        ...(requestId ? { requestId } : {}),
+      });
+      try {
+        await deps.audit.record({ ...record, actor: requesterId, at: deps.clock?.now() ?? Date.now() });
+      } catch (error) {
+        deps.logger.warn({ event: 'audit.guard_failed', err: error }, 'guard decision not audited');
+      }
+    }
   };
 
   const postCard = async (request: DiskRequest, ctx: CommandContext): Promise<string | undefined> => {
