@@ -2,7 +2,8 @@
  * Architecture rules checked in CI (`npm run deps:check`):
  * - domain code (src/commands, src/workflow) imports no Slack, Redis or cloud SDK;
  * - SDK types stay behind their adapters;
- * - no circular imports anywhere.
+ * - no circular imports anywhere;
+ * - the console's browser code (bundled for the page) imports only itself, and nothing imports it.
  */
 module.exports = {
   forbidden: [
@@ -41,6 +42,21 @@ module.exports = {
       comment: 'The emulator is a separate program; the bot must not depend on it.',
       from: { path: '^src/', pathNot: '^src/(emulator|sandbox)/' },
       to: { path: '^src/emulator/' },
+    },
+    {
+      name: 'browser-code-is-self-contained',
+      severity: 'error',
+      comment: 'src/sandbox/console/browser runs in the page: no Node built-ins, packages or server modules.',
+      from: { path: '^src/sandbox/console/browser/' },
+      to: { pathNot: '^src/sandbox/console/browser/' },
+    },
+    {
+      name: 'browser-code-only-in-the-bundle',
+      severity: 'error',
+      comment:
+        'Node code reaches the page code only through esbuild (console/bundle.ts), so DOM types never leak into it.',
+      from: { pathNot: '^src/sandbox/console/browser/' },
+      to: { path: '^src/sandbox/console/browser/' },
     },
   ],
   options: {

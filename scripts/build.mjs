@@ -12,8 +12,23 @@ const entryPoints = {
     : {}),
 };
 
+// The sandbox console's page script (src/sandbox/console/browser), bundled with the options of
+// src/sandbox/console/bundle.ts and inlined into main.js, so dist/ needs neither esbuild nor sources.
+const page = await build({
+  entryPoints: ['src/sandbox/console/browser/main.ts'],
+  bundle: true,
+  write: false,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2022',
+  charset: 'utf8',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
 await build({
   entryPoints,
+  define: { __SDB_CONSOLE_JS__: JSON.stringify(page.outputFiles[0].text) },
   outdir: 'dist',
   bundle: true,
   packages: 'external',

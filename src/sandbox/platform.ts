@@ -9,10 +9,13 @@ import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
 import type { Interactions, ResponseSource } from './interactions.js';
 import { BOT_ID, BOT_USER_ID, CHANNELS, TEAM_ID, userById } from './people.js';
-import type { Json, Workspace } from './workspace.js';
+import { readSuggestions, type SuggestOutcome } from './suggestions.js';
+import type { Json, OpenView, Workspace } from './workspace.js';
 
 const APP_ID = 'A0DISKBOT';
 const FORM = 'application/x-www-form-urlencoded';
+/** Slack waits this long for an app's options before the menu gives up. */
+export const SUGGEST_TIMEOUT_MS = 3_000;
 
 interface Reply {
   status: number;
@@ -45,6 +48,18 @@ const userObject = (id: string) => {
 const channelName = (id: string) =>
   Object.values(CHANNELS).find((c) => c.id === id)?.name ?? id.toLowerCase();
 
+/** A modal as Slack puts it in `view_submission` and `block_suggestion` payloads. */
+const viewPayload = (open: OpenView, values: ViewValues): Json => ({
+  ...open.view,
+  id: open.id,
+  team_id: TEAM_ID,
+  hash: open.hash,
+  state: { values },
+  root_view_id: open.id,
+  app_id: APP_ID,
+  bot_id: BOT_ID,
+});
+
 export class SlackPlatform {
   constructor(private readonly options: PlatformOptions) {}
 
@@ -55,7 +70,7 @@ export class SlackPlatform {
   }
 
   /** Node's fetch would add `;charset=UTF-8` to a form body, which Bolt refuses: plain http keeps it exact. */
-  private send(raw: string, contentType: string): Promise<Reply> {
+  private send(raw: string, contentType: string, timeoutMs?: number): Promise<Reply> {
     return new Promise((resolve, reject) => {
       const req = request(
         this.options.endpoint,
@@ -81,6 +96,8 @@ export class SlackPlatform {
         },
       );
       req.on('error', reject);
+      if (timeoutMs !== undefined)
+        req.setTimeout(timeoutMs, () => req.destroy(new Error('operation_timeout')));
       req.end(raw);
     });
   }
@@ -216,16 +233,7 @@ export class SlackPlatform {
       api_app_id: APP_ID,
       token: 'sandbox-verification-token',
       trigger_id: this.options.interactions.mintTrigger(user),
-      view: {
-        ...open.view,
-        id: open.id,
-        team_id: TEAM_ID,
-        hash: open.hash,
-        state: { values },
-        root_view_id: open.id,
-        app_id: APP_ID,
-        bot_id: BOT_ID,
-      },
+      view: viewPayload(open, values),
       response_urls: [],
       is_enterprise_install: false,
       enterprise: null,
@@ -248,6 +256,47 @@ export class SlackPlatform {
         workspace.closeView(user);
         return { ok: true, closed: true };
     }
+  }
+
+  /**
+   * Typing in a modal's external select: Slack sends `block_suggestion` (no trigger_id, no
+   * response_url) with what was typed and the view's current state, and waits 3 s for options.
+   */
+  async suggest(input: {
+    user: string;
+    viewId: string;
+    actionId: string;
+    blockId: string;
+    value: string;
+    values: ViewValues;
+  }): Promise<SuggestOutcome> {
+    const open = this.options.workspace.findView(input.viewId);
+    if (!open || open.user !== input.user) return { ok: false, error: 'This modal is not open any more.' };
+    const payload = {
+      type: 'block_suggestion',
+      user: userObject(input.user),
+      container: { type: 'view', view_id: open.id },
+      api_app_id: APP_ID,
+      token: 'sandbox-verification-token',
+      action_id: input.actionId,
+      block_id: input.blockId,
+      value: input.value,
+      team: { id: TEAM_ID, domain: 'sandbox' },
+      enterprise: null,
+      is_enterprise_install: false,
+      view: viewPayload(open, input.values),
+    };
+    const raw = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    const reply = await this.send(raw, FORM, SUGGEST_TIMEOUT_MS).catch(() => undefined);
+    if (!reply) return { ok: false, error: 'the app did not answer within 3 s' };
+    if (reply.status !== 200) return { ok: false, error: `the app answered HTTP ${reply.status}` };
+    let body: unknown;
+    try {
+      body = JSON.parse(reply.text);
+    } catch {
+      return { ok: false, error: 'the app did not answer with JSON options' };
+    }
+    return readSuggestions(body);
   }
 
   /** The bot's modals don't ask for `notify_on_close`, so closing is the client's business only. */

@@ -46,9 +46,7 @@ export const PAGE_HTML = `<!doctype html>
 <dialog id="modal" class="modal" data-testid="modal"></dialog>
 <dialog id="confirm" class="confirm" data-testid="confirm"></dialog>
 <div id="toast" class="toast" role="status" hidden></div>
-<script src="/assets/blocks.js"></script>
-<script src="/assets/app.js"></script>
-<script src="/assets/admin.js"></script>
+<script src="/assets/console.js"></script>
 </body>
 </html>
 `;
@@ -155,6 +153,18 @@ dialog::backdrop { background: rgba(0,0,0,.45); }
 .input-block .hint { color: #616061; font-size: 13px; margin-top: 2px; }
 .input-block .error { color: #e01e5a; font-size: 13px; margin-top: 2px; }
 .input-block.has-error input, .input-block.has-error select, .input-block.has-error textarea { border-color: #e01e5a; }
+.picker-chips { display: flex; flex-wrap: wrap; gap: 4px; }
+.picker-chips:not(:empty) { margin-bottom: 4px; }
+.picker-chip { background: #e8f5fa; color: #1264a3; border-radius: 4px; padding: 1px 2px 1px 6px; font-size: 14px; }
+.picker-remove { background: none; border: 0; color: inherit; font: inherit; cursor: pointer; padding: 0 4px; }
+.picker-menu { border: 1px solid #ddd; border-radius: 4px; margin-top: 2px; max-height: 240px; overflow-y: auto;
+  box-shadow: 0 4px 12px rgba(0,0,0,.12); }
+.picker-group { padding: 6px 10px 2px; color: #616061; font-size: 12px; font-weight: 700; text-transform: uppercase; }
+.picker-option { padding: 5px 10px; cursor: pointer; }
+.picker-option:hover { background: #1264a3; color: #fff; }
+.picker-option:hover .muted { color: #e8f5fa; }
+.picker-note { padding: 6px 10px; color: #616061; font-size: 13px; }
+.picker-note.error { color: #e01e5a; }
 .confirm { width: 440px; }
 .confirm-title { font-weight: 900; font-size: 18px; padding: 16px 20px 4px; }
 .confirm-text { padding: 4px 20px 12px; }

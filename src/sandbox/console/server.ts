@@ -12,9 +12,7 @@ import { CHANNELS, SANDBOX_USERS, userById } from '../people.js';
 import type { SlackPlatform } from '../platform.js';
 import { readBody } from '../slack-api.js';
 import type { Workspace } from '../workspace.js';
-import { ADMIN_JS } from './admin-js.js';
-import { APP_JS } from './app-js.js';
-import { BLOCKS_JS } from './blocks-js.js';
+import { consoleScript } from './bundle.js';
 import { PAGE_CSS, PAGE_HTML } from './page.js';
 
 export interface ConsoleOptions {
@@ -33,6 +31,8 @@ export interface RunningConsole {
 const userId = z.string().refine((id) => userById(id) !== undefined, 'unknown sandbox user');
 const channelId = z.enum(Object.values(CHANNELS).map((c) => c.id) as [string, ...string[]]);
 
+const viewValues = z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown())));
+
 const schemas = {
   command: z.object({ user: userId, channel: channelId, text: z.string().max(4000) }),
   message: z.object({ user: userId, channel: channelId, text: z.string().min(1).max(4000) }),
@@ -46,10 +46,14 @@ const schemas = {
     value: z.string().max(2000),
     text: z.string().max(200),
   }),
-  submit: z.object({
+  submit: z.object({ user: userId, viewId: z.string(), values: viewValues }),
+  suggest: z.object({
     user: userId,
     viewId: z.string(),
-    values: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))),
+    actionId: z.string().max(255),
+    blockId: z.string().max(255),
+    value: z.string().max(2000),
+    values: viewValues,
   }),
   user: z.object({ user: userId }),
   filesystem: z.object({
@@ -61,13 +65,11 @@ const schemas = {
   }),
 };
 
-const ASSETS: Record<string, { type: string; body: string }> = {
+const assets = (script: string): Record<string, { type: string; body: string }> => ({
   '/': { type: 'text/html; charset=utf-8', body: PAGE_HTML },
   '/assets/console.css': { type: 'text/css; charset=utf-8', body: PAGE_CSS },
-  '/assets/blocks.js': { type: 'text/javascript; charset=utf-8', body: BLOCKS_JS },
-  '/assets/app.js': { type: 'text/javascript; charset=utf-8', body: APP_JS },
-  '/assets/admin.js': { type: 'text/javascript; charset=utf-8', body: ADMIN_JS },
-};
+  '/assets/console.js': { type: 'text/javascript; charset=utf-8', body: script },
+});
 
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
@@ -83,6 +85,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 
 export async function startConsole(options: ConsoleOptions): Promise<RunningConsole> {
   const { workspace, platform } = options;
+  const ASSETS = assets(await consoleScript());
   const streams = new Set<ServerResponse>();
   let origin = '';
   // The page may be opened as 127.0.0.1 or localhost; nothing else is this server.
@@ -129,6 +132,11 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
         const input = parse(schemas.submit);
         if (!input) return bad;
         return { status: 200, body: await platform.submitView(input.user, input.viewId, input.values) };
+      }
+      case '/api/suggest': {
+        const input = parse(schemas.suggest);
+        if (!input) return bad;
+        return { status: 200, body: await platform.suggest(input) };
       }
       case '/api/close': {
         const input = parse(schemas.user);
