@@ -58,7 +58,8 @@ async function sequentialSdk(gateway: EcsGateway, diskId: string, instanceIds: s
 
 const [diskOne, diskSixteen, diskSequential] = [
   await createAvailableDisk(sdk, 'bench-one'),
-  await createAvailableDisk(sdk, 'bench-sixteen'),
+  // Created blank the way the bot's CreateDisk tags it, so the attach fans out at once (no two-phase).
+  await createAvailableDisk(sdk, 'bench-sixteen', { createdBlank: true }),
   await createAvailableDisk(sdk, 'bench-sequential'),
 ];
 const sixteen = nvmeI.slice(0, 16);
