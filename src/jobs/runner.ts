@@ -186,6 +186,12 @@ export class RequestRunner {
         detail: `${checks.length} checks passed${safety.length > 0 ? ` (data safety: ${safety.join(', ')})` : ''}`,
         durationMs: clock.now() - checkedAt,
       });
+    } else if (cursor === CURSOR.CHECKED && (request.kind === 'attach' || request.kind === 'detach')) {
+      // Resumed before anything was sent: the data-safety rules hold again on these fresh facts
+      // (other rules are not judged: a crash may have left our own sends half-recorded).
+      const checks = evaluatePreflight<RequestKind>(request.kind, params, world);
+      const stop = await this.judge(request, params, world, checks, { guardOnly: true });
+      if (stop) return this.end(request, stop);
     }
     const ctx: StepContext<RequestKind> = {
       request,
@@ -225,6 +231,7 @@ export class RequestRunner {
     params: Params,
     world: WorldSnapshot,
     checks: readonly Check[],
+    options: { guardOnly?: boolean } = {},
   ): Promise<ExecutionResult | undefined> {
     const diskId = 'diskId' in params ? params.diskId : '';
     const base = { diskId, requestId: request.id, moment: 'run' as const };
@@ -248,6 +255,7 @@ export class RequestRunner {
       });
       return failed(GUARD_CHANGED, change.message);
     }
+    if (options.guardOnly) return undefined;
     if (checks.some((c) => c.level === 'error')) {
       return failed(
         'stale_plan',
