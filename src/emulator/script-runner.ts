@@ -5,10 +5,12 @@ import {
   type InspectReport,
   isBotScriptName,
   isReservationKey,
+  KEY_PARAMS,
   parseScriptMarker,
   RESERVATION_TYPE,
   type ReservationReport,
   SCRIPT_EXIT,
+  type TakeoverReport,
 } from './scripts.js';
 import { type Attachment, type Disk, mountKey, type Reservation, serialOf, type World } from './world.js';
 
@@ -67,7 +69,7 @@ const sameKey = (a: string | null | undefined, b: string): boolean =>
 
 function reservationScript(
   world: World,
-  name: Exclude<BotScriptName, 'inspect'>,
+  name: Exclude<BotScriptName, 'inspect' | 'takeover-mount'>,
   instanceId: string,
   disk: Disk,
   args: Record<string, string>,
@@ -120,6 +122,51 @@ function reservationScript(
   }
 }
 
+const MOUNTPOINT = /^(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$/;
+const OPTIONS = /^[A-Za-z0-9_=,.:-]{1,200}$/;
+
+/** Mounts the disk's file system on this host, as the real script does (mount options `ro` → read-only). */
+function takeoverMount(
+  world: World,
+  instanceId: string,
+  found: { disk: Disk; attachment: Attachment },
+  args: Record<string, string>,
+): ScriptResult {
+  const mountpoint = args.mountpoint ?? '';
+  const options = args.options ?? '';
+  if (!MOUNTPOINT.test(mountpoint))
+    return fail(SCRIPT_EXIT.usage, 'takeover-mount: "mountpoint" must be an absolute path');
+  if (!OPTIONS.test(options))
+    return fail(
+      SCRIPT_EXIT.usage,
+      'takeover-mount: "options" must be mount options like noatime or defaults',
+    );
+  const { disk, attachment } = found;
+  if (disk.fstype === null) {
+    return fail(
+      SCRIPT_EXIT.noFilesystem,
+      `takeover-mount: no file system on ${attachment.hostDevice}: nothing to mount (make one first)`,
+    );
+  }
+  const key = mountKey(instanceId, disk.diskId);
+  const mount = world.mounts.get(key);
+  const already = mount?.mountpoints.includes(mountpoint) === true;
+  if (!already) {
+    world.mounts.set(key, {
+      mountpoints: [...(mount?.mountpoints ?? []), mountpoint],
+      readOnly: mount?.readOnly ?? options.split(',').includes('ro'),
+    });
+  }
+  const report: TakeoverReport = {
+    device: attachment.hostDevice,
+    fstype: disk.fstype,
+    mountpoint,
+    options,
+    already,
+  };
+  return ok(report);
+}
+
 /** `params` are the invocation's Parameters, or null when EnableParameter was not set. */
 export function runScript(
   world: World,
@@ -140,7 +187,7 @@ export function runScript(
         `${name}: missing parameter "${p}" (send it in Parameters with EnableParameter=true)`,
       );
     }
-    if (p !== 'serial' && !isReservationKey(args[p] ?? '')) {
+    if (KEY_PARAMS.has(p) && !isReservationKey(args[p] ?? '')) {
       return fail(SCRIPT_EXIT.usage, `${name}: "${p}" must be a non-zero 64-bit key in decimal or 0x hex`);
     }
   }
@@ -160,5 +207,6 @@ export function runScript(
     return ok(result);
   }
   if (!found) return fail(SCRIPT_EXIT.noDevice, `${name}: no NVMe device with serial ${serial} on this host`);
+  if (name === 'takeover-mount') return takeoverMount(world, instanceId, found, args);
   return reservationScript(world, name, instanceId, found.disk, args);
 }

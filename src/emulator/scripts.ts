@@ -16,6 +16,8 @@
  *   with `victimKey` and making `key` the holder; if the victim is already gone and `key` holds the
  *   reservation it is a no-op, so a retried failover succeeds.
  * - `nvme-report:1` {serial} → `ReservationReport`.
+ * - `takeover-mount:1` {serial, mountpoint, options} → `TakeoverReport` after mounting the disk's
+ *   file system there (already mounted there is a no-op); exit 6 when the disk has no file system.
  * Failures print one plain-text line and exit with a `SCRIPT_EXIT` code.
  *
  * Keys are NVMe reservation keys: non-zero 64-bit numbers written in decimal or `0x` hex.
@@ -28,6 +30,7 @@ export const BOT_SCRIPTS = {
   'nvme-acquire': { version: 1, params: ['serial', 'key'] },
   'nvme-preempt': { version: 1, params: ['serial', 'key', 'victimKey'] },
   'nvme-report': { version: 1, params: ['serial'] },
+  'takeover-mount': { version: 1, params: ['serial', 'mountpoint', 'options'] },
 } as const satisfies Record<string, { version: number; params: readonly string[] }>;
 
 export type BotScriptName = keyof typeof BOT_SCRIPTS;
@@ -40,6 +43,8 @@ export const SCRIPT_EXIT = {
   usage: 2,
   /** No NVMe device with that serial on this host (the disk is not attached here). */
   noDevice: 3,
+  /** takeover-mount: the disk holds no file system. */
+  noFilesystem: 6,
   /** Not a bot script: the emulator runs nothing else. */
   unknownScript: 127,
 } as const;
@@ -64,6 +69,17 @@ export interface InspectReport {
   /** Null when the device is absent. */
   reservation: ReservationReport | null;
 }
+
+export interface TakeoverReport {
+  device: string;
+  fstype: string;
+  mountpoint: string;
+  options: string;
+  already: boolean;
+}
+
+/** Parameters that are NVMe reservation keys (the others are checked by their own scripts). */
+export const KEY_PARAMS: ReadonlySet<string> = new Set(['key', 'victimKey']);
 
 export const scriptMarker = (name: BotScriptName): string =>
   `${SCRIPT_MARKER_PREFIX}${name}:${BOT_SCRIPTS[name].version}`;

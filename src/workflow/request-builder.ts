@@ -228,6 +228,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
     case 'failover': {
       const fencingMode = policy.fencing.mode;
       const hook = policy.actions.failover.takeoverHook;
+      const mount = policy.fencing.takeover;
       const params: ParamsOf['failover'] = {
         diskId: command.diskId,
         fromInstanceId: command.fromInstanceId,
@@ -236,6 +237,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
         fencingMode,
         ...(command.emergencyReason ? { emergencyReason: command.emergencyReason } : {}),
         ...(hook ? { takeoverHook: { script: hook.script, timeoutSec: hook.timeoutSec } } : {}),
+        ...(mount ? { takeoverMount: { mount: mount.mount, options: mount.options } } : {}),
       };
       const on = (script: string, extra: Record<string, string> = {}): PlanStep => ({
         action: 'RunCommand',
@@ -261,6 +263,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
               },
               attach,
             ];
+      if (mount) plan.push(on('takeover-mount', { Mount: mount.mount, Options: mount.options }));
       if (hook)
         plan.push(
           on('takeover-hook', {
@@ -272,6 +275,12 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
         ok(
           'fencing',
           `Fencing by ${fencingMode === 'reservation' ? 'NVMe reservation preempt' : 'DetachDisk'}; never skipped.`,
+        ),
+        ok(
+          'takeover',
+          mount || hook
+            ? `After the verified fence: ${[mount ? `mount ${mount.mount} (${mount.options}) on ${command.toInstanceId}, verified by inspect` : '', hook ? 'the takeover hook' : ''].filter(Boolean).join(', then ')}.`
+            : `Takeover: none configured; nothing will be mounted or started on ${command.toInstanceId}.`,
         ),
       ];
       if (command.emergencyReason) {

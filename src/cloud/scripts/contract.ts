@@ -16,6 +16,7 @@ export const SCRIPTS = {
   'nvme-acquire': { version: 1, params: ['serial', 'key'] },
   'nvme-preempt': { version: 1, params: ['serial', 'key', 'victimKey'] },
   'nvme-report': { version: 1, params: ['serial'] },
+  'takeover-mount': { version: 1, params: ['serial', 'mountpoint', 'options'] },
 } as const satisfies Record<string, { version: number; params: readonly string[] }>;
 
 export type ScriptName = keyof typeof SCRIPTS;
@@ -36,6 +37,8 @@ export const SCRIPT_EXIT = {
   noTool: 4,
   /** nvme-cli ran but the device answered with an error other than a reservation conflict. */
   deviceError: 5,
+  /** takeover-mount: the disk holds no file system, so there is nothing to mount. */
+  noFilesystem: 6,
   /** Not a bot script (what the emulator answers for anything else). */
   unknownScript: 127,
 } as const;
@@ -68,6 +71,24 @@ export const inspectReportSchema = z.object({
   reservation: reservationReportSchema.nullable(),
 });
 export type InspectReport = z.infer<typeof inspectReportSchema>;
+
+/** What `takeover-mount` did: the block device it mounted (disk or partition) and whether it already was. */
+export const takeoverReportSchema = z.object({
+  device: z.string(),
+  fstype: z.string(),
+  mountpoint: z.string(),
+  options: z.string(),
+  already: z.boolean(),
+});
+export type TakeoverReport = z.infer<typeof takeoverReportSchema>;
+
+/**
+ * Mount points and options the bot puts in `takeover-mount` (Cloud Assistant interpolates them
+ * into the script text): an absolute path of plain characters without `.`/`..` parts, and mount
+ * options like `noatime,nodiratime`. The policy parser and the script both check them.
+ */
+export const SAFE_MOUNTPOINT = /^(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$/;
+export const SAFE_MOUNT_OPTIONS = /^[A-Za-z0-9_=,.:-]{1,200}$/;
 
 /** Serials are interpolated into the script text by Cloud Assistant: only plain characters pass. */
 export const SAFE_SERIAL = /^[A-Za-z0-9_-]{1,64}$/;

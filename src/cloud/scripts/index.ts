@@ -7,6 +7,7 @@ import {
   NVME_REPORT_BODY,
 } from './bodies.js';
 import { type ScriptName, scriptMarker } from './contract.js';
+import { TAKEOVER_MOUNT_BODY } from './takeover.js';
 
 export * from './contract.js';
 
@@ -16,10 +17,14 @@ const BODIES: Record<ScriptName, string> = {
   'nvme-acquire': NVME_ACQUIRE_BODY,
   'nvme-preempt': NVME_PREEMPT_BODY,
   'nvme-report': NVME_REPORT_BODY,
+  'takeover-mount': TAKEOVER_MOUNT_BODY,
 };
+
+/** Scripts that need only the shared helpers, not the nvme-cli ones. */
+const PLAIN: ReadonlySet<ScriptName> = new Set(['inspect', 'takeover-mount']);
 
 /** The full text sent with RunCommand: shebang, marker (line 2), shared bash, the script's body. */
 export function scriptText(name: ScriptName): string {
-  const helpers = name === 'inspect' ? COMMON_BASH : `${COMMON_BASH}${NVME_BASH}`;
+  const helpers = PLAIN.has(name) ? COMMON_BASH : `${COMMON_BASH}${NVME_BASH}`;
   return `#!/bin/bash\n${scriptMarker(name)}\n${helpers}${BODIES[name]}`;
 }

@@ -37,6 +37,11 @@ export interface StepContext<K extends RequestKind> {
   report(step: StepReport): Promise<void>;
   /** Writes a data-safety decision to the audit stream (never throws). */
   auditGuard(record: GuardAuditRecord): Promise<void>;
+  /**
+   * Read-only follow-up work that must neither delay the result nor hold the locks (waiting for a
+   * hung guest's answer): run after the request has ended and released its locks; failures are logged.
+   */
+  defer(task: () => Promise<void>): void;
 }
 
 /** Runs one kind of request to its result; registered per kind in `steps/index.ts`. */
