@@ -104,7 +104,7 @@ export function verifyFence(
   const unknown = report.registrants.filter((r) => !r.instanceId && !known.some((k) => sameKey(k, r.key)));
   if (unknown.length > 0) {
     problems.push(
-      `key(s) ${unknown.map((r) => r.key).join(', ')} belong to no instance the bot knows, maybe the old primary`,
+      `${unknown.length === 1 ? 'key' : 'keys'} ${unknown.map((r) => r.key).join(', ')} belong to no instance the bot knows, maybe the old primary`,
     );
   }
   return problems.length === 0
