@@ -11,6 +11,7 @@ export interface BuiltInit {
   readonly checks: [];
   readonly allowSingleNodeFs: false;
   readonly emergency: false;
+  readonly force: false;
 }
 
 const EVERY = 'every attached instance';
@@ -45,5 +46,6 @@ export function buildInit(command: Extract<DiskCommand, { kind: 'init' }>, regio
     checks: [],
     allowSingleNodeFs: false,
     emergency: false,
+    force: false,
   };
 }

@@ -141,7 +141,8 @@ describe('sandbox tour in Chromium', () => {
   it('a reject goes through the reason modal with inline validation', async () => {
     await actAs(USERS.engineer);
     const id = await openRequest(
-      `/disk detach ${SEED.disks.sharedExt4.diskId} ${SEED.disks.sharedExt4.attachedTo}`,
+      // Mounted read-write at /data there: only --force opens a request (the reject is the point here).
+      `/disk detach ${SEED.disks.sharedExt4.diskId} ${SEED.disks.sharedExt4.attachedTo} --force`,
     );
     await actAs(USERS.approver2);
     await card(id).locator('button[data-action-id=request_reject]').click();

@@ -202,8 +202,9 @@ describe('growing the cluster on attach', () => {
     expect((await mountsOf(disk)).map((m) => m.instanceId).sort()).toEqual([...all].sort());
     expect((await ocfs2()).filesystems[disk]?.formats).toBe(1);
 
-    // Detach: unmounted and its fstab line dropped first, then removed from the others' description.
-    const detach = await f.open(`detach ${disk} ${fourth}`);
+    // Detach (rw-mounted: --force, per the data-safety rule): unmounted and its fstab line dropped
+    // first, then removed from the others' description.
+    const detach = await f.open(`detach ${disk} ${fourth} --force`);
     await f.approve(detach, USERS.bob);
     await f.approve(detach, USERS.carol);
     expect(json(await f.result(detach))).toContain('succeeded');

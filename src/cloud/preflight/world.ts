@@ -1,7 +1,7 @@
 import type { RequestKind } from '../../workflow/request.js';
 import type { ParamsOf } from '../../workflow/request-params.js';
 import type { DiskInfo, EcsGateway, ImageInfo, InstanceInfo, InstanceTypeInfo } from '../gateway.js';
-import { type FilesystemReadOptions, type FilesystemSnapshot, readFilesystem } from './guard.js';
+import { type FilesystemReadOptions, type FilesystemSnapshot, readFilesystem } from './guest-view.js';
 import { type InitReadOptions, loadInitWorld, type Ocfs2Snapshot } from './init-world.js';
 import { type GrowFacts, readGrowFacts } from './ocfs2-grow.js';
 
@@ -23,7 +23,10 @@ export interface WorldSnapshot {
    * multi-attach), so this is configuration; undefined = not configured, and the rule warns.
    */
   readonly multiAttachZones?: readonly string[];
-  /** Attach only, when asked for: what the inspect script saw where the disk is attached now. */
+  /**
+   * When asked for, what the inspect script saw: attach — on every current attachment (the
+   * file-system guard); detach — on every Running instance the disk leaves (the mount guard).
+   */
   readonly filesystem?: FilesystemSnapshot;
   /** Init only, when asked for: what `ocfs2-probe` saw on every Running attached guest. */
   readonly ocfs2?: Ocfs2Snapshot;
@@ -33,7 +36,7 @@ export interface WorldSnapshot {
 
 export interface LoadWorldOptions {
   readonly multiAttachZones?: readonly string[];
-  /** Read the disk's file system through Cloud Assistant (attach; the single-node guard). */
+  /** Read the disk's file system and mounts through Cloud Assistant (attach and detach guards). */
   readonly readFilesystem?: FilesystemReadOptions;
   /** Init: probe every attached guest (`ocfs2-probe`); without it only the cloud rules run. */
   readonly probeOcfs2?: InitReadOptions;
@@ -111,11 +114,11 @@ export async function loadWorld<K extends RequestKind>(
     zoneDisks.find((d) => d.diskId === diskId) ??
     (detachDisks ? undefined : (await byId())[0]);
   const filesystem =
-    kind === 'attach' && disk && options.readFilesystem
-      ? await readFilesystem(gateway, disk, regionId, options.readFilesystem)
+    disk && options.readFilesystem
+      ? await inspectFor(gateway, kind, disk, instances, regionId, options.readFilesystem)
       : undefined;
   const ocfs2Grow =
-    disk && filesystem && options.probeOcfs2
+    kind === 'attach' && disk && filesystem && options.probeOcfs2
       ? await growFacts(gateway, disk, targets.all, regionId, filesystem, options.probeOcfs2)
       : undefined;
   return {
@@ -128,6 +131,29 @@ export async function loadWorld<K extends RequestKind>(
     dataDisks,
     ...zones,
   };
+}
+
+/** The inspection each guard needs; undefined for kinds without one. */
+async function inspectFor(
+  gateway: EcsGateway,
+  kind: RequestKind,
+  disk: DiskInfo,
+  instances: ReadonlyMap<string, InstanceInfo>,
+  regionId: string,
+  options: FilesystemReadOptions,
+): Promise<FilesystemSnapshot | undefined> {
+  if (kind === 'attach') return readFilesystem(gateway, disk, regionId, options);
+  if (kind !== 'detach') return undefined;
+  const leaving = disk.attachments
+    .map((a) => instances.get(a.instanceId))
+    .filter((i): i is InstanceInfo => i !== undefined && i.status !== 'Stopped');
+  return readFilesystem(
+    gateway,
+    disk,
+    regionId,
+    options,
+    leaving.map((i) => i.instanceId),
+  );
 }
 
 /** Only when a current node shows OCFS2: probe current nodes and newcomers for growing the cluster. */
