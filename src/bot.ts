@@ -16,6 +16,7 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { type RunningSlackApp, startSlackApp, webClientOptions } from './slack/app.js';
 import { SlackCardPublisher } from './slack/card-publisher.js';
+import { withViewerGate } from './slack/command-gate.js';
 import { diskQueryHandlers } from './slack/disk-queries.js';
 import { EmergencyNotifier } from './slack/emergency-notifier.js';
 import { SlackExecutionReporter } from './slack/execution-reporter.js';
@@ -23,11 +24,12 @@ import { MountAlerter } from './slack/mount-alerts.js';
 import type { ReadinessCheck } from './slack/ops-routes.js';
 import { type Preflight, requestCommandHandlers } from './slack/request-commands.js';
 import { slackMemberOf } from './slack/usergroups.js';
+import { RedisCommandRate } from './store/command-rate.js';
 import type { RedisClient } from './store/connection.js';
 import { RedisRequestStore } from './store/redis-request-store.js';
 import { RedisReviewStore } from './store/review-store.js';
 import { ApprovalService } from './workflow/approval-service.js';
-import { GroupDirectory } from './workflow/approvers.js';
+import { GroupDirectory, isViewer } from './workflow/approvers.js';
 import { PendingExecutor } from './workflow/executor.js';
 import { type ExpirySweeper, startExpirySweeper } from './workflow/expiry-sweeper.js';
 import type { Policy } from './workflow/policy.js';
@@ -219,7 +221,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const jobs = execution;
     options.metrics.setQueueDepthSource(() => jobs.jobCounts());
   }
-  const handlers = {
+  const canView = (userId: string) => isViewer(options.policy, userId, groups.memberOf);
+  const commandRate = new RedisCommandRate(options.redis, options.policy.rateLimit.commandsPerMinute, {
+    ...(options.keyPrefix ? { prefix: options.keyPrefix } : {}),
+  });
+  const allHandlers = {
     ...requestCommandHandlers({
       service,
       client,
@@ -237,6 +243,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         })
       : {}),
   };
+  const handlers = withViewerGate(allHandlers, canView);
   const defaultZone = options.cloud?.multiAttachZones?.[0] ?? options.policy.limits.zones[0];
   const slack = await startSlackApp({
     ...(defaultZone ? { defaultZone } : {}),
@@ -251,6 +258,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     handlers,
     service,
     reviews,
+    rateLimit: commandRate.take,
+    canView,
     readinessChecks: [
       { name: 'redis', check: async () => ({ ok: (await options.redis.ping()) === 'PONG' }) },
       ...(options.readinessChecks ?? []),

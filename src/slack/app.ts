@@ -8,6 +8,7 @@ import type { ApprovalService } from '../workflow/approval-service.js';
 import type { ReviewService } from '../workflow/reviews.js';
 import { boltLogger } from './bolt-logger.js';
 import { BotIdentity } from './bot-identity.js';
+import type { CanView, CommandRateLimit } from './command-gate.js';
 import { HomePublisher } from './home.js';
 import * as actions from './listeners/actions/index.js';
 import * as commands from './listeners/commands/index.js';
@@ -35,6 +36,10 @@ export interface SlackAppOptions {
   readonly defaultZone?: string;
   /** Post-incident reviews shown on App Home with their Acknowledge button. */
   readonly reviews?: ReviewService;
+  /** Per-user `/disk` command rate (policy `rateLimit`). */
+  readonly rateLimit?: CommandRateLimit;
+  /** Policy `viewers`: who sees the App Home details beyond their own requests. */
+  readonly canView?: CanView;
 }
 
 /** One Web API client configuration for Bolt and for the bot's own out-of-request posts. */
@@ -109,10 +114,17 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     logger,
     metrics: options.metrics,
     ...(options.defaultZone ? { defaultZone: options.defaultZone } : {}),
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
   });
   views.registerCreateForm(app, options.handlers.create, logger);
   if (options.service) {
-    const home = new HomePublisher(options.service, app.client, () => options.botToken, options.reviews);
+    const home = new HomePublisher(
+      options.service,
+      app.client,
+      () => options.botToken,
+      options.reviews,
+      options.canView,
+    );
     actions.register(app, {
       service: options.service,
       home,
