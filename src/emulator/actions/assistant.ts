@@ -17,7 +17,7 @@ function finish(t: InvocationTarget, at: number, fields: Partial<InvocationTarge
   Object.assign(t, { finishTime: at, updateTime: at, ...fields });
 }
 
-function scheduleTarget(world: World, inv: Invocation, t: InvocationTarget, script: string): void {
+export function scheduleTarget(world: World, inv: Invocation, t: InvocationTarget, script: string): void {
   const start = inv.creationTime;
   const total = world.delay('command');
   const deliveredAt = start + Math.floor(total / 2);
