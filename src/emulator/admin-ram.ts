@@ -1,9 +1,11 @@
 /**
  * Admin routes for least-privilege tests: load a RAM policy for an access key (`POST /ram`), read
  * them (`GET /ram`), and tag an instance or a disk (`POST /tags`) so tag conditions have something
- * to match. Policies are configuration: a world reset keeps them.
+ * to match; list the registered Cloud Assistant commands (`GET /commands`). Policies are
+ * configuration: a world reset keeps them.
  */
 import { z } from 'zod';
+import { commandsOf } from './actions/commands.js';
 import type { AdminReply } from './admin.js';
 import { type RamPolicy, ramPolicySchema } from './ram.js';
 import type { World } from './world.js';
@@ -37,6 +39,16 @@ export function handleRamAdmin(
   body: unknown,
 ): AdminReply | undefined {
   const route = `${method} ${path.replace(/\/+$/, '')}`;
+  if (route === 'GET /commands') {
+    const commands = [...commandsOf(target.world()).values()].map((c) => ({
+      commandId: c.commandId,
+      name: c.name,
+      content: c.content,
+      parameterNames: c.parameterNames,
+      invokeTimes: c.invokeTimes,
+    }));
+    return { status: 200, body: { commands } };
+  }
   if (route === 'GET /ram') return { status: 200, body: { policies: target.ramPolicies } };
   if (route === 'POST /ram') {
     const parsed = setPolicySchema.safeParse(body);

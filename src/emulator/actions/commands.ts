@@ -70,7 +70,7 @@ const createCommand: ActionHandler = (ctx) => {
     content,
     enableParameter,
     parameterNames: names,
-    timeoutSec: p.int('Timeout', { min: 10, max: 86_400 }) ?? 60,
+    timeoutSec: p.int('Timeout', { min: 1, max: 86_400 }) ?? 60,
     workingDir: p.str('WorkingDir') ?? '',
     creationTime: world.now(),
     invokeTimes: 0,
@@ -152,7 +152,7 @@ const invokeCommand: ActionHandler = (ctx) => {
       name: command.name,
       commandContent: Buffer.from(command.content).toString('base64'),
       parameters: command.enableParameter ? given : null,
-      timeoutSec: p.int('Timeout', { min: 10, max: 86_400 }) ?? command.timeoutSec,
+      timeoutSec: p.int('Timeout', { min: 1, max: 86_400 }) ?? command.timeoutSec,
       creationTime: now,
       targets: ids.map((instanceId) => ({
         instanceId,
