@@ -59,6 +59,8 @@ beforeEach(async () => {
   await admin('/ram', { accessKeyId: 'sandbox', policy: LEAST_PRIVILEGE });
   for (const id of [managed, host]) await tag('instance', id);
   await tag('disk', shared.diskId);
+  // The seed opts every instance in; this one is not.
+  await admin('/tags', { resource: 'instance', id: unmanaged, tags: [] });
 });
 
 async function createInspect(name = 'shared-disk-bot-inspect-v1') {

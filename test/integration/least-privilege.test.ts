@@ -3,7 +3,9 @@
  * harness): scripts run as registered commands created once per version, and what the policy
  * leaves out (a free RunCommand, an untagged instance, an untagged disk) is refused by the cloud.
  */
+import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
 import type EcsModule from '@alicloud/ecs20140526';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -140,4 +142,41 @@ describe('what the shipped policy refuses', () => {
     const [disk] = await emu.gateway().describeDisks({ regionId: REGION, diskIds: [value.diskId] });
     expect(disk?.tags).toEqual({ 'shared-disk-bot:managed': 'true' });
   });
+});
+
+describe('npm run commands (list and prune the stale versions)', () => {
+  it('lists current and stale commands and prunes only the stale ones, under the shipped policy', async () => {
+    const gateway = emu.gateway();
+    const oldId = await gateway.commands.ensure(
+      REGION,
+      scriptText('nvme-report').replace('# shared-disk-bot:nvme-report:1', '# shared-disk-bot:nvme-report:0'),
+      20,
+    );
+    const currentId = await gateway.commands.ensure(REGION, scriptText('nvme-report'), 20);
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      SLACK_BOT_TOKEN: 'xoxb-cli-test',
+      SLACK_SIGNING_SECRET: 'cli-test',
+      REDIS_URL: 'redis://127.0.0.1:1',
+      ALIBABA_CLOUD_ACCESS_KEY_ID: 'sandbox',
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'sandbox-secret',
+      ECS_ENDPOINT: emu.emu.endpoint,
+      ECS_PROTOCOL: 'http',
+    };
+    // Asynchronous: the emulator answers from this very process.
+    const cli = async (verb: string) =>
+      (
+        await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cloud/commands-cli.ts', verb], {
+          env,
+        })
+      ).stdout;
+    const listed = await cli('list');
+    expect(listed).toContain(`${oldId}\tshared-disk-bot-nvme-report-v0\tstale`);
+    expect(listed).toContain(`${currentId}\tshared-disk-bot-nvme-report-v1\tcurrent`);
+    expect(await cli('prune')).toContain('1 stale command(s) deleted');
+    expect((await gateway.describeCommands({ regionId: REGION })).map((c) => c.commandId)).toEqual([
+      currentId,
+    ]);
+  }, 60_000);
 });
