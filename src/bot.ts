@@ -15,14 +15,16 @@ import {
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { type RunningSlackApp, startSlackApp, webClientOptions } from './slack/app.js';
+import { AttachPicker } from './slack/attach-picker.js';
 import { SlackCardPublisher } from './slack/card-publisher.js';
 import { withViewerGate } from './slack/command-gate.js';
 import { diskQueryHandlers } from './slack/disk-queries.js';
 import { EmergencyNotifier } from './slack/emergency-notifier.js';
 import { SlackExecutionReporter } from './slack/execution-reporter.js';
 import { MountAlerter } from './slack/mount-alerts.js';
+import { NameResolver, withNameResolution } from './slack/name-resolution.js';
 import type { ReadinessCheck } from './slack/ops-routes.js';
-import { type Preflight, requestCommandHandlers } from './slack/request-commands.js';
+import { type Preflight, requestChecker, requestCommandHandlers } from './slack/request-commands.js';
 import { slackMemberOf } from './slack/usergroups.js';
 import { RedisCommandRate } from './store/command-rate.js';
 import type { RedisClient } from './store/connection.js';
@@ -191,6 +193,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         alerts,
       ),
       fencingMode: options.policy.fencing.mode,
+      rateBudget: options.policy.limits.ecs,
       logger: logger.child({ module: 'execution' }),
       clock,
       ...(cloud.multiAttachZones ? { multiAttachZones: cloud.multiAttachZones } : {}),
@@ -225,6 +228,14 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const commandRate = new RedisCommandRate(options.redis, options.policy.rateLimit.commandsPerMinute, {
     ...(options.keyPrefix ? { prefix: options.keyPrefix } : {}),
   });
+  const cloudRegion = options.policy.region || options.defaultRegion;
+  const resolver = execution ? new NameResolver(execution.gateway, cloudRegion) : undefined;
+  const picker = execution ? new AttachPicker(execution.gateway, cloudRegion) : undefined;
+  const checkRequest = requestChecker({
+    service,
+    defaultRegion: options.defaultRegion,
+    ...(preflight ? { preflight } : {}),
+  });
   const allHandlers = {
     ...requestCommandHandlers({
       service,
@@ -243,7 +254,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         })
       : {}),
   };
-  const handlers = withViewerGate(allHandlers, canView);
+  // Names resolve to ids before anything is filed or read; without a cloud there is nothing to ask.
+  // The viewer gate is outermost: a refused user costs no name lookup.
+  const handlers = withViewerGate(
+    resolver ? withNameResolution(allHandlers, resolver) : allHandlers,
+    canView,
+  );
   const defaultZone = options.cloud?.multiAttachZones?.[0] ?? options.policy.limits.zones[0];
   const slack = await startSlackApp({
     ...(defaultZone ? { defaultZone } : {}),
@@ -260,6 +276,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     reviews,
     rateLimit: commandRate.take,
     canView,
+    checkRequest,
+    ...(resolver ? { resolver } : {}),
+    ...(picker ? { picker } : {}),
     readinessChecks: [
       { name: 'redis', check: async () => ({ ok: (await options.redis.ping()) === 'PONG' }) },
       ...(options.readinessChecks ?? []),

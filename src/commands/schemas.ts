@@ -11,10 +11,10 @@ import { z } from 'zod';
 import {
   CATEGORY_ALIASES,
   coded,
-  diskIdSchema,
   diskNameSchema,
+  diskRefSchema,
   emergencySchema,
-  instanceIdSchema,
+  instanceRefSchema,
   instancesSchema,
   oneOf,
   PL_ALIASES,
@@ -22,6 +22,7 @@ import {
   regionIdSchema,
   requestIdSchema,
   required,
+  sizeSchema,
   TOPICS,
   tagsSchema,
   wholeNumber,
@@ -71,15 +72,7 @@ const helpSchema = z
 const createSchema = z
   .object({
     name: diskNameSchema,
-    size: required(
-      wholeNumber(
-        LIMITS.minSizeGiB,
-        LIMITS.maxSizeGiB,
-        'must be a whole number of GiB between 1 and 65536',
-        true,
-      ),
-      'The size is required: add --size <GiB>, e.g. --size 100.',
-    ),
+    size: required(sizeSchema, 'The size is required: add --size <GiB>, e.g. --size 100.'),
     category: oneOf(CATEGORY_ALIASES, 'must be one of essd, autopl, regional').optional(),
     pl: oneOf(PL_ALIASES, 'must be one of PL0, PL1, PL2, PL3').optional(),
     zone: zoneIdSchema.optional(),
@@ -134,23 +127,25 @@ const createSchema = z
 
 const attachSchema = z
   .object({
-    diskId: diskIdSchema,
+    diskId: diskRefSchema,
     instanceIds: instancesSchema,
     allowSingleNodeFs: z.boolean(),
     reason: reasonSchema.optional(),
   })
   .transform(
     (v): DiskCommand => ({
-      kind: 'attach',
+      // No instances: the picker form, which offers the eligible ones.
+      ...(v.instanceIds.length === 0
+        ? { kind: 'attach_form' as const }
+        : { kind: 'attach' as const, instanceIds: v.instanceIds }),
       diskId: v.diskId,
-      instanceIds: v.instanceIds,
       allowSingleNodeFs: v.allowSingleNodeFs,
       ...(v.reason === undefined ? {} : { reason: v.reason }),
     }),
   );
 
 const detachSchema = z
-  .object({ diskId: diskIdSchema, instanceIds: instancesSchema, reason: reasonSchema.optional() })
+  .object({ diskId: diskRefSchema, instanceIds: instancesSchema, reason: reasonSchema.optional() })
   .transform(
     (v): DiskCommand => ({
       kind: 'detach',
@@ -161,7 +156,7 @@ const detachSchema = z
   );
 
 const statusSchema = z
-  .object({ diskId: diskIdSchema })
+  .object({ diskId: diskRefSchema })
   .transform((v): DiskCommand => ({ kind: 'status', diskId: v.diskId }));
 
 const listSchema = z
@@ -177,9 +172,9 @@ const listSchema = z
 
 const failoverSchema = z
   .object({
-    diskId: diskIdSchema,
-    from: required(instanceIdSchema, 'The instance to fence is required: add --from <instance-id>.'),
-    to: required(instanceIdSchema, 'The instance to take over is required: add --to <instance-id>.'),
+    diskId: diskRefSchema,
+    from: required(instanceRefSchema, 'The instance to fence is required: add --from <instance>.'),
+    to: required(instanceRefSchema, 'The instance to take over is required: add --to <instance>.'),
     emergency: emergencySchema.optional(),
   })
   .transform(

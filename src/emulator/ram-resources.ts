@@ -9,7 +9,7 @@ import type { AuthRequest, AuthResource, Tag } from './ram.js';
 import type { World } from './world.js';
 
 /** The emulated account's id, as it appears in ARNs and in AccessDeniedDetail. */
-export const EMULATOR_ACCOUNT_ID = '1234567890123456';
+export const EMULATOR_ACCOUNT_ID = '1000000000000000';
 
 export function arn(regionId: string, type: 'instance' | 'disk' | 'command', id: string): string {
   return `acs:ecs:${regionId}:${EMULATOR_ACCOUNT_ID}:${type}/${id}`;

@@ -2,6 +2,8 @@
 import {
   BOT_SCRIPTS,
   type BotScriptName,
+  builtinsOf,
+  hostKeyFor,
   type InspectReport,
   isBotScriptName,
   isReservationKey,
@@ -75,7 +77,8 @@ function reservationScript(
   args: Record<string, string>,
 ): ScriptResult {
   if (name === 'nvme-report') return ok(report(world, disk.diskId));
-  const key = args.key ?? '';
+  // The host's key comes from ITS substituted {{ACS::InstanceId}}, as the real script derives it.
+  const key = hostKeyFor(args['acs::instanceid'] ?? '');
   const r = reservationOf(world, disk.diskId);
   const mine = r.registrants.get(instanceId);
   switch (name) {
@@ -103,13 +106,14 @@ function reservationScript(
       r.holder = key;
       return ok(report(world, disk.diskId));
     case 'nvme-preempt': {
-      const victim = args.victimKey ?? '';
+      const victim = args.victimkey ?? '';
       if (!sameKey(mine, key))
         return fail(
           SCRIPT_EXIT.conflict,
           `${name}: reservation conflict: key ${key} is not registered by this host`,
         );
-      if (sameKey(victim, key)) return fail(SCRIPT_EXIT.usage, `${name}: victimKey must differ from key`);
+      if (sameKey(victim, key))
+        return fail(SCRIPT_EXIT.usage, `${name}: victimKey must differ from this host's key`);
       const victims = [...r.registrants].filter(([id, k]) => id !== instanceId && sameKey(k, victim));
       if (victims.length === 0) {
         if (sameKey(r.holder, key)) return ok(report(world, disk.diskId));
@@ -167,7 +171,11 @@ function takeoverMount(
   return ok(report);
 }
 
-/** `params` are the invocation's Parameters, or null when EnableParameter was not set. */
+/**
+ * `params` are what this instance's copy of the command sees, by lower-case name: the invocation's
+ * Parameters plus the built-ins it references, substituted for this instance; null when
+ * EnableParameter was not set (nothing is substituted).
+ */
 export function runScript(
   world: World,
   instanceId: string,
@@ -181,14 +189,23 @@ export function runScript(
   const name = marker.name;
   const args = params ?? {};
   for (const p of BOT_SCRIPTS[name].params) {
-    if (!args[p]) {
+    const value = args[p.toLowerCase()];
+    if (!value) {
       return fail(
         SCRIPT_EXIT.usage,
         `${name}: missing parameter "${p}" (send it in Parameters with EnableParameter=true)`,
       );
     }
-    if (KEY_PARAMS.has(p) && !isReservationKey(args[p] ?? '')) {
+    if (KEY_PARAMS.has(p) && !isReservationKey(value)) {
       return fail(SCRIPT_EXIT.usage, `${name}: "${p}" must be a non-zero 64-bit key in decimal or 0x hex`);
+    }
+  }
+  for (const b of builtinsOf(name)) {
+    if (!args[b.toLowerCase()]) {
+      return fail(
+        SCRIPT_EXIT.usage,
+        `${name}: the built-in parameter ${b} was not substituted (reference {{${b}}} and send the script with EnableParameter=true)`,
+      );
     }
   }
   const serial = args.serial ?? '';

@@ -17,7 +17,7 @@ import { type AdminTarget, handleAdmin } from './admin.js';
 import { handleRamAdmin, type RamTarget } from './admin-ram.js';
 import { CallLog } from './calllog.js';
 import { EcsError, missing } from './errors.js';
-import { drawFault, type FaultConfig, faultConfigSchema } from './faults.js';
+import { drawFault, type FaultConfig, faultConfigSchema, QuotaWindows } from './faults.js';
 import { Params, parseQuery, type RawParams } from './params.js';
 import { authorize, type RamPolicy } from './ram.js';
 import { authRequestFor, EMULATOR_ACCOUNT_ID } from './ram-resources.js';
@@ -101,6 +101,7 @@ class Emulator implements AdminTarget, RamTarget {
   readonly latency: LatencyConfig;
   private readonly baseLatency: LatencyConfig;
   private readonly nonces = new NonceCache();
+  private readonly quotas = new QuotaWindows();
   private readonly accessKeys: Record<string, string>;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -237,7 +238,10 @@ class Emulator implements AdminTarget, RamTarget {
       const handler = ACTIONS.get(action);
       if (!handler) throw new EcsError('InvalidAction.NotFound');
       this.authorize(caller.accessKeyId, action, new Params(params));
-      const fault = drawFault(this.faults, action, this.random);
+      const fault = drawFault(this.faults, action, this.random, {
+        windows: this.quotas,
+        nowMs: Date.now(),
+      });
       if (fault.delayMs > 0) await sleep(fault.delayMs);
       if (fault.error) throw fault.error;
       this.current.settle();
@@ -282,7 +286,9 @@ class Emulator implements AdminTarget, RamTarget {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const emulator = new Emulator(options);
-  const server = createServer((req, res) => {
+  // RPC parameters travel in the query string: a RunCommand near its 24 KB content limit needs
+  // more than Node's default 16 KB of request head.
+  const server = createServer({ maxHeaderSize: 128 * 1024 }, (req, res) => {
     emulator.handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, { error: String(error) });
       else res.destroy();

@@ -58,7 +58,13 @@ async function until<T>(
   }
 }
 
-/** Every OK RunCommand/InvokeCommand per (script, instances), from the `# shared-disk-bot:<script>:` marker. */
+/** Scripts that only read: a survivor may repeat them (e.g. the old primary's inspect) without harm. */
+const READ_ONLY_SCRIPTS = new Set(['inspect', 'nvme-report']);
+
+/**
+ * Every OK RunCommand/InvokeCommand of a script that changes something, per (script, instances), from the
+ * `# shared-disk-bot:<script>:` marker.
+ */
 export function successfulCommands(calls: readonly CallEntry[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const c of calls) {
@@ -66,6 +72,7 @@ export function successfulCommands(calls: readonly CallEntry[]): Map<string, num
     const raw = c.params.CommandContent ?? '';
     const text = raw.includes('shared-disk-bot:') ? raw : Buffer.from(raw, 'base64').toString('utf8');
     const script = /# shared-disk-bot:([\w-]+):/.exec(text)?.[1] ?? 'other';
+    if (READ_ONLY_SCRIPTS.has(script)) continue;
     const targets = Object.entries(c.params)
       .filter(([k]) => k.startsWith('InstanceId'))
       .map(([, v]) => v)

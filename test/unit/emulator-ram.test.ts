@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { renderScript } from '../../src/emulator/actions/commands.js';
 import { authorize, parseRamPolicy, type RamPolicy, wildcardMatch } from '../../src/emulator/index.js';
 import { LEAST_PRIVILEGE, MANAGED_TAG } from '../support/least-privilege.js';
 
@@ -84,14 +83,5 @@ describe('emulated RAM authorization', () => {
 
   it('refuses a document that is not a RAM policy, naming the problem', () => {
     expect(() => parseRamPolicy('{"Version":"2","Statement":[]}')).toThrow(/Version/);
-  });
-});
-
-describe('registered command scripts', () => {
-  it('put custom and built-in parameters into the script per instance', () => {
-    const script = 'dev=$(find {{serial}}); echo {{ ACS::InstanceId }} {{ACS::RegionId}} {{other}}';
-    expect(
-      renderScript(script, { serial: 'bp1x', 'ACS::InstanceId': 'i-1', 'ACS::RegionId': 'cn-hangzhou' }),
-    ).toBe('dev=$(find bp1x); echo i-1 cn-hangzhou {{other}}');
   });
 });

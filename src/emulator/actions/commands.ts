@@ -5,7 +5,9 @@
  * `{{ACS::InvokeId}}`, `{{ACS::CommandId}}`) are put into the script per instance before it runs.
  * Commands with the same name are versions of one another (`Version`, `Latest`), as in ECS.
  */
+import { BUILTINS, checkCommand, referencedNames, valuesFor } from '../command-params.js';
 import { EcsError, invalid, missing } from '../errors.js';
+import { EMULATOR_ACCOUNT_ID } from '../ram-resources.js';
 import { type Invocation, iso, type World } from '../world.js';
 import { scheduleTarget } from './assistant.js';
 import { type ActionHandler, findOr404, idempotent, paginate, requireRegion } from './common.js';
@@ -36,11 +38,9 @@ export function commandsOf(world: World): Map<string, RegisteredCommand> {
   return registry;
 }
 
-const PARAM = /\{\{\s*([A-Za-z0-9_:.-]+)\s*\}\}/g;
-const BUILT_IN = /^ACS::/;
-
+/** Custom parameter names of a script (built-ins such as `{{ACS::InstanceId}}` excluded). */
 function parameterNames(content: string): string[] {
-  return [...new Set([...content.matchAll(PARAM)].map((m) => m[1] ?? '').filter((n) => !BUILT_IN.test(n)))];
+  return referencedNames(content).filter((n) => !BUILTINS.has(n.toLowerCase()));
 }
 
 function findCommand(world: World, id: string): RegisteredCommand {
@@ -121,11 +121,6 @@ const deleteCommand: ActionHandler = (ctx) => {
   return {};
 };
 
-/** The script one instance runs: `{{name}}` and `{{ACS::…}}` replaced; unknown ones stay as written. */
-export function renderScript(content: string, values: Record<string, string>): string {
-  return content.replace(PARAM, (whole, name: string) => values[name] ?? whole);
-}
-
 const invokeCommand: ActionHandler = (ctx) => {
   requireRegion(ctx);
   return idempotent(ctx, 'InvokeCommand', () => {
@@ -145,6 +140,12 @@ const invokeCommand: ActionHandler = (ctx) => {
     const unset = command.parameterNames.filter((n) => given[n] === undefined);
     if (unset.length > 0)
       throw invalid('Parameters', `no value for ${unset.map((n) => `"${n}"`).join(', ')}`);
+    checkCommand({
+      content: command.content,
+      enableParameter: command.enableParameter,
+      parameters: given,
+      instanceCount: ids.length,
+    });
     const now = world.now();
     const inv: Invocation = {
       invokeId: world.nextId('t-hz'),
@@ -170,15 +171,15 @@ const invokeCommand: ActionHandler = (ctx) => {
     command.invokeTimes += 1;
     world.invocations.set(inv.invokeId, inv);
     for (const t of inv.targets) {
-      const script = renderScript(command.content, {
-        ...given,
-        'ACS::InstanceId': t.instanceId,
-        'ACS::InstanceName': world.instances.get(t.instanceId)?.instanceName ?? '',
-        'ACS::RegionId': world.regionId,
-        'ACS::InvokeId': inv.invokeId,
-        'ACS::CommandId': command.commandId,
+      const values = valuesFor(command.content, inv.parameters, {
+        regionId: world.regionId,
+        accountId: EMULATOR_ACCOUNT_ID,
+        instanceId: t.instanceId,
+        instanceName: world.instances.get(t.instanceId)?.instanceName ?? '',
+        invokeId: inv.invokeId,
+        commandId: command.commandId,
       });
-      scheduleTarget(world, inv, t, script);
+      scheduleTarget(world, inv, t, command.content, values);
     }
     return { InvokeId: inv.invokeId };
   });

@@ -33,7 +33,7 @@ export async function withMountTable(
     await ctx.report({
       label: 'Mount status read',
       status: 'ok',
-      detail: `${mounts.rows.length} instance(s)${unknown > 0 ? `, ${unknown} unknown` : ''}`,
+      detail: `${mounts.rows.length} ${mounts.rows.length === 1 ? 'instance' : 'instances'}${unknown > 0 ? `, ${unknown} unknown` : ''}`,
       durationMs: ctx.clock.now() - started,
     });
     return { ...result, mounts };
