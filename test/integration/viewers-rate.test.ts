@@ -52,7 +52,7 @@ describe('policy viewers', () => {
   });
 
   it('App Home shows a non-viewer only their own and awaiting requests, with a notice', async () => {
-    const opened = json(await command(`detach ${disk} ${SEED.instances.nvmeI[0]?.id}`, USERS.alice));
+    const opened = json(await command(`detach ${disk} ${SEED.disks.sharedExt4.attachedTo}`, USERS.alice));
     const requestId = /R-[0-9A-Z]{10}/.exec(opened)?.[0];
     expect(json(await command(`cancel ${requestId}`, USERS.alice))).toContain('cancelled');
     for (const user of [USERS.dave, USERS.bob]) {
