@@ -29,7 +29,7 @@ export function buildInit(command: Extract<DiskCommand, { kind: 'init' }>, regio
     ...(command.reason ? { reason: command.reason } : {}),
   };
   const run = (script: string, extra: Record<string, string | number>): PlanStep => ({
-    action: 'RunCommand',
+    action: 'InvokeCommand',
     params: { Script: script, ...extra },
   });
   const plan: PlanStep[] = [
