@@ -47,6 +47,11 @@ export const FLAGS: Readonly<Record<Subcommand, Readonly<Record<string, FlagSpec
     all: { kind: 'choice', field: 'filters' },
   },
   cancel: {},
+  watch: {
+    channel: value('channel', '--channel #storage-alerts'),
+    list: { kind: 'switch', field: 'list' },
+  },
+  unwatch: {},
 };
 
 export interface PositionalSpec {
@@ -97,4 +102,6 @@ export const POSITIONALS: Readonly<Record<Subcommand, PositionalSpec>> = {
     ],
     required: 1,
   },
+  watch: { fields: [DISK_ID], required: 0 },
+  unwatch: { fields: [DISK_ID], required: 1 },
 };

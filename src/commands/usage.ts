@@ -19,6 +19,8 @@ const USAGE: Record<Subcommand, readonly string[]> = {
   failover: ['/disk failover <disk-id> --from <instance-id> --to <instance-id> [--emergency "<reason>"]'],
   requests: ['/disk requests [--mine | --pending | --all]'],
   cancel: ['/disk cancel <request-id>'],
+  watch: ['/disk watch <disk-id> [--channel #channel]', '/disk watch --list'],
+  unwatch: ['/disk unwatch <disk-id>'],
 };
 
 /** One line per subcommand, as help lists them. */
@@ -32,6 +34,8 @@ export const SUBCOMMAND_SUMMARIES: Readonly<Record<Subcommand, string>> = {
   failover: 'Fence the old node and hand a shared disk over to a standby instance.',
   requests: 'List requests: your own (default), those awaiting approval, or all.',
   cancel: 'Cancel one of your pending requests.',
+  watch: 'Watch a shared disk and alert its channel on trouble, or list watched disks.',
+  unwatch: 'Stop watching a disk.',
 };
 
 /** Extra facts a user needs before running the subcommand; shown by `/disk help <command>`. */
@@ -56,6 +60,12 @@ export const SUBCOMMAND_NOTES: Readonly<Record<Subcommand, readonly string[]>> =
   ],
   requests: ['--mine, --pending and --all exclude each other; without a flag you see your own requests.'],
   cancel: ['Only pending requests can be cancelled, and only by whoever asked.'],
+  watch: [
+    'Disks the bot created or attached are watched already, in the channel of that request.',
+    'Alerts (once per incident, with "resolved" and reminders): attachments changed outside the bot, a single-node file system mounted twice, the primary down (with a Fail over button), reservation anomalies.',
+    'Without --channel the alerts go to the channel where you run the command.',
+  ],
+  unwatch: ['Open incidents of the disk are dropped without a "resolved" message.'],
 };
 
 /** Example invocations, all valid for the parser (a unit test checks that). */
@@ -76,6 +86,12 @@ export const SUBCOMMAND_EXAMPLES: Readonly<Record<Subcommand, readonly string[]>
   ],
   requests: ['/disk requests', '/disk requests --pending'],
   cancel: ['/disk cancel R-01HZX3K7Q9ABCDEF'],
+  watch: [
+    '/disk watch d-bp1abc2def3ghi4jkl5m',
+    '/disk watch d-bp1abc2def3ghi4jkl5m --channel C0STORAGE',
+    '/disk watch --list',
+  ],
+  unwatch: ['/disk unwatch d-bp1abc2def3ghi4jkl5m'],
 };
 
 const GENERAL_NOTES = [

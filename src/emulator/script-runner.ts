@@ -67,7 +67,7 @@ const sameKey = (a: string | null | undefined, b: string): boolean =>
 
 function reservationScript(
   world: World,
-  name: Exclude<BotScriptName, 'inspect'>,
+  name: Exclude<BotScriptName, 'inspect' | 'inspect-disks'>,
   instanceId: string,
   disk: Disk,
   args: Record<string, string>,
@@ -120,6 +120,20 @@ function reservationScript(
   }
 }
 
+function inspect(world: World, instanceId: string, serial: string): InspectReport {
+  const found = findDevice(world, instanceId, serial);
+  const mount = found ? world.mounts.get(mountKey(instanceId, found.disk.diskId)) : undefined;
+  return {
+    attached: found !== null,
+    device: found?.attachment.hostDevice ?? null,
+    serial,
+    fstype: found?.disk.fstype ?? null,
+    mountpoints: mount?.mountpoints ?? [],
+    readOnly: mount?.readOnly ?? false,
+    reservation: found ? report(world, found.disk.diskId) : null,
+  };
+}
+
 /** `params` are the invocation's Parameters, or null when EnableParameter was not set. */
 export function runScript(
   world: World,
@@ -140,25 +154,19 @@ export function runScript(
         `${name}: missing parameter "${p}" (send it in Parameters with EnableParameter=true)`,
       );
     }
-    if (p !== 'serial' && !isReservationKey(args[p] ?? '')) {
+    if (p !== 'serial' && p !== 'serials' && !isReservationKey(args[p] ?? '')) {
       return fail(SCRIPT_EXIT.usage, `${name}: "${p}" must be a non-zero 64-bit key in decimal or 0x hex`);
     }
   }
+  if (name === 'inspect-disks') {
+    const serials = (args.serials ?? '').split(',').filter((s) => s !== '');
+    if (serials.some((s) => !/^[A-Za-z0-9_-]+$/.test(s)))
+      return fail(SCRIPT_EXIT.usage, `${name}: parameter "serials" is missing or malformed`);
+    return ok({ disks: serials.map((s) => inspect(world, instanceId, s)).filter((r) => r.attached) });
+  }
   const serial = args.serial ?? '';
   const found = findDevice(world, instanceId, serial);
-  if (name === 'inspect') {
-    const mount = found ? world.mounts.get(mountKey(instanceId, found.disk.diskId)) : undefined;
-    const result: InspectReport = {
-      attached: found !== null,
-      device: found?.attachment.hostDevice ?? null,
-      serial,
-      fstype: found?.disk.fstype ?? null,
-      mountpoints: mount?.mountpoints ?? [],
-      readOnly: mount?.readOnly ?? false,
-      reservation: found ? report(world, found.disk.diskId) : null,
-    };
-    return ok(result);
-  }
+  if (name === 'inspect') return ok(inspect(world, instanceId, serial));
   if (!found) return fail(SCRIPT_EXIT.noDevice, `${name}: no NVMe device with serial ${serial} on this host`);
   return reservationScript(world, name, instanceId, found.disk, args);
 }

@@ -16,6 +16,8 @@
  *   with `victimKey` and making `key` the holder; if the victim is already gone and `key` holds the
  *   reservation it is a no-op, so a retried failover succeeds.
  * - `nvme-report:1` {serial} → `ReservationReport`.
+ * - `inspect-disks:1` {serials} (comma-separated) → `{"disks": InspectReport[]}` for the serials
+ *   this host sees (the watcher's one call per 100 instances).
  * Failures print one plain-text line and exit with a `SCRIPT_EXIT` code.
  *
  * Keys are NVMe reservation keys: non-zero 64-bit numbers written in decimal or `0x` hex.
@@ -28,6 +30,7 @@ export const BOT_SCRIPTS = {
   'nvme-acquire': { version: 1, params: ['serial', 'key'] },
   'nvme-preempt': { version: 1, params: ['serial', 'key', 'victimKey'] },
   'nvme-report': { version: 1, params: ['serial'] },
+  'inspect-disks': { version: 1, params: ['serials'] },
 } as const satisfies Record<string, { version: number; params: readonly string[] }>;
 
 export type BotScriptName = keyof typeof BOT_SCRIPTS;

@@ -18,6 +18,9 @@ const EVENTS = [
   'mount_alert',
   'review_opened',
   'review_acknowledged',
+  'watch_incident_opened',
+  'watch_incident_resolved',
+  'watch_attachment_changed',
 ] as const satisfies readonly (TransitionEventName | AuditOnlyEventName)[];
 
 const entrySchema = z.object({

@@ -16,6 +16,7 @@ export const SCRIPTS = {
   'nvme-acquire': { version: 1, params: ['serial', 'key'] },
   'nvme-preempt': { version: 1, params: ['serial', 'key', 'victimKey'] },
   'nvme-report': { version: 1, params: ['serial'] },
+  'inspect-disks': { version: 1, params: ['serials'] },
 } as const satisfies Record<string, { version: number; params: readonly string[] }>;
 
 export type ScriptName = keyof typeof SCRIPTS;

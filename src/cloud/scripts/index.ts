@@ -7,8 +7,10 @@ import {
   NVME_REPORT_BODY,
 } from './bodies.js';
 import { type ScriptName, scriptMarker } from './contract.js';
+import { INSPECT_DISKS_BODY } from './inspect-disks.js';
 
 export * from './contract.js';
+export { type InspectDisksReport, inspectDisksReportSchema, MAX_SERIALS_PER_CALL } from './inspect-disks.js';
 
 const BODIES: Record<ScriptName, string> = {
   inspect: INSPECT_BODY,
@@ -16,10 +18,11 @@ const BODIES: Record<ScriptName, string> = {
   'nvme-acquire': NVME_ACQUIRE_BODY,
   'nvme-preempt': NVME_PREEMPT_BODY,
   'nvme-report': NVME_REPORT_BODY,
+  'inspect-disks': INSPECT_DISKS_BODY,
 };
 
 /** The full text sent with RunCommand: shebang, marker (line 2), shared bash, the script's body. */
 export function scriptText(name: ScriptName): string {
-  const helpers = name === 'inspect' ? COMMON_BASH : `${COMMON_BASH}${NVME_BASH}`;
+  const helpers = name === 'inspect' || name === 'inspect-disks' ? COMMON_BASH : `${COMMON_BASH}${NVME_BASH}`;
   return `#!/bin/bash\n${scriptMarker(name)}\n${helpers}${BODIES[name]}`;
 }

@@ -20,7 +20,7 @@ import {
 import type { RequestKind } from '../../workflow/request.js';
 import type { StepContext } from './context.js';
 
-type ReservationScript = Exclude<ScriptName, 'inspect'>;
+type ReservationScript = Exclude<ScriptName, 'inspect' | 'inspect-disks'>;
 type Fail = { ok: false; code: string; message: string };
 
 /** Runs one reservation script on each instance with its own derived key. */
