@@ -50,6 +50,7 @@ actions:
     emergency: { requesters: { usergroups: [S0ONCALL] }, quorum: 0, review: required }
 singleNodeFs: { quorum: 2 }
 fencing: { mode: reservation }
+watch: { interval: 10s, missedBeforeAlert: 2, remindAfter: 10m }
 `;
 
 export function sandboxPolicy(): Policy {
