@@ -132,7 +132,7 @@ export function incidentMessage(
 ): { text: string; blocks: KnownBlock[] } {
   const disk = `\`${i.diskId}\``;
   if (phase === 'resolved') {
-    const text = `:white_check_mark: Resolved on ${i.diskId}: ${TITLE[i.kind].replace(/^:\w+: \*|\*$/g, '')}`;
+    const text = `Resolved on ${i.diskId}: ${i.kind.replace('_', ' ')}`;
     return {
       text,
       blocks: [
