@@ -44,8 +44,10 @@ function findDevice(
   instanceId: string,
   serial: string,
 ): { disk: Disk; attachment: Attachment } | null {
-  for (const disk of world.disks.values()) {
-    if (serialOf(disk.diskId) !== serial) continue;
+  // The serial is the disk id without `d-`: look the disk up instead of scanning every disk
+  // (`--seed large` inspects thousands of targets).
+  for (const disk of [world.disks.get(`d-${serial}`), world.disks.get(serial)]) {
+    if (!disk || serialOf(disk.diskId) !== serial) continue;
     const attachment = disk.attachments.find((a) => a.instanceId === instanceId);
     if (attachment) return { disk, attachment };
   }

@@ -163,8 +163,12 @@ export class WatchService {
       1,
       Math.min(this.options.assistantTimeoutSec, Math.floor(this.intervalMs / 2000)),
     );
+    // Not latency-critical: poll results rarely, so 30 invocations cost few calls of the budget.
     const timing = this.options.timing ?? {
       ...DEFAULT_ASSISTANT_TIMING,
+      pollMinMs: 500,
+      pollMaxMs: 5_000,
+      backoff: 0.5,
       graceMs: Math.min(DEFAULT_ASSISTANT_TIMING.graceMs, Math.floor(this.intervalMs / 4)),
     };
     const observations = await observeDisks(gateway, entries, { timeoutSec, timing });
