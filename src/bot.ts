@@ -27,7 +27,12 @@ import { MountAlerter } from './slack/mount-alerts.js';
 import type { ReadinessCheck } from './slack/ops-routes.js';
 import { type Preflight, requestCommandHandlers } from './slack/request-commands.js';
 import { slackMemberOf } from './slack/usergroups.js';
-import { registerWatchButtons, SlackWatchNotifier, watchCommandHandlers } from './slack/watch-slack.js';
+import {
+  registerWatchButtons,
+  SlackWatchNotifier,
+  watchCommandHandlers,
+  watchedDiskLines,
+} from './slack/watch-slack.js';
 import type { RedisClient } from './store/connection.js';
 import { RedisRequestStore } from './store/redis-request-store.js';
 import { RedisReviewStore } from './store/review-store.js';
@@ -307,6 +312,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     handlers,
     service,
     reviews,
+    watchedDisks: () => watchedDiskLines(watchStore),
     readinessChecks: [
       { name: 'redis', check: async () => ({ ok: (await options.redis.ping()) === 'PONG' }) },
       ...(options.readinessChecks ?? []),

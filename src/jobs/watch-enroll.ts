@@ -24,9 +24,9 @@ export function watchEnroller(store: RedisWatchStore, logger: ExecutionLogger): 
       const diskId = diskOfRequest(request);
       if (!diskId) return;
       try {
-        if (to === 'running') return await store.markActivity(diskId, 'running');
+        if (to === 'running') return await store.markActivity(diskId, request.id, 'running');
         if (!FINISHED.has(to)) return;
-        await store.markActivity(diskId, at);
+        await store.markActivity(diskId, request.id, at);
         if (to === 'failed') return;
         const existing = await store.get(diskId);
         const params = request.params;

@@ -157,7 +157,7 @@ export class WatchService {
       store.list(),
       store.states(),
       store.incidents(),
-      store.activity(),
+      store.activity(clock.now()),
     ]);
     const timeoutSec = Math.max(
       1,

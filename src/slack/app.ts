@@ -35,6 +35,8 @@ export interface SlackAppOptions {
   readonly defaultZone?: string;
   /** Post-incident reviews shown on App Home with their Acknowledge button. */
   readonly reviews?: ReviewService;
+  /** App Home's "Watched disks" section: one health line per watched disk. */
+  readonly watchedDisks?: () => Promise<string[]>;
 }
 
 /** One Web API client configuration for Bolt and for the bot's own out-of-request posts. */
@@ -112,7 +114,13 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   });
   views.registerCreateForm(app, options.handlers.create, logger);
   if (options.service) {
-    const home = new HomePublisher(options.service, app.client, () => options.botToken, options.reviews);
+    const home = new HomePublisher(
+      options.service,
+      app.client,
+      () => options.botToken,
+      options.reviews,
+      options.watchedDisks,
+    );
     actions.register(app, {
       service: options.service,
       home,

@@ -2,6 +2,7 @@ import type { webApi } from '@slack/bolt';
 import type { ApprovalService } from '../workflow/approval-service.js';
 import type { ReviewService } from '../workflow/reviews.js';
 import { homeView } from './blocks/request-list.js';
+import { watchListBlocks } from './blocks/watch.js';
 
 /** Builds and publishes one user's App Home; every publish reads fresh state from Redis. */
 export class HomePublisher {
@@ -11,6 +12,8 @@ export class HomePublisher {
     private readonly token: () => string,
     /** Open post-incident reviews are shown to everyone until acknowledged. */
     private readonly reviews?: ReviewService,
+    /** "Watched disks": one health line per watched disk (issue 13). */
+    private readonly watched?: () => Promise<string[]>,
   ) {}
 
   async publish(userId: string, notice?: string): Promise<void> {
@@ -20,10 +23,14 @@ export class HomePublisher {
       this.service.recentFinished(10),
       this.reviews?.listOpen(20) ?? Promise.resolve([]),
     ]);
+    const view = homeView({ ...(notice ? { notice } : {}), mine, awaiting, recent, reviews });
+    const lines = this.watched ? await this.watched().catch(() => undefined) : undefined;
+    const extra = lines ? [{ type: 'divider' as const }, ...watchListBlocks(lines, 'Watched disks')] : [];
     await this.client.views.publish({
       token: this.token(),
       user_id: userId,
-      view: homeView({ ...(notice ? { notice } : {}), mine, awaiting, recent, reviews }),
+      // A Home view holds at most 100 blocks: the watched disks go last and only when they fit.
+      view: view.blocks.length + extra.length <= 100 ? { ...view, blocks: [...view.blocks, ...extra] } : view,
     });
   }
 }

@@ -17,7 +17,7 @@ import { commandName, type RedisLike } from './scripts.js';
  *   <prefix>{wf}:watch:disks      hash  disk id → WatchEntry JSON (what is watched, where it alerts)
  *   <prefix>{wf}:watch:state      hash  disk id → DiskWatchState JSON (the last cycle's view)
  *   <prefix>{wf}:watch:incidents  hash  <disk>:<kind> → IncidentRecord JSON (open incidents)
- *   <prefix>{wf}:watch:active     hash  disk id → `running` or the ms a bot request on it finished
+ *   <prefix>{wf}:watch:active     hash  <disk>|<request> → `running`, or the ms the request finished
  *   <prefix>{wf}:watch:lease      hash  owner, token (PX ttl): the one watcher
  *   <prefix>{wf}:watch:fence      int   fencing tokens
  */
@@ -187,17 +187,29 @@ export class RedisWatchStore {
     return Object.values(all).flatMap((v) => parseJson(incidentSchema, v) ?? []);
   }
 
-  /** A bot request is running on the disk (`running`) or finished at `at`. */
-  async markActivity(diskId: string, at: number | 'running'): Promise<void> {
-    await this.redis.hset(this.keys.active, diskId, String(at));
+  /**
+   * A bot request is running on the disk (`running`) or finished at `at`. Transition listeners
+   * may run out of order, so `running` never overwrites a finish (HSETNX).
+   */
+  async markActivity(diskId: string, requestId: string, at: number | 'running'): Promise<void> {
+    const field = `${diskId}|${requestId}`;
+    if (at === 'running') await this.redis.hsetnx(this.keys.active, field, 'running');
+    else await this.redis.hset(this.keys.active, field, String(at));
   }
 
-  /** Disk id → ms of the last bot activity (Infinity while a request runs). */
-  async activity(): Promise<Map<string, number>> {
+  /** Disk id → ms of the last bot activity (Infinity while a request runs); drops day-old marks. */
+  async activity(now: number): Promise<Map<string, number>> {
     const all = await this.redis.hgetall(this.keys.active);
-    return new Map(
-      Object.entries(all).map(([id, v]) => [id, v === 'running' ? Number.POSITIVE_INFINITY : Number(v)]),
-    );
+    const out = new Map<string, number>();
+    const stale: string[] = [];
+    for (const [field, v] of Object.entries(all)) {
+      const diskId = field.split('|')[0] ?? field;
+      const at = v === 'running' ? Number.POSITIVE_INFINITY : Number(v);
+      if (at < now - 86_400_000) stale.push(field);
+      out.set(diskId, Math.max(out.get(diskId) ?? 0, at));
+    }
+    if (stale.length > 0) await this.redis.hdel(this.keys.active, ...stale);
+    return out;
   }
 
   /** The lease's token when this owner leads (new or renewed), 0 when another replica does. */

@@ -45,6 +45,12 @@ describe('the watch', { timeout: 120_000 }, () => {
     await waitForPost(r, (t) => t.includes(`Now watching`) && t.includes(disk), 20_000);
     const list = await r.command('watch --list');
     expect(json(list)).toContain(disk);
+    await r.h.client.event({ type: 'app_home_opened', user: 'U0DAVE', tab: 'home' });
+    const home = await r.h.fake.waitFor(
+      (c) => c.method === 'views.publish' && json(c).includes('Watched disks') && json(c).includes(disk),
+      10_000,
+    );
+    expect(json(home)).toContain(`<#${WATCH_CHANNEL}>`);
   });
 
   it('the bot’s own attach is not reported as a change outside the bot', async () => {
