@@ -6,6 +6,7 @@ import { ConfigError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { runSandbox } from './sandbox/run.js';
+import { STOP_DEADLINE_MS, stopOnSignals, stopWithParent } from './shutdown.js';
 import { createRedis } from './store/connection.js';
 import { defaultPolicy, type Policy, parsePolicy } from './workflow/policy.js';
 
@@ -42,7 +43,7 @@ async function run(config: AppConfig, logger: Logger): Promise<void> {
     logger.warn({ event: 'redis.error', error: error.message }, 'Redis connection error'),
   );
 
-  const bot = await startBot({
+  const starting = startBot({
     slack: {
       botToken: config.slack.botToken,
       transport: config.slack.transport,
@@ -73,22 +74,26 @@ async function run(config: AppConfig, logger: Logger): Promise<void> {
       ...(config.cloud.multiAttachZones ? { multiAttachZones: config.cloud.multiAttachZones } : {}),
     },
   });
-  logger.info(
-    { event: 'app.started', mode: config.slack.transport.mode, port: bot.slack.port },
-    `shared-disk-bot listening on port ${bot.slack.port} (${config.slack.transport.mode} mode)`,
+  // Installed before the start finishes: stop taking Slack requests and jobs, give a step in flight
+  // a moment, close Redis, exit 0; a step still running is resumed by another replica.
+  const trigger = stopOnSignals(
+    async () => {
+      const bot = await starting.catch(() => undefined);
+      await bot?.stop().catch((error) => logger.warn({ err: error }, 'bot did not stop cleanly'));
+      await redis.quit().catch(() => redis.disconnect());
+    },
+    {
+      deadlineMs: STOP_DEADLINE_MS,
+      onStopping: (reason) => logger.info({ event: 'app.stopping', signal: reason }, 'shutting down'),
+      onProblem: (message, error) => logger.warn({ event: 'app.stop_problem', err: error }, message),
+    },
   );
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ event: 'app.stopping', signal }, 'shutting down');
-    await bot.stop().catch((error) => logger.warn({ err: error }, 'bot did not stop cleanly'));
-    await redis.quit().catch(() => redis.disconnect());
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  stopWithParent(trigger);
+  const bot = await starting;
+  logger.info(
+    { event: 'app.started', mode: config.slack.transport.mode, port: bot.slack.port, pid: process.pid },
+    `shared-disk-bot listening on port ${bot.slack.port} (${config.slack.transport.mode} mode, pid ${process.pid})`,
+  );
 }
 
 function main(): void {

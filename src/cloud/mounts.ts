@@ -130,49 +130,117 @@ export function isRegistrant(report: ReservationReport, instanceId: string): boo
   return report.registrants.some((r) => (r.instanceId ? r.instanceId === instanceId : sameKey(r.key, key)));
 }
 
+/**
+ * True when `report` proves `instanceId` cannot write: a registrants-only reservation is held, its
+ * key is not registered, and every registered key belongs to a known instance (a key the bot cannot
+ * attribute could be the instance's own). No guest answer from `instanceId` is needed.
+ */
+export function provesFenced(
+  report: ReservationReport | null | undefined,
+  instanceId: string,
+  knownInstanceIds: readonly string[],
+): boolean {
+  if (!report?.type?.includes('registrants') || report.holder === null) return false;
+  if (isRegistrant(report, instanceId)) return false;
+  const known = knownInstanceIds.filter((id) => id !== instanceId).map(reservationKeyFor);
+  return report.registrants.every((r) => r.instanceId || known.some((k) => sameKey(k, r.key)));
+}
+
+const FENCED_WHY = (report: ReservationReport) =>
+  `not registered; key ${report.holder} holds a ${report.type} reservation`;
+
 function accessOf(report: InspectReport, instanceId: string): { access: Access; why?: string } {
   if (!report.attached) return { access: 'none', why: 'the disk is not visible in the guest yet' };
   const r = report.reservation;
   if (r?.type?.includes('registrants') && r.holder !== null && !isRegistrant(r, instanceId)) {
-    return { access: 'fenced', why: `not registered; key ${r.holder} holds a ${r.type} reservation` };
+    return { access: 'fenced', why: FENCED_WHY(r) };
   }
   if (report.mountpoints.length === 0) return { access: 'none' };
   return { access: report.readOnly ? 'ro' : 'rw' };
 }
 
-/** The first single-node file system mounted on two or more instances, if any. */
+/**
+ * The first single-node file system mounted on two or more instances that can write, if any: a
+ * fenced instance's stale mount cannot corrupt the disk (its row says to unmount it).
+ */
 export function mountAlertOf(rows: readonly MountRow[]): MountAlert | undefined {
-  const mounted = rows.filter((r) => r.mountpoints.length > 0 && isSingleNodeFs(r.fstype));
+  const mounted = rows.filter(
+    (r) => r.mountpoints.length > 0 && isSingleNodeFs(r.fstype) && r.access !== 'fenced',
+  );
   const fstype = mounted[0]?.fstype;
   return mounted.length > 1 && fstype ? { fstype, instanceIds: mounted.map((r) => r.instanceId) } : undefined;
 }
 
+export interface MountReadOptions extends InspectOptions {
+  /** Instances to show though not attached (e.g. a failover's old primary after DetachDisk). */
+  readonly alsoShow?: readonly string[];
+  /**
+   * Attached instances NOT inspected now, with what is known of them instead: an answer already in
+   * hand (`TargetOutcome`), or `pending` when their inspection is still running (a hung guest must
+   * not hold the table up). Their access comes from the reservation report when it proves a fence.
+   */
+  readonly known?: ReadonlyMap<string, TargetOutcome<InspectReport> | 'pending'>;
+  /**
+   * A reservation report the bot verified (the failover's fence check). It overrides what guests
+   * report: an instance it proves fenced is shown `fenced` even when its guest does not answer.
+   */
+  readonly verified?: { readonly report: ReservationReport; readonly source: string };
+}
+
 /**
- * The mount table of `disk`: one row per attached instance (plus `alsoShow`, e.g. a failover's old
- * primary after DetachDisk), each inspected in ONE RunCommand. Never throws for a guest or agent
- * problem: that row's access is `unknown` with the reason.
+ * The mount table of `disk`: one row per attached instance (plus `alsoShow`), each inspected in ONE
+ * RunCommand except the `known` ones. Never throws for a guest or agent problem: that row's access
+ * is `unknown` with the reason, or `fenced` when a reservation report proves its key gone.
  * @throws CloudError when DescribeInstances fails.
  */
 export async function readMounts(
   gateway: EcsGateway,
   disk: DiskInfo,
-  options: InspectOptions & { alsoShow?: readonly string[] },
+  options: MountReadOptions,
 ): Promise<MountTable> {
   const attached = disk.attachments.map((a) => a.instanceId);
+  const known = options.known ?? new Map<string, TargetOutcome<InspectReport> | 'pending'>();
   const extra = (options.alsoShow ?? []).filter((id) => !attached.includes(id));
   const all = [...attached, ...extra];
-  const [instances, outcomes] = await Promise.all([
+  const [instances, inspected] = await Promise.all([
     all.length > 0 ? gateway.describeInstances({ regionId: options.regionId, instanceIds: all }) : [],
-    inspectDisk(gateway, disk, attached, options),
+    inspectDisk(
+      gateway,
+      disk,
+      attached.filter((id) => !known.has(id)),
+      options,
+    ),
   ]);
+  const byId = new Map(inspected.map((o) => [o.instanceId, o]));
+  const outcomes = attached.flatMap((id) => {
+    const o = byId.get(id) ?? known.get(id);
+    return o === undefined ? [] : [{ id, o }];
+  });
   const state = new Map(instances.map((i) => [i.instanceId, i.status]));
-  let reservation: ReservationReport | null | undefined;
-  const rows: MountRow[] = outcomes.map((o) => {
-    const instanceState = state.get(o.instanceId) ?? 'unknown';
-    if (!o.ok) {
-      const why = `${o.code}: ${o.message}`;
+  let reservation: ReservationReport | null | undefined = options.verified?.report;
+  for (const { o } of outcomes) {
+    if (reservation || o === 'pending' || !o.ok || !o.value.attached) continue;
+    reservation = o.value.reservation ?? (reservation === undefined ? null : reservation);
+  }
+  const proof = reservation
+    ? { report: reservation, source: options.verified?.source ?? 'the reservation report of another host' }
+    : undefined;
+  const fencedRow = (id: string, guest: string): { access: Access; why: string } | undefined =>
+    proof && provesFenced(proof.report, id, attached)
+      ? {
+          access: 'fenced',
+          why: `${guest}; ${proof.source} shows its key gone, so it cannot write`,
+        }
+      : undefined;
+  const rows: MountRow[] = outcomes.map(({ id, o }) => {
+    const instanceState = state.get(id) ?? 'unknown';
+    if (o === 'pending' || !o.ok) {
+      const why =
+        o === 'pending'
+          ? 'its guest has not answered yet; its row follows in the thread'
+          : `${o.code}: ${o.message}`;
       return {
-        instanceId: o.instanceId,
+        instanceId: id,
         instanceState,
         attachment: 'attached',
         device: null,
@@ -180,22 +248,24 @@ export async function readMounts(
         mountpoints: [],
         access: 'unknown',
         why,
+        ...fencedRow(id, o === 'pending' ? why : `its guest did not answer (${why})`),
       };
     }
     const report = o.value;
-    if (report.reservation) reservation = report.reservation;
-    else if (report.attached && reservation === undefined) reservation = null;
+    const verifiedFence =
+      options.verified && report.attached ? fencedRow(id, 'mounts as its guest reported them') : undefined;
     return {
-      instanceId: o.instanceId,
+      instanceId: id,
       instanceState,
       attachment: 'attached',
       device: report.device,
       fstype: report.fstype,
       mountpoints: report.mountpoints,
-      ...accessOf(report, o.instanceId),
+      ...accessOf(report, id),
       ...(report.attached && report.reservation === null
         ? { why: 'reservation unknown (no nvme-cli on the host)' }
         : {}),
+      ...verifiedFence,
     };
   });
   for (const id of extra) {

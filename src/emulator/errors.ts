@@ -77,6 +77,17 @@ const CATALOGUE = {
     403,
     'Multi attach disk does not support online resize; stop every attached instance and resize offline.',
   ],
+  // Cloud Assistant (RunCommand): the CreateCommand/InvokeCommand error tables. A custom name in the
+  // reserved acs:: namespace is refused as an invalid name (emulator choice of code).
+  'InstanceIds.ExceedLimit': [403, 'The number of instance IDs exceeds the upper limit.'],
+  'CmdParam.EmptyKey': [400, 'You must specify the parameter names.'],
+  'CmdParam.InvalidParamName': [
+    400,
+    'Invalid parameter name. The name can contain only lowercase letters (a to z), uppercase letters (A to Z), numbers (0 to 9), hyphens (-), and underscores (_).',
+  ],
+  'CmdParamCount.ExceedLimit': [403, 'The maximum number of custom parameters is exceeded.'],
+  'CmdParamName.ExceedLimit': [403, 'The maximum length of a parameter name is exceeded.'],
+  'CmdContent.ExceedLimit': [403, 'The length of the command content exceeds the upper limit.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type EcsErrorCode = keyof typeof CATALOGUE;

@@ -1,10 +1,22 @@
 /** Public surface of the ECS emulator (design.md §10). */
 export type { CallRecord } from './calllog.js';
+export {
+  BUILTINS,
+  checkCommand,
+  MAX_CONTENT_BASE64_BYTES,
+  MAX_INSTANCES,
+  MAX_PARAMETERS,
+  referencedNames,
+  renderCommand,
+  valuesFor,
+} from './command-params.js';
 export type { EcsErrorCode } from './errors.js';
 export { type FaultConfig, type FaultRule, MAX_ADDED_LATENCY_MS } from './faults.js';
 export {
   BOT_SCRIPTS,
   type BotScriptName,
+  hostKeyFor,
+  INSTANCE_ID_BUILTIN,
   type InspectReport,
   isReservationKey,
   parseScriptMarker,

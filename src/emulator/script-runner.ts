@@ -2,13 +2,17 @@
 import {
   BOT_SCRIPTS,
   type BotScriptName,
+  builtinsOf,
+  hostKeyFor,
   type InspectReport,
   isBotScriptName,
   isReservationKey,
+  KEY_PARAMS,
   parseScriptMarker,
   RESERVATION_TYPE,
   type ReservationReport,
   SCRIPT_EXIT,
+  type TakeoverReport,
 } from './scripts.js';
 import { type Attachment, type Disk, mountKey, type Reservation, serialOf, type World } from './world.js';
 
@@ -69,13 +73,14 @@ const sameKey = (a: string | null | undefined, b: string): boolean =>
 
 function reservationScript(
   world: World,
-  name: Exclude<BotScriptName, 'inspect' | 'inspect-disks'>,
+  name: Exclude<BotScriptName, 'inspect' | 'inspect-disks' | 'takeover-mount'>,
   instanceId: string,
   disk: Disk,
   args: Record<string, string>,
 ): ScriptResult {
   if (name === 'nvme-report') return ok(report(world, disk.diskId));
-  const key = args.key ?? '';
+  // The host's key comes from ITS substituted {{ACS::InstanceId}}, as the real script derives it.
+  const key = hostKeyFor(args['acs::instanceid'] ?? '');
   const r = reservationOf(world, disk.diskId);
   const mine = r.registrants.get(instanceId);
   switch (name) {
@@ -103,13 +108,14 @@ function reservationScript(
       r.holder = key;
       return ok(report(world, disk.diskId));
     case 'nvme-preempt': {
-      const victim = args.victimKey ?? '';
+      const victim = args.victimkey ?? '';
       if (!sameKey(mine, key))
         return fail(
           SCRIPT_EXIT.conflict,
           `${name}: reservation conflict: key ${key} is not registered by this host`,
         );
-      if (sameKey(victim, key)) return fail(SCRIPT_EXIT.usage, `${name}: victimKey must differ from key`);
+      if (sameKey(victim, key))
+        return fail(SCRIPT_EXIT.usage, `${name}: victimKey must differ from this host's key`);
       const victims = [...r.registrants].filter(([id, k]) => id !== instanceId && sameKey(k, victim));
       if (victims.length === 0) {
         if (sameKey(r.holder, key)) return ok(report(world, disk.diskId));
@@ -136,7 +142,56 @@ function inspect(world: World, instanceId: string, serial: string): InspectRepor
   };
 }
 
-/** `params` are the invocation's Parameters, or null when EnableParameter was not set. */
+const MOUNTPOINT = /^(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$/;
+const OPTIONS = /^[A-Za-z0-9_=,.:-]{1,200}$/;
+
+/** Mounts the disk's file system on this host, as the real script does (mount options `ro` → read-only). */
+function takeoverMount(
+  world: World,
+  instanceId: string,
+  found: { disk: Disk; attachment: Attachment },
+  args: Record<string, string>,
+): ScriptResult {
+  const mountpoint = args.mountpoint ?? '';
+  const options = args.options ?? '';
+  if (!MOUNTPOINT.test(mountpoint))
+    return fail(SCRIPT_EXIT.usage, 'takeover-mount: "mountpoint" must be an absolute path');
+  if (!OPTIONS.test(options))
+    return fail(
+      SCRIPT_EXIT.usage,
+      'takeover-mount: "options" must be mount options like noatime or defaults',
+    );
+  const { disk, attachment } = found;
+  if (disk.fstype === null) {
+    return fail(
+      SCRIPT_EXIT.noFilesystem,
+      `takeover-mount: no file system on ${attachment.hostDevice}: nothing to mount (make one first)`,
+    );
+  }
+  const key = mountKey(instanceId, disk.diskId);
+  const mount = world.mounts.get(key);
+  const already = mount?.mountpoints.includes(mountpoint) === true;
+  if (!already) {
+    world.mounts.set(key, {
+      mountpoints: [...(mount?.mountpoints ?? []), mountpoint],
+      readOnly: mount?.readOnly ?? options.split(',').includes('ro'),
+    });
+  }
+  const report: TakeoverReport = {
+    device: attachment.hostDevice,
+    fstype: disk.fstype,
+    mountpoint,
+    options,
+    already,
+  };
+  return ok(report);
+}
+
+/**
+ * `params` are what this instance's copy of the command sees, by lower-case name: the invocation's
+ * Parameters plus the built-ins it references, substituted for this instance; null when
+ * EnableParameter was not set (nothing is substituted).
+ */
 export function runScript(
   world: World,
   instanceId: string,
@@ -150,14 +205,23 @@ export function runScript(
   const name = marker.name;
   const args = params ?? {};
   for (const p of BOT_SCRIPTS[name].params) {
-    if (!args[p]) {
+    const value = args[p.toLowerCase()];
+    if (!value) {
       return fail(
         SCRIPT_EXIT.usage,
         `${name}: missing parameter "${p}" (send it in Parameters with EnableParameter=true)`,
       );
     }
-    if (p !== 'serial' && p !== 'serials' && !isReservationKey(args[p] ?? '')) {
+    if (KEY_PARAMS.has(p) && !isReservationKey(value)) {
       return fail(SCRIPT_EXIT.usage, `${name}: "${p}" must be a non-zero 64-bit key in decimal or 0x hex`);
+    }
+  }
+  for (const b of builtinsOf(name)) {
+    if (!args[b.toLowerCase()]) {
+      return fail(
+        SCRIPT_EXIT.usage,
+        `${name}: the built-in parameter ${b} was not substituted (reference {{${b}}} and send the script with EnableParameter=true)`,
+      );
     }
   }
   if (name === 'inspect-disks') {
@@ -170,5 +234,6 @@ export function runScript(
   const found = findDevice(world, instanceId, serial);
   if (name === 'inspect') return ok(inspect(world, instanceId, serial));
   if (!found) return fail(SCRIPT_EXIT.noDevice, `${name}: no NVMe device with serial ${serial} on this host`);
+  if (name === 'takeover-mount') return takeoverMount(world, instanceId, found, args);
   return reservationScript(world, name, instanceId, found.disk, args);
 }

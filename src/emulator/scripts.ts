@@ -4,36 +4,64 @@
  *
  * A script is sent with `RunCommand` (`Type=RunShellScript`, `EnableParameter=true`) and its
  * arguments travel in `Parameters` (`{"serial":"bp1…"}`), referenced in the script as `{{serial}}`.
+ * Per-host values come from Cloud Assistant's built-in parameters (`builtins`), which the service
+ * substitutes for each instance: the reservation scripts reference `{{ACS::InstanceId}}` and derive
+ * the host's key from it (`hostKeyFor`), so one RunCommand registers every host.
  * Its first line (or the line after a `#!` shebang) is the marker `# shared-disk-bot:<name>:<version>`.
  *
  * Outputs (stdout, one JSON line unless noted):
  * - `inspect:1` {serial} → `InspectReport`; exit 0 also when no device has that serial (`attached:false`).
- * - `nvme-register:1` {serial, key} → `ReservationReport` after registering this host's key
- *   (re-registering the same key is a no-op).
- * - `nvme-acquire:1` {serial, key} → `ReservationReport` after taking the reservation, type 3
- *   (Write Exclusive, Registrants Only); holding it already is a no-op.
- * - `nvme-preempt:1` {serial, key, victimKey} → `ReservationReport` after removing every registration
- *   with `victimKey` and making `key` the holder; if the victim is already gone and `key` holds the
- *   reservation it is a no-op, so a retried failover succeeds.
+ * - `nvme-register:2` {serial} + ACS::InstanceId → `ReservationReport` after registering this host's
+ *   key (re-registering the same key is a no-op).
+ * - `nvme-acquire:2` {serial} + ACS::InstanceId → `ReservationReport` after taking the reservation
+ *   with this host's key, type 3 (Write Exclusive, Registrants Only); holding it already is a no-op.
+ * - `nvme-preempt:2` {serial, victimKey} + ACS::InstanceId → `ReservationReport` after removing every
+ *   registration with `victimKey` and making this host's key the holder; if the victim is already
+ *   gone and this host holds the reservation it is a no-op, so a retried failover succeeds.
  * - `nvme-report:1` {serial} → `ReservationReport`.
  * - `inspect-disks:1` {serials} (comma-separated) → `{"disks": InspectReport[]}` for the serials
  *   this host sees (the watcher's one call per 100 instances).
+ * - `takeover-mount:1` {serial, mountpoint, options} → `TakeoverReport` after mounting the disk's
+ *   file system there (already mounted there is a no-op); exit 6 when the disk has no file system.
  * Failures print one plain-text line and exit with a `SCRIPT_EXIT` code.
  *
  * Keys are NVMe reservation keys: non-zero 64-bit numbers written in decimal or `0x` hex.
  */
+import { createHash } from 'node:crypto';
+
 export const SCRIPT_MARKER_PREFIX = '# shared-disk-bot:';
+
+export const INSTANCE_ID_BUILTIN = 'ACS::InstanceId';
 
 export const BOT_SCRIPTS = {
   inspect: { version: 1, params: ['serial'] },
-  'nvme-register': { version: 1, params: ['serial', 'key'] },
-  'nvme-acquire': { version: 1, params: ['serial', 'key'] },
-  'nvme-preempt': { version: 1, params: ['serial', 'key', 'victimKey'] },
+  'nvme-register': { version: 2, params: ['serial'], builtins: [INSTANCE_ID_BUILTIN] },
+  'nvme-acquire': { version: 2, params: ['serial'], builtins: [INSTANCE_ID_BUILTIN] },
+  'nvme-preempt': { version: 2, params: ['serial', 'victimKey'], builtins: [INSTANCE_ID_BUILTIN] },
   'nvme-report': { version: 1, params: ['serial'] },
   'inspect-disks': { version: 1, params: ['serials'] },
-} as const satisfies Record<string, { version: number; params: readonly string[] }>;
+  'takeover-mount': { version: 1, params: ['serial', 'mountpoint', 'options'] },
+} as const satisfies Record<
+  string,
+  { version: number; params: readonly string[]; builtins?: readonly string[] }
+>;
 
 export type BotScriptName = keyof typeof BOT_SCRIPTS;
+
+/** The built-in parameters a script references (none for most). */
+export const builtinsOf = (name: BotScriptName): readonly string[] => {
+  const spec = BOT_SCRIPTS[name];
+  return 'builtins' in spec ? spec.builtins : [];
+};
+
+/**
+ * The key a host registers: `0x` and the first 15 hex digits of sha256("sdb-resv:" + instance id),
+ * `0x1` if those are all zero. The same derivation the bot's scripts run on a real host.
+ */
+export function hostKeyFor(instanceId: string): string {
+  const hex = createHash('sha256').update(`sdb-resv:${instanceId}`).digest('hex').slice(0, 15);
+  return /^0+$/.test(hex) ? '0x1' : `0x${hex}`;
+}
 
 export const SCRIPT_EXIT = {
   ok: 0,
@@ -43,6 +71,10 @@ export const SCRIPT_EXIT = {
   usage: 2,
   /** No NVMe device with that serial on this host (the disk is not attached here). */
   noDevice: 3,
+  /** A tool the script needs is missing on the host (nvme-cli, sha256sum); never in the emulator. */
+  noTool: 4,
+  /** takeover-mount: the disk holds no file system. */
+  noFilesystem: 6,
   /** Not a bot script: the emulator runs nothing else. */
   unknownScript: 127,
 } as const;
@@ -67,6 +99,17 @@ export interface InspectReport {
   /** Null when the device is absent. */
   reservation: ReservationReport | null;
 }
+
+export interface TakeoverReport {
+  device: string;
+  fstype: string;
+  mountpoint: string;
+  options: string;
+  already: boolean;
+}
+
+/** Parameters that are NVMe reservation keys (the others are checked by their own scripts). */
+export const KEY_PARAMS: ReadonlySet<string> = new Set(['key', 'victimKey']);
 
 export const scriptMarker = (name: BotScriptName): string =>
   `${SCRIPT_MARKER_PREFIX}${name}:${BOT_SCRIPTS[name].version}`;

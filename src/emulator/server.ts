@@ -246,7 +246,9 @@ class Emulator implements AdminTarget {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const emulator = new Emulator(options);
-  const server = createServer((req, res) => {
+  // RPC parameters travel in the query string: a RunCommand near its 24 KB content limit needs
+  // more than Node's default 16 KB of request head.
+  const server = createServer({ maxHeaderSize: 128 * 1024 }, (req, res) => {
     emulator.handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) send(res, 500, { error: String(error) });
       else res.destroy();

@@ -16,31 +16,55 @@ import { RequestRunner, type RunnerOptions } from './runner.js';
 export const QUEUE_NAME = 'execute';
 
 /**
- * BullMQ timing. A worker renews its job lock every lockDuration/2; when a worker dies, the lock
- * lapses after lockDuration and the next stalled check (every stalledInterval, run by every live
- * worker) hands the job to another replica, which resumes it from the step cursor. 30 s / 15 s
- * bound that hand-over to ≈ 45 s while tolerating event-loop stalls of several seconds; a job may
- * stall 3 times (each a crash mid-request) before BullMQ gives up on it.
+ * BullMQ timing: how fast a dead replica's job moves on, and how busy a live one may be.
+ * - A worker renews the locks of its jobs every `lockRenewMs` (1 s); a lock that is not renewed
+ *   lapses `lockDurationMs` (7 s) after its last renewal. A live replica therefore keeps its job
+ *   through an event-loop stall or a Redis hiccup of up to ≈ 6 s.
+ * - Every `stalledIntervalMs` (2 s) one live worker of the fleet (a Redis key makes it one) moves
+ *   jobs whose lock has lapsed back to the queue, where an idle replica takes them at once; the
+ *   runner resumes from the stored step cursor.
+ * So a replica killed mid-step hands over within lockDuration + stalledInterval ≈ 9 s (≈ 7.5 s on
+ * average), under the 10 s target; the cost is one lock-renewal script per worker per second
+ * while it runs jobs and one stalled check per 2 s for the whole fleet. A job may be recovered
+ * from a stall 5 times (crashes or forced stops mid-request) before BullMQ fails it.
  */
 export interface QueueTiming {
   readonly lockDurationMs: number;
+  readonly lockRenewMs: number;
   readonly stalledIntervalMs: number;
   readonly maxStalledCount: number;
 }
 export const DEFAULT_QUEUE_TIMING: QueueTiming = {
-  lockDurationMs: 30_000,
-  stalledIntervalMs: 15_000,
-  maxStalledCount: 3,
+  lockDurationMs: 7_000,
+  lockRenewMs: 1_000,
+  stalledIntervalMs: 2_000,
+  maxStalledCount: 5,
 };
 
+/** The longest a dead replica's job waits before another replica takes it (no queueing behind other jobs). */
+export function worstHandOverMs(timing: QueueTiming = DEFAULT_QUEUE_TIMING): number {
+  return timing.lockDurationMs + timing.stalledIntervalMs;
+}
+
 /**
- * Request-level defaults: locks live 60 s unless renewed (every 20 s), so locks of a dead worker free
- * themselves about when BullMQ hands its job over; a request waits up to 10 min for a disk another
- * request holds; DetachDisk can take about a minute in ECS, so a change gets 5 min to show up.
+ * How long `ExecutionWorker.close()` waits for the jobs in flight before it returns; they go on
+ * in the background and, when the process exits first, another replica resumes them (above).
+ * Short enough for the whole process to stop within 5 s of SIGTERM.
+ */
+export const WORKER_CLOSE_GRACE_MS = 2_000;
+
+/**
+ * Request-level defaults. Locks (disk and instances) live 30 s unless renewed, and are renewed
+ * every 2 s (`Lease`): a dead worker's locks outlive the ≤ 9 s hand-over by far, so no other
+ * request can take the disk between the crash and the resume (the resumed request re-takes its
+ * own locks at once, under a new fencing token), and a worker that lost its request to another
+ * learns it within 2 s and stops before its next mutation. A request waits up to 10 min for a
+ * disk another request holds; DetachDisk can take about a minute in ECS, so a change gets 5 min
+ * to show up.
  */
 export const DEFAULT_RUN_OPTIONS = {
   actor: 'bot',
-  lockTtlMs: 60_000,
+  lockTtlMs: 30_000,
   lockWaitMs: 600_000,
   lockRetryMs: 2_000,
   waitTimeoutMs: 300_000,
@@ -79,7 +103,29 @@ export interface ExecutionOptions {
 }
 
 export interface ExecutionWorker {
-  close(): Promise<void>;
+  /** Stops taking jobs and waits up to `graceMs` (default WORKER_CLOSE_GRACE_MS) for those in flight. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Closes a worker, waiting for its jobs in flight at most `graceMs`; its connection closes when it has. */
+async function closeWorker(
+  { worker, connection }: { worker: Worker; connection: RedisClient },
+  graceMs: number,
+  logger: ExecutionLogger,
+): Promise<void> {
+  const closing = worker.close().finally(() => connection.disconnect());
+  let timer: NodeJS.Timeout | undefined;
+  const inTime = await Promise.race([
+    closing.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), graceMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!inTime) logger.warn({ graceMs }, 'execution_worker_close_timeout');
 }
 
 export interface Execution {
@@ -190,6 +236,7 @@ export function createExecution(options: ExecutionOptions): Execution {
           prefix: keys.bullPrefix,
           concurrency: options.concurrency ?? 4,
           lockDuration: timing.lockDurationMs,
+          lockRenewTime: Math.min(timing.lockRenewMs, timing.lockDurationMs / 2),
           stalledInterval: timing.stalledIntervalMs,
           maxStalledCount: timing.maxStalledCount,
           ...(options.workerName ? { name: options.workerName } : {}),
@@ -202,20 +249,17 @@ export function createExecution(options: ExecutionOptions): Execution {
       const entry = { worker, connection };
       workers.add(entry);
       return {
-        close: async () => {
-          workers.delete(entry);
-          await worker.close();
-          connection.disconnect();
+        close: async (graceMs = WORKER_CLOSE_GRACE_MS) => {
+          if (!workers.delete(entry)) return;
+          await closeWorker(entry, graceMs, logger);
         },
       };
     },
     lockHolder: (diskId) => locks.holder({ kind: 'disk', id: diskId }),
     async close() {
-      for (const { worker, connection } of [...workers]) {
-        await worker.close();
-        connection.disconnect();
-      }
+      const open = [...workers];
       workers.clear();
+      await Promise.all(open.map((entry) => closeWorker(entry, WORKER_CLOSE_GRACE_MS, logger)));
       watcher.close();
       await queue.close();
       queueConnection.disconnect();

@@ -11,10 +11,19 @@ export class LeaseLostError extends CodedError {
   }
 }
 
+/** The most a worker that lost its request to another one goes on before it learns so. */
+export const MAX_RENEW_INTERVAL_MS = 2_000;
+
+/** Every third of the TTL, and at least every MAX_RENEW_INTERVAL_MS. */
+export function renewIntervalMs(ttlMs: number): number {
+  return Math.max(100, Math.min(Math.floor(ttlMs / 3), MAX_RENEW_INTERVAL_MS));
+}
+
 /**
- * The locks one request holds while it runs: renewed every third of the TTL, so a live worker
- * never loses them and a dead one frees them within one TTL. Renewal checks the fencing token, so
- * the worker a resumed request replaced learns it lost the lease and stops before its next call.
+ * The locks one request holds while it runs: renewed every third of the TTL and at least every
+ * 2 s, so a live worker never loses them (it may stall for TTL − interval) and a dead one frees
+ * them within one TTL. Renewal checks the fencing token, so the worker a resumed request replaced
+ * learns within one interval that it lost the lease, and stops before its next mutation.
  */
 export class Lease {
   private lost = false;
@@ -28,7 +37,7 @@ export class Lease {
     private readonly ttlMs: number,
     private readonly logger: ExecutionLogger,
   ) {
-    this.timer = setInterval(() => void this.renew(), Math.max(100, Math.floor(ttlMs / 3)));
+    this.timer = setInterval(() => void this.renew(), renewIntervalMs(ttlMs));
     this.timer.unref();
   }
 

@@ -130,11 +130,14 @@ export class RequestRunner {
     const resources = lockResources(request.kind, params);
     const lease = await this.lock(request, resources);
     if (!lease) return;
+    const deferred: (() => Promise<void>)[] = [];
     try {
-      await this.runSteps(request, params, runner, lease);
+      await this.runSteps(request, params, runner, lease, deferred);
     } finally {
       await lease.release();
     }
+    // After the result and the unlock: a hung guest's follow-up never delays either.
+    await Promise.all(deferred.map((task) => this.safely(task)));
   }
 
   private async runSteps(
@@ -142,6 +145,7 @@ export class RequestRunner {
     params: Params,
     runner: StepRunner<RequestKind>,
     lease: Lease,
+    deferred: (() => Promise<void>)[],
   ): Promise<void> {
     const { gateway, options, clock } = this.deps;
     let cursor = request.stepCursor;
@@ -189,6 +193,7 @@ export class RequestRunner {
         cursor = await this.advance(request, cursor, to, details);
       },
       report: (step) => this.report(request, step),
+      defer: (task) => void deferred.push(task),
     };
     const result = await withMountTable(ctx, await runner(ctx));
     lease.assertHeld();

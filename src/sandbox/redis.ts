@@ -18,6 +18,18 @@ export interface SandboxRedis {
 
 export class RedisUnavailableError extends Error {}
 
+/**
+ * `sh -c` wrapper that runs `$@` (redis-server) in the background and stops it with SIGTERM as
+ * soon as its stdin reaches end of file: when the sandbox closes the pipe, or when the sandbox
+ * dies in any way (kill -9 included), since the kernel closes the pipe then. Exits with Redis.
+ */
+export const TIED_TO_STDIN = `exec 3<&0 0</dev/null
+"$@" 3<&- &
+r=$!
+( cat <&3 >/dev/null; kill -TERM "$r" 2>/dev/null ) &
+exec 3<&-
+wait "$r"`;
+
 /** The `redis-server` on PATH, if any. */
 export function redisServerBinary(): string | undefined {
   const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
@@ -76,39 +88,48 @@ export async function startSandboxRedis(options: { url?: string; dataDir: string
   const dir = join(options.dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
-  const child = spawn(
-    path,
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--dir',
-      dir,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--logfile',
-      'redis.log',
-    ],
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+  ];
+  const child = spawn('sh', ['-c', TIED_TO_STDIN, 'redis-server', path, ...args, '--logfile', 'redis.log'], {
     // Its own process group: Ctrl-C in the terminal reaches only the sandbox, which stops the bot
-    // before Redis instead of both dying at once.
-    { stdio: 'ignore', detached: true },
-  );
-  // Last resort if the sandbox dies without running its shutdown: never leave a stray server.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  await waitForPort(port, child, 5_000);
+    // before Redis instead of both dying at once. stdin is the pipe that ties Redis to this process.
+    stdio: ['pipe', 'ignore', 'ignore'],
+    detached: true,
+  });
+  child.stdin?.on('error', () => undefined);
+  const killGroup = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  // Last resort if the sandbox exits without running its shutdown; if it dies outright (SIGKILL),
+  // the pipe closes and the wrapper stops Redis by itself.
+  process.once('exit', killGroup);
+  await waitForPort(port, child, 5_000).catch((error: unknown) => {
+    killGroup();
+    throw error;
+  });
   return {
     url: `redis://127.0.0.1:${port}`,
     private: true,
     async stop() {
-      process.off('exit', killOnExit);
+      process.off('exit', killGroup);
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+      child.stdin?.end(); // the wrapper sends SIGTERM to Redis and exits when Redis has
+      const timer = setTimeout(killGroup, 3_000);
       await exited;
       clearTimeout(timer);
     },

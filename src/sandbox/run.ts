@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { SEED } from '../emulator/index.js';
+import { STOP_DEADLINE_MS, stopOnSignals, stopWithParent } from '../shutdown.js';
 import { RedisUnavailableError, type RunningSandbox, startSandbox } from './index.js';
 import { USERS } from './people.js';
 
@@ -34,7 +35,8 @@ Tour (pick who you are at the top of the page; type in #storage-ops):
   3. As ${USERS.engineer.name}: /disk attach <d-…> ${one} ${two} ${three}   (approve as ${USERS.approver.name})
   4. /disk status <d-…>; Cloud admin: inject throttling, crash an instance, format & mount a file system
   5. As ${USERS.oncall.name}: /disk failover <d-…> --from ${one} --to ${four} --emergency "drill"
-Bot log: ${sandbox.logFile} · Redis: ${redis} · Ctrl-C stops everything.
+Bot log: ${sandbox.logFile} · Redis: ${redis}
+Ctrl-C (or SIGTERM to pid ${process.pid}) stops everything.
 `;
 }
 
@@ -52,15 +54,28 @@ export async function runSandbox(env: NodeJS.ProcessEnv = process.env): Promise<
   process.stdout.write(
     'No Slack token and no Alibaba Cloud credentials: starting the local sandbox (README → Sandbox)…\n',
   );
+  const starting = startSandbox({
+    ...(parsed.data.REDIS_URL ? { redisUrl: parsed.data.REDIS_URL } : {}),
+    consolePort: parsed.data.PORT ?? DEFAULT_CONSOLE_PORT,
+    anyPortIfTaken: parsed.data.PORT === undefined,
+    dataDir: join(process.cwd(), '.data'),
+    logLevel: parsed.data.LOG_LEVEL,
+  });
+  // Installed before the start finishes: a signal during the start stops what has started so far.
+  let stopping = false;
+  const trigger = stopOnSignals(async () => (await starting.catch(() => undefined))?.stop(), {
+    deadlineMs: STOP_DEADLINE_MS,
+    onStopping: (reason) => {
+      stopping = true;
+      process.stdout.write(`\n${reason}: stopping the sandbox…\n`);
+    },
+    onProblem: (message, error) =>
+      process.stderr.write(`sandbox did not stop cleanly: ${message}${error ? ` (${String(error)})` : ''}\n`),
+  });
+  stopWithParent(trigger);
   let sandbox: RunningSandbox;
   try {
-    sandbox = await startSandbox({
-      ...(parsed.data.REDIS_URL ? { redisUrl: parsed.data.REDIS_URL } : {}),
-      consolePort: parsed.data.PORT ?? DEFAULT_CONSOLE_PORT,
-      anyPortIfTaken: parsed.data.PORT === undefined,
-      dataDir: join(process.cwd(), '.data'),
-      logLevel: parsed.data.LOG_LEVEL,
-    });
+    sandbox = await starting;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const hint = error instanceof RedisUnavailableError ? '' : '\n  Details may be in .data/sandbox.log.';
@@ -68,21 +83,5 @@ export async function runSandbox(env: NodeJS.ProcessEnv = process.env): Promise<
     process.exit(1);
   }
   // Since the process started, so the number includes loading the code, as a newcomer waits for it.
-  process.stdout.write(tour(sandbox, process.uptime().toFixed(1)));
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`\n${signal}: stopping the sandbox…\n`);
-    sandbox.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`sandbox did not stop cleanly: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  if (!stopping) process.stdout.write(tour(sandbox, process.uptime().toFixed(1)));
 }

@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
-import { blockProblems } from './block-limits.js';
+import { blocksProblems, viewProblems } from '../slack/blocks/limits-check.js';
 import type { Interactions, ResponseTarget } from './interactions.js';
 import { BOT_ID, BOT_NAME, BOT_USER_ID, TEAM_ID, USERGROUPS, userById } from './people.js';
 import type { Json, Workspace } from './workspace.js';
@@ -36,6 +36,12 @@ export interface SlackApiOptions {
 }
 
 const fail = (error: string, extra: Json = {}): Json => ({ ok: false, error, ...extra });
+/**
+ * Slack's answer to a payload over a Block Kit limit: `invalid_blocks`, each problem with the
+ * JSON pointer of the offending field, in `errors` and in `response_metadata.messages`.
+ */
+const invalidBlocks = (problems: string[]): Json =>
+  fail('invalid_blocks', { errors: problems, response_metadata: { messages: problems } });
 const str = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 const truthy = (value: unknown) => value === true || value === 'true' || value === '1';
@@ -75,9 +81,8 @@ function methods(options: SlackApiOptions): Record<string, Method> {
   const contentOf = (args: Args): Checked<{ text: string; blocks?: unknown[] }> => {
     const text = str(args.text) ?? '';
     if (!text && args.blocks === undefined) return { ok: false, reply: fail('no_text') };
-    const problems = blockProblems(args.blocks, 'message');
-    if (problems.length > 0)
-      return { ok: false, reply: fail('invalid_blocks', { response_metadata: { messages: problems } }) };
+    const problems = blocksProblems(args.blocks, 'message');
+    if (problems.length > 0) return { ok: false, reply: invalidBlocks(problems) };
     const blocks = Array.isArray(args.blocks) ? { blocks: args.blocks as unknown[] } : {};
     return { ok: true, value: { text: text.slice(0, 40_000), ...blocks } };
   };
@@ -87,9 +92,8 @@ function methods(options: SlackApiOptions): Record<string, Method> {
     const type = (view as Json).type;
     if (type !== surface)
       return { ok: false, reply: fail('invalid_arguments', { detail: `view.type must be ${surface}` }) };
-    const problems = blockProblems((view as Json).blocks, surface);
-    if (problems.length > 0)
-      return { ok: false, reply: fail('invalid_blocks', { response_metadata: { messages: problems } }) };
+    const problems = viewProblems(view);
+    if (problems.length > 0) return { ok: false, reply: invalidBlocks(problems) };
     return { ok: true, value: view as Json };
   };
   const viewReply = (id: string, view: Json, hash: string): Json => ({
@@ -211,8 +215,7 @@ function respond(workspace: Workspace, target: ResponseTarget, body: Json): stri
     return undefined;
   }
   if (!text && !blocks) return 'no_text';
-  const problems = blockProblems(blocks, 'message');
-  if (problems.length > 0) return 'invalid_blocks';
+  if (blocksProblems(blocks, 'message').length > 0) return 'invalid_blocks';
   // A click's response_url replaces the clicked message unless told otherwise (Slack's default).
   const replace =
     body.replace_original === undefined ? source.kind === 'message' : truthy(body.replace_original);

@@ -123,11 +123,12 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     );
     actions.register(app, {
       service: options.service,
+      handlers: options.handlers,
       home,
       logger,
       ...(options.reviews ? { reviews: options.reviews } : {}),
     });
-    views.register(app, options.service);
+    views.register(app, options.service, home);
     events.register(app, home, logger);
   }
 

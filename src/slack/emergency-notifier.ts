@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { TransitionListener } from '../workflow/ports.js';
 import type { ReviewService } from '../workflow/reviews.js';
 import { escapeMrkdwn } from './blocks/escape.js';
+import { clip, SLACK_LIMITS } from './blocks/limits.js';
 import { summarize } from './blocks/request-card.js';
 
 type TransitionEvent = Parameters<TransitionListener['onTransition']>[0];
@@ -30,8 +31,8 @@ export class EmergencyNotifier implements TransitionListener {
     const reason = typeof request.params.emergencyReason === 'string' ? request.params.emergencyReason : '';
     const text =
       `:rotating_light: *EMERGENCY FAILOVER* by <@${request.requesterId}>: ${escapeMrkdwn(summarize(request))}. ` +
-      `Reason: ${escapeMrkdwn(reason)}. It runs now with ${request.quorum} approval(s)` +
-      (review ? '; a post-incident review is open on App Home until an approver acknowledges it.' : '.');
+      `Reason: ${escapeMrkdwn(reason)}. It runs now, without waiting for approval; progress and the result follow in the request's thread` +
+      (review ? '. A post-incident review is open on App Home until an approver acknowledges it.' : '.');
     const targets = [...new Set([request.channelId, this.channels.approvals, this.channels.audit])];
     // Not awaited: the emergency must start at once, and the review above is already stored.
     void Promise.all(targets.flatMap((channel) => (channel ? [this.post(request.id, channel, text)] : [])));
@@ -42,8 +43,8 @@ export class EmergencyNotifier implements TransitionListener {
       await this.client.chat.postMessage({
         token: this.token(),
         channel,
-        text,
-        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }],
+        text: clip(text, 3000),
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(text, SLACK_LIMITS.sectionText) } }],
       });
     } catch (error) {
       this.logger.warn(

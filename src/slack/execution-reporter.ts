@@ -3,7 +3,8 @@ import type { KnownBlock } from '@slack/types';
 import type { ExecutionReporter, ExecutionResult, StepReport } from '../jobs/ports.js';
 import type { Logger } from '../logger.js';
 import type { DiskRequest } from '../workflow/request.js';
-import { executionResultMessage, stepLine } from './blocks/execution.js';
+import { executionResultMessage, startedLine, stepLine } from './blocks/execution.js';
+import { joinWithin } from './blocks/limits.js';
 import type { MountAlerter } from './mount-alerts.js';
 
 interface PendingLines {
@@ -31,7 +32,7 @@ export class SlackExecutionReporter implements ExecutionReporter {
   ) {}
 
   async started(request: DiskRequest): Promise<void> {
-    this.queue(request, `:gear: Running ${request.plan.length} planned call(s).`);
+    this.queue(request, startedLine(request));
   }
 
   async step(request: DiskRequest, step: StepReport): Promise<void> {
@@ -73,7 +74,11 @@ export class SlackExecutionReporter implements ExecutionReporter {
     const lines = entry.lines.splice(0);
     // Chained so batches reach the thread in order even when a flush is slow.
     entry.flushing = entry.flushing.then(async () => {
-      if (lines.length > 0) await this.post(request, { text: lines.join('\n').slice(0, 3900) });
+      // One batch is one message; a long batch says how many lines it left out instead of cutting one.
+      if (lines.length > 0)
+        await this.post(request, {
+          text: joinWithin(lines, 3900, { separator: '\n', more: (n) => `… and ${n} more steps` }),
+        });
     });
     await entry.flushing;
     if (entry.lines.length === 0 && !entry.timer) this.pending.delete(request.id);

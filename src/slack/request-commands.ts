@@ -5,9 +5,11 @@ import type { ApprovalService } from '../workflow/approval-service.js';
 import type { Check, DiskRequest, RequestKind, RequestParams } from '../workflow/request.js';
 import { buildRequest, type RequestCommand } from '../workflow/request-builder.js';
 import { escapeMrkdwn } from './blocks/escape.js';
-import { requestCard, summarize } from './blocks/request-card.js';
-import { requestListBlocks } from './blocks/request-list.js';
+import { clip, plural, SLACK_LIMITS, withSlackDates } from './blocks/limits.js';
+import { plainRequestCard, requestCard, summarize } from './blocks/request-card.js';
+import { requestListBlocks, requestListText } from './blocks/request-list.js';
 import type { CommandContext, CommandHandlers, CommandReply } from './ports.js';
+import { REFUSED_PAYLOAD, slackErrorCode } from './slack-error.js';
 
 /** Cloud preflight (issue 5): extra checks fed by Describe calls; absent until the gateway is wired. */
 export type Preflight = (kind: RequestKind, params: RequestParams) => Promise<Check[]>;
@@ -23,11 +25,31 @@ export interface RequestCommandDeps {
 
 const LEVEL_ICON: Record<Check['level'], string> = { ok: '✅', warning: '⚠️', danger: '🚨', error: '⛔' };
 
-function plain(text: string, blocks?: KnownBlock[]): CommandReply {
+function plain(message: string, blocks?: KnownBlock[]): CommandReply {
+  const text = withSlackDates(message);
   return {
-    text,
-    blocks: blocks ?? [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }],
+    text: clip(text, 3000),
+    blocks: blocks ?? [
+      { type: 'section', text: { type: 'mrkdwn', text: clip(text, SLACK_LIMITS.sectionText) } },
+    ],
   };
+}
+
+/** What the requester is told once the card is up: what happens next, in plain words. */
+function openedReply(request: DiskRequest, link: string | undefined): string {
+  const card = link ? `<${link}|the card>` : 'the card';
+  const what = `${escapeMrkdwn(summarize(request))}`;
+  if (request.quorum === 0) {
+    return (
+      `:rotating_light: Emergency request \`${request.id}\` opened and running now, without waiting for approval: ${what}. ` +
+      `Progress and the result go to the thread of ${card}; approvers get a post-incident review on App Home.`
+    );
+  }
+  return (
+    `:inbox_tray: Request \`${request.id}\` opened: ${what}. It needs ${plural(request.quorum, 'approval')}; ` +
+    `you will be mentioned in the thread of ${card} when it is approved or rejected, and when it finishes. ` +
+    `Cancel with \`/disk cancel ${request.id}\`.`
+  );
 }
 
 function refusedChecks(checks: readonly Check[]): CommandReply {
@@ -62,36 +84,88 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
       emergency: built.emergency,
     });
     if (!opened.ok) return plain(`:no_entry: ${opened.message}`);
-    const link = await postCard(opened.value, ctx);
     const request = opened.value;
-    const where = link ? `<${link}|the approval card>` : 'the approval card';
-    return plain(
-      `:inbox_tray: Request \`${request.id}\` opened: ${escapeMrkdwn(summarize(request))}. ` +
-        `It needs ${request.quorum} approval${request.quorum === 1 ? '' : 's'}; follow ${where}. Cancel with \`/disk cancel ${request.id}\`.`,
-    );
+    const card = await postCard(request, ctx);
+    if (!card.ok) return cardFailed(request, card.channel, card.error);
+    return plain(openedReply(request, card.link));
   };
 
-  const postCard = async (request: DiskRequest, ctx: CommandContext): Promise<string | undefined> => {
+  /**
+   * Posts the card and stores its coordinates. A transient failure is retried once; a card Slack
+   * refuses (or that fails twice) falls back to the plain card. Never throws: the caller cancels
+   * the request when no card could be posted, so no request waits for approval unseen.
+   */
+  const postCard = async (
+    request: DiskRequest,
+    ctx: CommandContext,
+  ): Promise<{ ok: true; link?: string } | { ok: false; channel: string; error: string }> => {
     const channel = deps.service.policy.channels.approvals ?? ctx.channelId;
     const token = deps.token();
-    const posted = await deps.client.chat.postMessage({ token, channel, ...requestCard(request) });
-    if (!posted.channel || !posted.ts) throw new Error('chat.postMessage returned no channel/ts');
-    const attached = await deps.service.attachCard(request.id, { channelId: posted.channel, ts: posted.ts });
-    if (!attached.ok)
-      deps.logger.warn(
-        { event: 'request.card_not_attached', requestId: request.id, code: attached.code },
-        attached.message,
-      );
-    try {
-      const link = await deps.client.chat.getPermalink({
-        token,
-        channel: posted.channel,
-        message_ts: posted.ts,
-      });
-      return link.permalink;
-    } catch {
-      return undefined;
+    let error = 'unknown_error';
+    const attempts = [
+      () => requestCard(request),
+      () => requestCard(request),
+      () => plainRequestCard(request),
+    ];
+    for (const [i, build] of attempts.entries()) {
+      // Slack refused the payload itself: sending it again cannot help, go to the plain card.
+      if (i === 1 && REFUSED_PAYLOAD.has(error)) continue;
+      try {
+        const posted = await deps.client.chat.postMessage({ token, channel, ...build() });
+        if (!posted.channel || !posted.ts) throw new Error('chat.postMessage returned no channel/ts');
+        const attached = await deps.service.attachCard(request.id, {
+          channelId: posted.channel,
+          ts: posted.ts,
+        });
+        if (!attached.ok)
+          deps.logger.warn(
+            { event: 'request.card_not_attached', requestId: request.id, code: attached.code },
+            attached.message,
+          );
+        if (i > 0)
+          deps.logger.warn(
+            { event: 'request.card_fallback', requestId: request.id, attempt: i + 1, previousError: error },
+            i === 2 ? 'posted the plain card' : 'card posted on retry',
+          );
+        return { ok: true, ...(await permalink(posted.channel, posted.ts)) };
+      } catch (thrown) {
+        error = slackErrorCode(thrown);
+        deps.logger.warn(
+          { event: 'request.card_post_failed', requestId: request.id, attempt: i + 1, error },
+          'could not post the approval card',
+        );
+      }
     }
+    return { ok: false, channel, error };
+  };
+
+  const permalink = async (channel: string, ts: string): Promise<{ link?: string }> => {
+    try {
+      const link = await deps.client.chat.getPermalink({ token: deps.token(), channel, message_ts: ts });
+      return link.permalink ? { link: link.permalink } : {};
+    } catch {
+      return {};
+    }
+  };
+
+  /** No card: cancel the request (it could never be approved) and tell the requester why. */
+  const cardFailed = async (request: DiskRequest, channel: string, error: string): Promise<CommandReply> => {
+    const where = `<#${channel}>`;
+    if (request.state !== 'pending') {
+      return plain(
+        `:warning: Request \`${request.id}\` (${escapeMrkdwn(summarize(request))}) is running, but its card could not be posted to ${where} (Slack said \`${escapeMrkdwn(error)}\`). Follow it with \`/disk requests\`.`,
+      );
+    }
+    const cancelled = await deps.service.cancel(request.id, request.requesterId);
+    if (!cancelled.ok)
+      deps.logger.error(
+        { event: 'request.orphan_cancel_failed', requestId: request.id, code: cancelled.code },
+        cancelled.message,
+      );
+    return plain(
+      `:x: Nothing will run: the approval card for \`${request.id}\` could not be posted to ${where} (Slack said \`${escapeMrkdwn(error)}\`), ` +
+        'so the request was cancelled instead of waiting unseen. Ask an admin to check that the bot is in that channel, then run the command again.',
+    );
   };
 
   return {
@@ -103,7 +177,7 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
       const page = await deps.service.list({ filter: command.filter, userId: ctx.userId, limit: 20 });
       if (!page.ok) return plain(`:no_entry: ${page.message}`);
       const blocks = requestListBlocks(command.filter, page.value.items, page.value.nextCursor);
-      return { text: `${page.value.items.length} request(s)`, blocks };
+      return { text: requestListText(page.value.items.length), blocks };
     },
     cancel: async (command, ctx) => {
       const result = await deps.service.cancel(command.requestId, ctx.userId);

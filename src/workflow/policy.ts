@@ -72,6 +72,26 @@ const takeoverHookSchema = z.strictObject({
   timeoutSec: z.int({ error: WHOLE }).min(1).max(86_400).default(300),
 });
 
+/**
+ * The built-in takeover (`fencing.takeover`): after the fence is verified, mount the disk's file
+ * system on the standby through Cloud Assistant and verify it with an inspection. Both strings are
+ * put into the script text, so only plain characters pass (the script checks them again).
+ */
+const takeoverMountSchema = z.strictObject({
+  mount: z
+    .string({ error: 'expected an absolute mount point like /data' })
+    .max(200, { error: 'at most 200 characters' })
+    .regex(/^(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$/, {
+      error: 'expected an absolute mount point like /data (letters, digits, . _ - and /; no . or .. parts)',
+    }),
+  options: z
+    .string({ error: 'expected mount options like noatime' })
+    .regex(/^[A-Za-z0-9_=,.:-]{1,200}$/, {
+      error: 'expected mount options like noatime or noatime,nodiratime',
+    })
+    .default('defaults'),
+});
+
 const actionSchema = z.strictObject(actionFields).prefault({});
 const failoverSchema = z
   .strictObject({
@@ -113,6 +133,7 @@ export const policySchema = z.strictObject({
       mode: z
         .enum(['reservation', 'detach'], { error: 'expected reservation or detach' })
         .default('reservation'),
+      takeover: takeoverMountSchema.optional(),
     })
     .prefault({}),
   watch: watchPolicySchema,

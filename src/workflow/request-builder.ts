@@ -208,6 +208,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
     case 'failover': {
       const fencingMode = policy.fencing.mode;
       const hook = policy.actions.failover.takeoverHook;
+      const mount = policy.fencing.takeover;
       const params: ParamsOf['failover'] = {
         diskId: command.diskId,
         fromInstanceId: command.fromInstanceId,
@@ -216,6 +217,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
         fencingMode,
         ...(command.emergencyReason ? { emergencyReason: command.emergencyReason } : {}),
         ...(hook ? { takeoverHook: { script: hook.script, timeoutSec: hook.timeoutSec } } : {}),
+        ...(mount ? { takeoverMount: { mount: mount.mount, options: mount.options } } : {}),
       };
       const on = (script: string, extra: Record<string, string> = {}): PlanStep => ({
         action: 'RunCommand',
@@ -241,6 +243,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
               },
               attach,
             ];
+      if (mount) plan.push(on('takeover-mount', { Mount: mount.mount, Options: mount.options }));
       if (hook)
         plan.push(
           on('takeover-hook', {
@@ -252,6 +255,12 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
         ok(
           'fencing',
           `Fencing by ${fencingMode === 'reservation' ? 'NVMe reservation preempt' : 'DetachDisk'}; never skipped.`,
+        ),
+        ok(
+          'takeover',
+          mount || hook
+            ? `After the verified fence: ${[mount ? `mount ${mount.mount} (${mount.options}) on ${command.toInstanceId}, verified by inspect` : '', hook ? 'the takeover hook' : ''].filter(Boolean).join(', then ')}.`
+            : `Takeover: none configured; nothing will be mounted or started on ${command.toInstanceId}.`,
         ),
       ];
       if (command.emergencyReason) {

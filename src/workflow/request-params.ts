@@ -44,6 +44,8 @@ export const failoverParamsSchema = z.object({
   emergencyReason: z.string().optional(),
   /** Copied from the policy when the request is opened, so the approved plan hash covers it. */
   takeoverHook: z.object({ script: z.string(), timeoutSec: z.number().int() }).optional(),
+  /** The policy's `fencing.takeover`, copied like the hook: mount on the standby after the fence. */
+  takeoverMount: z.object({ mount: z.string(), options: z.string() }).optional(),
 });
 
 export type CreateParams = z.infer<typeof createParamsSchema>;

@@ -5,6 +5,7 @@ import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import {
   type BotScriptName,
+  hostKeyFor,
   type InspectReport,
   type RunningEmulator,
   SCRIPT_EXIT,
@@ -51,7 +52,12 @@ async function run(
   parameters: Record<string, string>,
   extra: Record<string, unknown> = {},
 ): Promise<string> {
-  const content = name === 'raw' ? 'lsblk -J' : `${scriptMarker(name)}\nset -eu\necho "{{serial}}"\n`;
+  // Bodies stand in for the bot's: the emulator runs what the marker names with what was substituted.
+  const content =
+    name === 'raw'
+      ? 'lsblk -J'
+      : `${scriptMarker(name)}\nset -eu\necho "{{serial}}" "${(extra.body as string) ?? '{{ACS::InstanceId}}'}"\n`;
+  const { body: _, ...rest } = extra;
   const r = await c.runCommand(
     new Ecs.RunCommandRequest({
       regionId: REGION,
@@ -61,7 +67,7 @@ async function run(
       enableParameter: true,
       parameters,
       timeout: 60,
-      ...extra,
+      ...rest,
     }),
   );
   return r.body!.invokeId!;
@@ -105,8 +111,8 @@ test('inspect reports device, file system and mounts; Output is Base64 unless Pl
   expect(absent).toMatchObject({ attached: false, device: null, reservation: null });
 });
 
-test('register, acquire and preempt fence the old holder; conflicts exit non-zero', async () => {
-  const noDevice = await runOne('nvme-register', SEED.instances.nvmeI[1]!.id, { serial, key: '0x2' });
+test('register, acquire and preempt fence the old holder with keys derived per host; conflicts exit non-zero', async () => {
+  const noDevice = await runOne('nvme-register', SEED.instances.nvmeI[1]!.id, { serial });
   expect(noDevice).toMatchObject({ invocationStatus: 'Failed', exitCode: SCRIPT_EXIT.noDevice });
   await c.attachDisk(new Ecs.AttachDiskRequest({ diskId: shared.diskId, instanceId: peer }));
   for (;;) {
@@ -116,23 +122,37 @@ test('register, acquire and preempt fence the old holder; conflicts exit non-zer
     if (r.body!.disks!.disk![0]!.attachments!.attachment!.length === 2) break;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  expect((await runOne('nvme-register', host, { serial, key: '0x1' })).exitCode).toBe(0);
-  expect((await runOne('nvme-register', peer!, { serial, key: '0x2' })).exitCode).toBe(0);
-  expect((await runOne('nvme-acquire', host, { serial, key: '0x1' })).exitCode).toBe(0);
-  const conflict = await runOne('nvme-acquire', peer!, { serial, key: '0x2' });
+  // ONE RunCommand registers both hosts, each with the key of its own {{ACS::InstanceId}}.
+  const both = await results(await run('nvme-register', [host, peer!], { serial }), 'PlainText');
+  expect(both.map((r) => r.exitCode)).toEqual([0, 0]);
+  const registered = JSON.parse(both[1]!.output!) as { registrants: { key: string; instanceId: string }[] };
+  const keyOf = new Map(registered.registrants.map((r) => [r.instanceId, r.key]));
+  expect(keyOf).toEqual(
+    new Map([
+      [host, hostKeyFor(host)],
+      [peer, hostKeyFor(peer!)],
+    ]),
+  );
+  expect((await runOne('nvme-acquire', host, { serial })).exitCode).toBe(0);
+  const conflict = await runOne('nvme-acquire', peer!, { serial });
   expect(conflict).toMatchObject({ invocationStatus: 'Failed', exitCode: SCRIPT_EXIT.conflict });
   expect(conflict.output).toMatch(/reservation conflict/);
-  const preempt = await runOne('nvme-preempt', peer!, { serial, key: '0x2', victimKey: '0x1' });
+  const preempt = await runOne('nvme-preempt', peer!, { serial, victimKey: hostKeyFor(host) });
   expect(JSON.parse(preempt.output!)).toEqual({
-    holder: '0x2',
-    registrants: [{ key: '0x2', instanceId: peer }],
+    holder: hostKeyFor(peer!),
+    registrants: [{ key: hostKeyFor(peer!), instanceId: peer }],
     type: 'write-exclusive-registrants-only',
   });
-  expect((await runOne('nvme-preempt', peer!, { serial, key: '0x2', victimKey: '0x1' })).exitCode).toBe(0);
+  expect((await runOne('nvme-preempt', peer!, { serial, victimKey: hostKeyFor(host) })).exitCode).toBe(0);
   const report = JSON.parse((await runOne('nvme-report', host, { serial })).output!);
-  expect(report.holder).toBe('0x2');
-  const usage = await runOne('nvme-acquire', host, { serial });
+  expect(report.holder).toBe(hostKeyFor(peer!));
+  // A script that does not reference the built-in gets no key: refused, nothing changed.
+  const [usage] = await results(
+    await run('nvme-acquire', [host], { serial }, { body: 'no-builtin' }),
+    'PlainText',
+  );
   expect(usage).toMatchObject({ exitCode: SCRIPT_EXIT.usage });
+  expect(usage!.output).toContain('ACS::InstanceId was not substituted');
 });
 
 test('anything but a bot script fails with 127', async () => {

@@ -51,7 +51,7 @@ async function failure(p: Promise<unknown>): Promise<{ code: string; statusCode:
   throw new Error('expected the call to fail');
 }
 
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 3000): Promise<T> {
+async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await read();

@@ -4,6 +4,9 @@ import { Interactions } from '../../src/sandbox/interactions.js';
 import { CHANNELS, USERS } from '../../src/sandbox/people.js';
 import { type SlackApiStandIn, startSlackApi } from '../../src/sandbox/slack-api.js';
 import { Workspace } from '../../src/sandbox/workspace.js';
+import { requestCard } from '../../src/slack/blocks/request-card.js';
+import { homeView } from '../../src/slack/blocks/request-list.js';
+import type { DiskRequest } from '../../src/workflow/request.js';
 
 const TOKEN = 'xoxb-sandbox-test';
 const OPS = CHANNELS.ops.id;
@@ -74,6 +77,73 @@ describe('sandbox Slack Web API stand-in, through the real WebClient', () => {
       data: { error: 'message_not_found' },
     });
     expect(workspace.snapshot(USERS.approver.id).messages.some((m) => m.text === 'psst')).toBe(false);
+  });
+
+  it('refuses an over-limit card with invalid_blocks and the offending path, and accepts the bot’s own', async () => {
+    const instances = Array.from(
+      { length: 16 },
+      (_, i) => `i-bp1${String(i).padStart(2, '0')}${'x'.repeat(17)}`,
+    );
+    const request: DiskRequest = {
+      id: 'R-ABCDEF1234',
+      kind: 'attach',
+      state: 'pending',
+      requesterId: USERS.engineer.id,
+      channelId: OPS,
+      params: {
+        diskId: 'd-shared',
+        instanceIds: instances,
+        allowSingleNodeFs: false,
+        regionId: 'cn-hangzhou',
+      },
+      plan: instances.map((id) => ({ action: 'AttachDisk', params: { DiskId: 'd-shared', InstanceId: id } })),
+      checks: [],
+      planHash: 'a'.repeat(64),
+      quorum: 1,
+      approvals: [],
+      stepCursor: 0,
+      createdAt: 0,
+      updatedAt: 0,
+      expiresAt: 86_400_000,
+    };
+    const card = requestCard(request);
+    await client.chat.postMessage({ channel: OPS, ...card });
+    // The card as it was before the limits module: every instance id in the confirm dialog.
+    const actionsAt = card.blocks.findIndex((b) => b.type === 'actions');
+    const overLimit = JSON.parse(JSON.stringify(card.blocks)) as {
+      elements?: { confirm?: { text: { text: string } } }[];
+    }[];
+    const confirm = overLimit[actionsAt]?.elements?.[0]?.confirm;
+    if (!confirm) throw new Error('the card has no confirm dialog');
+    confirm.text.text = `The bot will run the plan shown on the card:\nattach d-shared to ${instances.join(', ')}`;
+    expect(confirm.text.text.length).toBeGreaterThan(300);
+    const path = `/blocks/${actionsAt}/elements/0/confirm/text/text`;
+    const refused = await client.chat
+      .postMessage({ channel: OPS, text: card.text, blocks: overLimit as typeof card.blocks })
+      .then(
+        () => undefined,
+        (error: { data: Record<string, unknown> }) => error.data,
+      );
+    expect(refused).toMatchObject({
+      ok: false,
+      error: 'invalid_blocks',
+      errors: [`[ERROR] must be less than 301 characters [json-pointer:${path}]`],
+      response_metadata: { messages: [`[ERROR] must be less than 301 characters [json-pointer:${path}]`] },
+    });
+    const awaiting = Array.from({ length: 100 }, (_, i) => ({
+      ...request,
+      id: `R-ABCDEF${String(i).padStart(4, '0')}`,
+    }));
+    await client.views.publish({
+      user_id: USERS.approver.id,
+      view: homeView({ mine: [], awaiting, recent: [] }),
+    });
+    await expect(
+      client.views.publish({
+        user_id: USERS.approver.id,
+        view: { type: 'home', blocks: Array.from({ length: 101 }, () => section('x')) },
+      }),
+    ).rejects.toMatchObject({ data: { error: 'invalid_blocks' } });
   });
 
   it('exchanges a trigger id once and only within 3 s', async () => {

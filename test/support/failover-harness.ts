@@ -13,8 +13,15 @@ import type { RecordedCall } from './fake-slack.js';
 
 export { APPROVALS_CHANNEL, USERS } from './approval-bot.js';
 
-/** The approval-bot policy plus a fencing mode and an optional takeover hook (YAML block). */
-export function failoverPolicy(mode: 'reservation' | 'detach', hook?: string): string {
+/**
+ * The approval-bot policy plus a fencing mode, an optional takeover hook (YAML block) and an
+ * optional built-in takeover mount (`fencing.takeover`).
+ */
+export function failoverPolicy(
+  mode: 'reservation' | 'detach',
+  hook?: string,
+  takeover?: { mount: string; options?: string },
+): string {
   const hookYaml = hook
     ? `\n    takeoverHook:\n      timeoutSec: 30\n      script: |\n${hook
         .split('\n')
@@ -25,7 +32,10 @@ export function failoverPolicy(mode: 'reservation' | 'detach', hook?: string): s
     '    emergency: { requesters: { users: [U0ALICE] }, quorum: 0, review: required }',
     `    emergency: { requesters: { users: [U0ALICE] }, quorum: 0, review: required }${hookYaml}`,
   );
-  return `${policy}fencing: { mode: ${mode} }\n`;
+  const mount = takeover
+    ? `, takeover: { mount: ${takeover.mount}${takeover.options ? `, options: ${takeover.options}` : ''} }`
+    : '';
+  return `${policy}fencing: { mode: ${mode}${mount} }\n`;
 }
 
 export interface FailoverHarness {
@@ -38,6 +48,8 @@ export interface FailoverHarness {
   approve(requestId: string, userId: string): Promise<void>;
   /** The result broadcast from the card's thread. */
   result(requestId: string, timeoutMs?: number): Promise<RecordedCall>;
+  /** The first thread reply of the request's card (after `after`, performance.now()) matching `pattern`. */
+  threadReply(requestId: string, pattern: RegExp, timeoutMs?: number, after?: number): Promise<RecordedCall>;
   close(): Promise<void>;
 }
 
@@ -103,6 +115,19 @@ export async function startFailoverHarness(
           String(c.body.text).startsWith(`${requestId} `),
         timeoutMs,
       ),
+    async threadReply(requestId, pattern, timeoutMs = 30_000, after = 0) {
+      const ts = (await h.bot.service.get(requestId))?.card?.ts;
+      if (!ts) throw new Error(`${requestId} has no card`);
+      return h.fake.waitFor(
+        (c) =>
+          c.method === 'chat.postMessage' &&
+          c.at > after &&
+          c.body.thread_ts === ts &&
+          c.body.reply_broadcast !== 'true' &&
+          pattern.test(String(c.body.text)),
+        timeoutMs,
+      );
+    },
     async close() {
       await h.close();
       await emu.close();

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
+import { blocksProblems, viewProblems } from '../../src/slack/blocks/limits-check.js';
 
 /** One recorded request to the stand-in: a Web API call or a POST to a response_url. */
 export interface RecordedCall {
@@ -42,6 +43,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Slack's Block Kit limits, checked on every method that carries blocks or a view. */
+function limitProblems(method: string, body: Record<string, unknown>): string[] {
+  if (method.startsWith('chat.')) return blocksProblems(body.blocks, 'message');
+  if (method.startsWith('views.')) return viewProblems(body.view);
+  return [];
 }
 
 let tsCounter = 0;
@@ -121,7 +129,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return;
     }
     const handler = handlers.get(call.method) ?? defaults[call.method] ?? (() => ({ json: { ok: true } }));
-    const reply: FakeReply = call.auth ? handler(body, call) : { json: { ok: false, error: 'not_authed' } };
+    // Like Slack, refuse a payload over a Block Kit limit, whatever the test's handler would say.
+    const problems = limitProblems(call.method, body);
+    const reply: FakeReply = !call.auth
+      ? { json: { ok: false, error: 'not_authed' } }
+      : problems.length > 0
+        ? { json: { ok: false, error: 'invalid_blocks', errors: problems } }
+        : handler(body, call);
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
     res.writeHead(reply.status ?? 200, {
       'content-type': 'application/json; charset=utf-8',

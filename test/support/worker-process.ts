@@ -2,8 +2,11 @@
  * A worker replica in its own process, for the kill -9 and two-replica tests:
  *   node --import tsx test/support/worker-process.ts
  * Env: REDIS_URL, SDB_PREFIX, ECS_ENDPOINT, WORKER_NAME, and optional timing overrides
- * LOCK_DURATION_MS, STALLED_INTERVAL_MS, LOCK_TTL_MS, POLL_INTERVAL_MS, MUTATION_CONCURRENCY, CONCURRENCY.
- * Prints one JSON line per reporter event (`{"type","requestId","worker",…}`) and `{"type":"ready"}`.
+ * LOCK_DURATION_MS, STALLED_INTERVAL_MS, LOCK_TTL_MS, POLL_INTERVAL_MS, MUTATION_CONCURRENCY, CONCURRENCY;
+ * TIMING=production keeps the shipped queue and lock timing (DEFAULT_QUEUE_TIMING, DEFAULT_RUN_OPTIONS)
+ * and ignores the three timing overrides.
+ * Prints one JSON line per reporter event (`{"type","requestId","worker","at",…}`, `at` = Date.now())
+ * and `{"type":"ready"}`.
  */
 import { Redis } from 'ioredis';
 import { createExecution } from '../../src/jobs/execution.js';
@@ -20,7 +23,7 @@ const num = (name: string, fallback: number): number => Number(process.env[name]
 
 const worker = env('WORKER_NAME');
 const emit = (event: Record<string, unknown>) =>
-  process.stdout.write(`${JSON.stringify({ ...event, worker })}\n`);
+  process.stdout.write(`${JSON.stringify({ ...event, worker, at: Date.now() })}\n`);
 const reporter: ExecutionReporter = {
   async started(request) {
     emit({ type: 'started', requestId: request.id });
@@ -41,6 +44,7 @@ const holder: {
 const service = approvalService(redis, prefix, () => ({
   submit: (r) => holder.submit?.(r) ?? Promise.resolve(),
 }));
+const production = process.env.TIMING === 'production';
 const execution = createExecution({
   connection: env('REDIS_URL'),
   prefix,
@@ -50,12 +54,11 @@ const execution = createExecution({
   workerName: worker,
   concurrency: num('CONCURRENCY', 2),
   pollIntervalMs: num('POLL_INTERVAL_MS', 100),
-  queue: {
-    lockDurationMs: num('LOCK_DURATION_MS', 1_500),
-    stalledIntervalMs: num('STALLED_INTERVAL_MS', 500),
-  },
+  queue: production
+    ? {}
+    : { lockDurationMs: num('LOCK_DURATION_MS', 1_500), stalledIntervalMs: num('STALLED_INTERVAL_MS', 500) },
   run: {
-    lockTtlMs: num('LOCK_TTL_MS', 3_000),
+    ...(production ? {} : { lockTtlMs: num('LOCK_TTL_MS', 3_000) }),
     mutationConcurrency: num('MUTATION_CONCURRENCY', 8),
     waitTimeoutMs: 20_000,
   },

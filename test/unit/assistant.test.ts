@@ -137,6 +137,16 @@ describe('runOnInstances', () => {
     expect(t.slept).toEqual([100, 100, 100, 150]);
   });
 
+  it('with firstPollMs, the first poll waits that long: a fan-out is read in few polls', async () => {
+    const pending = row({ instanceId: 'i-1', status: 'Running' });
+    const f = fake([[pending], [pending], [row({ instanceId: 'i-1' })]]);
+    const t = { ...clock(), firstPollMs: 300, pollMinMs: 100, backoff: 0.33 };
+    const out = await runOnInstances(f.gateway, { ...run, instanceIds: ['i-1'] }, parse, t);
+    expect(out[0]?.ok).toBe(true);
+    expect(t.slept).toEqual([300, 100, 132]);
+    expect(f.polls()).toBe(3);
+  });
+
   it('never leaves a gap: an instance missing from the results ends no_answer at the deadline', async () => {
     const f = fake([[row({ instanceId: 'i-1' })]]);
     const t = clock();

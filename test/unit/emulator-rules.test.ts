@@ -12,7 +12,7 @@ import {
   sizeRange,
 } from '../../src/emulator/rules.js';
 import { runScript } from '../../src/emulator/script-runner.js';
-import { isReservationKey, parseScriptMarker, scriptMarker } from '../../src/emulator/scripts.js';
+import { hostKeyFor, isReservationKey, parseScriptMarker, scriptMarker } from '../../src/emulator/scripts.js';
 import { applySeed, SEED } from '../../src/emulator/seed.js';
 import { DEFAULT_LATENCY, type Disk, diskStatus, type Instance, World } from '../../src/emulator/world.js';
 
@@ -230,16 +230,26 @@ describe('scripts', () => {
     expect(runScript(w, 'i-x', '# shared-disk-bot:inspect:9', { serial: 'x' }).exitCode).toBe(127);
   });
 
-  test('keys compare by value, so 0x1f and 31 are one registration', () => {
+  test('keys come from the substituted {{ACS::InstanceId}} and compare by value', () => {
     const { w } = world();
     const host = SEED.disks.sharedExt4.attachedTo;
-    const serial = SEED.disks.sharedExt4.diskId.replace(/^d-/, '');
-    const run = (name: 'nvme-register' | 'nvme-acquire', key: string) =>
-      runScript(w, host, scriptMarker(name), { serial, key });
-    expect(run('nvme-register', '0x1f').exitCode).toBe(0);
-    expect(run('nvme-register', '31').exitCode).toBe(0);
-    expect(run('nvme-register', '32').exitCode).toBe(1);
-    expect(run('nvme-acquire', '31').exitCode).toBe(0);
+    const diskId = SEED.disks.sharedExt4.diskId;
+    const serial = diskId.replace(/^d-/, '');
+    const run = (name: 'nvme-register' | 'nvme-acquire', values: Record<string, string>) =>
+      runScript(w, host, scriptMarker(name), { serial, ...values });
+    // Not substituted (not referenced, or EnableParameter off): refused before any state changes.
+    expect(run('nvme-register', {})).toMatchObject({ exitCode: 2 });
+    expect(run('nvme-register', {}).output).toContain('ACS::InstanceId was not substituted');
+    expect(w.reservations.get(diskId)?.registrants.size ?? 0).toBe(0);
+    // Registered earlier with the same key written in decimal: the same registration.
+    const key = hostKeyFor(host);
+    w.reservations.set(diskId, { registrants: new Map([[host, BigInt(key).toString()]]), holder: null });
+    expect(run('nvme-register', { 'acs::instanceid': host }).exitCode).toBe(0);
+    expect(run('nvme-acquire', { 'acs::instanceid': host }).exitCode).toBe(0);
+    expect(w.reservations.get(diskId)?.holder).toBe(key);
+    // Registered with another key: a conflict, as on a real controller.
+    w.reservations.set(diskId, { registrants: new Map([[host, '0x2']]), holder: null });
+    expect(run('nvme-register', { 'acs::instanceid': host }).exitCode).toBe(1);
   });
 });
 

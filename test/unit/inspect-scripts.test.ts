@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  INSTANCE_ID_BUILTIN,
   inspectDisksReportSchema,
   inspectReportSchema,
   reservationKeyFor,
@@ -18,15 +19,32 @@ import {
   type ScriptName,
   scriptText,
 } from '../../src/cloud/scripts/index.js';
-import { BOT_SCRIPTS, SCRIPT_EXIT as EMULATOR_EXIT, parseScriptMarker } from '../../src/emulator/scripts.js';
+import { checkCommand, referencedNames } from '../../src/emulator/command-params.js';
+import { SEED } from '../../src/emulator/index.js';
+import {
+  BOT_SCRIPTS,
+  SCRIPT_EXIT as EMULATOR_EXIT,
+  hostKeyFor,
+  parseScriptMarker,
+} from '../../src/emulator/scripts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sdb-scripts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** What Cloud Assistant does with EnableParameter: replace each `{{name}}` with its value. */
+/**
+ * What Cloud Assistant does with EnableParameter: replace each `{{ name }}` (blanks ignored, names
+ * case-insensitive) with its value; built-ins such as `ACS::InstanceId` are given per host here.
+ */
 function substitute(text: string, params: Record<string, string>): string {
-  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => params[name] ?? `{{${name}}}`);
+  const byLower = new Map(Object.entries(params).map(([k, v]) => [k.toLowerCase(), v]));
+  return text.replace(
+    /\{\{\s*([^{}]*?)\s*\}\}/g,
+    (whole, name: string) => byLower.get(name.toLowerCase()) ?? whole,
+  );
 }
+
+const HOST = 'i-bp1host01';
+const ON_HOST = { 'ACS::InstanceId': HOST };
 
 function run(
   name: ScriptName,
@@ -55,7 +73,8 @@ function stubs(name: string, files: Record<string, string>): string {
   return bin;
 }
 
-const RESV_REPORT = `
+/** nvme-cli's resv-report text: the first key holds, upper case with leading zeros as printed. */
+const resvReport = (holder: string) => `
 NVME Reservation status:
 
 gen       : 3
@@ -66,13 +85,14 @@ regctl[0] :
   cntlid  : 0
   rcsts   : 1
   hostid  : 0
-  rkey    : 00ABC
+  rkey    : 0${holder.replace(/^0x/, '').toUpperCase()}
 regctl[1] :
   cntlid  : 1
   rcsts   : 0
   hostid  : 0
   rkey    : 2
 `;
+const HOST_KEY = reservationKeyFor(HOST);
 
 describe('the script contract', () => {
   it('matches the emulator’s names, versions, parameters and exit codes', () => {
@@ -84,11 +104,33 @@ describe('the script contract', () => {
       expect(SCRIPT_EXIT[k as keyof typeof SCRIPT_EXIT]).toBe(v);
   });
 
-  it('derives a stable, valid, per-instance reservation key', () => {
+  it('derives a stable, valid, per-instance reservation key, the same as the emulator’s', () => {
     const a = reservationKeyFor('i-one');
     expect(a).toBe(reservationKeyFor('i-one'));
     expect(a).not.toBe(reservationKeyFor('i-two'));
     expect(a).toMatch(/^0x[0-9a-f]{15}$/);
+    for (const id of SEED.instances.nvmeI.map((i) => i.id))
+      expect(hostKeyFor(id)).toBe(reservationKeyFor(id));
+  });
+
+  it('sends no per-host parameter: the reservation scripts take their key from {{ACS::InstanceId}}', () => {
+    for (const name of ['nvme-register', 'nvme-acquire', 'nvme-preempt'] as const) {
+      expect(SCRIPTS[name].params).not.toContain('key');
+      expect(SCRIPTS[name].builtins).toEqual([INSTANCE_ID_BUILTIN]);
+      expect(referencedNames(scriptText(name))).toContain(INSTANCE_ID_BUILTIN);
+    }
+    // What the emulator checks before running anything holds for every script.
+    for (const name of Object.keys(SCRIPTS) as ScriptName[]) {
+      const params = Object.fromEntries(SCRIPTS[name].params.map((p) => [p, '0x2']));
+      expect(() =>
+        checkCommand({
+          content: scriptText(name),
+          enableParameter: true,
+          parameters: params,
+          instanceCount: 100,
+        }),
+      ).not.toThrow();
+    }
   });
 });
 
@@ -108,9 +150,9 @@ describe('on this machine (no NVMe device, no nvme-cli)', () => {
   });
 
   it.each([
-    ['nvme-register', { key: '0x1' }],
-    ['nvme-acquire', { key: '0x1' }],
-    ['nvme-preempt', { key: '0x1', victimKey: '0x2' }],
+    ['nvme-register', ON_HOST],
+    ['nvme-acquire', ON_HOST],
+    ['nvme-preempt', { ...ON_HOST, victimKey: '0x2' }],
     ['nvme-report', {}],
   ] as const)('%s fails cleanly: nvme-cli is missing', (name, extra) => {
     const r = run(name, { serial: 'bp1x', ...extra });
@@ -133,8 +175,15 @@ describe('on this machine (no NVMe device, no nvme-cli)', () => {
     // Quotes never reach a script: the bot refuses such serials before sending (SAFE_SERIAL).
     expect(run('inspect', { serial: 'bp1 x!' }).status).toBe(SCRIPT_EXIT.usage);
     expect(run('inspect', {}).status).toBe(SCRIPT_EXIT.usage);
-    expect(run('nvme-register', { serial: 'bp1x', key: '0' }).status).toBe(SCRIPT_EXIT.usage);
-    expect(run('nvme-preempt', { serial: 'bp1x', key: '0x2', victimKey: '2' }).stdout).toContain(
+    const unsubstituted = run('nvme-register', { serial: 'bp1x' });
+    expect([unsubstituted.status, unsubstituted.stdout]).toEqual([
+      SCRIPT_EXIT.usage,
+      'nvme-register: the built-in parameter ACS::InstanceId was not substituted (got "{{ACS::InstanceId}}"); send the script with EnableParameter=true to a Cloud Assistant agent 2.2.3.309 or later\n',
+    ]);
+    expect(run('nvme-preempt', { serial: 'bp1x', ...ON_HOST, victimKey: '0' }).status).toBe(
+      SCRIPT_EXIT.usage,
+    );
+    expect(run('nvme-preempt', { serial: 'bp1x', ...ON_HOST, victimKey: HOST_KEY }).stdout).toContain(
       'victimKey must differ',
     );
   });
@@ -149,7 +198,7 @@ describe('with a fake sysfs and stub tools (the attached path)', () => {
     // findmnt -r escapes blanks and backslashes as \xHH; the script must undo exactly that.
     findmnt: `[ "$3" = /dev/nvme1n1 ] && printf '%s\\n' '/data\\x20dir rw,relatime' '/mnt/q"uote\\x5ctab ro,relatime'`,
     blkid: 'echo ext4',
-    nvme: `if [ "$1" = resv-report ]; then cat <<'R'\n${RESV_REPORT}\nR\nelse echo "NVMe status: RESERVATION_CONFLICT(0x83)"; exit 1; fi`,
+    nvme: `if [ "$1" = resv-report ]; then cat <<'R'\n${resvReport('0xabc')}\nR\nelse echo "NVMe status: RESERVATION_CONFLICT(0x83)"; exit 1; fi`,
   };
 
   it('inspect finds the device by serial and escapes mount points into valid JSON', () => {
@@ -180,19 +229,44 @@ describe('with a fake sysfs and stub tools (the attached path)', () => {
   });
 
   it('maps a reservation conflict to exit 1 and skips work already done', () => {
-    const path = stubs('conflict', tools);
+    // The host's own derived key holds the reservation (printed in upper case with a leading 0).
+    const path = stubs('conflict', {
+      ...tools,
+      nvme: `if [ "$1" = resv-report ]; then cat <<'R'\n${resvReport(HOST_KEY)}\nR\nelse echo "NVMe status: RESERVATION_CONFLICT(0x83)"; exit 1; fi`,
+    });
     const conflict = run(
       'nvme-preempt',
-      { serial: 'bp1shared', key: '0xabc', victimKey: '0x2' },
+      { serial: 'bp1shared', ...ON_HOST, victimKey: '0x2' },
       { sysBlock: sys, path },
     );
     expect(conflict.status).toBe(SCRIPT_EXIT.conflict);
     expect(conflict.stdout).toMatch(/^nvme-preempt: reservation conflict: NVMe status: RESERVATION_CONFLICT/);
     // Already registered and already the holder: no nvme call that could conflict is made.
     for (const name of ['nvme-register', 'nvme-acquire'] as const) {
-      const r = run(name, { serial: 'bp1shared', key: '0xABC' }, { sysBlock: sys, path });
+      const r = run(name, { serial: 'bp1shared', ...ON_HOST }, { sysBlock: sys, path });
       expect(r.status).toBe(0);
-      expect(reservationReportSchema.parse(JSON.parse(r.stdout)).holder).toBe('0xabc');
+      expect(reservationReportSchema.parse(JSON.parse(r.stdout)).holder).toBe(HOST_KEY);
+    }
+  });
+
+  it('each host registers the key the bot derives from its instance id (real sha256sum)', () => {
+    // A stateful nvme stub: resv-register stores --nrkey, resv-report prints what is stored.
+    const state = join(dir, 'registered');
+    const path = stubs('register', {
+      ...tools,
+      nvme: `case $1 in
+  resv-register) for a in "$@"; do case $a in --nrkey=*) echo "\${a#--nrkey=}" >>'${state}' ;; esac; done ;;
+  resv-report) echo 'NVME Reservation status:'; echo 'rtype : 0'
+    while read -r k; do echo ' rcsts : 0'; echo " rkey : \${k#0x}"; done <'${state}' 2>/dev/null ;;
+esac`,
+    });
+    const ids = SEED.instances.nvmeI.slice(0, 4).map((i) => i.id);
+    for (const id of ids) {
+      rmSync(state, { force: true });
+      const r = run('nvme-register', { serial: 'bp1shared', 'acs::instanceid': id }, { sysBlock: sys, path });
+      expect(r.status).toBe(0);
+      const keys = reservationReportSchema.parse(JSON.parse(r.stdout)).registrants.map((x) => x.key);
+      expect(keys.map((k) => BigInt(k))).toEqual([BigInt(reservationKeyFor(id))]);
     }
   });
 });

@@ -274,7 +274,7 @@ describe('detach rules', () => {
     );
     expect(codes(checks)).toEqual(['disk_multi_attach', 'not_attached', 'detach_ready']);
     expect(find(checks, 'not_attached')?.message).toBe('Not attached to i-2: skipped.');
-    expect(find(checks, 'detach_ready')?.message).toBe('Detaches from 1 instance(s); 1 stay attached.');
+    expect(find(checks, 'detach_ready')?.message).toBe('Detaches from 1 instance; 1 stay attached.');
   });
 
   it('nothing_to_detach warns; instance_state and instance_not_found are errors', () => {

@@ -35,10 +35,30 @@ describe('requestCard', () => {
     expect(pending).toContain('request_approve');
     expect(pending).toContain('Danger');
     const done = JSON.stringify(
-      requestCard({ ...base, state: 'succeeded', decision: { by: 'bot', at: 1 } }).blocks,
+      requestCard({ ...base, state: 'approved', decision: { by: 'bot', at: 1 } }).blocks,
     );
     expect(done).not.toContain('request_approve');
-    expect(done).toContain('by the bot');
+    expect(done).toContain('approved by the bot');
+  });
+
+  it('attributes a failure to the step and the cloud error, never to the approver, and offers Retry', () => {
+    const failed = requestCard({
+      ...base,
+      state: 'failed',
+      approvals: [{ userId: 'U0ARI', at: 1 }],
+      decision: { by: 'U0ARI', at: 1 },
+      outcome: {
+        code: 'InvalidInstance.NotFound',
+        message: 'AttachDisk i-1 failed: the instance does not exist.',
+      },
+    });
+    const status = JSON.stringify(failed.blocks.find((b) => JSON.stringify(b).includes('Failed')));
+    expect(status).toContain('InvalidInstance.NotFound');
+    expect(status).toContain('AttachDisk i-1 failed');
+    expect(status).not.toContain('U0ARI');
+    expect(JSON.stringify(failed.blocks)).toContain('request_retry');
+    const succeeded = requestCard({ ...base, state: 'succeeded', outcome: { code: 'ok', message: 'done' } });
+    expect(JSON.stringify(succeeded.blocks)).not.toContain('request_retry');
   });
 
   it('mentions users and names the bot for its own actors', () => {

@@ -45,7 +45,7 @@ function attachChecks(p: ParamsOf['attach'], world: WorldSnapshot): Check[] {
     checks.push(
       ok(
         'instances_ready',
-        `${receiving.length} instance(s) ready: same zone, Running or Stopped, NVMe type and image, room for another data disk.`,
+        `${receiving.length} ${receiving.length === 1 ? 'instance' : 'instances'} ready: same zone, Running or Stopped, NVMe type and image, room for another data disk.`,
       ),
     );
   }
@@ -81,7 +81,7 @@ function detachChecks(p: ParamsOf['detach'], world: WorldSnapshot): Check[] {
     checks.push(
       ok(
         'detach_ready',
-        `Detaches from ${leaving.length} instance(s); ${disk.attachments.length - leaving.length} stay attached.`,
+        `Detaches from ${leaving.length} ${leaving.length === 1 ? 'instance' : 'instances'}; ${disk.attachments.length - leaving.length} stay attached.`,
       ),
     );
   }

@@ -105,6 +105,20 @@ prepare() {
   report=$(resv_json "$dev") || fail 5 "nvme resv-report failed on $dev"
 }
 
+# This host's key, the bot's reservationKeyFor: 0x and the first 15 hex digits of
+# sha256("sdb-resv:" + instance id), 0x1 if those are all zero. The id is Cloud Assistant's
+# built-in {{ACS::InstanceId}}, so one RunCommand gives every host its own key. Sets $key.
+own_key() {
+  case $1 in
+    '' | *[!A-Za-z0-9_-]*) fail 2 "the built-in parameter ACS::InstanceId was not substituted (got \\"$1\\"); send the script with EnableParameter=true to a Cloud Assistant agent 2.2.3.309 or later" ;;
+  esac
+  command -v sha256sum >/dev/null 2>&1 || fail 4 'sha256sum (coreutils) is not installed on this host'
+  local h
+  h=$(printf 'sdb-resv:%s' "$1" | sha256sum | cut -c1-15)
+  case $h in *[!0-9a-f]* | '') fail 5 "sha256sum printed \\"$h\\"" ;; esac
+  if [ "$h" = 000000000000000 ]; then key=0x1; else key="0x$h"; fi
+}
+
 norm_key() { printf '0x%x' "$(($1))"; }
 holder_of() { printf '%s' "$report" | sed -n 's/.*"holder":"\\(0x[0-9a-f]*\\)".*/\\1/p'; }
 registered() { printf '%s' "$report" | grep -q "\\"key\\":\\"$(norm_key "$1")\\""; }

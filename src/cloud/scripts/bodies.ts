@@ -42,11 +42,10 @@ printf '{"attached":true,"device":%s,"serial":%s,"fstype":%s,"mountpoints":[%s],
   "$(json_str "$dev")" "$(json_str "$serial")" "$fs_json" "$mounts" "$read_only" "$reservation"
 `;
 
-export const NVME_REGISTER_BODY = `# Registers this host's key (Register action, rrega=0). Already registered with it: nothing to do.
+export const NVME_REGISTER_BODY = `# Registers this host's own key (Register action, rrega=0). Already registered with it: nothing to do.
 script=nvme-register
 serial='{{serial}}'
-key='{{key}}'
-check_key key "$key"
+own_key '{{ACS::InstanceId}}'
 prepare
 if ! registered "$key"; then
   out=$(nvme resv-register "$dev" --nrkey="$key" --rrega=0 2>&1) || nvme_fail "$out"
@@ -58,8 +57,7 @@ printf '%s\\n' "$report"
 export const NVME_ACQUIRE_BODY = `# Takes the reservation, type 3 (Write Exclusive, Registrants Only). Holding it already: nothing to do.
 script=nvme-acquire
 serial='{{serial}}'
-key='{{key}}'
-check_key key "$key"
+own_key '{{ACS::InstanceId}}'
 prepare
 if [ "$(holder_of)" != "$(norm_key "$key")" ]; then
   out=$(nvme resv-acquire "$dev" --crkey="$key" --rtype=3 --racqa=0 2>&1) || nvme_fail "$out"
@@ -68,15 +66,15 @@ fi
 printf '%s\\n' "$report"
 `;
 
-export const NVME_PREEMPT_BODY = `# Fences the victim: preempt (racqa=1) removes every registration with victimKey and makes key the
-# holder. A victim already gone while key holds the reservation is a retried failover: nothing to do.
+export const NVME_PREEMPT_BODY = `# Fences the victim: preempt (racqa=1) removes every registration with victimKey and makes this
+# host's key the holder. A victim already gone while this host holds the reservation is a retried
+# failover: nothing to do.
 script=nvme-preempt
 serial='{{serial}}'
-key='{{key}}'
 victim='{{victimKey}}'
-check_key key "$key"
+own_key '{{ACS::InstanceId}}'
 check_key victimKey "$victim"
-[ "$(norm_key "$key")" != "$(norm_key "$victim")" ] || fail 2 'victimKey must differ from key'
+[ "$(norm_key "$key")" != "$(norm_key "$victim")" ] || fail 2 "victimKey must differ from this host's key"
 prepare
 if registered "$victim" || [ "$(holder_of)" != "$(norm_key "$key")" ]; then
   out=$(nvme resv-acquire "$dev" --crkey="$key" --prkey="$victim" --rtype=3 --racqa=1 2>&1) || nvme_fail "$out"

@@ -3,21 +3,35 @@
  * `src/emulator/scripts.ts`, which the bot may not import; a test keeps the two in step).
  *
  * A script travels in `RunCommand` with `EnableParameter=true`; its arguments are `Parameters`
- * referenced as `{{name}}`. Its first line (or the line after a `#!` shebang) is the marker
- * `# shared-disk-bot:<name>:<version>`. Success prints one JSON line; a failure prints one
- * plain-text line and exits with a `SCRIPT_EXIT` code.
+ * referenced as `{{name}}` (`params`, the same for every instance) and Cloud Assistant's built-in
+ * parameters (`builtins`, such as `{{ACS::InstanceId}}`, substituted per instance). A script that
+ * needs something per host derives it from a built-in, so one RunCommand serves every host. Its
+ * first line (or the line after a `#!` shebang) is the marker `# shared-disk-bot:<name>:<version>`.
+ * Success prints one JSON line; a failure prints one plain-text line and exits with a
+ * `SCRIPT_EXIT` code.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
+/** Cloud Assistant's built-in parameter for the instance a copy of the command runs on. */
+export const INSTANCE_ID_BUILTIN = 'ACS::InstanceId';
+
+/**
+ * Version 2 of the reservation scripts takes no `key`: each host derives its own from
+ * `{{ACS::InstanceId}}` exactly as `reservationKeyFor` does.
+ */
 export const SCRIPTS = {
   inspect: { version: 1, params: ['serial'] },
-  'nvme-register': { version: 1, params: ['serial', 'key'] },
-  'nvme-acquire': { version: 1, params: ['serial', 'key'] },
-  'nvme-preempt': { version: 1, params: ['serial', 'key', 'victimKey'] },
+  'nvme-register': { version: 2, params: ['serial'], builtins: [INSTANCE_ID_BUILTIN] },
+  'nvme-acquire': { version: 2, params: ['serial'], builtins: [INSTANCE_ID_BUILTIN] },
+  'nvme-preempt': { version: 2, params: ['serial', 'victimKey'], builtins: [INSTANCE_ID_BUILTIN] },
   'nvme-report': { version: 1, params: ['serial'] },
   'inspect-disks': { version: 1, params: ['serials'] },
-} as const satisfies Record<string, { version: number; params: readonly string[] }>;
+  'takeover-mount': { version: 1, params: ['serial', 'mountpoint', 'options'] },
+} as const satisfies Record<
+  string,
+  { version: number; params: readonly string[]; builtins?: readonly string[] }
+>;
 
 export type ScriptName = keyof typeof SCRIPTS;
 export type ScriptParams<N extends ScriptName> = Record<(typeof SCRIPTS)[N]['params'][number], string>;
@@ -37,6 +51,8 @@ export const SCRIPT_EXIT = {
   noTool: 4,
   /** nvme-cli ran but the device answered with an error other than a reservation conflict. */
   deviceError: 5,
+  /** takeover-mount: the disk holds no file system, so there is nothing to mount. */
+  noFilesystem: 6,
   /** Not a bot script (what the emulator answers for anything else). */
   unknownScript: 127,
 } as const;
@@ -70,6 +86,24 @@ export const inspectReportSchema = z.object({
 });
 export type InspectReport = z.infer<typeof inspectReportSchema>;
 
+/** What `takeover-mount` did: the block device it mounted (disk or partition) and whether it already was. */
+export const takeoverReportSchema = z.object({
+  device: z.string(),
+  fstype: z.string(),
+  mountpoint: z.string(),
+  options: z.string(),
+  already: z.boolean(),
+});
+export type TakeoverReport = z.infer<typeof takeoverReportSchema>;
+
+/**
+ * Mount points and options the bot puts in `takeover-mount` (Cloud Assistant interpolates them
+ * into the script text): an absolute path of plain characters without `.`/`..` parts, and mount
+ * options like `noatime,nodiratime`. The policy parser and the script both check them.
+ */
+export const SAFE_MOUNTPOINT = /^(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$/;
+export const SAFE_MOUNT_OPTIONS = /^[A-Za-z0-9_=,.:-]{1,200}$/;
+
 /** Serials are interpolated into the script text by Cloud Assistant: only plain characters pass. */
 export const SAFE_SERIAL = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -79,7 +113,9 @@ export const serialFor = (disk: { diskId: string; serialNumber: string }): strin
 
 /**
  * The reservation key of an instance, derived from its id so every replica, a resumed request and
- * a failover years later all agree without storing keys: 60 bits of SHA-256 (never 0).
+ * a failover years later all agree without storing keys: 60 bits of SHA-256 (never 0), written as
+ * `0x` and the first 15 hex digits of sha256("sdb-resv:" + instance id). The reservation scripts
+ * compute the same on the host from `{{ACS::InstanceId}}` (`host_key` in `./bash.ts`).
  */
 export function reservationKeyFor(instanceId: string): string {
   const hex = createHash('sha256').update(`sdb-resv:${instanceId}`).digest('hex').slice(0, 15);

@@ -8,6 +8,7 @@ import {
 } from './bodies.js';
 import { type ScriptName, scriptMarker } from './contract.js';
 import { INSPECT_DISKS_BODY } from './inspect-disks.js';
+import { TAKEOVER_MOUNT_BODY } from './takeover.js';
 
 export * from './contract.js';
 export { type InspectDisksReport, inspectDisksReportSchema, MAX_SERIALS_PER_CALL } from './inspect-disks.js';
@@ -19,10 +20,14 @@ const BODIES: Record<ScriptName, string> = {
   'nvme-preempt': NVME_PREEMPT_BODY,
   'nvme-report': NVME_REPORT_BODY,
   'inspect-disks': INSPECT_DISKS_BODY,
+  'takeover-mount': TAKEOVER_MOUNT_BODY,
 };
+
+/** Scripts that need only the shared helpers, not the nvme-cli ones. */
+const PLAIN: ReadonlySet<ScriptName> = new Set(['inspect', 'inspect-disks', 'takeover-mount']);
 
 /** The full text sent with RunCommand: shebang, marker (line 2), shared bash, the script's body. */
 export function scriptText(name: ScriptName): string {
-  const helpers = name === 'inspect' || name === 'inspect-disks' ? COMMON_BASH : `${COMMON_BASH}${NVME_BASH}`;
+  const helpers = PLAIN.has(name) ? COMMON_BASH : `${COMMON_BASH}${NVME_BASH}`;
   return `#!/bin/bash\n${scriptMarker(name)}\n${helpers}${BODIES[name]}`;
 }

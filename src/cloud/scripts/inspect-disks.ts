@@ -34,5 +34,5 @@ printf '{"disks":[%s]}\\n' "$out"
 export const inspectDisksReportSchema = z.object({ disks: z.array(inspectReportSchema) });
 export type InspectDisksReport = z.infer<typeof inspectDisksReportSchema>;
 
-/** Serials per call: Cloud Assistant parameters stay small (≈ 20 characters each). */
-export const MAX_SERIALS_PER_CALL = 400;
+/** Serials per call (≈ 21 bytes each): with the script, far below the 24 KB content limit after Base64. */
+export const MAX_SERIALS_PER_CALL = 300;

@@ -5,6 +5,7 @@
  * stopping one with ClientNotRunning; a crashed one never answers and times out after `Timeout` s:
  * DeliveryTimeout if it crashed before delivery, ExecutionTimeout if after.
  */
+import { checkCommand, valuesFor } from '../command-params.js';
 import { invalid, missing } from '../errors.js';
 import { runScript } from '../script-runner.js';
 import { type Invocation, type InvocationTarget, iso, type World } from '../world.js';
@@ -12,12 +13,21 @@ import { type ActionHandler, findOr404, idempotent, paginate, requireRegion } fr
 
 /** Cloud Assistant keeps at most 24 KB of output and reports the rest as Dropped. */
 const MAX_OUTPUT_BYTES = 24 * 1024;
+/** What `{{ACS::AccountId}}` becomes (the emulator has one account). */
+const ACCOUNT_ID = '1000000000000000';
 
 function finish(t: InvocationTarget, at: number, fields: Partial<InvocationTarget>): void {
   Object.assign(t, { finishTime: at, updateTime: at, ...fields });
 }
 
-function scheduleTarget(world: World, inv: Invocation, t: InvocationTarget, script: string): void {
+/** `values`: what this instance's copy sees, built-ins already substituted (null: EnableParameter off). */
+function scheduleTarget(
+  world: World,
+  inv: Invocation,
+  t: InvocationTarget,
+  script: string,
+  values: Record<string, string> | null,
+): void {
   const start = inv.creationTime;
   const total = world.delay('command');
   const deliveredAt = start + Math.floor(total / 2);
@@ -43,7 +53,7 @@ function scheduleTarget(world: World, inv: Invocation, t: InvocationTarget, scri
   const doneAt = start + total;
   world.at(doneAt, () => {
     if (t.status !== 'Running' || world.instances.get(t.instanceId)?.crashed) return;
-    const result = runScript(world, t.instanceId, script, inv.parameters);
+    const result = runScript(world, t.instanceId, script, values);
     const bytes = Buffer.from(result.output);
     finish(t, doneAt, {
       status: result.exitCode === 0 ? 'Success' : 'Failed',
@@ -83,12 +93,14 @@ const runCommand: ActionHandler = (ctx) => {
     const script = encoding === 'Base64' ? Buffer.from(content, 'base64').toString() : content;
     const ids = p.list('InstanceId');
     if (ids.length === 0) throw missing('InstanceId.1');
-    if (ids.length > 100) throw invalid('InstanceId', 'at most 100 instances');
+    const enableParameter = p.bool('EnableParameter') ?? false;
+    const given = Object.fromEntries(
+      Object.entries(p.jsonMap('Parameters') ?? {}).map(([k, v]) => [k, String(v)]),
+    );
+    checkCommand({ content: script, enableParameter, parameters: given, instanceCount: ids.length });
     for (const id of ids) findOr404(world.instances, id, 'InvalidInstanceId.NotFound');
     const timeoutSec = p.int('Timeout', { min: 1, max: 86400 }) ?? 60;
-    const parameters = p.bool('EnableParameter')
-      ? Object.fromEntries(Object.entries(p.jsonMap('Parameters') ?? {}).map(([k, v]) => [k, String(v)]))
-      : null;
+    const parameters = enableParameter ? given : null;
     const now = world.now();
     const inv: Invocation = {
       invokeId: world.nextId('t-hz'),
@@ -112,7 +124,17 @@ const runCommand: ActionHandler = (ctx) => {
       })),
     };
     world.invocations.set(inv.invokeId, inv);
-    for (const t of inv.targets) scheduleTarget(world, inv, t, script);
+    for (const t of inv.targets) {
+      const values = valuesFor(script, parameters, {
+        regionId: world.regionId,
+        accountId: ACCOUNT_ID,
+        instanceId: t.instanceId,
+        instanceName: world.instances.get(t.instanceId)?.instanceName ?? '',
+        invokeId: inv.invokeId,
+        commandId: inv.commandId,
+      });
+      scheduleTarget(world, inv, t, script, values);
+    }
     return { CommandId: inv.commandId, InvokeId: inv.invokeId };
   });
 };

@@ -37,7 +37,7 @@ export const runAttach: StepRunner<'attach'> = async (ctx) => {
     status: failed.length === 0 ? 'ok' : 'failed',
     detail:
       failed.length === 0
-        ? `${registered.length} instance(s)`
+        ? `${registered.length} ${registered.length === 1 ? 'instance' : 'instances'}`
         : `${failed.map((f) => f.message).join('; ')} (a failover from there still fences it by acquiring the reservation)`,
     durationMs: ctx.clock.now() - started,
   });

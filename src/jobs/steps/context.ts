@@ -35,6 +35,11 @@ export interface StepContext<K extends RequestKind> {
   /** Moves the cursor forward (no-op when it is already there, e.g. on resume). */
   advance(to: number, details: Record<string, unknown>): Promise<void>;
   report(step: StepReport): Promise<void>;
+  /**
+   * Read-only follow-up work that must neither delay the result nor hold the locks (waiting for a
+   * hung guest's answer): run after the request has ended and released its locks; failures are logged.
+   */
+  defer(task: () => Promise<void>): void;
 }
 
 /** Runs one kind of request to its result; registered per kind in `steps/index.ts`. */

@@ -1,34 +1,47 @@
 /**
  * Failover (design.md §8), after the runner's preflight and locks (disk, old primary, standby):
- * fence the old primary, make sure the standby has the disk, run the policy's takeover hook, and
- * hand back a timeline. Fencing is never skipped: when it cannot be verified nothing is handed to
- * the standby and the request ends `failed` with `fencing_failed`.
+ * fence the old primary, make sure the standby has the disk, take over there (the policy's mount
+ * and/or hook), and hand back a timeline. Fencing is never skipped: when it cannot be verified
+ * nothing is handed to the standby and the request ends `failed` with `fencing_failed`.
  *
  * Order by mode:
  * - reservation: attach the standby if needed (it needs the device to issue the preempt; attaching
  *   gives no write access under a registrants-only reservation it does not hold), register, preempt
  *   or acquire, verify with a report. No call touches the old primary, so a crashed one is fenced.
  * - detach: DetachDisk from the old primary and wait until it is gone, then attach the standby.
+ *
+ * Right before fencing and before takeover the failover rules are judged again on fresh Describe
+ * calls (`failover-guard.ts`). The old primary's guest is inspected from the start but never
+ * awaited: the result goes out as soon as the fence (and takeover) is verified, and a hung guest's
+ * row follows in the thread.
  */
-import { type OutputParser, runOnInstances } from '../../cloud/assistant.js';
+
+import type { TargetOutcome } from '../../cloud/assistant.js';
 import { CloudError } from '../../cloud/errors.js';
 import { describeFailure } from '../../cloud/explain.js';
 import type { DiskInfo } from '../../cloud/gateway.js';
-import { inspectDisk } from '../../cloud/mounts.js';
-import { serialFor } from '../../cloud/scripts/index.js';
-import type { ExecutionResult, StepReport } from '../ports.js';
+import { type MountTable, readMounts } from '../../cloud/mounts.js';
+import {
+  type InspectReport,
+  type ReservationReport,
+  reservationKeyFor,
+  sameKey,
+} from '../../cloud/scripts/index.js';
+import type { ExecutionResult } from '../ports.js';
 import type { StepContext, StepRunner } from './context.js';
+import { type GuardMoment, recheckGuard } from './failover-guard.js';
+import { mountOnStandby, runHook, verifyMount } from './failover-takeover.js';
+import { mountedText, OldPrimaryWatch, type StepOutcome, seconds, Timeline } from './failover-timeline.js';
 import { fenceByReservation } from './reservation.js';
 
-/** Cursor values past CHECKED (1): the fence is verified, then the standby has the disk. */
-export const FAILOVER_CURSOR = { FENCED: 2, ON_STANDBY: 3 } as const;
+/** Cursor values past CHECKED (1); each guard decision is recorded with its facts. */
+export const FAILOVER_CURSOR = { FENCE_GUARD: 2, FENCED: 3, ON_STANDBY: 4, TAKEOVER_GUARD: 5 } as const;
 
 type Ctx = StepContext<'failover'>;
-type StepOutcome = { ok: true; detail: string } | { ok: false; code: string; message: string };
+type Verified = { report: ReservationReport; source: string };
 
 const isAttached = (disk: DiskInfo | undefined, id: string) =>
   disk?.attachments.some((a) => a.instanceId === id) === true;
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** AttachDisk or DetachDisk of one instance, waited for in DescribeDisks; "already done" answers count as done. */
 async function move(ctx: Ctx, op: 'attach' | 'detach', instanceId: string): Promise<StepOutcome> {
@@ -62,145 +75,260 @@ async function move(ctx: Ctx, op: 'attach' | 'detach', instanceId: string): Prom
   };
 }
 
-/** The hook's stdout is free text: its first line is shown. */
-const anyText: OutputParser<string> = (output) => ({ ok: true, value: output.trim().split('\n')[0] ?? '' });
-
-/** What the old primary's guest says just before it loses the disk (detach mode). */
-async function guestCheck(ctx: Ctx, disk: DiskInfo): Promise<StepOutcome> {
-  const [outcome] = await inspectDisk(ctx.gateway, disk, [ctx.params.fromInstanceId], {
-    regionId: ctx.params.regionId,
-    timeoutSec: ctx.assistantTimeoutSec,
-    timing: ctx.assistantTiming,
+/** The guard as a timeline step; its decision and facts are written to the audit stream. */
+async function guard(
+  ctx: Ctx,
+  t: Timeline,
+  moment: GuardMoment,
+  detached: boolean,
+): Promise<{ ok: boolean; message: string; writers: readonly string[] }> {
+  let writers: readonly string[] = [];
+  const outcome = await t.step(`Guard re-checked before ${moment}`, async () => {
+    const decision = await recheckGuard(ctx, moment, { detached });
+    writers = decision.facts.disk?.attachedTo ?? [];
+    const cursor = moment === 'fencing' ? FAILOVER_CURSOR.FENCE_GUARD : FAILOVER_CURSOR.TAKEOVER_GUARD;
+    await ctx.advance(cursor, { guard: { decision: decision.ok ? 'passed' : 'changed', ...decision.facts } });
+    return decision.ok ? { ok: true, detail: decision.detail } : decision;
   });
-  if (!outcome?.ok)
-    return {
-      ok: false,
-      code: outcome?.code ?? 'no_answer',
-      message: outcome && !outcome.ok ? outcome.message : 'no result',
-    };
-  const r = outcome.value;
-  const mounted =
-    r.mountpoints.length > 0
-      ? `${r.fstype ?? 'unknown fs'} mounted at ${r.mountpoints.join(', ')} (${r.readOnly ? 'ro' : 'rw'}); check it on recovery`
-      : 'nothing mounted';
-  return { ok: true, detail: r.attached ? mounted : 'the disk is already gone from the guest' };
+  return { ok: outcome.ok, message: outcome.ok ? '' : outcome.message, writers };
 }
 
-async function takeover(ctx: Ctx, disk: DiskInfo): Promise<StepOutcome> {
-  const hook = ctx.params.takeoverHook;
-  if (!hook) return { ok: true, detail: 'none configured' };
-  ctx.assertHeld();
-  // Cloud Assistant rejects parameters a script does not reference, so serial is sent only when used.
-  const parameters: Record<string, string> = hook.script.includes('{{serial}}')
-    ? { serial: serialFor(disk) }
-    : {};
-  const [outcome] = await runOnInstances(
-    ctx.gateway,
-    {
-      regionId: ctx.params.regionId,
-      instanceIds: [ctx.params.toInstanceId],
-      script: hook.script,
-      parameters,
-      timeoutSec: hook.timeoutSec,
-      name: 'shared-disk-bot takeover hook',
-    },
-    anyText,
-    ctx.assistantTiming,
+/** Instances the verified report still lets write (registrants), by id where it can tell. */
+function registrantsOf(report: ReservationReport, disk: DiskInfo): string[] {
+  const ids = disk.attachments.map((a) => a.instanceId);
+  return report.registrants.map(
+    (r) => r.instanceId ?? ids.find((id) => sameKey(reservationKeyFor(id), r.key)) ?? `key ${r.key}`,
   );
-  if (outcome?.ok) return { ok: true, detail: outcome.value || 'exit 0' };
-  return {
-    ok: false,
-    code: outcome?.code ?? 'no_answer',
-    message: outcome && !outcome.ok ? outcome.message : 'no result',
-  };
+}
+
+/** The mount table of the end: fresh DescribeDisks, one inspect of everyone but the old primary. */
+async function readTable(
+  ctx: Ctx,
+  watch: OldPrimaryWatch,
+  verified: Verified | undefined,
+): Promise<{ table?: MountTable; outcome: StepOutcome }> {
+  const { diskId, regionId, fromInstanceId: from, toInstanceId: to } = ctx.params;
+  try {
+    const [disk] = await ctx.gateway.describeDisks({ regionId, diskIds: [diskId] });
+    if (!disk) return { outcome: { ok: false, code: 'disk_not_found', message: `${diskId} is gone` } };
+    const table = await readMounts(ctx.gateway, disk, {
+      regionId,
+      timeoutSec: ctx.assistantTimeoutSec,
+      timing: ctx.assistantTiming,
+      alsoShow: [from, to],
+      known: new Map(isAttached(disk, from) ? [[from, watch.now()]] : []),
+      ...(verified ? { verified } : {}),
+    });
+    const unknown = table.rows.filter((r) => r.access === 'unknown').length;
+    return {
+      table,
+      outcome: {
+        ok: true,
+        detail: `${table.rows.length} instance(s)${unknown > 0 ? `, ${unknown} unknown` : ''}`,
+      },
+    };
+  } catch (error) {
+    return { outcome: { ok: false, ...describeFailure(error) } };
+  }
 }
 
 export const runFailover: StepRunner<'failover'> = async (ctx) => {
   const { diskId, fromInstanceId: from, toInstanceId: to, fencingMode } = ctx.params;
-  const began = ctx.clock.now();
-  const steps: StepReport[] = [];
-  const step = async (label: string, run: () => Promise<StepOutcome>): Promise<StepOutcome> => {
-    const started = ctx.clock.now();
-    const outcome = await run();
-    const report: StepReport = {
-      label,
-      status: outcome.ok ? 'ok' : 'failed',
-      detail: outcome.ok ? outcome.detail : `${outcome.code}: ${outcome.message}`,
-      durationMs: ctx.clock.now() - started,
-    };
-    steps.push(report);
-    await ctx.report(report);
-    return outcome;
-  };
-  const end = (state: ExecutionResult['state'], code: string, message: string): ExecutionResult => {
-    const totalMs = ctx.clock.now() - began;
-    return {
-      state,
-      outcome: { code, message: `${message} (total ${seconds(totalMs)})` },
-      attachments: [],
-      failures: [],
-      timeline: { steps, totalMs },
-    };
-  };
+  const t = new Timeline(ctx);
+  await t.since('Queue, locks and preflight re-check', 'ok', 'from the decision to the first step');
+  const result = (
+    state: ExecutionResult['state'],
+    code: string,
+    message: string,
+    mounts?: MountTable,
+  ): ExecutionResult => ({
+    state,
+    outcome: { code, message: `${message} (total ${seconds(t.totalMs)})` },
+    attachments: [],
+    failures: [],
+    ...(mounts ? { mounts } : {}),
+    timeline: { steps: t.steps, totalMs: t.totalMs },
+  });
   const disk = ctx.world.disk;
-  if (!disk) return end('failed', 'disk_not_found', `${diskId} is gone; nothing was changed.`);
+  if (!disk) return result('failed', 'disk_not_found', `${diskId} is gone; nothing was changed.`);
+  const watch = new OldPrimaryWatch(ctx, disk);
+  let verified: Verified | undefined;
+  let fenced = false;
+
+  /** Every end: the mount table step, the old primary's follow-up if it is still out, the result. */
+  const end = async (
+    state: ExecutionResult['state'],
+    code: string,
+    message: string,
+  ): Promise<ExecutionResult> => {
+    const verifying = fenced && state === 'succeeded' && ctx.params.takeoverMount !== undefined;
+    let table: MountTable | undefined;
+    const read = await t.step(
+      verifying ? `Takeover verified (inspect on ${to})` : 'Mount status read',
+      async () => {
+        const r = await readTable(ctx, watch, verified);
+        table = r.table;
+        if (!verifying || !r.outcome.ok) return r.outcome;
+        return verifyMount(
+          ctx,
+          table?.rows.find((row) => row.instanceId === to),
+        );
+      },
+    );
+    let final = { state, code, message };
+    if (verifying && !read.ok)
+      final = {
+        state: 'partial',
+        code: 'takeover_unverified',
+        message: `${from} is fenced and ${to} has ${diskId}, but the mount could not be verified (${read.message}); check ${to} by hand.`,
+      };
+    const guest = watch.now();
+    if (guest === 'pending') followUp(ctx, watch, fencingMode, verified !== undefined);
+    return result(final.state, final.code, `${final.message} ${guestNote(ctx, guest, fenced)}`.trim(), table);
+  };
   const notFenced = (o: Extract<StepOutcome, { ok: false }>) =>
     end(
       'failed',
       'fencing_failed',
       `Fencing of ${from} could not be verified (${o.message}). The failover stopped: no takeover ran on ${to}, and ${from} may still write. Fix the cause and ask again; fencing is never skipped.`,
     );
+  const guardStopped = (message: string, before: GuardMoment) =>
+    end(
+      'failed',
+      'guard_changed',
+      before === 'fencing'
+        ? `Stopped before fencing ${from}: ${message}. Nothing was fenced${fencingMode === 'reservation' && !isAttached(disk, to) ? ` (${to} got the disk attached, which gives it no write access)` : ''}; check what changed and ask again.`
+        : `${from} is fenced and ${to} has ${diskId}, but the takeover did not run: ${message}. Check what changed and finish the takeover on ${to} by hand.`,
+    );
 
   let fencedBy: string;
   if (fencingMode === 'reservation') {
-    const attached = await step(`AttachDisk ${to}`, () => move(ctx, 'attach', to));
+    const attached = await t.step(`AttachDisk ${to}`, () => move(ctx, 'attach', to));
     if (!attached.ok)
       return end(
         'failed',
         'attach_failed',
         `Could not attach ${diskId} to ${to}, so it could not fence ${from}; nothing else changed.`,
       );
-    const fenced = await step(`Fence ${from} (NVMe reservation)`, async () => {
+    const checked = await guard(ctx, t, 'fencing', false);
+    if (!checked.ok) return guardStopped(checked.message, 'fencing');
+    const fence = await t.step(`Fence ${from} (NVMe reservation)`, async () => {
       const fresh =
         (await ctx.gateway.describeDisks({ regionId: ctx.params.regionId, diskIds: [diskId] }))[0] ?? disk;
       const r = await fenceByReservation(ctx, fresh, { from, to });
-      return r.ok ? { ok: true, detail: r.detail } : r;
+      if (!r.ok) return r;
+      verified = { report: r.report, source: `the verified reservation report (nvme-report on ${to})` };
+      await ctx.advance(FAILOVER_CURSOR.FENCED, { fence: 'reservation', from, to, report: r.report });
+      return { ok: true, detail: r.detail };
     });
-    if (!fenced.ok) return notFenced(fenced);
-    await ctx.advance(FAILOVER_CURSOR.FENCED, { fence: 'reservation', from, to });
-    fencedBy = 'NVMe reservation preempt';
+    if (!fence.ok) return notFenced(fence);
+    fenced = true;
+    fencedBy = 'NVMe reservation preempt (verified)';
   } else {
-    // The guest check runs alongside the detach: it costs no time unless the old primary is hung,
-    // and it is the only way to say what the bot could not do there.
-    const [fenced, guest] = await Promise.all([
-      step(`Fence ${from} (DetachDisk)`, () => move(ctx, 'detach', from)),
-      step(`Guest check on ${from}`, () => guestCheck(ctx, disk)),
-    ]);
-    if (!fenced.ok) return notFenced(fenced);
-    await ctx.advance(FAILOVER_CURSOR.FENCED, { fence: 'detach', from, to });
-    const attached = await step(`AttachDisk ${to}`, () => move(ctx, 'attach', to));
+    const checked = await guard(ctx, t, 'fencing', false);
+    if (!checked.ok) return guardStopped(checked.message, 'fencing');
+    const fence = await t.step(`Fence ${from} (DetachDisk)`, async () => {
+      const moved = await move(ctx, 'detach', from);
+      if (moved.ok) await ctx.advance(FAILOVER_CURSOR.FENCED, { fence: 'detach', from, to });
+      return moved;
+    });
+    if (!fence.ok) return notFenced(fence);
+    fenced = true;
+    const attached = await t.step(`AttachDisk ${to}`, () => move(ctx, 'attach', to));
     if (!attached.ok)
       return end(
         'failed',
         'attach_failed',
         `${from} is fenced (detached) but ${diskId} could not be attached to ${to}: ${attached.message}. Attach it by hand or ask again.`,
       );
-    fencedBy = guest.ok
-      ? 'DetachDisk'
-      : `DetachDisk at the API level only: its guest did not answer (${guest.code}: ${guest.message}), so the bot could not check or unmount what it had mounted`;
+    fencedBy = 'DetachDisk';
   }
   await ctx.advance(FAILOVER_CURSOR.ON_STANDBY, { standby: to });
-  const hooked = await step(`Takeover hook on ${to}`, () => takeover(ctx, disk));
-  if (!hooked.ok) {
+
+  const { takeoverMount, takeoverHook } = ctx.params;
+  if (!takeoverMount && !takeoverHook) {
+    await t.since('Takeover: none configured', 'skipped', 'the policy names no takeover mount or hook');
     return end(
-      'partial',
-      'takeover_hook_failed',
-      `${from} is fenced by ${fencedBy} and ${to} has ${diskId}, but the takeover hook failed (${hooked.message}); finish the takeover on ${to} by hand.`,
+      'succeeded',
+      'failed_over',
+      `Failed over ${diskId} from ${from} to ${to}; ${from} fenced by ${fencedBy}. Takeover: none configured, so nothing was mounted or started on ${to}; do that there yourself.`,
     );
   }
+  const checked = await guard(ctx, t, 'takeover', fencingMode === 'detach');
+  if (!checked.ok) return guardStopped(checked.message, 'takeover');
+  if (takeoverMount) {
+    const fresh =
+      (await ctx.gateway.describeDisks({ regionId: ctx.params.regionId, diskIds: [diskId] }))[0] ?? disk;
+    const writers = verified ? registrantsOf(verified.report, fresh) : checked.writers;
+    const mounted = await t.step(`Takeover: mount ${takeoverMount.mount} on ${to}`, () =>
+      mountOnStandby(ctx, fresh, writers),
+    );
+    if (!mounted.ok)
+      return end(
+        'partial',
+        mounted.code === 'takeover_refused' ? 'takeover_refused' : 'takeover_failed',
+        `${from} is fenced by ${fencedBy} and ${to} has ${diskId}, but the takeover mount failed (${mounted.message}); finish the takeover on ${to} by hand.`,
+      );
+  }
+  if (takeoverHook) {
+    const hooked = await t.step(`Takeover hook on ${to}`, () => runHook(ctx, disk));
+    if (!hooked.ok)
+      return end(
+        'partial',
+        'takeover_hook_failed',
+        `${from} is fenced by ${fencedBy} and ${to} has ${diskId}, but the takeover hook failed (${hooked.message}); finish the takeover on ${to} by hand.`,
+      );
+  }
+  const what = [
+    takeoverMount ? `${diskId} mounted at ${takeoverMount.mount} on ${to}` : '',
+    takeoverHook ? `the takeover hook ran on ${to}` : '',
+  ].filter(Boolean);
   return end(
     'succeeded',
     'failed_over',
-    `Failed over ${diskId} from ${from} to ${to}; ${from} fenced by ${fencedBy}.`,
+    `Failed over ${diskId} from ${from} to ${to}; ${from} fenced by ${fencedBy}. Takeover: ${what.join(' and ')}.`,
   );
 };
+
+/** What the old primary's guest said, for the result (detach mode: the bot never saw it unmount). */
+function guestNote(ctx: Ctx, guest: TargetOutcome<InspectReport> | 'pending', fenced: boolean): string {
+  const from = ctx.params.fromInstanceId;
+  if (guest === 'pending')
+    return `${from}'s guest has not answered yet; what it shows follows in this thread.`;
+  if (ctx.params.fencingMode !== 'detach' || !fenced) return '';
+  if (!guest.ok)
+    return `${from} was detached at the API level only: its guest did not answer (${guest.code}: ${guest.message}), so the bot could not check or unmount what it had mounted.`;
+  return guest.value.mountpoints.length > 0
+    ? `${from}'s guest showed ${mountedText(guest.value)} before it lost the disk; check it on recovery.`
+    : '';
+}
+
+/** The old primary's row (or, in detach mode, what its guest had mounted) once it answers or times out. */
+function followUp(ctx: Ctx, watch: OldPrimaryWatch, mode: 'reservation' | 'detach', fenced: boolean): void {
+  const from = ctx.params.fromInstanceId;
+  if (mode === 'detach') {
+    watch.followUp(ctx, `Guest check on ${from} (follow-up)`, (o) =>
+      o.ok
+        ? {
+            ok: true,
+            detail: o.value.attached
+              ? `${mountedText(o.value)}; check it on recovery`
+              : 'the disk is already gone from the guest',
+          }
+        : {
+            ok: false,
+            code: o.code,
+            message: `${o.message}: its guest did not answer, so the bot could not check or unmount what it had mounted`,
+          },
+    );
+    return;
+  }
+  const note = fenced
+    ? 'fenced: the verified reservation report shows its key gone'
+    : 'fencing was not verified, so it may still write';
+  watch.followUp(ctx, `Mount status of ${from} (follow-up)`, (o) =>
+    o.ok
+      ? { ok: true, detail: `${mountedText(o.value)}; ${note}` }
+      : { ok: false, code: o.code, message: `${o.message}; ${note}` },
+  );
+}

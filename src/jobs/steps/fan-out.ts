@@ -144,6 +144,7 @@ function summarize(
     }
   }
   const good = targets.length - failures.length;
+  const instances = (n: number) => `${n} ${n === 1 ? 'instance' : 'instances'}`;
   const past = spec.verb === 'attach' ? 'Attached' : 'Detached';
   const direction = spec.verb === 'attach' ? 'to' : 'from';
   const failed = failures.map((f) => `${f.instanceId} (${f.code})`).join(', ');
@@ -151,10 +152,10 @@ function summarize(
   let message: string;
   if (failures.length === 0) {
     state = 'succeeded';
-    message = `${past} ${spec.diskId} ${direction} ${targets.length} instance(s) in ${seconds(tookMs)}.`;
+    message = `${past} ${spec.diskId} ${direction} ${instances(targets.length)} in ${seconds(tookMs)}.`;
   } else if (good > 0) {
     state = 'partial';
-    message = `${past} ${spec.diskId} ${direction} ${good} of ${targets.length} instance(s); failed: ${failed}.`;
+    message = `${past} ${spec.diskId} ${direction} ${good} of ${instances(targets.length)}; failed: ${failed}.`;
   } else {
     state = 'failed';
     message = `Nothing ${past.toLowerCase()}: ${failed}.`;

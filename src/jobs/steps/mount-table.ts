@@ -9,13 +9,14 @@ import type { StepContext } from './context.js';
  * Adds the mount table to the result of an attach, detach or failover (design.md §7): one fresh
  * DescribeDisks, then inspect on every instance still attached in one RunCommand. The instances the
  * request named stay in the table after they lost the disk. A table that cannot be read is
- * reported as a failed step; it never changes the request's outcome.
+ * reported as a failed step; it never changes the request's outcome. Failover reads its own table
+ * (`failover.ts`): it must not wait for a hung old primary, and it knows the verified fence.
  */
 export async function withMountTable(
   ctx: StepContext<RequestKind>,
   result: ExecutionResult,
 ): Promise<ExecutionResult> {
-  if (ctx.request.kind === 'create') return result;
+  if (ctx.request.kind === 'create' || ctx.request.kind === 'failover') return result;
   const p = ctx.params as ParamsOf['attach' | 'detach' | 'failover'];
   const named = 'instanceIds' in p ? p.instanceIds : [p.fromInstanceId, p.toInstanceId];
   const started = ctx.clock.now();
@@ -32,7 +33,7 @@ export async function withMountTable(
     await ctx.report({
       label: 'Mount status read',
       status: 'ok',
-      detail: `${mounts.rows.length} instance(s)${unknown > 0 ? `, ${unknown} unknown` : ''}`,
+      detail: `${mounts.rows.length} ${mounts.rows.length === 1 ? 'instance' : 'instances'}${unknown > 0 ? `, ${unknown} unknown` : ''}`,
       durationMs: ctx.clock.now() - started,
     });
     return { ...result, mounts };

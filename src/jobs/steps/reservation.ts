@@ -20,10 +20,17 @@ import {
 import type { RequestKind } from '../../workflow/request.js';
 import type { StepContext } from './context.js';
 
-type ReservationScript = Exclude<ScriptName, 'inspect' | 'inspect-disks'>;
+type ReservationScript = Extract<
+  ScriptName,
+  'nvme-register' | 'nvme-acquire' | 'nvme-preempt' | 'nvme-report'
+>;
 type Fail = { ok: false; code: string; message: string };
 
-/** Runs one reservation script on each instance with its own derived key. */
+/**
+ * Runs one reservation script on every instance in ONE RunCommand (the runner splits past 100):
+ * each host derives its own key from Cloud Assistant's `{{ACS::InstanceId}}`, so no per-host
+ * parameter is sent. `extra` holds what is the same everywhere (`victimKey`).
+ */
 export async function reservationScript(
   ctx: StepContext<RequestKind>,
   name: ReservationScript,
@@ -41,45 +48,55 @@ export async function reservationScript(
       message: `the disk's serial ${JSON.stringify(serial)} cannot be put in a script`,
     }));
   }
-  // One key per host means one invocation per host; they run in parallel.
-  const runs = await Promise.all(
-    instanceIds.map((instanceId) => {
-      ctx.assertHeld();
-      return runOnInstances(
-        ctx.gateway,
-        {
-          regionId: (ctx.params as { regionId: string }).regionId,
-          instanceIds: [instanceId],
-          script: scriptText(name),
-          parameters: {
-            serial,
-            ...(name === 'nvme-report' ? {} : { key: reservationKeyFor(instanceId) }),
-            ...extra,
-          },
-          timeoutSec: ctx.assistantTimeoutSec,
-          name: `shared-disk-bot ${name}`,
-        },
-        jsonLine(reservationReportSchema),
-        ctx.assistantTiming,
-      );
-    }),
+  if (instanceIds.length === 0) return [];
+  ctx.assertHeld();
+  return runOnInstances(
+    ctx.gateway,
+    {
+      regionId: (ctx.params as { regionId: string }).regionId,
+      instanceIds,
+      script: scriptText(name),
+      parameters: { serial, ...extra },
+      timeoutSec: ctx.assistantTimeoutSec,
+      name: `shared-disk-bot ${name}`,
+    },
+    jsonLine(reservationReportSchema),
+    ctx.assistantTiming,
   );
-  return runs.flat();
 }
 
-/** Registers the bot's key on every instance named (idempotent); failures are listed, not thrown. */
+/**
+ * The host's own key among the registrants, compared by value with the bot's derivation: a host
+ * that derived another key (a script or agent out of step) is a failure, not a registration.
+ */
+function registeredAs(report: ReservationReport, instanceId: string): boolean {
+  const key = reservationKeyFor(instanceId);
+  return report.registrants.some((r) => sameKey(r.key, key));
+}
+
+/**
+ * Registers each instance's own key on every instance named, in one RunCommand (idempotent), and
+ * checks each report shows the key the bot derives; failures are listed, not thrown.
+ */
 export async function registerKeys(
   ctx: StepContext<RequestKind>,
   disk: DiskInfo,
   instanceIds: readonly string[],
 ): Promise<{ registered: string[]; failed: Fail[] }> {
   const outcomes = await reservationScript(ctx, 'nvme-register', disk, instanceIds);
-  return {
-    registered: outcomes.flatMap((o) => (o.ok ? [o.instanceId] : [])),
-    failed: outcomes.flatMap((o) =>
-      o.ok ? [] : [{ ok: false as const, code: o.code, message: `${o.instanceId}: ${o.message}` }],
-    ),
-  };
+  const registered: string[] = [];
+  const failed: Fail[] = [];
+  for (const o of outcomes) {
+    if (!o.ok) failed.push({ ok: false, code: o.code, message: `${o.instanceId}: ${o.message}` });
+    else if (registeredAs(o.value, o.instanceId)) registered.push(o.instanceId);
+    else
+      failed.push({
+        ok: false,
+        code: 'key_mismatch',
+        message: `${o.instanceId}: the host's report lacks its key ${reservationKeyFor(o.instanceId)} (the script derived another one from {{ACS::InstanceId}})`,
+      });
+  }
+  return { registered, failed };
 }
 
 /**
@@ -104,7 +121,7 @@ export function verifyFence(
   const unknown = report.registrants.filter((r) => !r.instanceId && !known.some((k) => sameKey(k, r.key)));
   if (unknown.length > 0) {
     problems.push(
-      `key(s) ${unknown.map((r) => r.key).join(', ')} belong to no instance the bot knows, maybe the old primary`,
+      `${unknown.length === 1 ? 'key' : 'keys'} ${unknown.map((r) => r.key).join(', ')} belong to no instance the bot knows, maybe the old primary`,
     );
   }
   return problems.length === 0

@@ -1,11 +1,12 @@
 import type { KnownBlock } from '@slack/types';
 import { CLUSTER_FS_ADVICE, type MountAlert, type MountTable } from '../../cloud/mounts.js';
 import { escapeMrkdwn } from './escape.js';
+import { chunkLines, clip, codeBlock, joinWithin, plural, SLACK_LIMITS } from './limits.js';
 import { textTable } from './table.js';
 
 const section = (text: string): KnownBlock => ({
   type: 'section',
-  text: { type: 'mrkdwn', text: text.slice(0, 3000) },
+  text: { type: 'mrkdwn', text: clip(text, SLACK_LIMITS.sectionText) },
 });
 
 /**
@@ -25,14 +26,14 @@ export function mountTableBlocks(table: MountTable): KnownBlock[] {
   const grid = textTable(['instance', 'state', 'device', 'file system', 'mounted at', 'access'], rows);
   const notes = table.rows
     .filter((r) => r.why && r.why !== 'detached')
-    .map((r) => `• \`${r.instanceId}\` ${r.access}: ${escapeMrkdwn(r.why ?? '')}`);
+    .map((r) => `• \`${r.instanceId}\` ${r.access}: ${escapeMrkdwn(clip(r.why ?? '', 400))}`);
   const holder = table.reservation?.holder;
   const reservation = table.reservation
-    ? `NVMe reservation: ${holder ? `held by key ${holder} (${escapeMrkdwn(table.reservation.type ?? '')})` : 'none held'}, ${table.reservation.registrants.length} registered key(s).`
+    ? `NVMe reservation: ${holder ? `held by key ${holder} (${escapeMrkdwn(table.reservation.type ?? '')})` : 'none held'}, ${plural(table.reservation.registrants.length, 'registered key')}.`
     : undefined;
   return [
-    section(`*Mount status* (Cloud Assistant)\n\`\`\`${escapeMrkdwn(grid)}\`\`\``),
-    ...(notes.length > 0 ? [section(notes.join('\n'))] : []),
+    section(codeBlock(escapeMrkdwn(grid), SLACK_LIMITS.sectionText, '*Mount status* (Cloud Assistant)\n')),
+    ...chunkLines(notes).slice(0, 3).map(section),
     ...(reservation
       ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: reservation }] }]
       : []),
@@ -42,12 +43,15 @@ export function mountTableBlocks(table: MountTable): KnownBlock[] {
 /** The red alert: a single-node file system mounted on several instances at once. */
 export function mountAlertMessage(diskId: string, alert: MountAlert): { text: string; blocks: KnownBlock[] } {
   const fs = escapeMrkdwn(alert.fstype);
-  const who = alert.instanceIds.map((id) => `\`${id}\``).join(', ');
+  const who = joinWithin(
+    alert.instanceIds.map((id) => `\`${id}\``),
+    600,
+  );
   const text =
     `:rotating_light: *DANGER: ${fs} is mounted on ${alert.instanceIds.length} instances of ${diskId} at once* (${who}). ` +
     `${fs} is a single-node file system: two writers corrupt it. Unmount it on all but one instance now. ${CLUSTER_FS_ADVICE}`;
   return {
-    text: `DANGER: ${fs} mounted on ${alert.instanceIds.length} instances of ${diskId}`,
+    text: clip(`DANGER: ${fs} mounted on ${alert.instanceIds.length} instances of ${diskId}`, 3000),
     blocks: [section(text)],
   };
 }

@@ -1,5 +1,6 @@
 import type { View } from '@slack/types';
 import { z } from 'zod';
+import { clip, SLACK_LIMITS } from './limits.js';
 
 export const VIEW_REJECT = 'request_reject_reason';
 export const REJECT_REASON_BLOCK = 'reason';
@@ -10,6 +11,8 @@ const rejectMetadataSchema = z.object({
   id: z.string().regex(/^R-[0-9A-Z]{6,26}$/),
   planHash: z.string().regex(/^[0-9a-f]{64}$/),
   channelId: z.string().min(1),
+  /** The Reject click came from App Home: the submit refreshes the clicker's Home. */
+  fromHome: z.boolean().optional(),
 });
 export type RejectMetadata = z.infer<typeof rejectMetadataSchema>;
 
@@ -31,7 +34,10 @@ export function rejectModal(metadata: RejectMetadata, summary: string): View {
     submit: { type: 'plain_text', text: 'Reject' },
     close: { type: 'plain_text', text: 'Back' },
     blocks: [
-      { type: 'section', text: { type: 'plain_text', text: `${metadata.id}: ${summary}`.slice(0, 3000) } },
+      {
+        type: 'section',
+        text: { type: 'plain_text', text: clip(`${metadata.id}: ${summary}`, SLACK_LIMITS.sectionText) },
+      },
       {
         type: 'input',
         block_id: REJECT_REASON_BLOCK,

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { CommandError } from '../../commands/index.js';
 import { escapeMrkdwn } from './escape.js';
+import { clip, codeBlock, SLACK_LIMITS } from './limits.js';
 
 export interface EphemeralMessage {
   response_type: 'ephemeral';
@@ -8,7 +9,10 @@ export interface EphemeralMessage {
   blocks: KnownBlock[];
 }
 
-const codeBlock = (text: string) => `\`\`\`${text.replace(/```/g, "'''")}\`\`\``;
+const section = (text: string) => ({
+  type: 'section' as const,
+  text: { type: 'mrkdwn' as const, text: clip(text, SLACK_LIMITS.sectionText) },
+});
 
 /** The ack for a command that did not parse: what was wrong, naming the token, and the usage. */
 export function usageErrorMessage(error: CommandError): EphemeralMessage {
@@ -16,10 +20,10 @@ export function usageErrorMessage(error: CommandError): EphemeralMessage {
   const text = `That ${what} command could not be read: ${error.message}`;
   return {
     response_type: 'ephemeral',
-    text: escapeMrkdwn(text),
+    text: clip(escapeMrkdwn(text), 3000),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `:warning: ${escapeMrkdwn(text)}` } },
-      { type: 'section', text: { type: 'mrkdwn', text: `*Usage*\n${codeBlock(escapeMrkdwn(error.usage))}` } },
+      section(`:warning: ${escapeMrkdwn(text)}`),
+      section(codeBlock(escapeMrkdwn(error.usage), SLACK_LIMITS.sectionText, '*Usage*\n')),
       {
         type: 'context',
         elements: [

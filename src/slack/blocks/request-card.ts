@@ -2,10 +2,12 @@ import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import type { CheckLevel, DiskRequest, PlanStep, RequestState } from '../../workflow/request.js';
 import { escapeMrkdwn } from './escape.js';
+import { chunkLines, clip, codeBlock, joinWithin, plural, SLACK_LIMITS, slackDate } from './limits.js';
 
 export const ACTION_APPROVE = 'request_approve';
 export const ACTION_REJECT = 'request_reject';
 export const ACTION_CANCEL = 'request_cancel';
+export const ACTION_RETRY = 'request_retry';
 
 /** What every card button carries: the request and the plan the clicker saw. */
 export interface CardButtonValue {
@@ -37,8 +39,6 @@ const mention = (userId: string) => `<@${userId}>`;
 /** A transition's actor: a Slack user, or the bot's own workers and sweepers (`system`, `bot`). */
 export const actorMention = (actor: string): string =>
   /^[UW][A-Z0-9]+$/.test(actor) ? mention(actor) : 'the bot';
-const slackDate = (ms: number) =>
-  `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${new Date(ms).toISOString()}>`;
 
 export function describePlanStep(step: PlanStep): string {
   const params = Object.entries(step.params)
@@ -47,36 +47,73 @@ export function describePlanStep(step: PlanStep): string {
   return `${step.action} ${params}`;
 }
 
-/** One line summary of what the request does, for the card header, threads and App Home. */
-export function summarize(request: DiskRequest): string {
+export interface SummaryOptions {
+  /** The summary is at most this long; long instance lists end in "… and 6 more". Default 600. */
+  readonly maxChars?: number;
+}
+
+/**
+ * One line summary of what the request does, for the card, threads, audit lines and App Home.
+ * Plain text (escape it before putting it into mrkdwn).
+ */
+export function summarize(request: DiskRequest, options: SummaryOptions = {}): string {
+  const max = options.maxChars ?? 600;
   const p = request.params;
-  const list = (value: unknown) => (Array.isArray(value) ? value.join(', ') : String(value ?? ''));
+  const list = (value: unknown, room: number) =>
+    Array.isArray(value) ? joinWithin(value.map(String), Math.max(room, 20)) : String(value ?? '');
+  const line = (head: string, items: unknown, tail = '') =>
+    clip(`${head}${list(items, max - head.length - tail.length)}${tail}`, max);
   switch (request.kind) {
     case 'create':
-      return `create ${String(p.name)} (${String(p.sizeGiB)} GiB ${String(p.category)})`;
+      return clip(`create ${String(p.name)} (${String(p.sizeGiB)} GiB ${String(p.category)})`, max);
     case 'attach':
-      return `attach ${String(p.diskId)} to ${list(p.instanceIds)}`;
+      return line(`attach ${String(p.diskId)} to `, p.instanceIds);
     case 'detach':
-      return `detach ${String(p.diskId)} from ${list(p.instanceIds)}`;
+      return line(`detach ${String(p.diskId)} from `, p.instanceIds);
     case 'failover':
-      return `failover ${String(p.diskId)} from ${String(p.fromInstanceId)} to ${String(p.toInstanceId)}`;
+      return clip(
+        `failover ${String(p.diskId)} from ${String(p.fromInstanceId)} to ${String(p.toInstanceId)}`,
+        max,
+      );
   }
 }
 
+const FINISHED: readonly RequestState[] = ['succeeded', 'partial', 'failed'];
+
+/**
+ * What happened, attributed to who did it: a rejection to its approver, a cancel to the
+ * requester, a result to the step and the cloud error that caused it (never to an approver).
+ */
 function statusLine(request: DiskRequest): string {
   const base = STATE_LINE[request.state];
   if (request.state === 'rejected' && request.rejection) {
-    return `${base} by ${mention(request.rejection.userId)}: ${escapeMrkdwn(request.rejection.reason)}`;
+    return `${base} by ${mention(request.rejection.userId)} ${slackDate(request.rejection.at)}: ${escapeMrkdwn(request.rejection.reason)}`;
   }
-  if (request.decision && request.state !== 'pending' && request.state !== 'expired') {
-    return `${base} (by ${actorMention(request.decision.by)} ${slackDate(request.decision.at)})`;
+  if (FINISHED.includes(request.state) && request.outcome) {
+    const { code, message } = request.outcome;
+    const cause = request.state === 'succeeded' ? '' : ` (\`${escapeMrkdwn(code)}\`)`;
+    return `${base}${cause}: ${escapeMrkdwn(message)}`;
   }
-  if (request.outcome) return `${base}: ${escapeMrkdwn(request.outcome.message)}`;
+  if (request.decision && (request.state === 'approved' || request.state === 'running')) {
+    return `${base} (approved by ${actorMention(request.decision.by)} ${slackDate(request.decision.at)})`;
+  }
+  if (request.decision && request.state === 'cancelled') {
+    return `${base} ${slackDate(request.decision.at)}`;
+  }
   return base;
 }
 
+const confirmOf = (title: string, text: string, confirm: string) => ({
+  title: { type: 'plain_text' as const, text: clip(title, SLACK_LIMITS.confirmTitle) },
+  text: { type: 'mrkdwn' as const, text: clip(text, SLACK_LIMITS.confirmText) },
+  confirm: { type: 'plain_text' as const, text: clip(confirm, SLACK_LIMITS.confirmButton) },
+  deny: { type: 'plain_text' as const, text: 'Back' },
+});
+
 function buttons(request: DiskRequest): KnownBlock {
   const value = JSON.stringify({ id: request.id, planHash: request.planHash } satisfies CardButtonValue);
+  const prefix = 'The bot will run the plan shown on the card:\n';
+  const summary = escapeMrkdwn(summarize(request, { maxChars: SLACK_LIMITS.confirmText - prefix.length }));
   return {
     type: 'actions',
     block_id: `request_actions:${request.id}`,
@@ -87,15 +124,7 @@ function buttons(request: DiskRequest): KnownBlock {
         style: 'primary',
         text: { type: 'plain_text', text: 'Approve' },
         value,
-        confirm: {
-          title: { type: 'plain_text', text: 'Approve this change?' },
-          text: {
-            type: 'mrkdwn',
-            text: `The bot will run the plan shown on the card:\n${escapeMrkdwn(summarize(request))}`,
-          },
-          confirm: { type: 'plain_text', text: 'Approve' },
-          deny: { type: 'plain_text', text: 'Back' },
-        },
+        confirm: confirmOf('Approve this change?', `${prefix}${summary}`, 'Approve'),
       },
       {
         type: 'button',
@@ -114,12 +143,47 @@ function buttons(request: DiskRequest): KnownBlock {
   };
 }
 
+/** Retry on a failed or partial result: a new request with the same parameters (value: the old id). */
+export function retryButtonBlock(request: DiskRequest): KnownBlock {
+  return {
+    type: 'actions',
+    block_id: `request_retry:${request.id}`,
+    elements: [
+      {
+        type: 'button',
+        action_id: ACTION_RETRY,
+        text: { type: 'plain_text', text: 'Retry' },
+        value: request.id,
+        confirm: confirmOf(
+          'Open a new request?',
+          `A new request with the same parameters as \`${request.id}\` goes through approval again, with fresh cloud checks.`,
+          'Open request',
+        ),
+      },
+    ],
+  };
+}
+
+const section = (text: string): KnownBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: clip(text, SLACK_LIMITS.sectionText) },
+});
+
+/** The fallback for a message with blocks: short, escaped, mentions nobody. */
+function cardText(request: DiskRequest): string {
+  return clip(escapeMrkdwn(`${request.id}: ${summarize(request)} (${request.state})`), 3000);
+}
+
 /** The approval card: who, what, the exact cloud calls, every check, approvals and expiry. */
 export function requestCard(request: DiskRequest): { text: string; blocks: KnownBlock[] } {
-  const summary = escapeMrkdwn(summarize(request));
+  const summary = escapeMrkdwn(summarize(request, { maxChars: 1500 }));
   const reason = typeof request.params.reason === 'string' ? escapeMrkdwn(request.params.reason) : undefined;
-  const plan = request.plan.map((step, i) => `${i + 1}. ${describePlanStep(step)}`).join('\n');
-  const checks = request.checks.map((c) => `${LEVEL_ICON[c.level]} ${escapeMrkdwn(c.message)}`).join('\n');
+  const plan = joinWithin(
+    request.plan.map((step, i) => escapeMrkdwn(`${i + 1}. ${describePlanStep(step)}`)),
+    SLACK_LIMITS.sectionText - 40,
+    { separator: '\n', more: (n) => `… and ${plural(n, 'more call')}` },
+  );
+  const checks = chunkLines(request.checks.map((c) => `${LEVEL_ICON[c.level]} ${escapeMrkdwn(c.message)}`));
   const approvers = request.approvals.map((a) => mention(a.userId)).join(', ');
   const danger = request.checks.some((c) => c.level === 'danger');
 
@@ -128,50 +192,62 @@ export function requestCard(request: DiskRequest): { text: string; blocks: Known
       type: 'header',
       text: {
         type: 'plain_text',
-        text: `${request.id} · ${request.kind}${request.emergency ? ' · EMERGENCY' : ''}`.slice(0, 150),
+        text: clip(`${request.id} · ${request.kind}${request.emergency ? ' · EMERGENCY' : ''}`, 150),
       },
     },
     {
       type: 'section',
       fields: [
         { type: 'mrkdwn', text: `*Requested by*\n${mention(request.requesterId)}` },
-        { type: 'mrkdwn', text: `*Change*\n${summary}`.slice(0, 2000) },
-        ...(reason ? [{ type: 'mrkdwn' as const, text: `*Reason*\n${reason}`.slice(0, 2000) }] : []),
+        { type: 'mrkdwn', text: clip(`*Change*\n${summary}`, SLACK_LIMITS.fieldText) },
+        ...(reason
+          ? [{ type: 'mrkdwn' as const, text: clip(`*Reason*\n${reason}`, SLACK_LIMITS.fieldText) }]
+          : []),
       ],
     },
   ];
-  if (danger) {
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: ':rotating_light: *Danger: read the checks below before approving.*' },
-    });
-  }
+  if (danger) blocks.push(section(':rotating_light: *Danger: read the checks below before approving.*'));
   blocks.push(
-    {
-      type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: `*Plan (exact cloud calls)*\n\`\`\`${escapeMrkdwn(plan || '(none)')}\`\`\``.slice(0, 3000),
-      },
-    },
-    { type: 'section', text: { type: 'mrkdwn', text: `*Checks*\n${checks || 'none'}`.slice(0, 3000) } },
+    section(codeBlock(plan || '(none)', SLACK_LIMITS.sectionText, '*Plan (exact cloud calls)*\n')),
+    // At most 3 sections of checks keep a card inside the message's 50 blocks.
+    ...(checks.length === 0 ? ['*Checks*\nnone'] : [`*Checks*\n${checks[0]}`, ...checks.slice(1, 3)]).map(
+      section,
+    ),
     { type: 'divider' },
-    { type: 'section', text: { type: 'mrkdwn', text: statusLine(request).slice(0, 3000) } },
+    section(statusLine(request)),
     {
       type: 'context',
       elements: [
         {
           type: 'mrkdwn',
-          text:
+          text: clip(
             `Approvals ${request.approvals.length}/${request.quorum}${approvers ? ` (${approvers})` : ''}` +
-            (request.state === 'pending' ? ` · expires ${slackDate(request.expiresAt)}` : ''),
+              (request.state === 'pending' ? ` · expires ${slackDate(request.expiresAt)}` : ''),
+            SLACK_LIMITS.contextText,
+          ),
         },
       ],
     },
   );
   if (request.state === 'pending') blocks.push(buttons(request));
-  const text = `${request.id}: ${summarize(request)} (${request.state})`;
-  return { text: escapeMrkdwn(text), blocks };
+  if (request.state === 'failed' || request.state === 'partial') blocks.push(retryButtonBlock(request));
+  return { text: cardText(request), blocks };
+}
+
+/**
+ * The card when the full one could not be posted: the change in one short section and the same
+ * buttons, well inside every limit, so approvers can still act.
+ */
+export function plainRequestCard(request: DiskRequest): { text: string; blocks: KnownBlock[] } {
+  const blocks: KnownBlock[] = [
+    section(
+      `*${request.id}* · ${request.kind} requested by ${mention(request.requesterId)}\n` +
+        `${escapeMrkdwn(summarize(request, { maxChars: 1000 }))}\n` +
+        `${statusLine(request)}\n_Approvals ${request.approvals.length}/${request.quorum}; the full plan is in \`/disk requests\`._`,
+    ),
+  ];
+  if (request.state === 'pending') blocks.push(buttons(request));
+  return { text: cardText(request), blocks };
 }
 
 const cardButtonValueSchema = z.object({

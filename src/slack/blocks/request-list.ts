@@ -3,6 +3,7 @@ import type { RequestFilter } from '../../commands/index.js';
 import type { DiskRequest } from '../../workflow/request.js';
 import type { ReviewItem } from '../../workflow/reviews.js';
 import { escapeMrkdwn } from './escape.js';
+import { chunkLines, clip, plural, SLACK_LIMITS, slackDate } from './limits.js';
 import { requestCard, summarize } from './request-card.js';
 
 export const ACTION_REQUESTS_PAGE = 'requests_next_page';
@@ -20,11 +21,24 @@ const STATE_EMOJI: Record<DiskRequest['state'], string> = {
   cancelled: ':heavy_multiplication_x:',
 };
 
-/** One line per request: state, id, what, who; linked to its card when one exists. */
+/** One line per request: state, id, what, who (kept short: a Home tab lists dozens of them). */
 export function requestLine(request: DiskRequest): string {
   const id = `\`${request.id}\``;
-  return `${STATE_EMOJI[request.state]} ${id} ${escapeMrkdwn(summarize(request))} · ${request.state} · <@${request.requesterId}>`;
+  return `${STATE_EMOJI[request.state]} ${id} ${escapeMrkdwn(summarize(request, { maxChars: 160 }))} · ${request.state} · <@${request.requesterId}>`;
 }
+
+const section = (text: string): KnownBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: clip(text, SLACK_LIMITS.sectionText) },
+});
+const contextLine = (text: string): KnownBlock => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text: clip(text, SLACK_LIMITS.contextText) }],
+});
+const header = (text: string): KnownBlock => ({
+  type: 'header',
+  text: { type: 'plain_text', text: clip(text, SLACK_LIMITS.headerText) },
+});
 
 /** `/disk requests`: a page of lines (a section holds ≤ 3000 chars, so lines are grouped). */
 export function requestListBlocks(
@@ -33,19 +47,10 @@ export function requestListBlocks(
   nextCursor: string | undefined,
 ): KnownBlock[] {
   const title = { mine: 'Your requests', pending: 'Pending requests', all: 'All requests' }[filter];
-  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: title } }];
-  if (items.length === 0) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: '_Nothing here._' } });
-  }
-  let chunk = '';
-  for (const line of items.map(requestLine)) {
-    if (chunk.length + line.length + 1 > 2900) {
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: chunk } });
-      chunk = '';
-    }
-    chunk += `${chunk ? '\n' : ''}${line}`;
-  }
-  if (chunk) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: chunk } });
+  const blocks: KnownBlock[] = [header(title)];
+  if (items.length === 0) blocks.push(section('_Nothing here._'));
+  // A page is ≤ 20 lines of ≤ ~250 characters: a few sections, far below 50 blocks.
+  blocks.push(...chunkLines(items.map(requestLine)).slice(0, 40).map(section));
   if (nextCursor) {
     blocks.push({
       type: 'actions',
@@ -62,6 +67,9 @@ export function requestListBlocks(
   return blocks;
 }
 
+/** The reply text of a requests page. */
+export const requestListText = (count: number): string => plural(count, 'request');
+
 export interface HomeContent {
   readonly notice?: string;
   readonly mine: readonly DiskRequest[];
@@ -72,87 +80,95 @@ export interface HomeContent {
 }
 
 /** One open review: what happened, why, and the Acknowledge button (the value is only the request id). */
-function reviewBlocks(item: ReviewItem): KnownBlock[] {
-  const when = `<!date^${Math.floor(item.openedAt / 1000)}^{date_short_pretty} {time}|${new Date(item.openedAt).toISOString()}>`;
-  return [
-    {
-      type: 'section',
-      text: {
-        type: 'mrkdwn',
-        text: `:rotating_light: \`${item.requestId}\` emergency ${escapeMrkdwn(item.summary)} by <@${item.requesterId}> ${when}\n*Reason:* ${escapeMrkdwn(item.reason)}`.slice(
-          0,
-          3000,
-        ),
-      },
-      accessory: {
-        type: 'button',
-        action_id: ACTION_ACK_REVIEW,
-        style: 'primary',
-        text: { type: 'plain_text', text: 'Acknowledge review' },
-        value: item.requestId,
-        confirm: {
-          title: { type: 'plain_text', text: 'Acknowledge this review?' },
-          text: {
-            type: 'mrkdwn',
-            text: 'Confirm the post-incident review of this emergency failover is done.',
-          },
-          confirm: { type: 'plain_text', text: 'Acknowledge' },
-          deny: { type: 'plain_text', text: 'Back' },
-        },
-      },
-    },
-  ];
-}
-
-/** App Home: my open requests, requests awaiting my approval (with their buttons), recent results. */
-export function homeView(content: HomeContent): View {
-  const blocks: KnownBlock[] = [];
-  if (content.notice) {
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: `:information_source: ${content.notice}`.slice(0, 3000) },
-    });
-  }
-  const reviews = content.reviews ?? [];
-  if (reviews.length > 0) {
-    blocks.push({
-      type: 'header',
-      text: { type: 'plain_text', text: 'Post-incident reviews (emergency failovers)' },
-    });
-    // Each review is one block; 10 keep room for everything else within the Home tab's 100.
-    for (const item of reviews.slice(0, 10)) blocks.push(...reviewBlocks(item));
-    if (reviews.length > 10) {
-      blocks.push({
-        type: 'context',
-        elements: [{ type: 'mrkdwn', text: `${reviews.length - 10} more open.` }],
-      });
-    }
-  }
-  blocks.push({ type: 'header', text: { type: 'plain_text', text: 'Awaiting your approval' } });
-  if (content.awaiting.length === 0)
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Nothing to review.' }] });
-  // Each awaiting card is ~8 blocks; the Home tab holds 100, so show at most 6 in full.
-  for (const request of content.awaiting.slice(0, 6)) {
-    blocks.push(...requestCard(request).blocks, { type: 'divider' });
-  }
-  if (content.awaiting.length > 6) {
-    blocks.push({
-      type: 'section',
-      text: { type: 'mrkdwn', text: content.awaiting.slice(6).map(requestLine).join('\n').slice(0, 3000) },
-    });
-  }
-  blocks.push({ type: 'header', text: { type: 'plain_text', text: 'Your open requests' } });
-  blocks.push({
-    type: 'section',
-    text: { type: 'mrkdwn', text: (content.mine.map(requestLine).join('\n') || '_None._').slice(0, 3000) },
-  });
-  blocks.push({ type: 'header', text: { type: 'plain_text', text: 'Recently finished' } });
-  blocks.push({
+function reviewBlock(item: ReviewItem): KnownBlock {
+  return {
     type: 'section',
     text: {
       type: 'mrkdwn',
-      text: (content.recent.map(requestLine).join('\n') || '_None yet._').slice(0, 3000),
+      text: clip(
+        `:rotating_light: \`${item.requestId}\` emergency ${escapeMrkdwn(item.summary)} by <@${item.requesterId}> ${slackDate(item.openedAt)}\n*Reason:* ${escapeMrkdwn(item.reason)}`,
+        SLACK_LIMITS.sectionText,
+      ),
     },
-  });
-  return { type: 'home', blocks: blocks.slice(0, 100) };
+    accessory: {
+      type: 'button',
+      action_id: ACTION_ACK_REVIEW,
+      style: 'primary',
+      text: { type: 'plain_text', text: 'Acknowledge review' },
+      value: item.requestId,
+      confirm: {
+        title: { type: 'plain_text', text: 'Acknowledge this review?' },
+        text: {
+          type: 'mrkdwn',
+          text: 'Confirm the post-incident review of this emergency failover is done.',
+        },
+        confirm: { type: 'plain_text', text: 'Acknowledge' },
+        deny: { type: 'plain_text', text: 'Back' },
+      },
+    },
+  };
+}
+
+/** Reviews shown in full; the rest are counted. */
+const MAX_REVIEWS = 10;
+/** Requests awaiting approval shown as full cards; the rest as lines. */
+const MAX_HOME_CARDS = 6;
+
+/** A list under a header: its lines in as few sections as fit, at most `maxSections`. */
+function listSection(lines: readonly string[], empty: string, maxSections: number): KnownBlock[] {
+  if (lines.length === 0) return [section(empty)];
+  const chunks = chunkLines(lines);
+  if (chunks.length <= maxSections) return chunks.map(section);
+  const shown = chunks
+    .slice(0, maxSections - 1)
+    .join('\n')
+    .split('\n').length;
+  return [
+    ...chunks.slice(0, maxSections - 1).map(section),
+    contextLine(`… and ${plural(lines.length - shown, 'more request')}; see \`/disk requests --all\`.`),
+  ];
+}
+
+/**
+ * App Home: open reviews, requests awaiting my approval (as cards with their buttons while they
+ * fit the Home tab's 100 blocks, then as lines), my open requests and recent results.
+ */
+export function homeView(content: HomeContent): View {
+  const head: KnownBlock[] = [];
+  // Notices are the bot's own service messages (they may mention users), not user text.
+  if (content.notice) head.push(section(`:information_source: ${content.notice}`));
+  const reviews = content.reviews ?? [];
+  if (reviews.length > 0) {
+    head.push(header('Post-incident reviews (emergency failovers)'));
+    head.push(...reviews.slice(0, MAX_REVIEWS).map(reviewBlock));
+    if (reviews.length > MAX_REVIEWS)
+      head.push(contextLine(`… and ${reviews.length - MAX_REVIEWS} more open.`));
+  }
+  const tail: KnownBlock[] = [
+    header('Your open requests'),
+    ...listSection(content.mine.map(requestLine), '_None._', 3),
+    header('Recently finished'),
+    ...listSection(content.recent.map(requestLine), '_None yet._', 3),
+  ];
+
+  const awaiting: KnownBlock[] = [header('Awaiting your approval')];
+  if (content.awaiting.length === 0) awaiting.push(contextLine('Nothing to review.'));
+  // Room for cards: 100 blocks minus everything else and 4 blocks for the overflow list.
+  let room = SLACK_LIMITS.surfaceBlocks - head.length - tail.length - awaiting.length - 4;
+  let cards = 0;
+  for (const request of content.awaiting.slice(0, MAX_HOME_CARDS)) {
+    const card = [...requestCard(request).blocks, { type: 'divider' } as KnownBlock];
+    if (card.length > room) break;
+    awaiting.push(...card);
+    room -= card.length;
+    cards++;
+  }
+  const rest = content.awaiting.slice(cards);
+  if (rest.length > 0) {
+    awaiting.push(
+      contextLine(`${plural(rest.length, 'more request')} awaiting you; approve each from its card.`),
+      ...listSection(rest.map(requestLine), '', 3),
+    );
+  }
+  return { type: 'home', blocks: [...head, ...awaiting, ...tail] };
 }

@@ -1,4 +1,5 @@
 import type { BlockAction, RespondFn } from '@slack/bolt';
+import { withSlackDates } from '../../blocks/limits.js';
 import type { HomePublisher } from '../../home.js';
 
 /**
@@ -11,11 +12,12 @@ export async function tellClicker(
   home: HomePublisher,
   message: string,
 ): Promise<void> {
+  const text = withSlackDates(message);
   if (body.container?.type === 'view' || !body.response_url) {
-    await home.publish(body.user.id, message);
+    await home.publish(body.user.id, text);
     return;
   }
-  await respond({ response_type: 'ephemeral', replace_original: false, text: message });
+  await respond({ response_type: 'ephemeral', replace_original: false, text });
 }
 
 /** After a successful click in App Home, show the new state there too. */

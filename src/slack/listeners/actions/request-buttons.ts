@@ -52,7 +52,12 @@ export function registerRequestButtons(app: App, deps: RequestButtonDeps): void 
     await client.views.open({
       trigger_id: body.trigger_id,
       view: rejectModal(
-        { id: value.id, planHash: value.planHash, channelId: body.channel?.id ?? request.channelId },
+        {
+          id: value.id,
+          planHash: value.planHash,
+          channelId: body.channel?.id ?? request.channelId,
+          ...(body.container?.type === 'view' ? { fromHome: true } : {}),
+        },
         summarize(request),
       ),
     });

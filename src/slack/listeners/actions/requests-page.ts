@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { ApprovalService } from '../../../workflow/approval-service.js';
-import { ACTION_REQUESTS_PAGE, requestListBlocks } from '../../blocks/request-list.js';
+import { ACTION_REQUESTS_PAGE, requestListBlocks, requestListText } from '../../blocks/request-list.js';
 
 const pageValueSchema = z.object({ filter: z.enum(['mine', 'pending', 'all']), cursor: z.string().max(200) });
 
@@ -37,7 +37,7 @@ export function registerRequestsPage(app: App, service: ApprovalService): void {
     await respond({
       response_type: 'ephemeral',
       replace_original: true,
-      text: `${page.value.items.length} request(s)`,
+      text: requestListText(page.value.items.length),
       blocks: requestListBlocks(value.filter, page.value.items, page.value.nextCursor),
     });
   });

@@ -2,18 +2,21 @@ export { registerCreateForm } from './create-form.js';
 
 import type { App } from '@slack/bolt';
 import type { ApprovalService } from '../../../workflow/approval-service.js';
+import { withSlackDates } from '../../blocks/limits.js';
 import {
   parseRejectMetadata,
   REJECT_REASON_BLOCK,
   REJECT_REASON_INPUT,
   VIEW_REJECT,
 } from '../../blocks/reject-modal.js';
+import type { HomePublisher } from '../../home.js';
 
 /**
  * The reject modal's submit. The modal closes in the ack; the outcome reaches the user as an
- * ephemeral message in the card's channel (a refusal) or as the updated card (success).
+ * ephemeral message in the card's channel (a refusal) or as the updated card (success); a
+ * Reject started from App Home refreshes that Home either way.
  */
-export function register(app: App, service: ApprovalService): void {
+export function register(app: App, service: ApprovalService, home: HomePublisher): void {
   app.view(VIEW_REJECT, async ({ ack, body, view, client }) => {
     const reason = view.state.values[REJECT_REASON_BLOCK]?.[REJECT_REASON_INPUT]?.value?.trim() ?? '';
     if (reason.length < 3) {
@@ -27,11 +30,19 @@ export function register(app: App, service: ApprovalService): void {
     const metadata = parseRejectMetadata(view.private_metadata);
     if (!metadata) return;
     const result = await service.reject(metadata.id, body.user.id, reason);
+    // From App Home, the Home shows the outcome: the request leaves "Awaiting your approval".
+    if (metadata.fromHome) {
+      await home.publish(
+        body.user.id,
+        result.ok ? `Request ${metadata.id} rejected.` : withSlackDates(result.message),
+      );
+      return;
+    }
     if (!result.ok) {
       await client.chat.postEphemeral({
         channel: metadata.channelId,
         user: body.user.id,
-        text: result.message,
+        text: withSlackDates(result.message),
       });
     }
   });

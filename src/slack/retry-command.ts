@@ -1,0 +1,62 @@
+import type { DiskRequest } from '../workflow/request.js';
+import type { RequestCommand } from '../workflow/request-builder.js';
+import { readParams } from '../workflow/request-params.js';
+
+/**
+ * The command that opens a request like `request` again (the Retry button on a failed or partial
+ * result): the same parameters, run through today's policy and a fresh cloud preflight like any
+ * typed command. Undefined when the stored parameters do not fit the kind.
+ */
+export function retryCommand(request: DiskRequest): RequestCommand | undefined {
+  switch (request.kind) {
+    case 'create': {
+      const p = readParams('create', request.params);
+      if (!p) return undefined;
+      return {
+        kind: 'create',
+        name: p.name,
+        sizeGiB: p.sizeGiB,
+        category: p.category,
+        ...(p.performanceLevel ? { performanceLevel: p.performanceLevel } : {}),
+        ...(p.zoneId ? { zoneId: p.zoneId } : {}),
+        regionId: p.regionId,
+        ...(p.provisionedIops === undefined ? {} : { provisionedIops: p.provisionedIops }),
+        burstingEnabled: p.burstingEnabled,
+        tags: p.tags,
+        ...(p.reason ? { reason: p.reason } : {}),
+      };
+    }
+    case 'attach': {
+      const p = readParams('attach', request.params);
+      if (!p) return undefined;
+      return {
+        kind: 'attach',
+        diskId: p.diskId,
+        instanceIds: p.instanceIds,
+        allowSingleNodeFs: p.allowSingleNodeFs,
+        ...(p.reason ? { reason: p.reason } : {}),
+      };
+    }
+    case 'detach': {
+      const p = readParams('detach', request.params);
+      if (!p) return undefined;
+      return {
+        kind: 'detach',
+        diskId: p.diskId,
+        instanceIds: p.instanceIds,
+        ...(p.reason ? { reason: p.reason } : {}),
+      };
+    }
+    case 'failover': {
+      const p = readParams('failover', request.params);
+      if (!p) return undefined;
+      return {
+        kind: 'failover',
+        diskId: p.diskId,
+        fromInstanceId: p.fromInstanceId,
+        toInstanceId: p.toInstanceId,
+        ...(p.emergencyReason ? { emergencyReason: p.emergencyReason } : {}),
+      };
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/** registerKeys against a scripted gateway: one RunCommand for every host, each report checked for its own key. */
+import { expect, it } from 'vitest';
+import type { EcsGateway, InvocationResult, RunCommandInput } from '../../src/cloud/gateway.js';
+import { reservationKeyFor } from '../../src/cloud/scripts/index.js';
+import type { StepContext } from '../../src/jobs/steps/context.js';
+import { registerKeys } from '../../src/jobs/steps/reservation.js';
+
+const report = (keys: string[]) =>
+  `${JSON.stringify({ holder: null, registrants: keys.map((key) => ({ key, instanceId: null })), type: null })}\n`;
+const row = (instanceId: string, over: Partial<InvocationResult>): InvocationResult => ({
+  instanceId,
+  status: 'Success',
+  exitCode: 0,
+  output: '',
+  dropped: 0,
+  errorCode: '',
+  errorInfo: '',
+  ...over,
+});
+
+it('registers N hosts in ONE RunCommand with no per-host parameter, and refuses a report without the host’s key', async () => {
+  const runs: RunCommandInput[] = [];
+  const gateway = {
+    async runCommand(input: RunCommandInput) {
+      runs.push(input);
+      return { value: { invokeId: 't-1' }, requestId: 'req' };
+    },
+    async describeInvocationResults(): Promise<InvocationResult[]> {
+      return [
+        // A real host reports keys only; the bot maps them back by its own derivation.
+        row('i-good', { output: report([reservationKeyFor('i-other'), reservationKeyFor('i-good')]) }),
+        row('i-wrong', { output: report([reservationKeyFor('i-other')]) }),
+        row('i-old-agent', {
+          status: 'Failed',
+          exitCode: 2,
+          output: 'nvme-register: the built-in parameter ACS::InstanceId was not substituted\n',
+        }),
+      ];
+    },
+  } as unknown as EcsGateway;
+  let t = 0;
+  const ctx = {
+    gateway,
+    params: { regionId: 'cn-hangzhou' },
+    assistantTimeoutSec: 5,
+    assistantTiming: {
+      now: () => t,
+      sleep: async (ms: number) => {
+        t += ms;
+      },
+      pollMinMs: 100,
+      pollMaxMs: 100,
+      backoff: 0,
+      graceMs: 0,
+    },
+    assertHeld: () => {},
+  } as unknown as StepContext<'attach'>;
+
+  const out = await registerKeys(ctx, { diskId: 'd-bp1x', serialNumber: 'bp1x' } as never, [
+    'i-good',
+    'i-wrong',
+    'i-old-agent',
+  ]);
+
+  expect(runs).toHaveLength(1);
+  expect(runs[0]?.instanceIds).toEqual(['i-good', 'i-wrong', 'i-old-agent']);
+  expect(runs[0]?.parameters).toEqual({ serial: 'bp1x' });
+  expect(runs[0]?.script).toContain("own_key '{{ACS::InstanceId}}'");
+  expect(out.registered).toEqual(['i-good']);
+  expect(out.failed.map((f) => f.code)).toEqual(['key_mismatch', 'exit_2']);
+  expect(out.failed[0]?.message).toContain(reservationKeyFor('i-wrong'));
+});
