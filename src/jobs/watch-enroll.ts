@@ -20,9 +20,10 @@ export function diskOfRequest(request: DiskRequest): string | undefined {
 
 export function watchEnroller(store: RedisWatchStore, logger: ExecutionLogger): TransitionListener {
   return {
-    onTransition: async ({ to, at, request }) => {
+    onTransition: async ({ from, to, at, request }) => {
       const diskId = diskOfRequest(request);
-      if (!diskId) return;
+      // Only state changes: later events of a finished request (reviews, cards) are not activity.
+      if (!diskId || from === to) return;
       try {
         if (to === 'running') return await store.markActivity(diskId, request.id, 'running');
         if (!FINISHED.has(to)) return;
