@@ -112,6 +112,9 @@ console.log(
   `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
 );
 console.log(
+  'measures: the bot composed in this process by startBot (no cloud: approvals only) over signed HTTP, a private redis-server, the fake Slack Web API',
+);
+console.log(
   `seeded ${PENDING} pending requests in ${seedSeconds.toFixed(1)} s (${(PENDING / seedSeconds).toFixed(0)} opens/s)`,
 );
 console.log(

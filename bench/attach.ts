@@ -96,7 +96,7 @@ console.log(
     .join(' ')}`,
 );
 console.log(
-  `process: the execution subsystem in this process (BullMQ worker, Redis rate budget 10/s burst 20, DiskWatcher) against the emulator; attach latency ${ATTACH_LATENCY.baseMs}–${ATTACH_LATENCY.baseMs + ATTACH_LATENCY.jitterMs} ms, Cloud Assistant ${COMMAND_LATENCY.baseMs}–${COMMAND_LATENCY.baseMs + COMMAND_LATENCY.jitterMs} ms, DiskWatcher min poll ${POLL_MS} ms, fencing mode reservation`,
+  `process: the execution subsystem in this process (BullMQ worker, Redis rate budget 10/s burst 20 per call class, DiskWatcher) against the emulator; attach latency ${ATTACH_LATENCY.baseMs}–${ATTACH_LATENCY.baseMs + ATTACH_LATENCY.jitterMs} ms, Cloud Assistant ${COMMAND_LATENCY.baseMs}–${COMMAND_LATENCY.baseMs + COMMAND_LATENCY.jitterMs} ms, DiskWatcher min poll ${POLL_MS} ms, fencing mode reservation`,
 );
 console.log(
   `rounds: ${ROUNDS}; one attach ${ones.map(fmt).join(', ')}; 16 attaches ${parallels.map(fmt).join(', ')}`,

@@ -124,6 +124,9 @@ const stats = (xs: number[]) => {
 };
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
 console.log(
+  'measures: the execution subsystem in this process (BullMQ worker, locks, Cloud Assistant runner) → real SDK → ECS emulator',
+);
+console.log(
   `emulated Cloud Assistant latency ${COMMAND_MS} ms per RunCommand, ${RUNS} failovers (reservation mode, takeover hook)`,
 );
 console.log(

@@ -48,6 +48,9 @@ console.log(
   `\nmachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load ${loadavg()[0]?.toFixed(2)}`,
 );
 console.log(
+  'measures: two replicas as separate Node processes (test/support/worker-process.ts, shipped timing) on one Redis → ECS emulator',
+);
+console.log(
   `timing: lockDuration ${t.lockDurationMs} ms, lock renewal every ${t.lockRenewMs} ms, stalledInterval ${t.stalledIntervalMs} ms ` +
     `→ worst case by configuration ${s(worstHandOverMs())}`,
 );

@@ -5,8 +5,8 @@ import { cpus } from 'node:os';
 import { Redis } from 'ioredis';
 import { LARGE, largeDiskId } from '../src/emulator/seed-large.js';
 import { WatchService } from '../src/jobs/watch-service.js';
-import { DEFAULT_RATE_BUDGET } from '../src/store/rate-limiter.js';
 import { RedisWatchStore } from '../src/store/watch-store.js';
+import { DEFAULT_ECS_LIMITS } from '../src/workflow/policy.js';
 import { systemClock } from '../src/workflow/ports.js';
 import { watchPolicySchema } from '../src/workflow/watch-policy.js';
 import { startHarness } from '../test/support/execution-emulator.js';
@@ -21,7 +21,7 @@ const redisUrl = process.env.REDIS_URL ?? redisServer!.url;
 const emu = await startHarness({ latency: { command: { baseMs: 200, jitterMs: 300 } } });
 await emu.admin('reset', { seed: 'large' });
 const h = await executionHarness(redisUrl, emu.gateway({ timeoutMs: 30_000 }), {
-  rateBudget: DEFAULT_RATE_BUDGET,
+  rateBudget: DEFAULT_ECS_LIMITS,
 });
 const redis = new Redis(redisUrl);
 const store = new RedisWatchStore(redis, { prefix: h.prefix });
@@ -66,7 +66,7 @@ for (let cycle = 1; cycle <= 3; cycle++) {
 const actions = ['DescribeDisks', 'DescribeInstances', 'RunCommand', 'DescribeInvocationResults'];
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
 console.log(
-  `world: ${LARGE.instances} + default instances, ${LARGE.attachedDisks + LARGE.spareDisks} large disks; watched ${WATCHED} (each on ${LARGE.perDisk} instances); rate budget ${DEFAULT_RATE_BUDGET.ratePerSecond}/s burst ${DEFAULT_RATE_BUDGET.burst}`,
+  `world: ${LARGE.instances} + default instances, ${LARGE.attachedDisks + LARGE.spareDisks} large disks; watched ${WATCHED} (each on ${LARGE.perDisk} instances); ECS budget (calls/s) read ${DEFAULT_ECS_LIMITS.read.callsPerSecond}, assistant ${DEFAULT_ECS_LIMITS.assistant.callsPerSecond}`,
 );
 console.log(`| cycle | ${actions.join(' | ')} | total calls | cycle time |`);
 console.log(`|---|${actions.map(() => '---|').join('')}---|---|`);
@@ -78,10 +78,16 @@ for (const r of rows) {
 }
 const worst = (a: string) => Math.max(...rows.map((r) => r.calls[a] ?? 0));
 const met = Object.entries(TARGETS).every(([a, t]) => worst(a) <= t);
-const perCycle = Math.max(...rows.map((r) => Object.values(r.calls).reduce((a, b) => a + b, 0)));
+const share = (of: string[], perSecond: number) =>
+  (
+    (Math.max(...rows.map((r) => of.reduce((n, a) => n + (r.calls[a] ?? 0), 0))) /
+      (perSecond * (settings.interval / 1000))) *
+    100
+  ).toFixed(0);
 console.log(
   `targets (≤ 10 DescribeDisks, ≤ 30 DescribeInstances, ≤ 30 RunCommand): ${met ? 'met' : 'NOT met'}; ` +
-    `budget share at interval ${settings.interval / 1000} s: ${((perCycle / ((DEFAULT_RATE_BUDGET.ratePerSecond * settings.interval) / 1000)) * 100).toFixed(0)} %; alerts: ${alerts}`,
+    `budget share at interval ${settings.interval / 1000} s: read ${share(['DescribeDisks', 'DescribeInstances'], DEFAULT_ECS_LIMITS.read.callsPerSecond)} %, ` +
+    `assistant ${share(['RunCommand', 'DescribeInvocationResults'], DEFAULT_ECS_LIMITS.assistant.callsPerSecond)} %; alerts: ${alerts}`,
 );
 
 redis.disconnect();

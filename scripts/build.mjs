@@ -1,15 +1,10 @@
 // Compiles the entry points to plain ESM JavaScript under dist/ (dependencies stay in node_modules).
 import { build } from 'esbuild';
 
-// `--bench` adds the benchmark servers; the production image builds only the bot.
+// `--bench` adds the bare Bolt app bench:ack compares the bot with; the image builds only the bot.
 const entryPoints = {
   main: 'src/main.ts',
-  ...(process.argv.includes('--bench')
-    ? {
-        'bench/bot-server': 'bench/servers/bot-server.ts',
-        'bench/bare-server': 'bench/servers/bare-server.ts',
-      }
-    : {}),
+  ...(process.argv.includes('--bench') ? { 'bench/bare-server': 'bench/servers/bare-server.ts' } : {}),
 };
 
 // The sandbox console's page script (src/sandbox/console/browser), bundled with the options of

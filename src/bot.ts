@@ -19,13 +19,15 @@ import { WatchService } from './jobs/watch-service.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { type RunningSlackApp, startSlackApp, webClientOptions } from './slack/app.js';
+import { AttachPicker } from './slack/attach-picker.js';
 import { SlackCardPublisher } from './slack/card-publisher.js';
 import { diskQueryHandlers } from './slack/disk-queries.js';
 import { EmergencyNotifier } from './slack/emergency-notifier.js';
 import { SlackExecutionReporter } from './slack/execution-reporter.js';
 import { MountAlerter } from './slack/mount-alerts.js';
+import { NameResolver, withNameResolution } from './slack/name-resolution.js';
 import type { ReadinessCheck } from './slack/ops-routes.js';
-import { type Preflight, requestCommandHandlers } from './slack/request-commands.js';
+import { type Preflight, requestChecker, requestCommandHandlers } from './slack/request-commands.js';
 import { slackMemberOf } from './slack/usergroups.js';
 import {
   registerWatchButtons,
@@ -217,6 +219,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         alerts,
       ),
       fencingMode: options.policy.fencing.mode,
+      rateBudget: options.policy.limits.ecs,
       logger: logger.child({ module: 'execution' }),
       clock,
       ...(cloud.multiAttachZones ? { multiAttachZones: cloud.multiAttachZones } : {}),
@@ -266,7 +269,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const jobs = execution;
     options.metrics.setQueueDepthSource(() => jobs.jobCounts());
   }
-  const handlers = {
+  const cloudRegion = options.policy.region || options.defaultRegion;
+  const resolver = execution ? new NameResolver(execution.gateway, cloudRegion) : undefined;
+  const picker = execution ? new AttachPicker(execution.gateway, cloudRegion) : undefined;
+  const checkRequest = requestChecker({
+    service,
+    defaultRegion: options.defaultRegion,
+    ...(preflight ? { preflight } : {}),
+  });
+  const allHandlers = {
     ...requestCommandHandlers({
       service,
       client,
@@ -298,6 +309,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         })
       : {}),
   };
+  // Names resolve to ids before anything is filed or read; without a cloud there is nothing to ask.
+  const handlers = resolver ? withNameResolution(allHandlers, resolver) : allHandlers;
   const defaultZone = options.cloud?.multiAttachZones?.[0] ?? options.policy.limits.zones[0];
   const slack = await startSlackApp({
     ...(defaultZone ? { defaultZone } : {}),
@@ -313,6 +326,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     service,
     reviews,
     watchedDisks: () => watchedDiskLines(watchStore),
+    checkRequest,
+    ...(resolver ? { resolver } : {}),
+    ...(picker ? { picker } : {}),
     readinessChecks: [
       { name: 'redis', check: async () => ({ ok: (await options.redis.ping()) === 'PONG' }) },
       ...(options.readinessChecks ?? []),

@@ -118,6 +118,7 @@ export class EcsSdkGateway implements EcsGateway {
     zoneId?: string;
     multiAttach?: boolean;
     dataOnly?: boolean;
+    diskName?: string;
   }): Promise<DiskInfo[]> {
     const idBatches = query.diskIds ? chunks(query.diskIds, DESCRIBE_BATCH) : [undefined];
     const out: DiskInfo[] = [];
@@ -130,6 +131,7 @@ export class EcsSdkGateway implements EcsGateway {
           ...(ids ? { diskIds: JSON.stringify(ids) } : {}),
           ...(query.zoneId ? { zoneId: query.zoneId } : {}),
           ...(query.dataOnly ? { diskType: 'data' } : {}),
+          ...(query.diskName ? { diskName: query.diskName } : {}),
           ...(query.multiAttach === undefined
             ? {}
             : { multiAttach: query.multiAttach ? 'Enabled' : 'Disabled' }),
@@ -146,30 +148,40 @@ export class EcsSdkGateway implements EcsGateway {
     return out;
   }
 
-  async describeInstances(query: {
-    regionId: string;
-    instanceIds: readonly string[];
-  }): Promise<InstanceInfo[]> {
+  async describeInstances(query: Parameters<EcsGateway['describeInstances']>[0]): Promise<InstanceInfo[]> {
+    const filters = {
+      regionId: query.regionId,
+      ...(query.zoneId ? { zoneId: query.zoneId } : {}),
+      ...(query.instanceName ? { instanceName: query.instanceName } : {}),
+      ...(query.status ? { status: query.status } : {}),
+    };
+    const idBatches = query.instanceIds ? chunks(query.instanceIds, DESCRIBE_BATCH) : [undefined];
     const out: InstanceInfo[] = [];
-    for (const ids of chunks(query.instanceIds, DESCRIBE_BATCH)) {
-      const request = new models.DescribeInstancesRequest({
-        regionId: query.regionId,
-        instanceIds: JSON.stringify(ids),
-        pageSize: 100,
-      });
-      const response = await this.call('DescribeInstances', () =>
-        this.client.describeInstancesWithOptions(request, this.runtime),
-      );
-      for (const instance of response.body?.instances?.instance ?? []) {
-        out.push({
-          instanceId: str(instance.instanceId),
-          instanceName: str(instance.instanceName),
-          status: str(instance.status),
-          zoneId: str(instance.zoneId),
-          instanceType: str(instance.instanceType),
-          imageId: str(instance.imageId),
+    for (const ids of idBatches) {
+      if (ids && ids.length === 0) continue;
+      let nextToken: string | undefined;
+      do {
+        const request = new models.DescribeInstancesRequest({
+          ...filters,
+          ...(ids ? { instanceIds: JSON.stringify(ids) } : {}),
+          maxResults: 100,
+          ...(nextToken ? { nextToken } : {}),
         });
-      }
+        const response = await this.call('DescribeInstances', () =>
+          this.client.describeInstancesWithOptions(request, this.runtime),
+        );
+        for (const instance of response.body?.instances?.instance ?? []) {
+          out.push({
+            instanceId: str(instance.instanceId),
+            instanceName: str(instance.instanceName),
+            status: str(instance.status),
+            zoneId: str(instance.zoneId),
+            instanceType: str(instance.instanceType),
+            imageId: str(instance.imageId),
+          });
+        }
+        nextToken = response.body?.nextToken || undefined;
+      } while (nextToken);
     }
     return out;
   }

@@ -115,8 +115,20 @@ export interface EcsGateway {
     multiAttach?: boolean;
     /** Leave system disks out (DiskType=data). */
     dataOnly?: boolean;
+    /** Exact DiskName (name resolution). */
+    diskName?: string;
   }): Promise<DiskInfo[]>;
-  describeInstances(query: { regionId: string; instanceIds: readonly string[] }): Promise<InstanceInfo[]>;
+  /**
+   * The instances with these ids, or without ids every instance matching the filters (pages
+   * followed). Filters: zone, exact InstanceName, status.
+   */
+  describeInstances(query: {
+    regionId: string;
+    instanceIds?: readonly string[];
+    zoneId?: string;
+    instanceName?: string;
+    status?: string;
+  }): Promise<InstanceInfo[]>;
   describeInstanceTypes(instanceTypeIds: readonly string[]): Promise<InstanceTypeInfo[]>;
   describeImages(query: { regionId: string; imageIds: readonly string[] }): Promise<ImageInfo[]>;
   createDisk(input: CreateDiskInput): Promise<Traced<{ diskId: string }>>;

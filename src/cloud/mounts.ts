@@ -83,6 +83,8 @@ export interface MountTable {
   readonly alert?: MountAlert;
   /** As seen by any instance that answered (the reservation lives on the disk). */
   readonly reservation?: ReservationReport | null;
+  /** Instance names by id, as DescribeInstances reported them (for display). */
+  readonly names?: Readonly<Record<string, string>>;
 }
 
 export interface InspectOptions {
@@ -217,6 +219,9 @@ export async function readMounts(
     return o === undefined ? [] : [{ id, o }];
   });
   const state = new Map(instances.map((i) => [i.instanceId, i.status]));
+  const names = Object.fromEntries(
+    instances.filter((i) => i.instanceName).map((i) => [i.instanceId, i.instanceName]),
+  );
   let reservation: ReservationReport | null | undefined = options.verified?.report;
   for (const { o } of outcomes) {
     if (reservation || o === 'pending' || !o.ok || !o.value.attached) continue;
@@ -284,6 +289,7 @@ export async function readMounts(
   return {
     diskId: disk.diskId,
     rows,
+    names,
     ...(alert ? { alert } : {}),
     ...(reservation === undefined ? {} : { reservation }),
   };

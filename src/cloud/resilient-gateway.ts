@@ -2,11 +2,44 @@ import { CloudError } from './errors.js';
 import type { CreateDiskInput, EcsGateway, RunCommandInput } from './gateway.js';
 
 /**
- * Port: the one ECS call budget shared by every replica. `reserve()` books the next slot and says
- * how long to wait before using it (0 = now); the Redis adapter is `RedisRateLimiter`.
+ * ECS throttles each API on its own, so the budget has one bucket per class of call: Cloud
+ * Assistant (RunCommand, InvokeCommand, DescribeInvocationResults, …), reads (Describe*, List*)
+ * and mutations (everything else: CreateDisk, AttachDisk, DetachDisk, …).
+ */
+export const ECS_CALL_CLASSES = ['read', 'mutate', 'assistant'] as const;
+export type EcsCallClass = (typeof ECS_CALL_CLASSES)[number];
+
+const ASSISTANT_ACTIONS = new Set([
+  'RunCommand',
+  'InvokeCommand',
+  'CreateCommand',
+  'DeleteCommand',
+  'ModifyCommand',
+  'DescribeCommands',
+  'DescribeInvocations',
+  'DescribeInvocationResults',
+  'StopInvocation',
+  'DescribeCloudAssistantStatus',
+]);
+
+export function callClassOf(action: string): EcsCallClass {
+  if (ASSISTANT_ACTIONS.has(action)) return 'assistant';
+  return /^(Describe|List)/.test(action) ? 'read' : 'mutate';
+}
+
+/** `Throttling.User`, `Throttling.Api`, `Rejected.Throttling`, …: the account or API is over its quota. */
+export function isThrottling(error: CloudError): boolean {
+  return /throttling/i.test(error.cloudCode);
+}
+
+/**
+ * Port: the ECS call budget shared by every replica. `reserve()` books the next slot of a class and
+ * says how long to wait before using it (0 = now); `throttled()` tells the budget the cloud refused
+ * a call for rate, so every replica slows that class down. The Redis adapter is `RedisRateLimiter`.
  */
 export interface RateLimiter {
-  reserve(): Promise<number>;
+  reserve(callClass: EcsCallClass): Promise<number>;
+  throttled(callClass: EcsCallClass, retryAfterMs?: number): Promise<unknown>;
 }
 
 export interface RetryPolicy {
@@ -15,6 +48,11 @@ export interface RetryPolicy {
   /** Full-jitter exponential backoff: the n-th retry sleeps random() × min(maxDelayMs, baseDelayMs × 2^(n−1)). */
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
+  /**
+   * Throttling answers do not use up `maxAttempts`: with a limiter the budget has already slowed
+   * down, so the call keeps retrying for this long (ECS lifts a throttle at the next minute).
+   */
+  readonly throttledForMs: number;
 }
 
 /**
@@ -22,14 +60,19 @@ export interface RetryPolicy {
  * throttling or a brief 5xx spell is absorbed within the time a person waits for a Slack reply, and
  * a real outage surfaces in a few seconds instead of hanging the request.
  */
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 5_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 5,
+  baseDelayMs: 200,
+  maxDelayMs: 5_000,
+  throttledForMs: 120_000,
+};
 
 /**
  * How long to sleep before retry number `retry` (1-based). A throttling answer's retry-after hint is
  * a floor: sleeping less would only earn another throttle.
  */
 export function backoffDelay(
-  policy: RetryPolicy,
+  policy: Pick<RetryPolicy, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs'>,
   retry: number,
   random: () => number,
   retryAfterMs?: number,
@@ -44,6 +87,7 @@ export interface ResilientGatewayOptions {
   readonly retry?: Partial<RetryPolicy>;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
+  readonly now?: () => number;
   /** Told about every retry, for logs and metrics. */
   readonly onRetry?: (event: { action: string; attempt: number; delayMs: number; error: CloudError }) => void;
 }
@@ -51,9 +95,12 @@ export interface ResilientGatewayOptions {
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * `EcsGateway` decorator: every call waits for a slot of the shared rate limiter, and retryable
- * failures (throttling, 5xx, timeouts, no response) are retried with full-jitter backoff. Business
- * errors (4xx) are thrown at once: repeating them cannot help and would only burn the budget.
+ * `EcsGateway` decorator: every call waits for a slot of its class in the shared rate limiter, and
+ * retryable failures (throttling, 5xx, timeouts, no response) are retried with full-jitter backoff.
+ * A throttling answer also tells the limiter, which slows the class down for every replica, and is
+ * retried for `throttledForMs` rather than `maxAttempts` times: a busy account slows requests down
+ * instead of failing them. Business errors (4xx) are thrown at once: repeating them cannot help and
+ * would only burn the budget.
  *
  * Retrying a mutation is safe here because every mutation the bot sends is idempotent on the
  * cloud's side or checked by the caller: CreateDisk carries a ClientToken, and a repeated
@@ -64,6 +111,7 @@ export class ResilientGateway implements EcsGateway {
   private readonly policy: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly now: () => number;
 
   constructor(
     private readonly inner: EcsGateway,
@@ -72,20 +120,35 @@ export class ResilientGateway implements EcsGateway {
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
+    this.now = options.now ?? Date.now;
   }
 
   private async call<T>(action: string, run: () => Promise<T>): Promise<T> {
+    const callClass = callClassOf(action);
+    const limiter = this.options.limiter;
+    let failures = 0;
+    let firstThrottle: number | undefined;
     for (let attempt = 1; ; attempt++) {
-      if (this.options.limiter) {
-        const wait = await this.options.limiter.reserve();
+      if (limiter) {
+        const wait = await limiter.reserve(callClass);
         if (wait > 0) await this.sleep(wait);
       }
       try {
         return await run();
       } catch (error) {
-        if (!(error instanceof CloudError) || !error.retryable || attempt >= this.policy.maxAttempts)
-          throw error;
-        const delayMs = backoffDelay(this.policy, attempt, this.random, error.retryAfterMs);
+        if (!(error instanceof CloudError) || !error.retryable) throw error;
+        const throttled = isThrottling(error);
+        if (throttled) {
+          firstThrottle ??= this.now();
+          if (limiter) await limiter.throttled(callClass, error.retryAfterMs);
+        } else failures += 1;
+        const giveUp = throttled
+          ? this.now() - (firstThrottle ?? 0) >= this.policy.throttledForMs
+          : failures >= this.policy.maxAttempts;
+        if (giveUp || (!limiter && attempt >= this.policy.maxAttempts)) throw error;
+        // With a limiter the whole class is already held back for the retry-after hint.
+        const hint = throttled && limiter ? undefined : error.retryAfterMs;
+        const delayMs = backoffDelay(this.policy, Math.min(attempt, 16), this.random, hint);
         this.options.onRetry?.({ action, attempt, delayMs, error });
         await this.sleep(delayMs);
       }

@@ -4,12 +4,14 @@
  */
 import { z } from 'zod';
 import { show } from './format.js';
+import { regionTypo, zoneTypo } from './regions.js';
 import {
   type CommandErrorCode,
   DISK_ID_PATTERN,
   DISK_NAME_PATTERN,
   type DiskCategory,
   INSTANCE_ID_PATTERN,
+  INSTANCE_NAME_PATTERN,
   LIMITS,
   type PerformanceLevel,
   REGION_ID_PATTERN,
@@ -77,30 +79,51 @@ export const PL_ALIASES: ReadonlyMap<string, PerformanceLevel> = new Map([
 ]);
 export const TOPICS: ReadonlyMap<string, Subcommand> = new Map(SUBCOMMANDS.map((s) => [s, s]));
 
-/** Whole number in [min, max]; an optional `G`/`GiB` suffix is accepted when `unit` is set. */
-export function wholeNumber(min: number, max: number, message: string, unit = false) {
-  const pattern = unit ? /^(\d{1,9})(?:g|gib)?$/i : /^(\d{1,9})$/;
+/** Whole number in [min, max]. */
+export function wholeNumber(min: number, max: number, message: string) {
   return z
     .string()
     .trim()
     .refine((s) => {
-      const digits = pattern.exec(s)?.[1];
+      const digits = /^(\d{1,9})$/.exec(s)?.[1];
       const n = digits === undefined ? Number.NaN : Number.parseInt(digits, 10);
       return n >= min && n <= max;
     }, message)
     .transform((s) => Number.parseInt(s, 10));
 }
 
-export const diskIdSchema = z
+const GIB_PER = { t: 1024, m: 1 / 1024 } as const;
+
+/** The GiB figure for a size typed with another unit (`10TB`, `1.5T`, `500GB`), as a hint. */
+function sizeHint(typed: string): string | undefined {
+  const match = /^(\d{1,9}(?:\.\d{1,6})?)\s*(t|tb|tib|g|gb|gib|m|mb|mib)$/i.exec(typed);
+  if (!match) return undefined;
+  const amount = Number(match[1]);
+  const unit = (match[2] ?? '').toLowerCase();
+  const gib = unit.startsWith('g') ? amount : amount * GIB_PER[unit.startsWith('t') ? 't' : 'm'];
+  const whole = Math.ceil(gib);
+  if (gib < LIMITS.minSizeGiB) return `${typed} is under 1 GiB; the smallest size is --size 1`;
+  if (whole > LIMITS.maxSizeGiB) {
+    return `${typed} is ${whole} GiB, over the ${LIMITS.maxSizeGiB} GiB (64 TiB) maximum`;
+  }
+  const exact = whole === gib ? '' : ' (rounded up to a whole GiB)';
+  return `${typed} is ${whole} GiB${exact}: use --size ${whole}`;
+}
+
+/** A size in whole GiB; `G`/`GiB` suffixes are accepted, other units get the GiB figure suggested. */
+export const sizeSchema = z
   .string()
   .trim()
-  .toLowerCase()
-  .regex(DISK_ID_PATTERN, 'must be d- followed by letters and digits, e.g. d-bp1abc2def3ghi4jkl5m');
-export const instanceIdSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(INSTANCE_ID_PATTERN, 'must be i- followed by letters and digits, e.g. i-bp1node1');
+  .transform((typed, ctx) => {
+    const digits = /^(\d{1,9})(?:g|gib)?$/i.exec(typed)?.[1];
+    const n = digits === undefined ? Number.NaN : Number.parseInt(digits, 10);
+    if (n >= LIMITS.minSizeGiB && n <= LIMITS.maxSizeGiB) return n;
+    const hint = digits === undefined ? sizeHint(typed) : undefined;
+    const rule = `--size is a whole number of GiB between ${LIMITS.minSizeGiB} and ${LIMITS.maxSizeGiB}`;
+    coded(ctx, 'invalid_value', hint ? `${rule}; ${hint}.` : `${rule}, got ${show(typed)}.`);
+    return z.NEVER;
+  });
+
 export const requestIdSchema = z
   .string()
   .trim()
@@ -108,6 +131,7 @@ export const requestIdSchema = z
   .regex(REQUEST_ID_PATTERN, 'must be R- followed by 8 to 26 letters or digits, e.g. R-01HZX3K7Q9ABCDEF');
 
 function location(kind: 'zone' | 'region', pattern: RegExp, example: string) {
+  const typo = kind === 'zone' ? zoneTypo : regionTypo;
   return z
     .string()
     .trim()
@@ -115,10 +139,51 @@ function location(kind: 'zone' | 'region', pattern: RegExp, example: string) {
     .refine(
       (s) => s.length <= LIMITS.maxLocationChars && pattern.test(s),
       `must be a ${kind} id such as ${example}`,
-    );
+    )
+    .superRefine((s, ctx) => {
+      const hint = pattern.test(s) ? typo(s) : undefined;
+      if (hint !== undefined) {
+        coded(ctx, 'invalid_value', `--${kind} ${show(s)} is not a known ${kind}; did you mean ${hint}?`);
+      }
+    });
 }
 export const zoneIdSchema = location('zone', ZONE_ID_PATTERN, 'cn-hangzhou-h');
 export const regionIdSchema = location('region', REGION_ID_PATTERN, 'cn-hangzhou');
+
+/**
+ * Where a command takes a disk: its id (`d-…`, any case) or its name (kept as typed). Anything
+ * starting with `d-` is read as an id, so a typo in an id is reported, not looked up as a name.
+ */
+export const diskRefSchema = z
+  .string()
+  .trim()
+  .transform((typed, ctx) => {
+    const lower = typed.toLowerCase();
+    if (DISK_ID_PATTERN.test(lower)) return lower;
+    if (!lower.startsWith('d-') && DISK_NAME_PATTERN.test(typed)) return typed;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be a disk id (d- followed by letters and digits) or a disk name (a letter, then letters, digits, ".", "_", ":" or "-"), e.g. d-bp1abc2def3ghi4jkl5m or shared-db',
+    });
+    return z.NEVER;
+  });
+
+/** Where a command takes an instance: its id (`i-…`, any case) or its name. */
+export const instanceRefSchema = z
+  .string()
+  .trim()
+  .transform((typed, ctx) => {
+    const lower = typed.toLowerCase();
+    if (INSTANCE_ID_PATTERN.test(lower)) return lower;
+    if (!lower.startsWith('i-') && INSTANCE_NAME_PATTERN.test(typed)) return typed;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be an instance id (i- followed by letters and digits) or an instance name, e.g. i-bp1node1 or db-node-1',
+    });
+    return z.NEVER;
+  });
 
 export const diskNameSchema = z
   .string()
@@ -176,7 +241,7 @@ export const tagsSchema = z.array(tagSchema).superRefine((tags, ctx) => {
   });
 });
 
-export const instancesSchema = z.array(instanceIdSchema).superRefine((ids, ctx) => {
+export const instancesSchema = z.array(instanceRefSchema).superRefine((ids, ctx) => {
   if (ids.length > LIMITS.maxInstances) {
     coded(
       ctx,

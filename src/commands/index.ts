@@ -1,5 +1,6 @@
 /** The `/disk` grammar: pure parsing, validation and usage text. Imports nothing from Slack, Redis or the cloud. */
 export { parseDiskCommand } from './parse.js';
+export { KNOWN_REGIONS, regionTypo, zoneTypo } from './regions.js';
 export { renderDiskCommand } from './render.js';
 export { DEFAULT_REQUEST_FILTER } from './schemas.js';
 export { quoteValue, type Token, type TokenizeResult, tokenize } from './tokenize.js';
@@ -15,7 +16,10 @@ export {
   type DiskCommand,
   type DiskCommandKind,
   INSTANCE_ID_PATTERN,
+  isDiskId,
+  isInstanceId,
   LIMITS,
+  type NameMap,
   type ParseResult,
   PERFORMANCE_LEVELS,
   type PerformanceLevel,

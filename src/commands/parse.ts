@@ -121,6 +121,11 @@ function scan(sub: Subcommand, tokens: readonly Token[]): Scanned | ParseResult 
       const { fields, rest } = positional;
       const slot = fields[positionals] ?? rest;
       if (slot === undefined) return unexpected(sub, token, previousFlag);
+      // A name right after a flag's value is more likely an unquoted value spilling over
+      // (`--reason db is gone`) than an instance name.
+      if (slot === rest && previousFlag !== undefined && !/^[di]-/i.test(token.value)) {
+        return unexpected(sub, token, previousFlag);
+      }
       const path = slot === rest ? `${slot.field}.${positionals - fields.length}` : slot.field;
       if (slot === rest) (input[slot.field] as string[]).push(token.value);
       else input[slot.field] = token.value;
@@ -216,7 +221,7 @@ function scan(sub: Subcommand, tokens: readonly Token[]): Scanned | ParseResult 
     const missing = positional.fields[positionals];
     if (missing) return fail(sub, 'missing_argument', missing.missing);
   }
-  if (positional.rest && positionals <= positional.fields.length) {
+  if (positional.rest && !positional.restOptional && positionals <= positional.fields.length) {
     return fail(sub, 'missing_argument', positional.rest.missing);
   }
   return { input, origins };

@@ -33,22 +33,26 @@ export function renderDiskCommand(command: DiskCommand): string {
       for (const tag of command.tags) parts.push('--tag', quoteValue(`${tag.key}=${tag.value}`));
       parts.push(...flag('reason', command.reason));
       break;
+    case 'attach_form':
     case 'attach':
-      parts.push('attach', command.diskId, ...command.instanceIds);
+      parts.push('attach', quoteValue(command.diskId));
+      if (command.kind === 'attach') parts.push(...command.instanceIds.map(quoteValue));
       if (command.allowSingleNodeFs) parts.push('--allow-single-node-fs');
       parts.push(...flag('reason', command.reason));
       break;
     case 'detach':
-      parts.push('detach', command.diskId, ...command.instanceIds, ...flag('reason', command.reason));
+      parts.push('detach', quoteValue(command.diskId), ...command.instanceIds.map(quoteValue));
+      parts.push(...flag('reason', command.reason));
       break;
     case 'status':
-      parts.push('status', command.diskId);
+      parts.push('status', quoteValue(command.diskId));
       break;
     case 'list':
       parts.push('list', ...flag('zone', command.zoneId), ...flag('region', command.regionId));
       break;
     case 'failover':
-      parts.push('failover', command.diskId, '--from', command.fromInstanceId, '--to', command.toInstanceId);
+      parts.push('failover', quoteValue(command.diskId));
+      parts.push('--from', quoteValue(command.fromInstanceId), '--to', quoteValue(command.toInstanceId));
       parts.push(...flag('emergency', command.emergencyReason));
       break;
     case 'requests':

@@ -11,10 +11,10 @@ import { z } from 'zod';
 import {
   CATEGORY_ALIASES,
   coded,
-  diskIdSchema,
   diskNameSchema,
+  diskRefSchema,
   emergencySchema,
-  instanceIdSchema,
+  instanceRefSchema,
   instancesSchema,
   oneOf,
   PL_ALIASES,
@@ -22,6 +22,7 @@ import {
   regionIdSchema,
   requestIdSchema,
   required,
+  sizeSchema,
   TOPICS,
   tagsSchema,
   wholeNumber,
@@ -30,6 +31,7 @@ import {
 import { show, suggest } from './format.js';
 import {
   CHANNEL_REF_PATTERN,
+  DISK_ID_PATTERN,
   type DiskCommand,
   LIMITS,
   REQUEST_FILTERS,
@@ -78,15 +80,7 @@ const helpSchema = z
 const createSchema = z
   .object({
     name: diskNameSchema,
-    size: required(
-      wholeNumber(
-        LIMITS.minSizeGiB,
-        LIMITS.maxSizeGiB,
-        'must be a whole number of GiB between 1 and 65536',
-        true,
-      ),
-      'The size is required: add --size <GiB>, e.g. --size 100.',
-    ),
+    size: required(sizeSchema, 'The size is required: add --size <GiB>, e.g. --size 100.'),
     category: oneOf(CATEGORY_ALIASES, 'must be one of essd, autopl, regional').optional(),
     pl: oneOf(PL_ALIASES, 'must be one of PL0, PL1, PL2, PL3').optional(),
     zone: zoneIdSchema.optional(),
@@ -141,23 +135,25 @@ const createSchema = z
 
 const attachSchema = z
   .object({
-    diskId: diskIdSchema,
+    diskId: diskRefSchema,
     instanceIds: instancesSchema,
     allowSingleNodeFs: z.boolean(),
     reason: reasonSchema.optional(),
   })
   .transform(
     (v): DiskCommand => ({
-      kind: 'attach',
+      // No instances: the picker form, which offers the eligible ones.
+      ...(v.instanceIds.length === 0
+        ? { kind: 'attach_form' as const }
+        : { kind: 'attach' as const, instanceIds: v.instanceIds }),
       diskId: v.diskId,
-      instanceIds: v.instanceIds,
       allowSingleNodeFs: v.allowSingleNodeFs,
       ...(v.reason === undefined ? {} : { reason: v.reason }),
     }),
   );
 
 const detachSchema = z
-  .object({ diskId: diskIdSchema, instanceIds: instancesSchema, reason: reasonSchema.optional() })
+  .object({ diskId: diskRefSchema, instanceIds: instancesSchema, reason: reasonSchema.optional() })
   .transform(
     (v): DiskCommand => ({
       kind: 'detach',
@@ -168,7 +164,7 @@ const detachSchema = z
   );
 
 const statusSchema = z
-  .object({ diskId: diskIdSchema })
+  .object({ diskId: diskRefSchema })
   .transform((v): DiskCommand => ({ kind: 'status', diskId: v.diskId }));
 
 const listSchema = z
@@ -184,9 +180,9 @@ const listSchema = z
 
 const failoverSchema = z
   .object({
-    diskId: diskIdSchema,
-    from: required(instanceIdSchema, 'The instance to fence is required: add --from <instance-id>.'),
-    to: required(instanceIdSchema, 'The instance to take over is required: add --to <instance-id>.'),
+    diskId: diskRefSchema,
+    from: required(instanceRefSchema, 'The instance to fence is required: add --from <instance>.'),
+    to: required(instanceRefSchema, 'The instance to take over is required: add --to <instance>.'),
     emergency: emergencySchema.optional(),
   })
   .transform(
@@ -242,8 +238,15 @@ const channelSchema = z.string().transform((typed, ctx) => {
   return z.NEVER;
 });
 
+/** The watch keeps disk ids (its entries outlive names), so only an id is accepted here. */
+const watchDiskIdSchema = z
+  .string()
+  .trim()
+  .transform((typed) => typed.toLowerCase())
+  .pipe(z.string().regex(DISK_ID_PATTERN, { message: 'must be a disk id like d-bp1abc2def3ghi4jkl5m' }));
+
 const watchSchema = z
-  .object({ diskId: diskIdSchema.optional(), channel: channelSchema.optional(), list: z.boolean() })
+  .object({ diskId: watchDiskIdSchema.optional(), channel: channelSchema.optional(), list: z.boolean() })
   .transform(
     crossCheck((v, ctx) => {
       if (v.list && v.diskId !== undefined)
@@ -272,7 +275,7 @@ const watchSchema = z
   );
 
 const unwatchSchema = z
-  .object({ diskId: diskIdSchema })
+  .object({ diskId: watchDiskIdSchema })
   .transform((v): DiskCommand => ({ kind: 'unwatch', diskId: v.diskId }));
 
 /** The schema of each subcommand, keyed by subcommand. Input: the tokenized form built by parse.ts. */

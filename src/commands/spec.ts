@@ -37,8 +37,8 @@ export const FLAGS: Readonly<Record<Subcommand, Readonly<Record<string, FlagSpec
   status: {},
   list: { zone: ZONE, region: REGION },
   failover: {
-    from: value('from', '--from i-bp1node1'),
-    to: value('to', '--to i-bp1node2'),
+    from: value('from', '--from i-bp1node1 (or the instance name)'),
+    to: value('to', '--to i-bp1node2 (or the instance name)'),
     emergency: value('emergency', '--emergency "node1 hung"'),
   },
   requests: {
@@ -57,21 +57,23 @@ export const FLAGS: Readonly<Record<Subcommand, Readonly<Record<string, FlagSpec
 export interface PositionalSpec {
   /** Single positionals, in order, each with its label and the sentence used when it is missing. */
   readonly fields: readonly { readonly field: string; readonly label: string; readonly missing: string }[];
-  /** A trailing list (`<instance-id>...`), if any. */
+  /** A trailing list (`<instance>...`), if any. */
   readonly rest?: { readonly field: string; readonly label: string; readonly missing: string };
+  /** The trailing list may be empty (`/disk attach <disk>` opens a picker instead). */
+  readonly restOptional?: boolean;
   /** How many of `fields` are required. */
   readonly required: number;
 }
 
 const DISK_ID = {
   field: 'diskId',
-  label: 'the disk id',
-  missing: 'The disk id is required, e.g. d-bp1abc2def3ghi4jkl5m.',
+  label: 'the disk',
+  missing: 'The disk is required: its id or its name, e.g. d-bp1abc2def3ghi4jkl5m or shared-db.',
 };
 const INSTANCES = {
   field: 'instanceIds',
-  label: 'the instance id',
-  missing: 'At least one instance id is required after the disk id, e.g. i-bp1node1.',
+  label: 'the instance',
+  missing: 'At least one instance is required after the disk: an id or a name, e.g. i-bp1node1 or db-node-1.',
 };
 
 export const POSITIONALS: Readonly<Record<Subcommand, PositionalSpec>> = {
@@ -86,7 +88,7 @@ export const POSITIONALS: Readonly<Record<Subcommand, PositionalSpec>> = {
     ],
     required: 1,
   },
-  attach: { fields: [DISK_ID], rest: INSTANCES, required: 1 },
+  attach: { fields: [DISK_ID], rest: INSTANCES, restOptional: true, required: 1 },
   detach: { fields: [DISK_ID], rest: INSTANCES, required: 1 },
   status: { fields: [DISK_ID], required: 1 },
   list: { fields: [], required: 0 },

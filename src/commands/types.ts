@@ -35,8 +35,19 @@ export interface Tag {
 }
 
 /**
+ * Display names of the disks and instances a command names, keyed by id. Filled by name
+ * resolution (never by the parser) so requests store ids for the cloud and names for people.
+ */
+export type NameMap = Readonly<Record<string, string>>;
+
+/**
  * A command the grammar accepted. Ids are normalised (trimmed; disk/instance ids lower-case,
  * request ids upper-case); optional fields are absent, never `undefined`, when not given.
+ *
+ * `diskId`, `instanceIds`, `fromInstanceId` and `toInstanceId` hold what the user typed in that
+ * place: an id (`d-…`, `i-…`) or a disk or instance name. Names are resolved to ids, unique in the
+ * region, before anything is filed or read (`isDiskId`/`isInstanceId` tell them apart); after
+ * resolution `names` maps each id to its name.
  */
 export type DiskCommand =
   | { kind: 'help'; topic?: Subcommand }
@@ -54,8 +65,17 @@ export type DiskCommand =
       reason?: string;
     }
   | { kind: 'create_form' }
-  | { kind: 'attach'; diskId: string; instanceIds: string[]; allowSingleNodeFs: boolean; reason?: string }
-  | { kind: 'detach'; diskId: string; instanceIds: string[]; reason?: string }
+  | {
+      kind: 'attach';
+      diskId: string;
+      instanceIds: string[];
+      allowSingleNodeFs: boolean;
+      reason?: string;
+      names?: NameMap;
+    }
+  /** `/disk attach <disk>` with no instances: a form with an instance picker. */
+  | { kind: 'attach_form'; diskId: string; allowSingleNodeFs: boolean; reason?: string }
+  | { kind: 'detach'; diskId: string; instanceIds: string[]; reason?: string; names?: NameMap }
   | { kind: 'status'; diskId: string }
   | { kind: 'list'; zoneId?: string; regionId?: string }
   | {
@@ -64,6 +84,7 @@ export type DiskCommand =
       fromInstanceId: string;
       toInstanceId: string;
       emergencyReason?: string;
+      names?: NameMap;
     }
   | { kind: 'requests'; filter: RequestFilter }
   | { kind: 'cancel'; requestId: string }
@@ -129,6 +150,10 @@ export const DISK_ID_PATTERN = /^d-[a-z0-9]{1,64}$/;
 export const CHANNEL_REF_PATTERN = /^(?:<#([CG][A-Z0-9]{2,})(?:\|[^>]*)?>|([CG][A-Z0-9]{2,}))$/;
 /** ECS instance ids: `i-` then lower-case letters and digits. */
 export const INSTANCE_ID_PATTERN = /^i-[a-z0-9]{1,64}$/;
+/** A normalised disk reference that is an id rather than a name. */
+export const isDiskId = (ref: string): boolean => DISK_ID_PATTERN.test(ref);
+/** A normalised instance reference that is an id rather than a name. */
+export const isInstanceId = (ref: string): boolean => INSTANCE_ID_PATTERN.test(ref);
 /**
  * Request ids as the store generates them: `R-` then 8–26 upper-case letters or digits (a ULID
  * fits). Users may type them in lower case; the parser upper-cases before matching.
@@ -142,3 +167,5 @@ export const ZONE_ID_PATTERN = REGION_ID_PATTERN;
  * (`http://` and `https://` can never match because `/` is not allowed.)
  */
 export const DISK_NAME_PATTERN = /^\p{L}[\p{L}0-9._:-]{1,127}$/u;
+/** ECS InstanceName follows the same rule (2–128 characters, a letter first). */
+export const INSTANCE_NAME_PATTERN = DISK_NAME_PATTERN;

@@ -12,11 +12,14 @@ const USAGE: Record<Subcommand, readonly string[]> = {
     '             [--tag key=value]... [--reason "<text>"]',
     '/disk create                      (no arguments: opens a form)',
   ],
-  attach: ['/disk attach <disk-id> <instance-id>... [--allow-single-node-fs] [--reason "<text>"]'],
-  detach: ['/disk detach <disk-id> <instance-id>... [--reason "<text>"]'],
-  status: ['/disk status <disk-id>'],
+  attach: [
+    '/disk attach <disk> <instance>... [--allow-single-node-fs] [--reason "<text>"]',
+    '/disk attach <disk>               (no instances: opens a form with an instance picker)',
+  ],
+  detach: ['/disk detach <disk> <instance>... [--reason "<text>"]'],
+  status: ['/disk status <disk>'],
   list: ['/disk list [--zone <zone-id>] [--region <region-id>]'],
-  failover: ['/disk failover <disk-id> --from <instance-id> --to <instance-id> [--emergency "<reason>"]'],
+  failover: ['/disk failover <disk> --from <instance> --to <instance> [--emergency "<reason>"]'],
   requests: ['/disk requests [--mine | --pending | --all]'],
   cancel: ['/disk cancel <request-id>'],
   watch: ['/disk watch <disk-id> [--channel #channel]', '/disk watch --list'],
@@ -49,9 +52,13 @@ export const SUBCOMMAND_NOTES: Readonly<Record<Subcommand, readonly string[]>> =
   ],
   attach: [
     'At most 16 instances, all in the disk’s zone and on NVMe instance types.',
+    'Without instances, a form offers the eligible ones (NVMe, same zone, Running, not yet attached) to pick from.',
     'A disk holding a single-node file system (ext4, XFS, …) is refused on a second instance unless --allow-single-node-fs is given; that needs extra approvals.',
   ],
-  detach: ['Names every instance explicitly; instances the disk is not attached to are skipped.'],
+  detach: [
+    'Names every instance explicitly; instances the disk is not attached to are skipped.',
+    'If the disk is attached to none of them, nothing is requested.',
+  ],
   status: ['Read-only: no approval needed.'],
   list: ['Read-only: lists multi-attach disks only.'],
   failover: [
@@ -76,9 +83,13 @@ export const SUBCOMMAND_EXAMPLES: Readonly<Record<Subcommand, readonly string[]>
     '/disk create scratch-auto --size 200 --category autopl --iops 5000 --burst --tag team=storage',
     '/disk create',
   ],
-  attach: ['/disk attach d-bp1abc2def3ghi4jkl5m i-bp1node1 i-bp1node2 --reason "add the second node"'],
+  attach: [
+    '/disk attach d-bp1abc2def3ghi4jkl5m i-bp1node1 i-bp1node2 --reason "add the second node"',
+    '/disk attach shared-db db-node-2',
+    '/disk attach shared-db',
+  ],
   detach: ['/disk detach d-bp1abc2def3ghi4jkl5m i-bp1node2 --reason "node retired"'],
-  status: ['/disk status d-bp1abc2def3ghi4jkl5m'],
+  status: ['/disk status d-bp1abc2def3ghi4jkl5m', '/disk status shared-db'],
   list: ['/disk list', '/disk list --zone cn-hangzhou-h'],
   failover: [
     '/disk failover d-bp1abc2def3ghi4jkl5m --from i-bp1node1 --to i-bp1node2',
@@ -95,6 +106,7 @@ export const SUBCOMMAND_EXAMPLES: Readonly<Record<Subcommand, readonly string[]>
 };
 
 const GENERAL_NOTES = [
+  '<disk> and <instance> take an id (d-…, i-…) or a name that is unique in the region.',
   'Flags also work with — or – instead of -- (phones autocorrect it), and as --flag=value.',
   'Quote values with spaces: --reason "disk for the db".',
 ];

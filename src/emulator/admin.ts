@@ -117,6 +117,16 @@ function instanceRoute(target: AdminTarget, id: string, verb: string): AdminRepl
   return { status: 200, body: { instanceId: id, status: instance.status, crashed: instance.crashed } };
 }
 
+/** Renames an instance (the console's "modify instance name"), e.g. to give two the same name. */
+function renameRoute(target: AdminTarget, id: string, body: unknown): AdminReply {
+  const instance = target.world().instances.get(id);
+  if (!instance) return notFound(`instance ${id}`);
+  const parsed = parse(z.object({ name: z.string().min(2).max(128) }), body);
+  if (!parsed.ok) return parsed.reply;
+  instance.instanceName = parsed.value.name;
+  return { status: 200, body: { instanceId: id, name: instance.instanceName } };
+}
+
 function filesystemRoute(target: AdminTarget, instanceId: string, diskId: string, body: unknown): AdminReply {
   const world = target.world();
   const disk = world.disks.get(diskId);
@@ -200,6 +210,8 @@ export function handleAdmin(
     return filesystemRoute(target, decodeURIComponent(fs[1] ?? ''), decodeURIComponent(fs[2] ?? ''), body);
   const detach = /^POST \/disks\/([^/]+)\/detach$/.exec(route);
   if (detach) return consoleDetachRoute(target, decodeURIComponent(detach[1] ?? ''), body);
+  const rename = /^POST \/instances\/([^/]+)\/name$/.exec(route);
+  if (rename) return renameRoute(target, decodeURIComponent(rename[1] ?? ''), body);
   const inst = /^POST \/instances\/([^/]+)\/([a-z]+)$/.exec(route);
   if (inst) return instanceRoute(target, decodeURIComponent(inst[1] ?? ''), inst[2] ?? '');
   return notFound(`route ${route}`);

@@ -1,5 +1,6 @@
 /**
- * Fault injection per action (or `*` for every action): throttling, 500, 503, and added latency.
+ * Fault injection per action (or `*` for every action): throttling (random or over a per-second
+ * quota), 500, 503, and added latency.
  * Draws come from the emulator's random source, so a rate of 0 or 1 is fully deterministic.
  */
 import { z } from 'zod';
@@ -16,6 +17,11 @@ export const faultRuleSchema = z.strictObject({
   internalErrorRate: rate.optional(),
   unavailableRate: rate.optional(),
   addedLatencyMs: z.number().int().min(0).max(MAX_ADDED_LATENCY_MS).optional(),
+  /**
+   * The account's flow control: calls of the action beyond this many in one second (a fixed
+   * window, counted per action even under `*`) are answered `Throttling.User`, as ECS does per API.
+   */
+  quotaPerSecond: z.number().int().min(1).optional(),
   /** Sent as `x-acs-retry-after` (ms) with Throttling.User; the SDK exposes it as `retryAfter`. */
   retryAfterMs: z.number().int().min(0).optional(),
 });
@@ -31,11 +37,37 @@ export interface FaultDraw {
   delayMs: number;
 }
 
-export function drawFault(config: FaultConfig, action: string, random: () => number): FaultDraw {
+/** Calls per action in the current one-second window, for `quotaPerSecond`. */
+export class QuotaWindows {
+  private readonly windows = new Map<string, { second: number; calls: number }>();
+
+  /** Counts this call; true when it is over the quota. */
+  over(action: string, quota: number, nowMs: number): boolean {
+    const second = Math.floor(nowMs / 1000);
+    const window = this.windows.get(action);
+    if (!window || window.second !== second) {
+      this.windows.set(action, { second, calls: 1 });
+      return quota < 1;
+    }
+    window.calls += 1;
+    return window.calls > quota;
+  }
+}
+
+export function drawFault(
+  config: FaultConfig,
+  action: string,
+  random: () => number,
+  quota?: { windows: QuotaWindows; nowMs: number },
+): FaultDraw {
   const rule: FaultRule = { ...config['*'], ...config[action] };
   const delayMs = Math.min(rule.addedLatencyMs ?? 0, MAX_ADDED_LATENCY_MS);
   const hit = (r: number | undefined): boolean => r !== undefined && r > 0 && random() < r;
-  if (hit(rule.throttleRate)) {
+  const overQuota =
+    rule.quotaPerSecond !== undefined && quota !== undefined
+      ? quota.windows.over(action, rule.quotaPerSecond, quota.nowMs)
+      : false;
+  if (overQuota || hit(rule.throttleRate)) {
     const retryAfter = String(rule.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS);
     return {
       delayMs,

@@ -15,7 +15,7 @@ import { instanceActions } from './actions/instances.js';
 import { type AdminTarget, handleAdmin } from './admin.js';
 import { CallLog } from './calllog.js';
 import { EcsError, missing } from './errors.js';
-import { drawFault, type FaultConfig, faultConfigSchema } from './faults.js';
+import { drawFault, type FaultConfig, faultConfigSchema, QuotaWindows } from './faults.js';
 import { Params, parseQuery, type RawParams } from './params.js';
 import { applySeed, type SeedName } from './seed.js';
 import { NonceCache, verifySignature } from './signature.js';
@@ -93,6 +93,7 @@ class Emulator implements AdminTarget {
   readonly latency: LatencyConfig;
   private readonly baseLatency: LatencyConfig;
   private readonly nonces = new NonceCache();
+  private readonly quotas = new QuotaWindows();
   private readonly accessKeys: Record<string, string>;
   private readonly now: () => number;
   private readonly random: () => number;
@@ -202,7 +203,10 @@ class Emulator implements AdminTarget {
       }
       const handler = ACTIONS.get(action);
       if (!handler) throw new EcsError('InvalidAction.NotFound');
-      const fault = drawFault(this.faults, action, this.random);
+      const fault = drawFault(this.faults, action, this.random, {
+        windows: this.quotas,
+        nowMs: Date.now(),
+      });
       if (fault.delayMs > 0) await sleep(fault.delayMs);
       if (fault.error) throw fault.error;
       this.current.settle();

@@ -5,8 +5,9 @@ import { CodedError } from '../errors.js';
 import { createRedis, type RedisClient } from '../store/connection.js';
 import { executionKeys } from '../store/execution-keys.js';
 import { type LockHolder, RedisLocks } from '../store/locks.js';
-import { DEFAULT_RATE_BUDGET, type RateBudget, RedisRateLimiter } from '../store/rate-limiter.js';
+import { type AimdTuning, type RateBudget, RedisRateLimiter } from '../store/rate-limiter.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
+import { DEFAULT_ECS_LIMITS, type EcsLimits } from '../workflow/policy.js';
 import { type Clock, type Executor, systemClock } from '../workflow/ports.js';
 import type { DiskRequest } from '../workflow/request.js';
 import { DEFAULT_WATCHER, DiskWatcher } from './disk-watcher.js';
@@ -91,7 +92,9 @@ export interface ExecutionOptions {
   readonly concurrency?: number;
   /** Shortest gap between two DescribeDisks polls of the DiskWatcher. */
   readonly pollIntervalMs?: number;
-  readonly rateBudget?: RateBudget;
+  /** The policy's `limits.ecs` (one bucket per call class), or one budget for every class (tests). */
+  readonly rateBudget?: EcsLimits | RateBudget;
+  readonly aimd?: Partial<AimdTuning>;
   readonly retry?: Partial<RetryPolicy>;
   readonly queue?: Partial<QueueTiming>;
   readonly run?: Partial<Omit<RunnerOptions, 'multiAttachZones'>>;
@@ -155,8 +158,9 @@ export function createExecution(options: ExecutionOptions): Execution {
   const commands = connect(false);
   const locks = new RedisLocks(commands, { prefix: options.prefix });
   const gateway = new ResilientGateway(options.gateway, {
-    limiter: new RedisRateLimiter(commands, options.rateBudget ?? DEFAULT_RATE_BUDGET, {
+    limiter: new RedisRateLimiter(commands, options.rateBudget ?? DEFAULT_ECS_LIMITS, {
       prefix: options.prefix,
+      ...(options.aimd ? { aimd: options.aimd } : {}),
     }),
     ...(options.retry ? { retry: options.retry } : {}),
     onRetry: (e) =>

@@ -24,7 +24,7 @@ const envSchema = z.object({
 const blank = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
 
 function tour(sandbox: RunningSandbox, seconds: string): string {
-  const [one, two, three, four] = SEED.instances.nvmeI.map((i) => i.id);
+  const [one, two, three, four] = SEED.instances.nvmeI.map((i) => i.name);
   const redis = `${sandbox.redis.url}${sandbox.redis.private ? ' (private redis-server, .data/redis)' : ''}`;
   return `
 shared-disk-bot sandbox ready in ${seconds} s → open ${sandbox.consoleUrl}
@@ -32,9 +32,10 @@ shared-disk-bot sandbox ready in ${seconds} s → open ${sandbox.consoleUrl}
 Tour (pick who you are at the top of the page; type in #storage-ops):
   1. As ${USERS.engineer.name}: /disk create shared-db --size 100 --zone cn-hangzhou-i
   2. As ${USERS.approver.name}: Approve the card; the thread shows progress and the new d-… id
-  3. As ${USERS.engineer.name}: /disk attach <d-…> ${one} ${two} ${three}   (approve as ${USERS.approver.name})
-  4. /disk status <d-…>; Cloud admin: inject throttling, crash an instance, format & mount a file system
-  5. As ${USERS.oncall.name}: /disk failover <d-…> --from ${one} --to ${four} --emergency "drill"
+  3. As ${USERS.engineer.name}: /disk attach shared-db ${one} ${two} ${three}   (names or ids; approve as ${USERS.approver.name})
+     or /disk attach shared-db to pick instances in a form
+  4. /disk status shared-db; Cloud admin: inject throttling, crash an instance, format & mount a file system
+  5. As ${USERS.oncall.name}: /disk failover shared-db --from ${one} --to ${four} --emergency "drill"
 Bot log: ${sandbox.logFile} · Redis: ${redis}
 Ctrl-C (or SIGTERM to pid ${process.pid}) stops everything.
 `;

@@ -5,16 +5,22 @@ import type { SlackTransport } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
+import type { RequestCommand } from '../workflow/request-builder.js';
 import type { ReviewService } from '../workflow/reviews.js';
+import type { AttachPicker } from './attach-picker.js';
 import { boltLogger } from './bolt-logger.js';
 import { BotIdentity } from './bot-identity.js';
 import { HomePublisher } from './home.js';
+import { routedListeners } from './listener-router.js';
 import * as actions from './listeners/actions/index.js';
 import * as commands from './listeners/commands/index.js';
 import * as events from './listeners/events/index.js';
+import * as selectOptions from './listeners/options/index.js';
 import * as views from './listeners/views/index.js';
+import type { NameResolver } from './name-resolution.js';
 import { opsRoutes, type ReadinessCheck } from './ops-routes.js';
 import type { CommandHandlers } from './ports.js';
+import type { RequestVerdict } from './request-commands.js';
 
 export interface SlackAppOptions {
   readonly botToken: string;
@@ -37,6 +43,12 @@ export interface SlackAppOptions {
   readonly reviews?: ReviewService;
   /** App Home's "Watched disks" section: one health line per watched disk. */
   readonly watchedDisks?: () => Promise<string[]>;
+  /** Disk and instance names → ids (the attach form finds its disk with it). */
+  readonly resolver?: NameResolver;
+  /** The eligible instances behind the attach form's picker. */
+  readonly picker?: AttachPicker;
+  /** A request's checks, so forms show refusals inline instead of closing. */
+  readonly checkRequest?: (command: RequestCommand) => Promise<RequestVerdict>;
 }
 
 /** One Web API client configuration for Bolt and for the bot's own out-of-request posts. */
@@ -111,8 +123,17 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     logger,
     metrics: options.metrics,
     ...(options.defaultZone ? { defaultZone: options.defaultZone } : {}),
+    ...(options.resolver && options.picker ? { resolver: options.resolver } : {}),
   });
-  views.registerCreateForm(app, options.handlers.create, logger);
+  // Button and modal listeners share one Bolt listener per surface (see listener-router.ts).
+  const routed = routedListeners(app);
+  views.registerCreateForm(routed.app, options.handlers.create, logger, options.checkRequest);
+  views.registerAttachForm(routed.app, {
+    attach: options.handlers.attach,
+    ...(options.checkRequest ? { check: options.checkRequest } : {}),
+    logger,
+  });
+  if (options.picker) selectOptions.register(app, options.picker, logger);
   if (options.service) {
     const home = new HomePublisher(
       options.service,
@@ -121,16 +142,17 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       options.reviews,
       options.watchedDisks,
     );
-    actions.register(app, {
+    actions.register(routed.app, {
       service: options.service,
       handlers: options.handlers,
       home,
       logger,
       ...(options.reviews ? { reviews: options.reviews } : {}),
     });
-    views.register(app, options.service, home);
+    views.register(routed.app, options.service, home);
     events.register(app, home, logger);
   }
+  routed.install();
 
   void identity.start();
 

@@ -11,13 +11,16 @@ const toPino: Record<LogLevel, string> = {
 /** Bolt's logger interface over a pino child, so Bolt's own lines are structured and redacted too. */
 export function boltLogger(logger: Logger): BoltLogger {
   let level: LogLevel = LogLevel.INFO;
+  // Bolt logs a few debug lines per request; skip building them when debug is off.
   const write =
     (method: 'debug' | 'info' | 'warn' | 'error') =>
-    (...messages: unknown[]) =>
+    (...messages: unknown[]) => {
+      if (!logger.isLevelEnabled(method)) return;
       logger[method](
         { source: 'bolt' },
         messages.map((m) => (m instanceof Error ? m.message : String(m))).join(' '),
       );
+    };
   return {
     debug: write('debug'),
     info: write('info'),

@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Logger } from '../logger.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
 import type { Check, DiskRequest, RequestKind, RequestParams } from '../workflow/request.js';
-import { buildRequest, type RequestCommand } from '../workflow/request-builder.js';
+import { type BuiltRequest, buildRequest, type RequestCommand } from '../workflow/request-builder.js';
 import { escapeMrkdwn } from './blocks/escape.js';
 import { clip, plural, SLACK_LIMITS, withSlackDates } from './blocks/limits.js';
 import { plainRequestCard, requestCard, summarize } from './blocks/request-card.js';
@@ -58,20 +58,54 @@ function refusedChecks(checks: readonly Check[]): CommandReply {
   return plain(`Nothing was requested; fix this first:\n${lines}`);
 }
 
+/** Preflight answers that mean the request would change nothing: answered, never filed. */
+const NOTHING_TO_CHANGE = new Set(['nothing_to_attach', 'nothing_to_detach']);
+
+/** Why a request is not opened: the checks that refuse it, or that it would change nothing. */
+export type RequestVerdict =
+  | { readonly ok: true; readonly built: BuiltRequest; readonly checks: Check[] }
+  | { readonly ok: false; readonly checks: readonly Check[]; readonly reply: CommandReply };
+
+/**
+ * Every check a request gets before it is opened (static, then cloud preflight), shared by the
+ * typed commands and the forms, which show refusals next to the field they are about.
+ */
+export function requestChecker(deps: Pick<RequestCommandDeps, 'service' | 'defaultRegion' | 'preflight'>) {
+  return async (command: RequestCommand): Promise<RequestVerdict> => {
+    const built = buildRequest(command, deps.service.policy, deps.defaultRegion);
+    if (built.checks.some((c) => c.level === 'error')) {
+      return { ok: false, checks: built.checks, reply: refusedChecks(built.checks) };
+    }
+    const cloudChecks = deps.preflight ? await deps.preflight(built.kind, built.params) : [];
+    // A cloud check supersedes the static check of the same code (it saw the real world).
+    const cloudCodes = new Set(cloudChecks.map((c) => c.code));
+    const checks = [...built.checks.filter((c) => !cloudCodes.has(c.code)), ...cloudChecks];
+    if (checks.some((c) => c.level === 'error')) return { ok: false, checks, reply: refusedChecks(checks) };
+    const noop = checks.find((c) => NOTHING_TO_CHANGE.has(c.code));
+    if (noop) {
+      return {
+        ok: false,
+        checks: [noop],
+        reply: plain(
+          `:white_check_mark: Nothing to change: ${escapeMrkdwn(noop.message)} No request was opened.`,
+        ),
+      };
+    }
+    return { ok: true, built, checks };
+  };
+}
+
 /**
  * The `/disk` subcommands that open, list and cancel requests. Order: build and check everything
  * that needs no cloud call, then cloud preflight, then open (atomic), then post the card and store
  * its coordinates at once, so a crash can't leave two cards for one request.
  */
 export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandlers {
+  const check = requestChecker(deps);
   const open = async (command: RequestCommand, ctx: CommandContext): Promise<CommandReply> => {
-    const built = buildRequest(command, deps.service.policy, deps.defaultRegion);
-    if (built.checks.some((c) => c.level === 'error')) return refusedChecks(built.checks);
-    const cloudChecks = deps.preflight ? await deps.preflight(built.kind, built.params) : [];
-    // A cloud check supersedes the static check of the same code (it saw the real world).
-    const cloudCodes = new Set(cloudChecks.map((c) => c.code));
-    const checks = [...built.checks.filter((c) => !cloudCodes.has(c.code)), ...cloudChecks];
-    if (checks.some((c) => c.level === 'error')) return refusedChecks(checks);
+    const verdict = await check(command);
+    if (!verdict.ok) return verdict.reply;
+    const { built, checks } = verdict;
 
     const opened = await deps.service.open({
       kind: built.kind,

@@ -4,7 +4,8 @@
  *   <prefix>{locks}:fence                 string  fencing-token counter (INCR, never reset)
  *   <prefix>{locks}:disk:<diskId>         hash    owner (request id), token, since; PEXPIRE = lock TTL
  *   <prefix>{locks}:instance:<id>         hash    same, one per instance a request touches
- *   <prefix>{ecs}:rate                    string  GCRA theoretical arrival time (ms) of the ECS budget
+ *   <prefix>{ecs}:rate:<class>            hash    one class of the ECS budget (read, mutate, assistant):
+ *                                         GCRA arrival time and the AIMD rate (see lua/rate.ts)
  *   <prefix>{jobs}:<queue>:…              BullMQ's own keys (its `prefix` option)
  * `{locks}` keeps every lock and the counter in one Cluster slot, so one script takes a request's
  * locks all-or-nothing; BullMQ needs `{…}` in its prefix for the same reason.
@@ -16,7 +17,8 @@ export type LockResource = { readonly kind: 'disk' | 'instance'; readonly id: st
 export interface ExecutionKeys {
   readonly fence: string;
   lock(resource: LockResource): string;
-  readonly rate: string;
+  /** The bucket of one ECS call class; `{ecs}` keeps the buckets in one Cluster slot. */
+  rate(callClass: 'read' | 'mutate' | 'assistant'): string;
   readonly bullPrefix: string;
 }
 
@@ -32,7 +34,7 @@ export function executionKeys(prefix: string = DEFAULT_KEY_PREFIX): ExecutionKey
         throw new TypeError(`${kind} id ${JSON.stringify(id)} cannot be part of a Redis key`);
       return `${prefix}{locks}:${kind}:${id}`;
     },
-    rate: `${prefix}{ecs}:rate`,
+    rate: (callClass) => `${prefix}{ecs}:rate:${callClass}`,
     bullPrefix: `${prefix}{jobs}`,
   };
 }

@@ -1,6 +1,7 @@
 import { CodedError } from '../errors.js';
-import { acquireLocks, releaseLocks, renewLocks, reserveRateSlot } from './lua/locks.js';
+import { acquireLocks, releaseLocks, renewLocks } from './lua/locks.js';
 import type { ScriptDefinition } from './lua/prelude.js';
+import { ecsThrottled, reserveEcsSlot } from './lua/rate.js';
 import { commandName, type RedisLike } from './scripts.js';
 
 /**
@@ -8,7 +9,13 @@ import { commandName, type RedisLike } from './scripts.js';
  * under `sdb_<name>_v<version>`). Kept apart because the lock scripts take a variable number of
  * keys (one per resource), which the workflow's fixed-arity runner does not allow.
  */
-export const EXECUTION_SCRIPTS = { acquireLocks, renewLocks, releaseLocks, reserveRateSlot } as const;
+export const EXECUTION_SCRIPTS = {
+  acquireLocks,
+  renewLocks,
+  releaseLocks,
+  reserveEcsSlot,
+  ecsThrottled,
+} as const;
 export type ExecutionScriptName = keyof typeof EXECUTION_SCRIPTS;
 
 type ScriptHost = Record<string, ((...args: (string | number)[]) => Promise<unknown>) | undefined>;

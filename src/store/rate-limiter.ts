@@ -1,9 +1,10 @@
-import type { RateLimiter } from '../cloud/resilient-gateway.js';
+import { ECS_CALL_CLASSES, type EcsCallClass, type RateLimiter } from '../cloud/resilient-gateway.js';
+import type { EcsLimits } from '../workflow/policy.js';
 import { type ExecutionKeys, executionKeys } from './execution-keys.js';
 import { registerExecutionScripts, runExecutionScript } from './execution-scripts.js';
 import type { RedisLike } from './scripts.js';
 
-/** The ECS call budget of the whole deployment, not of one replica. */
+/** One budget for every class of call (tests and benchmarks). */
 export interface RateBudget {
   readonly ratePerSecond: number;
   /** Calls that may go back to back after a quiet spell. */
@@ -11,36 +12,109 @@ export interface RateBudget {
 }
 
 /**
- * ECS throttles per account and API (documented quotas are in the order of tens of calls per
- * second for Describe* and fewer for mutations); 10/s with a burst of 20 stays well inside that
- * while a 16-instance attach still fires all its calls at once.
+ * How the shared rate reacts to throttling (additive increase, multiplicative decrease, as TCP
+ * does): a throttling answer halves the class's rate, at most once per `holdMs` (throttles that
+ * arrive together are one congestion event), never below `floorFraction` of the policy rate; the
+ * rate then grows back by `increaseFraction` of the policy rate per second, so from half to full
+ * in 10 s. Every replica books slots from the same Redis hash, so they all slow down together.
  */
-export const DEFAULT_RATE_BUDGET: RateBudget = { ratePerSecond: 10, burst: 20 };
+export interface AimdTuning {
+  readonly decreaseFactor: number;
+  readonly increaseFraction: number;
+  readonly floorFraction: number;
+  readonly holdMs: number;
+  /** Cap on the retry-after pause applied to the whole class. */
+  readonly maxPauseMs: number;
+}
+export const DEFAULT_AIMD: AimdTuning = {
+  decreaseFactor: 0.5,
+  increaseFraction: 0.05,
+  floorFraction: 0.05,
+  holdMs: 1_000,
+  maxPauseMs: 10_000,
+};
 
-/** `RateLimiter` on Redis (GCRA in one script), shared by every replica on the same Redis. */
+/** What the bucket of one class says right now (bench and tests). */
+export interface BucketState {
+  readonly ratePerSecond: number;
+}
+
+function normalise(budget: EcsLimits | RateBudget): Record<EcsCallClass, RateBudget> {
+  if ('ratePerSecond' in budget) return { read: budget, mutate: budget, assistant: budget };
+  const one = (b: { callsPerSecond: number; burst: number }) => ({
+    ratePerSecond: b.callsPerSecond,
+    burst: b.burst,
+  });
+  return { read: one(budget.read), mutate: one(budget.mutate), assistant: one(budget.assistant) };
+}
+
+/**
+ * `RateLimiter` on Redis: a GCRA bucket per call class with an AIMD rate, in two scripts
+ * (`lua/rate.ts`), shared by every replica on the same Redis.
+ */
 export class RedisRateLimiter implements RateLimiter {
   private readonly keys: ExecutionKeys;
+  private readonly budgets: Record<EcsCallClass, RateBudget>;
+  private readonly aimd: AimdTuning;
 
   constructor(
     private readonly redis: RedisLike,
-    private readonly budget: RateBudget = DEFAULT_RATE_BUDGET,
-    options: { prefix?: string } = {},
+    budget: EcsLimits | RateBudget,
+    options: { prefix?: string | undefined; aimd?: Partial<AimdTuning> } = {},
   ) {
-    if (!(budget.ratePerSecond > 0) || !(budget.burst >= 1)) {
-      throw new RangeError('rate budget needs ratePerSecond > 0 and burst ≥ 1');
+    this.budgets = normalise(budget);
+    for (const callClass of ECS_CALL_CLASSES) {
+      const b = this.budgets[callClass];
+      if (!(b.ratePerSecond > 0) || !(b.burst >= 1)) {
+        throw new RangeError(`rate budget of ${callClass} needs calls per second > 0 and burst ≥ 1`);
+      }
     }
+    this.aimd = { ...DEFAULT_AIMD, ...options.aimd };
     this.keys = executionKeys(options.prefix);
     registerExecutionScripts(redis);
   }
 
-  async reserve(): Promise<number> {
-    const interval = 1000 / this.budget.ratePerSecond;
-    const wait = await runExecutionScript(
+  async reserve(callClass: EcsCallClass): Promise<number> {
+    const { ratePerSecond, burst } = this.budgets[callClass];
+    const [wait] = (await runExecutionScript(
       this.redis,
-      'reserveRateSlot',
-      [this.keys.rate],
-      [interval, this.budget.burst],
-    );
+      'reserveEcsSlot',
+      [this.keys.rate(callClass)],
+      [ratePerSecond, ratePerSecond * this.aimd.increaseFraction, burst],
+    )) as [number, string];
     return Number(wait);
+  }
+
+  async throttled(callClass: EcsCallClass, retryAfterMs?: number): Promise<BucketState> {
+    const { ratePerSecond, burst } = this.budgets[callClass];
+    const pause = Math.min(this.aimd.maxPauseMs, Math.max(0, retryAfterMs ?? 0));
+    const [, rate] = (await runExecutionScript(
+      this.redis,
+      'ecsThrottled',
+      [this.keys.rate(callClass)],
+      [
+        ratePerSecond,
+        ratePerSecond * this.aimd.increaseFraction,
+        this.aimd.decreaseFactor,
+        ratePerSecond * this.aimd.floorFraction,
+        this.aimd.holdMs,
+        pause,
+        burst,
+      ],
+    )) as [number, string];
+    return { ratePerSecond: Number(rate) };
+  }
+
+  /** The class's current shared rate, without booking a slot. */
+  async state(callClass: EcsCallClass): Promise<BucketState> {
+    const { ratePerSecond } = this.budgets[callClass];
+    const [[base, since], time] = await Promise.all([
+      this.redis.hmget(this.keys.rate(callClass), 'base', 'since'),
+      this.redis.time(),
+    ]);
+    if (base == null || since == null) return { ratePerSecond };
+    const now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
+    const grown = Number(base) + (ratePerSecond * this.aimd.increaseFraction * (now - Number(since))) / 1000;
+    return { ratePerSecond: Math.min(ratePerSecond, grown) };
   }
 }

@@ -101,6 +101,41 @@ const failoverSchema = z
   })
   .prefault({});
 
+/**
+ * The ECS call budget of the whole deployment (all replicas together), one bucket per class of
+ * call because ECS throttles each API on its own: `read` (Describe*), `mutate` (CreateDisk,
+ * AttachDisk, DetachDisk, …) and `assistant` (every Cloud Assistant call: RunCommand,
+ * DescribeInvocationResults, …). The account's quota is shared with the console, Terraform and
+ * other tools, so leave them room; when ECS throttles anyway the bot shrinks its rate (AIMD).
+ */
+export const DEFAULT_ECS_LIMITS = {
+  read: { callsPerSecond: 20, burst: 40 },
+  mutate: { callsPerSecond: 10, burst: 20 },
+  assistant: { callsPerSecond: 10, burst: 20 },
+} as const;
+const ecsBucketSchema = (fallback: { callsPerSecond: number; burst: number }) =>
+  z
+    .strictObject({
+      callsPerSecond: z
+        .number({ error: 'expected calls per second, a number > 0' })
+        .positive({ error: 'expected calls per second, a number > 0' })
+        .max(1_000, { error: 'at most 1000' })
+        .default(fallback.callsPerSecond),
+      burst: z
+        .int({ error: 'expected a whole number ≥ 1' })
+        .min(1, { error: 'expected a whole number ≥ 1' })
+        .max(1_000, { error: 'at most 1000' })
+        .default(fallback.burst),
+    })
+    .prefault({});
+const ecsLimitsSchema = z
+  .strictObject({
+    read: ecsBucketSchema(DEFAULT_ECS_LIMITS.read),
+    mutate: ecsBucketSchema(DEFAULT_ECS_LIMITS.mutate),
+    assistant: ecsBucketSchema(DEFAULT_ECS_LIMITS.assistant),
+  })
+  .prefault({});
+
 export const policySchema = z.strictObject({
   region: z
     .string()
@@ -126,6 +161,7 @@ export const policySchema = z.strictObject({
         .min(1)
         .default(['cloud_essd', 'cloud_auto', 'cloud_regional_disk_auto']),
       zones: z.array(z.string().min(1)).default([]),
+      ecs: ecsLimitsSchema,
     })
     .prefault({}),
   fencing: z
@@ -142,6 +178,7 @@ export const policySchema = z.strictObject({
 export type Policy = z.output<typeof policySchema>;
 export type Principals = z.output<typeof principalsSchema>;
 export type ActionPolicy = Policy['actions'][RequestKind];
+export type EcsLimits = Policy['limits']['ecs'];
 
 /** `actions.detach.quorum`, `requesters.users[0]`; `(file)` for the root. */
 export function formatIssuePath(path: readonly PropertyKey[]): string {

@@ -123,6 +123,10 @@ function createPlan(params: ParamsOf['create']): PlanStep[] {
   ];
 }
 
+/** The display names resolved for the command, when there are any. */
+const namesOf = (command: { names?: Readonly<Record<string, string>> }) =>
+  command.names && Object.keys(command.names).length > 0 ? { names: { ...command.names } } : {};
+
 /**
  * Turns a parsed request command into what the workflow stores: normalised parameters, the exact
  * cloud calls (the plan) and every check that needs no cloud call. Pure; cloud preflight adds more.
@@ -161,6 +165,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
         allowSingleNodeFs: command.allowSingleNodeFs,
         regionId,
         ...(command.reason ? { reason: command.reason } : {}),
+        ...namesOf(command),
       };
       const checks: Check[] = [];
       if (command.allowSingleNodeFs) {
@@ -191,6 +196,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
         instanceIds: command.instanceIds,
         regionId,
         ...(command.reason ? { reason: command.reason } : {}),
+        ...namesOf(command),
       };
       const plan: PlanStep[] = command.instanceIds.map((instanceId) => ({
         action: 'DetachDisk',
@@ -218,6 +224,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
         ...(command.emergencyReason ? { emergencyReason: command.emergencyReason } : {}),
         ...(hook ? { takeoverHook: { script: hook.script, timeoutSec: hook.timeoutSec } } : {}),
         ...(mount ? { takeoverMount: { mount: mount.mount, options: mount.options } } : {}),
+        ...namesOf(command),
       };
       const on = (script: string, extra: Record<string, string> = {}): PlanStep => ({
         action: 'RunCommand',

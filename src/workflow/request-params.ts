@@ -6,6 +6,8 @@ import type { RequestKind, RequestParams } from './request.js';
  * executor. They are stored as JSON and read back through these schemas, never by casting.
  */
 const tag = z.object({ key: z.string(), value: z.string() });
+/** Names of the disk and instances by id, for people (cards, lists, Home); the cloud gets the ids. */
+const names = z.record(z.string(), z.string()).optional();
 
 export const createParamsSchema = z.object({
   name: z.string(),
@@ -26,6 +28,7 @@ export const attachParamsSchema = z.object({
   allowSingleNodeFs: z.boolean(),
   regionId: z.string(),
   reason: z.string().optional(),
+  names,
 });
 
 export const detachParamsSchema = z.object({
@@ -33,6 +36,7 @@ export const detachParamsSchema = z.object({
   instanceIds: z.array(z.string()).min(1),
   regionId: z.string(),
   reason: z.string().optional(),
+  names,
 });
 
 export const failoverParamsSchema = z.object({
@@ -46,6 +50,7 @@ export const failoverParamsSchema = z.object({
   takeoverHook: z.object({ script: z.string(), timeoutSec: z.number().int() }).optional(),
   /** The policy's `fencing.takeover`, copied like the hook: mount on the standby after the fence. */
   takeoverMount: z.object({ mount: z.string(), options: z.string() }).optional(),
+  names,
 });
 
 export type CreateParams = z.infer<typeof createParamsSchema>;

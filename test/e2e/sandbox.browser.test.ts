@@ -19,7 +19,7 @@ import {
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-const [one, two, three, four] = SEED.instances.nvmeI.map((i) => i.id);
+const [one, two, three, four, five] = SEED.instances.nvmeI.map((i) => i.id);
 const REQUEST_ID = /R-[0-9A-Z]{10}/g;
 const STEP_MS = 20_000;
 
@@ -193,7 +193,8 @@ describe('sandbox tour in Chromium', () => {
 
   it('App Home lists what awaits the approver', async () => {
     await actAs(USERS.engineer);
-    await openRequest(`/disk attach ${diskId} ${four}`);
+    // `four` holds the disk since the failover: attaching it again would change nothing (no request).
+    await openRequest(`/disk attach ${diskId} ${five}`);
     await actAs(USERS.approver2);
     await page.locator('[data-testid=home-link]').click();
     const home = page.locator('[data-testid=home]');

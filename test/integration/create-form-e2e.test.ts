@@ -60,6 +60,58 @@ describe('/disk create with no arguments opens a form', () => {
     expect(h.fake.apiCalls('chat.postMessage')).toEqual([]);
   });
 
+  it('keeps the form open with a size error on the size field, every value kept, nothing requested', async () => {
+    const metadata = await openForm();
+    const res = await h.client.submitView({
+      userId: USERS.alice,
+      callbackId: VIEW_CREATE,
+      privateMetadata: metadata,
+      values: {
+        name: text('orders-db'),
+        size: { value: { type: 'number_input', value: '100' } },
+        category: select('essd'),
+        pl: select('PL2'),
+        zone: text('cn-hangzhou-i'),
+      },
+    });
+    const body = res.json() as { response_action: string; errors: Record<string, string> };
+    expect(body.response_action).toBe('errors');
+    expect(body.errors.size).toContain('461');
+    expect(Object.keys(body.errors)).toEqual(['size']);
+    // Policy refusals land on their own field too.
+    const zone = await h.client.submitView({
+      userId: USERS.alice,
+      callbackId: VIEW_CREATE,
+      privateMetadata: metadata,
+      values: {
+        name: text('orders-db'),
+        size: { value: { type: 'number_input', value: '100' } },
+        category: select('essd'),
+        zone: text('cn-hangzhou-h'),
+      },
+    });
+    expect(zone.json()).toMatchObject({
+      response_action: 'errors',
+      errors: { zone: expect.stringContaining('cn-hangzhou-h') },
+    });
+    // A mistyped zone gets the closest real one.
+    const typo = await h.client.submitView({
+      userId: USERS.alice,
+      callbackId: VIEW_CREATE,
+      privateMetadata: metadata,
+      values: {
+        name: text('orders-db'),
+        size: { value: { type: 'number_input', value: '100' } },
+        zone: text('cn-hangzou-i'),
+      },
+    });
+    expect(typo.json()).toMatchObject({
+      errors: { zone: expect.stringContaining('did you mean cn-hangzhou-i?') },
+    });
+    expect(h.fake.apiCalls('chat.postMessage')).toEqual([]);
+    expect(h.fake.apiCalls('chat.postEphemeral')).toEqual([]);
+  });
+
   it('submits the same request the typed command would, and posts the card', async () => {
     const metadata = await openForm();
     const res = await h.client.submitView({

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { RedisLocks } from '../../src/store/locks.js';
-import { RedisRateLimiter } from '../../src/store/rate-limiter.js';
 
 let redis: Redis;
 let prefix: string;
@@ -60,26 +59,5 @@ describe('request locks', () => {
       ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-  });
-});
-
-describe('the shared ECS rate limiter', () => {
-  it('lets a burst through, then spaces calls at the configured rate across clients', async () => {
-    const other = new Redis(inject('redisUrl'));
-    const a = new RedisRateLimiter(redis, { ratePerSecond: 10, burst: 3 }, { prefix });
-    const b = new RedisRateLimiter(other, { ratePerSecond: 10, burst: 3 }, { prefix });
-    const waits = [];
-    for (let i = 0; i < 6; i++) waits.push(await (i % 2 === 0 ? a : b).reserve());
-    await other.quit();
-    expect(waits.slice(0, 3)).toEqual([0, 0, 0]);
-    // Slots 4–6 are booked 100 ms apart (minus the few ms the loop took).
-    expect(waits[3]).toBeGreaterThan(80);
-    expect(waits[4]! - waits[3]!).toBeGreaterThan(80);
-    expect(waits[5]! - waits[4]!).toBeGreaterThan(80);
-    expect(waits[5]).toBeLessThanOrEqual(300);
-  });
-
-  it('refuses a budget that cannot work', () => {
-    expect(() => new RedisRateLimiter(redis, { ratePerSecond: 0, burst: 1 })).toThrow(RangeError);
   });
 });

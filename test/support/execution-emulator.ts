@@ -28,6 +28,8 @@ export interface EmulatorHarness {
 
 export interface CallEntry {
   seq: number;
+  /** ISO time on the emulator clock. */
+  time: string;
   action: string;
   code: string;
   status: number;

@@ -176,6 +176,46 @@ export function viewSubmissionBody(input: {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
+/** What Slack sends when an external select in a modal needs options (`block_suggestion`). */
+export function blockSuggestionBody(input: {
+  userId: string;
+  actionId: string;
+  blockId: string;
+  value: string;
+  callbackId: string;
+  privateMetadata: string;
+}): string {
+  const payload = {
+    type: 'block_suggestion',
+    user: {
+      id: input.userId,
+      username: input.userId.toLowerCase(),
+      name: input.userId.toLowerCase(),
+      team_id: 'T0FAKE',
+    },
+    container: { type: 'view', view_id: 'V0FAKE' },
+    api_app_id: 'A0FAKE',
+    token: 'legacy-verification-token',
+    action_id: input.actionId,
+    block_id: input.blockId,
+    value: input.value,
+    team: { id: 'T0FAKE', domain: 'fake' },
+    enterprise: null,
+    is_enterprise_install: false,
+    view: {
+      id: 'V0FAKE',
+      team_id: 'T0FAKE',
+      type: 'modal',
+      callback_id: input.callbackId,
+      private_metadata: input.privateMetadata,
+      state: { values: {} },
+      hash: 'h',
+      blocks: [],
+    },
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
 export function eventCallbackBody(event: Record<string, unknown>): string {
   return JSON.stringify({
     token: 'legacy-verification-token',
@@ -203,6 +243,9 @@ export function signedSlackClient(endpoint: string, signingSecret: string) {
     },
     submitView(input: Parameters<typeof viewSubmissionBody>[0]) {
       return this.send(viewSubmissionBody(input));
+    },
+    suggest(input: Parameters<typeof blockSuggestionBody>[0]) {
+      return this.send(blockSuggestionBody(input));
     },
     event(event: Record<string, unknown>) {
       const raw = eventCallbackBody(event);

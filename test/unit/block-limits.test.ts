@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MountTable } from '../../src/cloud/mounts.js';
 import { SUBCOMMANDS } from '../../src/commands/index.js';
 import type { ExecutionResult } from '../../src/jobs/ports.js';
+import { attachFormModal, instanceOption } from '../../src/slack/blocks/attach-form.js';
 import { createFormModal } from '../../src/slack/blocks/create-form.js';
 import { executionResultMessage, stepLine } from '../../src/slack/blocks/execution.js';
 import { helpBlocks } from '../../src/slack/blocks/help.js';
@@ -308,5 +309,62 @@ describe('times in Slack', () => {
       'approved by <@U0B> at <!date^1764498180^{date_short_pretty} {time}|2025-11-30 10:23 UTC>.',
     );
     expect(withSlackDates('no time here')).toBe('no time here');
+  });
+});
+
+describe('names next to ids stay inside the limits too', () => {
+  const name128 = `n${'ø'.repeat(127)}`;
+  const withNames = (r: DiskRequest): DiskRequest => {
+    const ids = [r.params.diskId, r.params.fromInstanceId, r.params.toInstanceId, ...instances];
+    const names = Object.fromEntries(ids.filter((id) => typeof id === 'string').map((id) => [id, name128]));
+    return { ...r, params: { ...r.params, names } };
+  };
+
+  it('cards, lists, Home and results of requests whose disk and 16 instances have 128-character names', () => {
+    const named = everyRequest.map(withNames);
+    for (const r of named) {
+      expectMessageOk(requestCard(r));
+      expectMessageOk(plainRequestCard(r));
+      expectMessageOk(executionResultMessage(r, result));
+    }
+    expect(summarize(named.find((r) => r.kind === 'attach')!)).toContain(name128.slice(0, 20));
+    const awaiting = Array.from({ length: 100 }, (_, i) => withNames(request('attach', 'pending', i)));
+    expect(viewProblems(homeView({ mine: [], awaiting, recent: [], reviews }))).toEqual([]);
+    expectMessageOk({ text: 'x', blocks: requestListBlocks('all', awaiting.slice(0, 20), undefined) });
+    const namedMounts = { ...mounts, names: Object.fromEntries(instances.map((id) => [id, name128])) };
+    expectMessageOk({ text: 'x', blocks: mountTableBlocks(namedMounts) });
+  });
+
+  it('the attach form and its picker options', () => {
+    const disk = {
+      diskId: `d-${'z'.repeat(20)}`,
+      diskName: name128,
+      regionId: 'cn-hangzhou',
+      zoneId: 'cn-hangzhou-i',
+      category: 'cloud_essd',
+      performanceLevel: 'PL1',
+      sizeGiB: 65536,
+      status: 'In_use',
+      multiAttach: true,
+      chargeType: 'PostPaid',
+      serialNumber: 'x',
+      attachments: [],
+      tags: {},
+    };
+    expect(
+      viewProblems(attachFormModal({ channelId: 'C0X', disk, reason: reason2000.slice(0, 500) })),
+    ).toEqual([]);
+    for (const id of instances) {
+      const option = instanceOption({
+        instanceId: id,
+        instanceName: name128,
+        status: 'Running',
+        zoneId: 'cn-hangzhou-i',
+        instanceType: 'ecs.g8i.xlarge',
+        imageId: 'img',
+      });
+      expect(option.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.optionText);
+      expect(option.text.text).toContain(id);
+    }
   });
 });

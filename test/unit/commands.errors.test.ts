@@ -40,7 +40,7 @@ const CASES: Case[] = [
   ['create db1', 'missing_argument', undefined, 'create'],
   ['create db1 --reason x', 'missing_argument', undefined, 'create'],
   ['attach', 'missing_argument', undefined, 'attach'],
-  ['attach d-1', 'missing_argument', undefined, 'attach'],
+  ['detach d-1', 'missing_argument', undefined, 'detach'],
   ['detach d-1 --reason x', 'missing_argument', undefined, 'detach'],
   ['status', 'missing_argument', undefined, 'status'],
   ['failover', 'missing_argument', undefined, 'failover'],
@@ -78,12 +78,16 @@ const CASES: Case[] = [
   ['create 1db --size 10', 'invalid_value', '1db', 'create'],
   ['create http://x --size 10', 'invalid_value', 'http://x', 'create'],
   [`create a${'b'.repeat(128)} --size 10`, 'invalid_value', `a${'b'.repeat(128)}`, 'create'],
-  ['status disk-1', 'invalid_value', 'disk-1', 'status'],
+  ['status 1disk', 'invalid_value', '1disk', 'status'],
+  ['status D-', 'invalid_value', 'D-', 'status'],
+  ['create db1 --size 10 --zone cn-hangzou-i', 'invalid_value', '--zone', 'create'],
+  ['list --region cn-hangzou', 'invalid_value', '--region', 'list'],
   ['status d-', 'invalid_value', 'd-', 'status'],
   ['status <http://x|x>', 'invalid_value', '<http://x|x>', 'status'],
   ['status <mailto:a@b.c|a@b.c>', 'invalid_value', '<mailto:a@b.c|a@b.c>', 'status'],
   ['attach d-1 i-1 <@U123>', 'invalid_value', '<@U123>', 'attach'],
-  ['attach d-1 i_1', 'invalid_value', 'i_1', 'attach'],
+  ['attach d-1 i-_1', 'invalid_value', 'i-_1', 'attach'],
+  ['attach d-1 i-1 --reason x node-2', 'unexpected_argument', 'node-2', 'attach'],
   ['detach d-1 i-1 --reason ""', 'invalid_value', '--reason', 'detach'],
   [`detach d-1 i-1 --reason "${'r'.repeat(501)}"`, 'invalid_value', '--reason', 'detach'],
   ['detach d-1 i-1 --reason "bell\u0007"', 'invalid_value', '--reason', 'detach'],
@@ -154,7 +158,7 @@ describe('parseDiskCommand: messages', () => {
   it('answers `create x --size abc` naming --size in message and token', () => {
     const error = err('create x --size abc');
     expect(error.token).toBe('--size');
-    expect(error.message).toMatch(/^--size must be a whole number of GiB between 1 and 65536, got "abc"\./);
+    expect(error.message).toMatch(/^--size is a whole number of GiB between 1 and 65536, got "abc"\./);
     expect(error.usage).toContain('--size <GiB>');
   });
 
@@ -183,6 +187,34 @@ describe('parseDiskCommand: messages', () => {
     expect(error.message).toContain('\\u0000'.slice(0, 0));
     expect(error.message.length).toBeLessThan(300);
     expect(err('status "a\u0007b"').message).toContain('\\u0007');
+  });
+
+  it('suggests the closest zone and region for a typo, and accepts real ones', () => {
+    expect(err('create db1 --size 10 --zone cn-hangzou-i').message).toBe(
+      '--zone "cn-hangzou-i" is not a known zone; did you mean cn-hangzhou-i?',
+    );
+    expect(err('create db1 --size 10 --zone ap-southeast-la').message).toContain(
+      'did you mean ap-southeast-1a?',
+    );
+    expect(err('list --region cn-shangai').message).toContain('did you mean cn-shanghai?');
+    expect(parseDiskCommand('list --zone cn-hangzhou-i').ok).toBe(true);
+    expect(parseDiskCommand('list --region xx-newregion-9').ok).toBe(true);
+  });
+
+  it.each([
+    ['10TB', 'use --size 10240'],
+    ['10 TiB', undefined],
+    ['1.5T', 'use --size 1536'],
+    ['500GB', 'use --size 500'],
+    ['0.5TiB', 'use --size 512'],
+    ['2048MiB', 'use --size 2'],
+    ['100MB', 'under 1 GiB'],
+    ['100TB', 'over the 65536 GiB'],
+  ])('suggests the GiB figure for --size %s', (size, hint) => {
+    const error = err(`create db1 --size ${JSON.stringify(size)}`);
+    expect(error.token).toBe('--size');
+    if (hint) expect(error.message).toContain(hint);
+    else expect(error.message).toContain('use --size 10240');
   });
 
   it('checks conflicts only once every flag is valid', () => {

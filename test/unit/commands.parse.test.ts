@@ -253,3 +253,28 @@ describe('parseDiskCommand: normalisation', () => {
     expect(ok('create 数据盘 --size 1')).toMatchObject({ name: '数据盘' });
   });
 });
+
+describe('parseDiskCommand: disk and instance names', () => {
+  it('takes a name wherever a disk or instance is expected, keeping its case', () => {
+    expect(ok('status Shared-DB')).toStrictEqual({ kind: 'status', diskId: 'Shared-DB' });
+    expect(ok('attach shared-db nvme-i-01 I-BP1X')).toMatchObject({
+      kind: 'attach',
+      diskId: 'shared-db',
+      instanceIds: ['nvme-i-01', 'i-bp1x'],
+    });
+    expect(ok('failover shared-db --from nvme-i-01 --to nvme-i-02')).toMatchObject({
+      fromInstanceId: 'nvme-i-01',
+      toInstanceId: 'nvme-i-02',
+    });
+    expect(ok('detach 数据盘 节点一')).toMatchObject({ diskId: '数据盘', instanceIds: ['节点一'] });
+  });
+
+  it('opens the picker form for /disk attach <disk> with no instances, keeping its flags', () => {
+    expect(ok('attach shared-db --reason "more nodes"')).toStrictEqual({
+      kind: 'attach_form',
+      diskId: 'shared-db',
+      allowSingleNodeFs: false,
+      reason: 'more nodes',
+    });
+  });
+});

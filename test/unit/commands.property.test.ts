@@ -10,7 +10,7 @@ import {
   tokenize,
 } from '../../src/commands/index.js';
 
-const KINDS = new Set<string>([...SUBCOMMANDS, 'create_form']);
+const KINDS = new Set<string>([...SUBCOMMANDS, 'create_form', 'attach_form']);
 
 /** The invariant for every input: a command, or an error a user can act on. Never a throw. */
 function checkAnyText(text: string): void {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { paginate } from '../../src/emulator/actions/common.js';
 import { parseCli } from '../../src/emulator/cli-args.js';
-import { drawFault } from '../../src/emulator/faults.js';
+import { drawFault, QuotaWindows } from '../../src/emulator/faults.js';
 import { Params } from '../../src/emulator/params.js';
 import {
   checkAttach,
@@ -283,6 +283,20 @@ test('faults: deterministic at rate 0 and 1, action rules override *', () => {
   });
   expect(drawFault(config, 'DescribeDisks', () => 0.5)).toEqual({ error: null, delayMs: 2500 });
   expect(drawFault({ X: { unavailableRate: 1 } }, 'X', () => 0.99).error).toMatchObject({ status: 503 });
+});
+
+test('a per-second quota throttles the calls of an action beyond it, per action and per second', () => {
+  const windows = new QuotaWindows();
+  const config = { '*': { quotaPerSecond: 2 } };
+  const draw = (action: string, nowMs: number) =>
+    drawFault(config, action, () => 0.99, { windows, nowMs }).error?.code ?? 'OK';
+  expect([draw('AttachDisk', 1_000), draw('AttachDisk', 1_400), draw('AttachDisk', 1_999)]).toEqual([
+    'OK',
+    'OK',
+    'Throttling.User',
+  ]);
+  expect(draw('DescribeDisks', 1_999)).toBe('OK');
+  expect(draw('AttachDisk', 2_000)).toBe('OK');
 });
 
 describe('CLI flags', () => {

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultPolicy, type Policy, parseDuration, parsePolicy } from '../../src/workflow/policy.js';
+import {
+  DEFAULT_ECS_LIMITS,
+  defaultPolicy,
+  type Policy,
+  parseDuration,
+  parsePolicy,
+} from '../../src/workflow/policy.js';
 
 const example = readFileSync(new URL('../../manifests/policy.example.yaml', import.meta.url), 'utf8');
 
@@ -40,8 +46,34 @@ describe('parsePolicy', () => {
       maxSizeGiB: 32768,
       categories: ['cloud_essd', 'cloud_auto', 'cloud_regional_disk_auto'],
       zones: [],
+      ecs: {
+        read: { callsPerSecond: 20, burst: 40 },
+        mutate: { callsPerSecond: 10, burst: 20 },
+        assistant: { callsPerSecond: 10, burst: 20 },
+      },
     });
     expect(policy.fencing.mode).toBe('reservation');
+  });
+
+  it('takes an ECS budget per class of call, defaulting what is left out, and names bad values', () => {
+    const policy = ok(
+      'limits: { ecs: { read: { callsPerSecond: 2.5 }, mutate: { callsPerSecond: 1, burst: 1 } } }',
+    );
+    expect(policy.limits.ecs).toEqual({
+      read: { callsPerSecond: 2.5, burst: 40 },
+      mutate: { callsPerSecond: 1, burst: 1 },
+      assistant: { callsPerSecond: 10, burst: 20 },
+    });
+    expect(ok('').limits.ecs).toEqual(DEFAULT_ECS_LIMITS);
+    expect(
+      problems(
+        'limits: { ecs: { read: { callsPerSecond: 0 }, mutate: { burst: 1.5 }, assistant: { rate: 3 } } }',
+      ),
+    ).toEqual([
+      'limits.ecs.read.callsPerSecond: expected calls per second, a number > 0',
+      'limits.ecs.mutate.burst: expected a whole number ≥ 1',
+      'limits.ecs.assistant: unknown key "rate"',
+    ]);
   });
 
   it('fills sensible defaults for an empty file: anyone may ask, nobody may approve', () => {

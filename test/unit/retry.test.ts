@@ -4,6 +4,7 @@ import { CloudError } from '../../src/cloud/errors.js';
 import type { EcsGateway } from '../../src/cloud/gateway.js';
 import {
   backoffDelay,
+  callClassOf,
   DEFAULT_RETRY,
   type RateLimiter,
   ResilientGateway,
@@ -15,7 +16,7 @@ const cloud = (
   extra: { retryAfterMs?: number; httpStatus?: number } = {},
 ) => new CloudError({ cloudCode, message: cloudCode, retryable, action: 'X', ...extra });
 
-/** A gateway whose describeImages answers with the queued outcomes, one per call. */
+/** A gateway whose describeImages, attachDisk and runCommand answer with the queued outcomes, one per call. */
 function scripted(outcomes: (Error | 'ok')[]): { gateway: EcsGateway; calls: () => number } {
   let calls = 0;
   const next = async () => {
@@ -31,6 +32,10 @@ function scripted(outcomes: (Error | 'ok')[]): { gateway: EcsGateway; calls: () 
       await next();
       return { value: undefined, requestId: 'rq' };
     },
+    runCommand: async () => {
+      await next();
+      return { value: { invokeId: 't-1' }, requestId: 'rq' };
+    },
   } as unknown as EcsGateway;
   return { gateway, calls: () => calls };
 }
@@ -39,10 +44,18 @@ function harness(outcomes: (Error | 'ok')[], options: { limiter?: RateLimiter; m
   const { gateway, calls } = scripted(outcomes);
   const sleeps: number[] = [];
   const retries: string[] = [];
+  let clock = 0;
   const resilient = new ResilientGateway(gateway, {
-    retry: { maxAttempts: options.maxAttempts ?? 5, baseDelayMs: 100, maxDelayMs: 1_000 },
+    retry: {
+      maxAttempts: options.maxAttempts ?? 5,
+      baseDelayMs: 100,
+      maxDelayMs: 1_000,
+      throttledForMs: 10_000,
+    },
+    now: () => clock,
     sleep: async (ms) => {
       sleeps.push(ms);
+      clock += ms;
     },
     random: () => 0.5,
     ...(options.limiter ? { limiter: options.limiter } : {}),
@@ -120,10 +133,73 @@ describe('ResilientGateway', () => {
   it('every attempt, retries included, takes a slot of the shared limiter and waits as told', async () => {
     const waits = [0, 250, 0];
     let reserved = 0;
-    const limiter: RateLimiter = { reserve: async () => waits[reserved++] ?? 0 };
+    const classes: string[] = [];
+    const limiter: RateLimiter = {
+      reserve: async (callClass) => {
+        classes.push(callClass);
+        return waits[reserved++] ?? 0;
+      },
+      throttled: async () => undefined,
+    };
     const h = harness([cloud('Throttling.User', true), cloud('InternalError', true)], { limiter });
     await h.resilient.describeImages({ regionId: 'r', imageIds: [] });
     expect(reserved).toBe(3);
+    expect(classes).toEqual(['read', 'read', 'read']);
     expect(h.sleeps).toEqual([50, 250, 100]);
+  });
+
+  it('with a limiter, throttling slows the class down and is retried for throttledForMs, not maxAttempts', async () => {
+    const throttles: string[] = [];
+    const limiter: RateLimiter = {
+      reserve: async () => 0,
+      throttled: async (callClass, retryAfterMs) => {
+        throttles.push(`${callClass}:${retryAfterMs}`);
+      },
+    };
+    const throttle = cloud('Throttling.User', true, { retryAfterMs: 1_200 });
+    // Six throttles with maxAttempts 2: the call still succeeds, and the limiter heard each one.
+    const h = harness([throttle, throttle, throttle, throttle, throttle, throttle], {
+      limiter,
+      maxAttempts: 2,
+    });
+    await h.resilient.attachDisk({ diskId: 'd', instanceId: 'i' });
+    expect(h.calls()).toBe(7);
+    expect(throttles).toEqual(Array(6).fill('mutate:1200'));
+    // The limiter holds the whole class back for the hint, so the caller only adds jitter.
+    expect(h.sleeps).toEqual([50, 100, 200, 400, 500, 500]);
+
+    // A throttling spell longer than throttledForMs (10 s here) fails with the throttling error.
+    const long = harness(Array(40).fill(cloud('Throttling.Api', true)), { limiter, maxAttempts: 2 });
+    await expect(long.resilient.runCommand({} as never)).rejects.toMatchObject({
+      cloudCode: 'Throttling.Api',
+    });
+    expect(long.calls()).toBeGreaterThan(10);
+    expect(long.calls()).toBeLessThan(40);
+    expect(throttles.at(-1)).toBe('assistant:undefined');
+  });
+
+  it('5xx answers still give up after maxAttempts with a limiter', async () => {
+    const limiter: RateLimiter = { reserve: async () => 0, throttled: async () => undefined };
+    const last = cloud('ServiceUnavailable', true, { httpStatus: 503 });
+    const h = harness([cloud('InternalError', true), last], { limiter, maxAttempts: 2 });
+    await expect(h.resilient.describeImages({ regionId: 'r', imageIds: [] })).rejects.toBe(last);
+    expect(h.calls()).toBe(2);
+  });
+});
+
+describe('callClassOf (the budget bucket of an ECS action)', () => {
+  it('puts Cloud Assistant calls, reads and mutations each in their own bucket', () => {
+    expect(
+      ['RunCommand', 'InvokeCommand', 'DescribeInvocationResults', 'DescribeInvocations'].map(callClassOf),
+    ).toEqual(['assistant', 'assistant', 'assistant', 'assistant']);
+    expect(
+      ['DescribeDisks', 'DescribeInstances', 'DescribeInstanceTypes', 'DescribeImages'].map(callClassOf),
+    ).toEqual(['read', 'read', 'read', 'read']);
+    expect(['CreateDisk', 'AttachDisk', 'DetachDisk', 'StopInstance'].map(callClassOf)).toEqual([
+      'mutate',
+      'mutate',
+      'mutate',
+      'mutate',
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import type { DiskRequest } from '../../workflow/request.js';
 import { escapeMrkdwn } from './escape.js';
 import { chunkLines, clip, codeBlock, joinWithin, plural, SLACK_LIMITS } from './limits.js';
 import { mountTableBlocks } from './mounts.js';
+import { named, nameOf } from './names.js';
 import { textTable } from './table.js';
 
 export { textTable } from './table.js';
@@ -52,9 +53,16 @@ export function executionResultMessage(
   const headline = `${RESULT_ICON[result.state]} <@${request.requesterId}> \`${request.id}\` ${escapeMrkdwn(summarize(request, { maxChars: 300 }))}: *${result.state}*. ${escapeMrkdwn(result.outcome.message)}`;
   const blocks: KnownBlock[] = [section(headline)];
   if (result.attachments.length > 0) {
+    const names = result.attachments.map((a) => nameOf(request.params, a.instanceId));
+    const withNames = names.some(Boolean);
     const table = textTable(
-      ['instance', 'state', 'device'],
-      result.attachments.map((a) => [a.instanceId, a.state, deviceOf(a, result)]),
+      ['instance', 'state', 'device', ...(withNames ? ['name'] : [])],
+      result.attachments.map((a, i) => [
+        a.instanceId,
+        a.state,
+        deviceOf(a, result),
+        ...(withNames ? [clip(names[i] || '-', 40)] : []),
+      ]),
     );
     blocks.push(section(codeBlock(escapeMrkdwn(table))));
   }
@@ -67,7 +75,8 @@ export function executionResultMessage(
   if (result.mounts) blocks.push(...mountTableBlocks(result.mounts));
   if (result.failures.length > 0) {
     const lines = result.failures.map(
-      (f) => `• \`${f.instanceId}\` *${escapeMrkdwn(f.code)}*: ${escapeMrkdwn(clip(f.message, 500))}`,
+      (f) =>
+        `• \`${escapeMrkdwn(named(request.params, f.instanceId))}\` *${escapeMrkdwn(f.code)}*: ${escapeMrkdwn(clip(f.message, 500))}`,
     );
     const [first = ''] = chunkLines([
       joinWithin(lines, SLACK_LIMITS.sectionText - 20, {

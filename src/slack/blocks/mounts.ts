@@ -15,6 +15,8 @@ const section = (text: string): KnownBlock => ({
  */
 export function mountTableBlocks(table: MountTable): KnownBlock[] {
   if (table.rows.length === 0) return [section('_Not attached to any instance: nothing is mounted._')];
+  const names = table.names ?? {};
+  const named = table.rows.some((r) => names[r.instanceId]);
   const rows = table.rows.map((r) => [
     r.instanceId,
     r.attachment === 'detached' ? 'detached' : r.instanceState,
@@ -22,8 +24,10 @@ export function mountTableBlocks(table: MountTable): KnownBlock[] {
     r.fstype ?? '-',
     r.mountpoints.length > 0 ? r.mountpoints.join(', ') : '-',
     r.access === 'none' ? '-' : r.access,
+    ...(named ? [clip(names[r.instanceId] ?? '-', 32)] : []),
   ]);
-  const grid = textTable(['instance', 'state', 'device', 'file system', 'mounted at', 'access'], rows);
+  const headers = ['instance', 'state', 'device', 'file system', 'mounted at', 'access'];
+  const grid = textTable(named ? [...headers, 'name'] : headers, rows);
   const notes = table.rows
     .filter((r) => r.why && r.why !== 'detached')
     .map((r) => `• \`${r.instanceId}\` ${r.access}: ${escapeMrkdwn(clip(r.why ?? '', 400))}`);

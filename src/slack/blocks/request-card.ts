@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CheckLevel, DiskRequest, PlanStep, RequestState } from '../../workflow/request.js';
 import { escapeMrkdwn } from './escape.js';
 import { chunkLines, clip, codeBlock, joinWithin, plural, SLACK_LIMITS, slackDate } from './limits.js';
+import { named, namedList } from './names.js';
 
 export const ACTION_APPROVE = 'request_approve';
 export const ACTION_REJECT = 'request_reject';
@@ -67,12 +68,12 @@ export function summarize(request: DiskRequest, options: SummaryOptions = {}): s
     case 'create':
       return clip(`create ${String(p.name)} (${String(p.sizeGiB)} GiB ${String(p.category)})`, max);
     case 'attach':
-      return line(`attach ${String(p.diskId)} to `, p.instanceIds);
+      return line(`attach ${named(p, p.diskId)} to `, namedList(p, p.instanceIds));
     case 'detach':
-      return line(`detach ${String(p.diskId)} from `, p.instanceIds);
+      return line(`detach ${named(p, p.diskId)} from `, namedList(p, p.instanceIds));
     case 'failover':
       return clip(
-        `failover ${String(p.diskId)} from ${String(p.fromInstanceId)} to ${String(p.toInstanceId)}`,
+        `failover ${named(p, p.diskId)} from ${named(p, p.fromInstanceId)} to ${named(p, p.toInstanceId)}`,
         max,
       );
   }

@@ -73,29 +73,3 @@ for i = 1, #KEYS do
 end
 return n`,
 });
-
-export const reserveRateSlot = defineScript({
-  name: 'reserveRateSlot',
-  version: 1,
-  numberOfKeys: 1,
-  header: `
---[[ reserveRateSlot: books the next slot of the shared ECS call budget (GCRA).
-  KEYS[1] theoretical arrival time (ms)  ARGV[1] emission interval (ms per call, may be fractional)
-  ARGV[2] burst (calls allowed back to back)
-  Returns the ms the caller must wait before its call (0 = now). The slot is always booked, so
-          callers queue fairly instead of polling.
-  Side effects: SET the new arrival time with PX so an idle budget leaves no key behind.
-  Time is Redis' TIME, not the caller's clock: every replica must read the same clock.
-]]`,
-  body: `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local interval, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
-local tat = tonumber(redis.call('GET', KEYS[1])) or now
-if tat < now then tat = now end
-local nextTat = tat + interval
-local wait = nextTat - now - burst * interval
-if wait < 0 then wait = 0 end
-redis.call('SET', KEYS[1], string.format('%.3f', nextTat), 'PX', math.ceil(nextTat - now) + 1000)
-return math.ceil(wait)`,
-});

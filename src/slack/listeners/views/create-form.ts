@@ -1,6 +1,8 @@
 import type { App, ViewStateValue } from '@slack/bolt';
-import { parseDiskCommand, quoteValue } from '../../../commands/index.js';
+import { type DiskCommand, parseDiskCommand, quoteValue } from '../../../commands/index.js';
 import type { Logger } from '../../../logger.js';
+import type { Check } from '../../../workflow/request.js';
+import { withinBudget } from '../../ack-budget.js';
 import {
   CREATE_FIELDS,
   type CreateField,
@@ -9,6 +11,10 @@ import {
   VIEW_CREATE,
 } from '../../blocks/create-form.js';
 import type { CommandHandler, CommandReply } from '../../ports.js';
+import type { RequestVerdict } from '../../request-commands.js';
+import { cut } from './attach-form.js';
+
+type CreateCommand = Extract<DiskCommand, { kind: 'create' }>;
 
 type FormValues = Record<string, Record<string, ViewStateValue>>;
 
@@ -36,10 +42,30 @@ export function formToCommandText(values: FormValues): string {
   return parts.join(' ');
 }
 
+/** Which field a refusing check is about (size range, zone support, category policy, …). */
+export function fieldForCheck(code: string): CreateField {
+  if (code.startsWith('size')) return 'size';
+  if (code.startsWith('zone')) return 'zone';
+  if (code.startsWith('category')) return 'category';
+  return 'name';
+}
+
+/** The refusing checks, grouped by the field each is about; Slack keeps every value on the form. */
+export function checkErrors(checks: readonly Check[]): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const c of checks.filter((x) => x.level === 'error')) {
+    const block = CREATE_FIELDS[fieldForCheck(c.code)];
+    errors[block] = `${errors[block] ? `${errors[block]} ` : ''}${c.message}`;
+  }
+  for (const [block, text] of Object.entries(errors)) errors[block] = cut(text);
+  return errors;
+}
+
 export function registerCreateForm(
   app: App,
   create: CommandHandler<'create'> | undefined,
   logger: Logger,
+  check?: (command: CreateCommand) => Promise<RequestVerdict>,
 ): void {
   app.view(VIEW_CREATE, async ({ ack, body, view, client }) => {
     const parsed = parseDiskCommand(formToCommandText(view.state.values));
@@ -48,6 +74,15 @@ export function registerCreateForm(
       const field = parsed.ok ? 'name' : fieldForToken(parsed.error.token);
       await ack({ response_action: 'errors', errors: { [CREATE_FIELDS[field]]: message.slice(0, 300) } });
       return;
+    }
+    if (check) {
+      // Past the budget the modal closes anyway; the request's own checks then answer in the channel.
+      const verdict = await withinBudget(check(parsed.command));
+      const errors = verdict.done && !verdict.value.ok ? checkErrors(verdict.value.checks) : {};
+      if (Object.keys(errors).length > 0) {
+        await ack({ response_action: 'errors', errors });
+        return;
+      }
     }
     await ack();
     const metadata = parseCreateFormMetadata(view.private_metadata);

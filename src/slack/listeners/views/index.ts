@@ -1,3 +1,4 @@
+export { registerAttachForm } from './attach-form.js';
 export { registerCreateForm } from './create-form.js';
 
 import type { App } from '@slack/bolt';
