@@ -112,6 +112,7 @@ export type TransitionEventName =
 /** Audit entries that record something other than a state change (`from` and `to` are empty). */
 export type AuditOnlyEventName =
   | 'mount_alert'
+  | 'guard'
   | 'review_opened'
   | 'review_acknowledged'
   | 'watch_incident_opened'
