@@ -116,15 +116,15 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       'unhandled Slack listener error',
     );
   });
-  commands.register(app, {
+  // Slash commands, buttons and modals are dispatched by the router (see listener-router.ts).
+  const routed = routedListeners(app);
+  commands.register(routed.app, {
     handlers: options.handlers,
     logger,
     metrics: options.metrics,
     ...(options.defaultZone ? { defaultZone: options.defaultZone } : {}),
     ...(options.resolver && options.picker ? { resolver: options.resolver } : {}),
   });
-  // Button and modal listeners share one Bolt listener per surface (see listener-router.ts).
-  const routed = routedListeners(app);
   views.registerCreateForm(routed.app, options.handlers.create, logger, options.checkRequest);
   views.registerAttachForm(routed.app, {
     attach: options.handlers.attach,
