@@ -10,8 +10,7 @@
  * schema, whose verdict is one plain function shared with that field's schema (fields.ts). Fields
  * of a zod object are parsed independently, and the steps after the object (cross-field checks,
  * the command's shape) run only when the object has no issue at all. So if the field is bad by
- * its function and the whole schema PASSES with only the bad fast fields replaced by valid
- * placeholders, the object's issues were exactly those fields' issues (one each): what this
+ * its function and the whole schema PASSES with the fast fields replaced by valid placeholders, the object's issues were exactly those fields' issues (one each): what this
  * returns. Otherwise (another field is bad too, or a cross-field check fails with a placeholder)
  * it returns undefined and the caller asks zod. test/unit/commands.fast-errors.test.ts checks the equality property.
  */
@@ -78,16 +77,39 @@ export function fastIssues(sub: Subcommand, input: Record<string, unknown>): Fie
   const fields = FAST_FIELDS[sub];
   if (fields === undefined) return undefined;
   const found: FieldIssue[] = [];
-  let patched: Record<string, unknown> | undefined;
+  const patched = { ...input };
+  const given: string[] = [];
   for (const fast of fields) {
     const value = input[fast.field];
     if (typeof value !== 'string') continue;
+    given.push(fast.field);
+    patched[fast.field] = fast.placeholder;
     const issue = fast.issue(value.trim());
-    if (issue === undefined) continue;
     // In the schema's field order, as zod reports them (parse.ts ranks them by token anyway).
-    found.push({ ...issue, path: [fast.field] });
-    patched = { ...(patched ?? input), [fast.field]: fast.placeholder };
+    if (issue !== undefined) found.push({ ...issue, path: [fast.field] });
   }
-  if (patched === undefined) return undefined;
-  return COMMAND_SCHEMAS[sub].safeParse(patched).success ? found : undefined;
+  if (found.length === 0) return undefined;
+  return restPasses(sub, patched, given) ? found : undefined;
+}
+
+/**
+ * Whether the schema passes the form with every given fast field at its placeholder (valid fast
+ * fields too: they have no issue either way). When every other field is still what parse.ts's
+ * scan starts it at (a switch `false`, a list `[]`, an optional value absent), that form is the
+ * same for every such command, so its verdict is computed once.
+ */
+const verdicts = new Map<string, boolean>();
+function restPasses(sub: Subcommand, patched: Record<string, unknown>, given: string[]): boolean {
+  const atStart = Object.entries(patched).every(
+    ([field, value]) =>
+      given.includes(field) || value === false || (Array.isArray(value) && value.length === 0),
+  );
+  if (!atStart) return COMMAND_SCHEMAS[sub].safeParse(patched).success;
+  const key = `${sub}:${given.join(',')}`;
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) {
+    verdict = COMMAND_SCHEMAS[sub].safeParse(patched).success;
+    verdicts.set(key, verdict);
+  }
+  return verdict;
 }
