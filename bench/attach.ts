@@ -72,7 +72,8 @@ const parallels: number[] = [];
 const perRound: CallEntry[][] = [];
 for (let round = 0; round < ROUNDS; round += 1) {
   const diskOne = await createAvailableDisk(sdk, `bench-one-${round}`);
-  const diskSixteen = await createAvailableDisk(sdk, `bench-sixteen-${round}`);
+  // Created blank the way the bot's CreateDisk tags it, so the attach fans out at once (no two-phase).
+  const diskSixteen = await createAvailableDisk(sdk, `bench-sixteen-${round}`, { createdBlank: true });
   ones.push(await throughExecution(diskOne, [nvmeI[16]!]));
   await emu.clearCalls();
   parallels.push(await throughExecution(diskSixteen, sixteen));

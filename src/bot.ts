@@ -191,6 +191,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         alerts,
       ),
       fencingMode: options.policy.fencing.mode,
+      audit: reviewStore,
       rateBudget: options.policy.limits.ecs,
       logger: logger.child({ module: 'execution' }),
       clock,
@@ -237,6 +238,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       token,
       defaultRegion: options.defaultRegion,
       ...(preflight ? { preflight } : {}),
+      audit: reviewStore,
+      clock,
       logger,
     }),
     ...(execution

@@ -73,6 +73,7 @@ function toDisk(disk: models.DescribeDisksResponseBodyDisksDisk): DiskInfo {
       attachedTime: str(a.attachedTime),
     })),
     tags: Object.fromEntries((disk.tags?.tag ?? []).map((t) => [str(t.tagKey), str(t.tagValue)])),
+    detachedTime: str(disk.detachedTime),
   };
 }
 

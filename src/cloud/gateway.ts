@@ -31,6 +31,8 @@ export interface DiskInfo {
   readonly serialNumber: string;
   readonly attachments: readonly DiskAttachment[];
   readonly tags: Readonly<Record<string, string>>;
+  /** ECS `DetachedTime`: when the disk was last detached; empty or absent when it never was. */
+  readonly detachedTime?: string;
 }
 
 export interface InstanceInfo {

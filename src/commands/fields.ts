@@ -216,7 +216,8 @@ function freeText(emptyMessage: string) {
 export const reasonSchema = freeText('must not be empty');
 export const emergencySchema = freeText('needs a non-empty reason for the emergency');
 
-const RESERVED_TAG_PREFIX = /^(?:aliyun|acs:|https?:\/\/)/i;
+/** ECS reserves aliyun/acs:; the bot reserves shared-disk-bot: (its "created blank" tag). */
+const RESERVED_TAG_PREFIX = /^(?:aliyun|acs:|https?:\/\/|shared-disk-bot:)/i;
 const tagSchema = z.string().transform((s, ctx): Tag => {
   const eq = s.indexOf('=');
   const key = (eq < 0 ? s : s.slice(0, eq)).trim();
@@ -233,7 +234,7 @@ const tagSchema = z.string().transform((s, ctx): Tag => {
     return fail(`must have a value of at most ${LIMITS.maxTagValueChars} characters`);
   }
   if (RESERVED_TAG_PREFIX.test(key))
-    return fail('must not have a key starting with "aliyun", "acs:" or http(s)://');
+    return fail('must not have a key starting with "aliyun", "acs:", "shared-disk-bot:" or http(s)://');
   if (/^(?:acs:|https?:\/\/)/i.test(value))
     return fail('must not have a value starting with "acs:" or http(s)://');
   if (hasControl(s)) return fail('must not contain control characters');

@@ -42,6 +42,7 @@ export function renderDiskCommand(command: DiskCommand): string {
       break;
     case 'detach':
       parts.push('detach', quoteValue(command.diskId), ...command.instanceIds.map(quoteValue));
+      if (command.force) parts.push('--force');
       parts.push(...flag('reason', command.reason));
       break;
     case 'status':

@@ -145,12 +145,18 @@ const attachSchema = z
   );
 
 const detachSchema = z
-  .object({ diskId: diskRefSchema, instanceIds: instancesSchema, reason: reasonSchema.optional() })
+  .object({
+    diskId: diskRefSchema,
+    instanceIds: instancesSchema,
+    force: z.boolean(),
+    reason: reasonSchema.optional(),
+  })
   .transform(
     (v): DiskCommand => ({
       kind: 'detach',
       diskId: v.diskId,
       instanceIds: v.instanceIds,
+      force: v.force,
       ...(v.reason === undefined ? {} : { reason: v.reason }),
     }),
   );

@@ -33,7 +33,7 @@ export const FLAGS: Readonly<Record<Subcommand, Readonly<Record<string, FlagSpec
     reason: REASON,
   },
   attach: { 'allow-single-node-fs': { kind: 'switch', field: 'allowSingleNodeFs' }, reason: REASON },
-  detach: { reason: REASON },
+  detach: { force: { kind: 'switch', field: 'force' }, reason: REASON },
   status: {},
   list: { zone: ZONE, region: REGION },
   failover: {

@@ -73,7 +73,14 @@ export type DiskCommand =
     }
   /** `/disk attach <disk>` with no instances: a form with an instance picker. */
   | { kind: 'attach_form'; diskId: string; allowSingleNodeFs: boolean; reason?: string }
-  | { kind: 'detach'; diskId: string; instanceIds: string[]; reason?: string; names?: NameMap }
+  | {
+      kind: 'detach';
+      diskId: string;
+      instanceIds: string[];
+      force: boolean;
+      reason?: string;
+      names?: NameMap;
+    }
   | { kind: 'status'; diskId: string }
   | { kind: 'list'; zoneId?: string; regionId?: string }
   | {
@@ -130,7 +137,8 @@ export const LIMITS = {
   maxProvisionedIops: 50_000,
   /** A multi-attach disk attaches to at most 16 instances (multi-attach-facts.md). */
   maxInstances: 16,
-  maxTags: 20,
+  /** ECS takes 20 tags per CreateDisk; the bot adds its own "created blank" tag. */
+  maxTags: 19,
   maxTagKeyChars: 128,
   maxTagValueChars: 128,
   maxReasonChars: 500,

@@ -1,7 +1,8 @@
 /**
  * The unsigned admin API under `/_emulator/` (the server only lets loopback callers in). It reads
  * and resets state, sets faults and latencies, plays what happens outside the ECS API (a guest hangs
- * or recovers, an operator stops an instance or formats and mounts a disk), and serves the call log.
+ * and never answers Cloud Assistant, or recovers; an operator stops an instance, formats a disk —
+ * attached or not — and mounts it read-write or read-only), and serves the call log.
  */
 import { z } from 'zod';
 import { settleInstanceStatus } from './actions/instances.js';
@@ -147,6 +148,21 @@ function filesystemRoute(target: AdminTarget, instanceId: string, diskId: string
   return { status: 200, body: { instanceId, diskId, fstype: disk.fstype, mountpoints, readOnly } };
 }
 
+const diskFilesystemSchema = z.strictObject({ fstype: z.string().min(1).nullable() });
+
+/**
+ * Writes (or wipes) the file system on the disk itself, attached or not: a disk formatted before
+ * the bot knew it, e.g. XFS on a disk attached nowhere. Mounts are set per instance (above).
+ */
+function diskFilesystemRoute(target: AdminTarget, diskId: string, body: unknown): AdminReply {
+  const disk = target.world().disks.get(diskId);
+  if (!disk) return notFound(`disk ${diskId}`);
+  const parsed = parse(diskFilesystemSchema, body);
+  if (!parsed.ok) return parsed.reply;
+  disk.fstype = parsed.value.fstype;
+  return { status: 200, body: { diskId, fstype: disk.fstype } };
+}
+
 /** Routes one admin request; `path` is below `/_emulator`. */
 export function handleAdmin(
   target: AdminTarget,
@@ -184,6 +200,8 @@ export function handleAdmin(
   const fs = /^POST \/instances\/([^/]+)\/disks\/([^/]+)\/filesystem$/.exec(route);
   if (fs)
     return filesystemRoute(target, decodeURIComponent(fs[1] ?? ''), decodeURIComponent(fs[2] ?? ''), body);
+  const diskFs = /^POST \/disks\/([^/]+)\/filesystem$/.exec(route);
+  if (diskFs) return diskFilesystemRoute(target, decodeURIComponent(diskFs[1] ?? ''), body);
   const rename = /^POST \/instances\/([^/]+)\/name$/.exec(route);
   if (rename) return renameRoute(target, decodeURIComponent(rename[1] ?? ''), body);
   const inst = /^POST \/instances\/([^/]+)\/([a-z]+)$/.exec(route);

@@ -11,7 +11,7 @@ import { DEFAULT_ECS_LIMITS, type EcsLimits } from '../workflow/policy.js';
 import { type Clock, type Executor, systemClock } from '../workflow/ports.js';
 import type { DiskRequest } from '../workflow/request.js';
 import { DEFAULT_WATCHER, DiskWatcher } from './disk-watcher.js';
-import { type ExecutionLogger, type ExecutionReporter, silentLogger } from './ports.js';
+import { type ExecutionLogger, type ExecutionReporter, type GuardAuditLog, silentLogger } from './ports.js';
 import { RequestRunner, type RunnerOptions } from './runner.js';
 
 export const QUEUE_NAME = 'execute';
@@ -86,6 +86,8 @@ export interface ExecutionOptions {
   readonly gateway: EcsGateway;
   readonly service: ApprovalService;
   readonly reporter: ExecutionReporter;
+  /** The audit stream's free-form entries, for data-safety decisions at run time. */
+  readonly audit?: GuardAuditLog;
   readonly logger?: ExecutionLogger;
   readonly clock?: Clock;
   /** Requests one worker runs at once. */
@@ -179,6 +181,7 @@ export function createExecution(options: ExecutionOptions): Execution {
     gateway,
     service: options.service,
     reporter: options.reporter,
+    ...(options.audit ? { audit: options.audit } : {}),
     locks,
     watcher,
     clock,

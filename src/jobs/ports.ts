@@ -47,6 +47,20 @@ export interface ExecutionReporter {
   finished(request: DiskRequest, result: ExecutionResult): Promise<void>;
 }
 
+/**
+ * Port: the audit stream's free-form entries (the review store's `recordIncident`), where every
+ * data-safety decision is written. Failures are logged, never thrown into the executor.
+ */
+export interface GuardAuditLog {
+  record(input: {
+    event: string;
+    subject: string;
+    actor: string;
+    at: number;
+    details: Record<string, unknown>;
+  }): Promise<void>;
+}
+
 /** The slice of a pino logger the execution subsystem writes to. */
 export interface ExecutionLogger {
   info(object: Record<string, unknown>, message: string): void;

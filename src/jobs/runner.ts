@@ -1,15 +1,31 @@
 import { type AssistantTiming, DEFAULT_ASSISTANT_TIMING } from '../cloud/assistant.js';
 import type { EcsGateway } from '../cloud/gateway.js';
-import { evaluatePreflight, loadWorld, preflightErrors } from '../cloud/preflight/index.js';
+import {
+  evaluatePreflight,
+  GUARD_CHANGED,
+  type GuardAuditRecord,
+  guardAuditRecord,
+  guardChange,
+  guardChecks,
+  loadWorld,
+  preflightErrors,
+  type WorldSnapshot,
+} from '../cloud/preflight/index.js';
 import { CodedError } from '../errors.js';
 import type { LockResource, RedisLocks } from '../store/locks.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
 import type { Clock } from '../workflow/ports.js';
-import type { DiskRequest, RequestKind } from '../workflow/request.js';
+import type { Check, DiskRequest, RequestKind } from '../workflow/request.js';
 import { type ParamsOf, readParams } from '../workflow/request-params.js';
 import type { DiskWatcher } from './disk-watcher.js';
 import { Lease } from './lease.js';
-import type { ExecutionLogger, ExecutionReporter, ExecutionResult, StepReport } from './ports.js';
+import type {
+  ExecutionLogger,
+  ExecutionReporter,
+  ExecutionResult,
+  GuardAuditLog,
+  StepReport,
+} from './ports.js';
 import { CURSOR, STEP_RUNNERS, type StepContext, type StepRunner } from './steps/index.js';
 import { withMountTable } from './steps/mount-table.js';
 
@@ -40,6 +56,8 @@ export interface RunnerDeps {
   readonly logger: ExecutionLogger;
   readonly sleep: (ms: number) => Promise<void>;
   readonly options: RunnerOptions;
+  /** Where data-safety decisions are written (the audit stream); absent = logged only. */
+  readonly audit?: GuardAuditLog;
 }
 
 type Params = ParamsOf[RequestKind];
@@ -150,28 +168,34 @@ export class RequestRunner {
     const { gateway, options, clock } = this.deps;
     let cursor = request.stepCursor;
     const checkedAt = clock.now();
+    // Fresh facts right before the first mutation, including a fresh inspection of the guests the
+    // data-safety rules judge (attach: where the disk is attached; detach: where it leaves).
     const world = await loadWorld(gateway, request.kind, params, {
       ...(options.multiAttachZones ? { multiAttachZones: options.multiAttachZones } : {}),
+      readFilesystem: {
+        timeoutSec: options.assistantTimeoutSec,
+        timing: options.assistantTiming ?? DEFAULT_ASSISTANT_TIMING,
+      },
     });
     if (cursor === CURSOR.START) {
       const checks = evaluatePreflight(request.kind, params, world);
-      if (checks.some((c) => c.level === 'error')) {
-        return this.end(
-          request,
-          failed(
-            'stale_plan',
-            `The world changed since approval; nothing was changed. ${preflightErrors(checks)}`,
-          ),
-        );
-      }
+      const stop = await this.judge(request, params, world, checks);
+      if (stop) return this.end(request, stop);
       lease.assertHeld();
       cursor = await this.advance(request, cursor, CURSOR.CHECKED, { checks: checks.map((c) => c.code) });
+      const safety = guardChecks(checks).map((c) => c.code);
       await this.report(request, {
         label: 'Preflight re-checked',
         status: 'ok',
-        detail: `${checks.length} checks passed`,
+        detail: `${checks.length} checks passed${safety.length > 0 ? ` (data safety: ${safety.join(', ')})` : ''}`,
         durationMs: clock.now() - checkedAt,
       });
+    } else if (cursor === CURSOR.CHECKED && (request.kind === 'attach' || request.kind === 'detach')) {
+      // Resumed before anything was sent: the data-safety rules hold again on these fresh facts
+      // (other rules are not judged: a crash may have left our own sends half-recorded).
+      const checks = evaluatePreflight<RequestKind>(request.kind, params, world);
+      const stop = await this.judge(request, params, world, checks, { guardOnly: true });
+      if (stop) return this.end(request, stop);
     }
     const ctx: StepContext<RequestKind> = {
       request,
@@ -193,11 +217,79 @@ export class RequestRunner {
         cursor = await this.advance(request, cursor, to, details);
       },
       report: (step) => this.report(request, step),
+      auditGuard: (record) => this.auditGuard(record),
       defer: (task) => void deferred.push(task),
     };
     const result = await withMountTable(ctx, await runner(ctx));
     lease.assertHeld();
     await this.end(request, result);
+  }
+
+  /**
+   * Issue 10 rule 1: the rules that put checks on the card, run again on fresh facts. A data-safety
+   * rule that now fails or got worse (or an override that covers other facts) ends the request
+   * `guard_changed`, saying what changed; any other error is `stale_plan`. Overrides that stand
+   * are audited with who asked and who approved.
+   */
+  private async judge(
+    request: DiskRequest,
+    params: Params,
+    world: WorldSnapshot,
+    checks: readonly Check[],
+    options: { guardOnly?: boolean } = {},
+  ): Promise<ExecutionResult | undefined> {
+    const diskId = 'diskId' in params ? params.diskId : '';
+    const base = { diskId, requestId: request.id, moment: 'run' as const };
+    const fs = world.filesystem ? { filesystem: world.filesystem } : {};
+    const change = guardChange(request.checks, checks);
+    if (change) {
+      await this.auditGuard(
+        guardAuditRecord({
+          ...base,
+          ...fs,
+          check: change.after,
+          decision: 'changed',
+          ...(change.before ? { before: change.before } : {}),
+        }),
+      );
+      await this.report(request, {
+        label: 'Data-safety re-check',
+        status: 'failed',
+        detail: change.after.message,
+        durationMs: 0,
+      });
+      return failed(GUARD_CHANGED, change.message);
+    }
+    if (options.guardOnly) return undefined;
+    if (checks.some((c) => c.level === 'error')) {
+      return failed(
+        'stale_plan',
+        `The world changed since approval; nothing was changed. ${preflightErrors(checks)}`,
+      );
+    }
+    for (const check of guardChecks(checks).filter((c) => c.level === 'danger')) {
+      await this.auditGuard(
+        guardAuditRecord({
+          ...base,
+          ...fs,
+          check,
+          requesterId: request.requesterId,
+          approvers: request.approvals.map((a) => a.userId),
+        }),
+      );
+    }
+    return undefined;
+  }
+
+  private async auditGuard(record: GuardAuditRecord): Promise<void> {
+    const { audit, logger, clock, options } = this.deps;
+    logger.info({ subject: record.subject, ...record.details }, 'guard_decision');
+    if (!audit) return;
+    try {
+      await audit.record({ ...record, actor: options.actor, at: clock.now() });
+    } catch (error) {
+      logger.warn({ err: error, subject: record.subject }, 'guard_audit_failed');
+    }
   }
 
   /** Takes the locks, waiting up to `lockWaitMs` while another request holds them. */

@@ -49,6 +49,7 @@ actions:
     expiresIn: 15m
     emergency: { requesters: { usergroups: [S0ONCALL] }, quorum: 0, review: required }
 singleNodeFs: { quorum: 2 }
+detachMounted: { quorum: 2 }
 fencing: { mode: reservation }
 `;
 

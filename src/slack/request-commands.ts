@@ -1,7 +1,10 @@
 import type { webApi } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
+import { guardAuditRecord } from '../cloud/preflight/guard-audit.js';
+import type { GuardAuditLog } from '../jobs/ports.js';
 import type { Logger } from '../logger.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
+import type { Clock } from '../workflow/ports.js';
 import type { Check, DiskRequest, RequestKind, RequestParams } from '../workflow/request.js';
 import { type BuiltRequest, buildRequest, type RequestCommand } from '../workflow/request-builder.js';
 import { escapeMrkdwn } from './blocks/escape.js';
@@ -20,6 +23,9 @@ export interface RequestCommandDeps {
   readonly token: () => string;
   readonly defaultRegion: string;
   readonly preflight?: Preflight;
+  /** Where data-safety decisions at filing are written (refused, failed closed, overridden). */
+  readonly audit?: GuardAuditLog;
+  readonly clock?: Clock;
   readonly logger: Logger;
 }
 
@@ -104,7 +110,11 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
   const check = requestChecker(deps);
   const open = async (command: RequestCommand, ctx: CommandContext): Promise<CommandReply> => {
     const verdict = await check(command);
-    if (!verdict.ok) return verdict.reply;
+    const diskId = 'diskId' in command ? command.diskId : '';
+    if (!verdict.ok) {
+      await auditGuard(diskId, verdict.checks, ctx.userId, 'error');
+      return verdict.reply;
+    }
     const { built, checks } = verdict;
 
     const opened = await deps.service.open({
@@ -115,13 +125,41 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
       plan: built.plan,
       checks,
       allowSingleNodeFs: built.allowSingleNodeFs,
+      force: built.force,
       emergency: built.emergency,
     });
     if (!opened.ok) return plain(`:no_entry: ${opened.message}`);
+    if (checks.some((c) => c.rule && c.level === 'danger'))
+      await auditGuard(diskId, checks, ctx.userId, 'danger', opened.value.id);
     const request = opened.value;
     const card = await postCard(request, ctx);
     if (!card.ok) return cardFailed(request, card.channel, card.error);
     return plain(openedReply(request, card.link));
+  };
+
+  /** Audits the data-safety checks of one level; `danger` (an override) only once the request exists. */
+  const auditGuard = async (
+    diskId: string,
+    checks: readonly Check[],
+    requesterId: string,
+    level: 'error' | 'danger',
+    requestId?: string,
+  ): Promise<void> => {
+    if (!deps.audit) return;
+    for (const check of checks.filter((c) => c.rule && c.level === level)) {
+      const record = guardAuditRecord({
+        diskId,
+        moment: 'filing',
+        check,
+        requesterId,
+        ...(requestId ? { requestId } : {}),
+      });
+      try {
+        await deps.audit.record({ ...record, actor: requesterId, at: deps.clock?.now() ?? Date.now() });
+      } catch (error) {
+        deps.logger.warn({ event: 'audit.guard_failed', err: error }, 'guard decision not audited');
+      }
+    }
   };
 
   /**

@@ -44,6 +44,7 @@ export function retryCommand(request: DiskRequest): RequestCommand | undefined {
         kind: 'detach',
         diskId: p.diskId,
         instanceIds: p.instanceIds,
+        force: p.force,
         ...(p.reason ? { reason: p.reason } : {}),
       };
     }

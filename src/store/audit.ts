@@ -16,6 +16,7 @@ const EVENTS = [
   'step',
   'finished',
   'mount_alert',
+  'guard',
   'review_opened',
   'review_acknowledged',
 ] as const satisfies readonly (TransitionEventName | AuditOnlyEventName)[];

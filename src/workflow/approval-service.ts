@@ -46,6 +46,8 @@ export interface OpenRequestInput {
   readonly plan: readonly PlanStep[];
   readonly checks?: readonly Check[];
   readonly allowSingleNodeFs?: boolean;
+  /** `detach --force`: the quorum rises to `detachMounted.quorum`. */
+  readonly force?: boolean;
   readonly emergency?: boolean;
 }
 
@@ -108,6 +110,7 @@ export class ApprovalService {
     }
     const quorum = requiredQuorum(policy, input.kind, {
       allowSingleNodeFs: input.allowSingleNodeFs,
+      force: input.force,
       emergency,
     });
     if (quorum > 0 && !hasApprovers(policy, input.kind)) {

@@ -50,19 +50,22 @@ export function hasApprovers(policy: Policy, kind: RequestKind): boolean {
 export interface QuorumOptions {
   /** `attach --allow-single-node-fs`: needs at least `singleNodeFs.quorum` approvals. */
   readonly allowSingleNodeFs?: boolean;
+  /** `detach --force` (a read-write mount may be cut off): needs at least `detachMounted.quorum`. */
+  readonly force?: boolean;
   /** Emergency failover: the emergency quorum (usually 0) replaces the normal one. */
   readonly emergency?: boolean;
 }
 
 /**
  * Approvals needed for a request. Emergency applies only to failover with an emergency section;
- * the single-node-filesystem override only raises the attach quorum, never lowers it.
+ * the single-node-filesystem and forced-detach overrides only raise the quorum, never lower it.
  */
 export function requiredQuorum(policy: Policy, kind: RequestKind, options: QuorumOptions = {}): number {
   const emergency = policy.actions.failover.emergency;
   if (options.emergency && kind === 'failover' && emergency) return emergency.quorum;
   const base = policy.actions[kind].quorum;
   if (options.allowSingleNodeFs && kind === 'attach') return Math.max(base, policy.singleNodeFs.quorum);
+  if (options.force && kind === 'detach') return Math.max(base, policy.detachMounted.quorum);
   return base;
 }
 

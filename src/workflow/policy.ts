@@ -152,6 +152,8 @@ export const policySchema = z.strictObject({
     })
     .prefault({}),
   singleNodeFs: z.strictObject({ quorum: quorumSchema.default(2) }).prefault({}),
+  /** `detach --force` of an instance that has the disk mounted read-write needs this many approvals. */
+  detachMounted: z.strictObject({ quorum: quorumSchema.default(2) }).prefault({}),
   limits: z
     .strictObject({
       maxSizeGiB: z.int({ error: 'expected a whole number of GiB' }).min(1).max(65_536).default(32_768),

@@ -19,6 +19,12 @@ export const SIZE_RANGES: Readonly<Record<string, { min: number; max: number }>>
 export const DEFAULT_ESSD_PL = 'PL1';
 export const MAX_ATTACHMENTS = 16;
 
+/**
+ * Tagged on every disk the bot creates (so the plan shows it): with no attachment and no
+ * `DetachedTime` such a disk is known to be blank, and an attach to many instances fans out at once.
+ */
+export const CREATED_BLANK_TAG = { key: 'shared-disk-bot:content', value: 'blank-at-creation' } as const;
+
 export type RequestCommand = Extract<DiskCommand, { kind: RequestKind }>;
 
 export interface BuiltRequest {
@@ -28,6 +34,8 @@ export interface BuiltRequest {
   /** Checks that need no cloud call; any `error` means the request must not be opened. */
   readonly checks: Check[];
   readonly allowSingleNodeFs: boolean;
+  /** `detach --force`: raises the quorum to `detachMounted.quorum`. */
+  readonly force: boolean;
   readonly emergency: boolean;
 }
 
@@ -97,7 +105,7 @@ function createChecks(params: ParamsOf['create'], policy: Policy): Check[] {
 
 function createPlan(params: ParamsOf['create']): PlanStep[] {
   const tagParams = Object.fromEntries(
-    params.tags.flatMap((tag, i) => [
+    [...params.tags, CREATED_BLANK_TAG].flatMap((tag, i) => [
       [`Tag.${i + 1}.Key`, tag.key],
       [`Tag.${i + 1}.Value`, tag.value],
     ]),
@@ -155,6 +163,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
         plan: createPlan(params),
         checks: createChecks(params, policy),
         allowSingleNodeFs: false,
+        force: false,
         emergency: false,
       };
     }
@@ -187,6 +196,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
         plan,
         checks,
         allowSingleNodeFs: command.allowSingleNodeFs,
+        force: false,
         emergency: false,
       };
     }
@@ -194,6 +204,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
       const params: ParamsOf['detach'] = {
         diskId: command.diskId,
         instanceIds: command.instanceIds,
+        force: command.force,
         regionId,
         ...(command.reason ? { reason: command.reason } : {}),
         ...namesOf(command),
@@ -206,8 +217,17 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
         kind: 'detach',
         params: toJsonParams(params),
         plan,
-        checks: [],
+        checks: command.force
+          ? [
+              {
+                code: 'detach_force',
+                level: 'danger',
+                message: `--force: detaches even where ${command.diskId} is mounted read-write; writes not yet flushed there are lost and the application sees I/O errors. Needs ${requiredQuorum(policy, 'detach', { force: true })} approvals.`,
+              },
+            ]
+          : [],
         allowSingleNodeFs: false,
+        force: command.force,
         emergency: false,
       };
     }
@@ -283,6 +303,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
         plan,
         checks,
         allowSingleNodeFs: false,
+        force: false,
         emergency: command.emergencyReason !== undefined,
       };
     }

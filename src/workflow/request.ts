@@ -44,6 +44,10 @@ export interface Check {
   readonly code: string;
   readonly level: CheckLevel;
   readonly message: string;
+  /** The data-safety rule that produced it (`filesystem`, `mounts`); run time compares per rule. */
+  readonly rule?: string;
+  /** What the rule saw, in a stable form (`fs=ext4;i-1:/data(rw)`): an override covers these facts only. */
+  readonly facts?: string;
 }
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -141,6 +145,8 @@ export const checkSchema = z.object({
   code: z.string().min(1),
   level: z.enum(['ok', 'warning', 'danger', 'error']),
   message: z.string(),
+  rule: z.string().optional(),
+  facts: z.string().optional(),
 });
 
 /** The immutable body of a request, stored as one JSON field next to the scalars the scripts use. */

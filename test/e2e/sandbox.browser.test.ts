@@ -20,6 +20,7 @@ import {
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 const [one, two, three, four, five] = SEED.instances.nvmeI.map((i) => i.id);
+const [six, seven] = SEED.instances.nvmeI.slice(5, 7);
 const REQUEST_ID = /R-[0-9A-Z]{10}/g;
 const STEP_MS = 20_000;
 
@@ -68,21 +69,23 @@ async function requestIds(): Promise<Set<string>> {
   return new Set(((await messages().textContent()) ?? '').match(REQUEST_ID) ?? []);
 }
 
+/** The id of the first request on the page that is not in `before`, once one shows up. */
+async function newRequestId(before: Set<string>): Promise<string> {
+  let id = '';
+  await expect
+    .poll(async () => (id = [...(await requestIds())].find((r) => !before.has(r)) ?? ''), {
+      timeout: STEP_MS,
+    })
+    .not.toBe('');
+  return id;
+}
+
 /** Types a `/disk` command and returns the id of the request it opened. */
 async function openRequest(text: string): Promise<string> {
   const before = await requestIds();
   await page.locator('[data-testid=composer]').fill(text);
   await page.locator('[data-testid=composer]').press('Enter');
-  let id = '';
-  await expect
-    .poll(
-      async () => {
-        id = [...(await requestIds())].find((r) => !before.has(r)) ?? '';
-        return id;
-      },
-      { timeout: STEP_MS },
-    )
-    .not.toBe('');
+  const id = await newRequestId(before);
   await page.locator('.message.ephemeral', { hasText: `Request ${id} opened` }).waitFor({ timeout: STEP_MS });
   return id;
 }
@@ -138,7 +141,8 @@ describe('sandbox tour in Chromium', () => {
   it('a reject goes through the reason modal with inline validation', async () => {
     await actAs(USERS.engineer);
     const id = await openRequest(
-      `/disk detach ${SEED.disks.sharedExt4.diskId} ${SEED.disks.sharedExt4.attachedTo}`,
+      // Mounted read-write at /data there: only --force opens a request (the reject is the point here).
+      `/disk detach ${SEED.disks.sharedExt4.diskId} ${SEED.disks.sharedExt4.attachedTo} --force`,
     );
     await actAs(USERS.approver2);
     await card(id).locator('button[data-action-id=request_reject]').click();
@@ -180,6 +184,19 @@ describe('sandbox tour in Chromium', () => {
     await shot('3-status');
   });
 
+  it("/disk status by the disk's name shows the same table, with instance names", async () => {
+    await page.locator('[data-testid=composer]').fill('/disk status tour-db');
+    await page.locator('[data-testid=composer]').press('Enter');
+    const statuses = page.locator('.message.ephemeral', { hasText: '3/16 attached' });
+    await countOf(statuses, 2);
+    const status = statuses.last();
+    await sees(status, diskId);
+    for (const instance of SEED.instances.nvmeI.slice(0, 3)) {
+      await sees(status, instance.name);
+      await sees(status, instance.id);
+    }
+  });
+
   it('on-call asks for a failover; once approved the old primary is fenced and the timeline posted', async () => {
     await actAs(USERS.oncall);
     const id = await openRequest(`/disk failover ${diskId} --from ${one} --to ${four}`);
@@ -189,6 +206,77 @@ describe('sandbox tour in Chromium', () => {
     expect(text).toMatch(new RegExp(`${one}\\s+Running\\s+\\S+\\s+\\S+\\s+\\S+\\s+fenced`));
     await sees(card(id), 'Succeeded');
     await shot('4-failover');
+  });
+
+  let pickedId = '';
+
+  it('/disk attach <name> opens the form; the picker offers eligible instances from the bot; the card names the two picked', async () => {
+    await actAs(USERS.engineer);
+    const before = await requestIds();
+    await page.locator('[data-testid=composer]').fill('/disk attach tour-db');
+    await page.locator('[data-testid=composer]').press('Enter');
+    const modal = page.locator('[data-testid=modal]');
+    await sees(modal, 'Attach a shared disk');
+    await sees(modal, diskId);
+    // Every element of the bot's form renders (the single-node fs checkbox too), none left unsupported.
+    await sees(modal.locator('.input-block[data-block-id=allow_single_node_fs]'), '--allow-single-node-fs');
+    expect(await modal.locator('.unsupported').count()).toBe(0);
+    const field = modal.locator('.input-block[data-block-id=instances]');
+    const menu = field.locator('.picker-menu');
+    await field.locator('input').fill('nvme-i-0');
+    // name · type · id, loaded from the bot's options handler; what the disk already has is not offered.
+    await sees(menu, `${six?.name} · ${SEED.instanceTypes.nvme} · ${six?.id}`);
+    for (const attached of [two, three, four]) expect(await menu.textContent()).not.toContain(attached);
+    await menu.locator('.picker-option', { hasText: six?.id ?? '' }).click();
+    await field.locator('input').fill('nvme-i-07');
+    await sees(menu, `${seven?.name} · ${SEED.instanceTypes.nvme} · ${seven?.id}`);
+    await field.locator('input').fill('nvme-i-0');
+    await countOf(menu.locator('.picker-option', { hasText: six?.id ?? '' }), 0);
+    await shot('7-attach-picker');
+    await menu.locator('.picker-option', { hasText: seven?.id ?? '' }).click();
+    await countOf(field.locator('.picker-chip'), 2);
+    await modal.locator('[data-testid=modal-submit]').click();
+    await modal.waitFor({ state: 'hidden', timeout: STEP_MS });
+    pickedId = await newRequestId(before);
+    for (const instance of [six, seven]) {
+      await sees(card(pickedId), instance?.name ?? '');
+      await sees(card(pickedId), instance?.id ?? '');
+    }
+  });
+
+  it('with AttachDisk failing (Cloud admin), the result is failed with Retry; Retry opens the same request again', async () => {
+    await page.locator('[data-testid=admin-toggle]').click();
+    const admin = page.locator('[data-testid=admin]');
+    await sees(admin, 'Faults');
+    const faults = admin.locator('.card').first();
+    await faults.locator('select').selectOption('AttachDisk');
+    await faults.locator('input[placeholder="5xx %"]').fill('100');
+    await faults.locator('button', { hasText: 'Apply' }).click();
+    await sees(faults, 'AttachDisk: 503 100%');
+    const text = await approve(pickedId, USERS.approver);
+    expect(/: (succeeded|partial|failed)\./.exec(text)?.[1]).toBe('failed');
+    expect(text).toContain('ServiceUnavailable');
+    await faults.locator('button', { hasText: 'Clear all' }).click();
+    await sees(faults, 'No faults');
+    await page.locator('[data-testid=admin-toggle]').click();
+
+    await actAs(USERS.engineer);
+    const before = await requestIds();
+    await result(pickedId).evaluate((node) => node.scrollIntoView({ block: 'end' }));
+    await shot('8-failed-retry');
+    await result(pickedId).locator('button[data-action-id=request_retry]').click();
+    const confirm = page.locator('[data-testid=confirm]');
+    await sees(confirm, `same parameters as ${pickedId}`);
+    await confirm.locator('[data-testid=confirm-ok]').click();
+    const retryId = await newRequestId(before);
+    await page
+      .locator('.message.ephemeral', { hasText: `Request ${retryId} opened` })
+      .waitFor({ timeout: STEP_MS });
+    for (const instance of [six, seven]) await sees(card(retryId), instance?.name ?? '');
+    const retried = await approve(retryId, USERS.approver);
+    expect(retried).toContain('succeeded');
+    for (const instance of [six, seven])
+      expect(retried).toMatch(new RegExp(`${instance?.id}\\s+attached\\s+/dev/`));
   });
 
   it('App Home lists what awaits the approver', async () => {
@@ -223,12 +311,7 @@ describe('sandbox tour in Chromium', () => {
     await shot('6-create-form');
     await modal.locator('[data-testid=modal-submit]').click();
     await modal.waitFor({ state: 'hidden', timeout: STEP_MS });
-    let id = '';
-    await expect
-      .poll(async () => (id = [...(await requestIds())].find((r) => !before.has(r)) ?? ''), {
-        timeout: STEP_MS,
-      })
-      .not.toBe('');
+    const id = await newRequestId(before);
     await sees(card(id), 'PerformanceLevel=PL0');
     await card(id).locator('button[data-action-id=request_cancel]').click();
     await sees(card(id), 'Cancelled by the requester');

@@ -32,7 +32,9 @@ afterAll(async () => {
 });
 
 it('attach to 16 hosts: one RunCommand registers every host’s own key, one more reads the mounts', async () => {
-  const diskId = await createAvailableDisk(emu.gateway(), 'fanout-sixteen');
+  // Created blank as /disk create makes it: a disk of unknown content would first go to one host
+  // and be inspected (issue 10's two-phase attach), which is one more RunCommand.
+  const diskId = await createAvailableDisk(emu.gateway(), 'fanout-sixteen', { createdBlank: true });
   await emu.clearCalls();
   const request = await h.approved('attach', {
     diskId,

@@ -72,7 +72,12 @@ describe('under 30 % throttling and 10 % 5xx on every ECS call', () => {
     }
     const detaches = await Promise.all(
       diskIds.map((diskId, i) =>
-        h.approved('detach', { diskId, instanceIds: nvmeI.slice(i * 8, i * 8 + 4), regionId: REGION }),
+        h.approved('detach', {
+          diskId,
+          instanceIds: nvmeI.slice(i * 8, i * 8 + 4),
+          force: false,
+          regionId: REGION,
+        }),
       ),
     );
     for (const r of detaches) {

@@ -90,6 +90,7 @@ describe('execution end to end (real Redis, emulator, real SDK)', () => {
 
     const detach = await h.approved('detach', {
       diskId,
+      force: false,
       instanceIds: [...sixteen.slice(0, 4), nvmeI[17]!],
       regionId: REGION,
     });

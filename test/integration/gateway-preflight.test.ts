@@ -119,6 +119,7 @@ describe('runPreflight against the emulator', () => {
       errors(
         await runPreflight(gw, 'detach', {
           diskId: 'd-bp1missing',
+          force: false,
           instanceIds: [nvmeI[0]!],
           regionId: REGION,
         }),
@@ -156,12 +157,14 @@ describe('runPreflight against the emulator', () => {
     const gw = emu.gateway();
     const detach = await runPreflight(gw, 'detach', {
       diskId: shared.diskId,
+      force: false,
       instanceIds: [shared.attachedTo, nvmeI[0]!],
       regionId: REGION,
     });
     expect(all(detach)).toEqual(['disk_multi_attach', 'not_attached', 'detach_ready']);
     const nothing = await runPreflight(gw, 'detach', {
       diskId: shared.diskId,
+      force: false,
       instanceIds: [nvmeI[0]!],
       regionId: REGION,
     });

@@ -9,6 +9,7 @@ import {
   SEED,
   startEmulator,
 } from '../../src/emulator/index.js';
+import { CREATED_BLANK_TAG } from '../../src/workflow/request-builder.js';
 
 /** One emulator for a test file, plus the admin calls the execution tests make. */
 export interface EmulatorHarness {
@@ -130,10 +131,16 @@ export function successfulMutations(calls: readonly CallEntry[], action: string)
 /**
  * A fresh multi-attach ESSD (PL1, 20 GiB) in the seed's multi-attach zone, returned once the
  * emulator reports it `Available`. The name doubles as the ClientToken, so names must be unique
- * per emulator.
+ * per emulator. `createdBlank` tags it as the bot's CreateDisk does, so the file-system guard knows
+ * it is blank (no two-phase attach); without it the disk's content is unknown to the bot.
  */
-export async function createAvailableDisk(gateway: EcsGateway, name: string): Promise<string> {
+export async function createAvailableDisk(
+  gateway: EcsGateway,
+  name: string,
+  options: { createdBlank?: boolean } = {},
+): Promise<string> {
   const { value } = await gateway.createDisk({
+    ...(options.createdBlank ? { tags: [CREATED_BLANK_TAG] } : {}),
     regionId: SEED.regionId,
     zoneId: SEED.zones.multiAttachI,
     diskName: name,

@@ -72,7 +72,7 @@ const CASES: Case[] = [
   ['create db1 --size 10 --tag aliyun-x=v', 'invalid_value', '--tag', 'create'],
   ['create db1 --size 10 --tag ACS:x=v', 'invalid_value', '--tag', 'create'],
   [`create db1 --size 10 --tag k=${'v'.repeat(129)}`, 'invalid_value', '--tag', 'create'],
-  [`create db1 --size 10 ${tags(21)}`, 'invalid_value', '--tag', 'create'],
+  [`create db1 --size 10 ${tags(20)}`, 'invalid_value', '--tag', 'create'],
   ['create db1 --size 10 --tag env=a --tag env=b', 'invalid_value', '--tag', 'create'],
   ['create x --size 10', 'invalid_value', 'x', 'create'],
   ['create 1db --size 10', 'invalid_value', '1db', 'create'],

@@ -227,7 +227,7 @@ const validCommand: fc.Arbitrary<DiskCommand> = fc.oneof(
     .record({ diskId, instanceIds: instances, allowSingleNodeFs: fc.boolean(), reason: opt(text(120)) })
     .map((r): DiskCommand => compact({ kind: 'attach' as const, ...r })),
   fc
-    .record({ diskId, instanceIds: instances, reason: opt(text(120)) })
+    .record({ diskId, instanceIds: instances, force: fc.boolean(), reason: opt(text(120)) })
     .map((r): DiskCommand => compact({ kind: 'detach' as const, ...r })),
   diskId.map((id): DiskCommand => ({ kind: 'status', diskId: id })),
   fc

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { TargetOutcome } from '../../src/cloud/assistant.js';
 import type { DiskInfo } from '../../src/cloud/gateway.js';
 import { type MountRow, mountAlertOf } from '../../src/cloud/mounts.js';
-import { singleNodeFsRule } from '../../src/cloud/preflight/guard.js';
+import {
+  CREATED_BLANK_TAG,
+  isKnownBlank,
+  needsTwoPhase,
+  singleNodeFsRule,
+} from '../../src/cloud/preflight/guard.js';
 import { type InspectReport, RESERVATION_TYPE, reservationKeyFor } from '../../src/cloud/scripts/index.js';
 import { verifyFence } from '../../src/jobs/steps/reservation.js';
 import { mountAlertMessage, mountTableBlocks } from '../../src/slack/blocks/mounts.js';
@@ -23,23 +28,20 @@ const disk = (attached: string[]): DiskInfo => ({
   attachments: attached.map((instanceId) => ({ instanceId, device: '/dev/xvdb', attachedTime: '' })),
   tags: {},
 });
+const report = (fstype: string | null, mountpoints: string[] = []): InspectReport => ({
+  attached: true,
+  device: '/dev/nvme1n1',
+  serial: '1',
+  fstype,
+  mountpoints,
+  readOnly: false,
+  reservation: null,
+});
 const seen = (
   instanceId: string,
   fstype: string | null,
   mountpoints: string[] = [],
-): TargetOutcome<InspectReport> => ({
-  ok: true,
-  instanceId,
-  value: {
-    attached: true,
-    device: '/dev/nvme1n1',
-    serial: '1',
-    fstype,
-    mountpoints,
-    readOnly: false,
-    reservation: null,
-  },
-});
+): TargetOutcome<InspectReport> => ({ ok: true, instanceId, value: report(fstype, mountpoints) });
 
 describe('singleNodeFsRule', () => {
   it('refuses a second instance for ext4, naming the cluster file systems and the override', () => {
@@ -63,7 +65,7 @@ describe('singleNodeFsRule', () => {
     expect(check).toMatchObject({ code: 'single_node_fs_override', level: 'danger' });
   });
 
-  it('passes cluster file systems and raw disks, warns when nothing could be read', () => {
+  it('passes cluster file systems and raw disks; refuses (fails closed) when nothing could be read', () => {
     expect(
       singleNodeFsRule(disk(['i-a']), ['i-b'], false, { outcomes: [seen('i-a', 'ocfs2')] })[0]?.level,
     ).toBe('ok');
@@ -75,13 +77,38 @@ describe('singleNodeFsRule', () => {
         { ok: false, instanceId: 'i-a', state: 'timeout', code: 'DeliveryTimeout', message: 'hung' },
       ],
     });
-    expect(unread[0]).toMatchObject({ code: 'filesystem_unknown', level: 'warning' });
+    expect(unread[0]).toMatchObject({ code: 'filesystem_unknown', level: 'error', facts: 'fs=unknown' });
     expect(unread[0]?.message).toContain('i-a: DeliveryTimeout');
+    const overridden = singleNodeFsRule(disk(['i-a']), ['i-b'], true, {
+      outcomes: [{ ok: true, instanceId: 'i-a', value: { ...report(null), attached: false } }],
+    });
+    expect(overridden[0]).toMatchObject({ code: 'filesystem_unknown_override', level: 'danger' });
+    expect(overridden[0]?.message).toContain('not visible in the guest');
   });
 
-  it('has nothing to say when nothing is added or the disk is attached nowhere', () => {
+  it('has nothing to say when nothing is added; a disk attached nowhere goes to one instance first', () => {
     expect(singleNodeFsRule(disk(['i-a']), [], false, { outcomes: [seen('i-a', 'ext4')] })).toEqual([]);
-    expect(singleNodeFsRule(disk([]), ['i-b'], false, { outcomes: [] })).toEqual([]);
+    expect(singleNodeFsRule(disk([]), ['i-b'], false, { outcomes: [] })[0]).toMatchObject({
+      code: 'filesystem_first_attachment',
+      level: 'ok',
+    });
+    const [two] = singleNodeFsRule(disk([]), ['i-b', 'i-c', 'i-d'], false, { outcomes: [] });
+    expect(two).toMatchObject({ code: 'filesystem_content_unknown', level: 'warning', rule: 'filesystem' });
+    expect(two?.message).toContain('attached to i-b first and inspected there; i-c, i-d follow only if');
+  });
+
+  it('knows a disk the bot created and never attached is blank, and forgets it once detached', () => {
+    const created = { ...disk([]), tags: { [CREATED_BLANK_TAG.key]: CREATED_BLANK_TAG.value } };
+    expect(isKnownBlank(created)).toBe(true);
+    expect(needsTwoPhase(created, ['i-b', 'i-c'])).toBe(false);
+    expect(singleNodeFsRule(created, ['i-b', 'i-c'], false, { outcomes: [] })[0]?.code).toBe(
+      'filesystem_known_blank',
+    );
+    const detachedOnce = { ...created, detachedTime: '2026-11-30T10:00:00Z' };
+    expect(isKnownBlank(detachedOnce)).toBe(false);
+    expect(needsTwoPhase(detachedOnce, ['i-b', 'i-c'])).toBe(true);
+    expect(needsTwoPhase(disk([]), ['i-b'])).toBe(false);
+    expect(isKnownBlank(disk([]))).toBe(false);
   });
 });
 

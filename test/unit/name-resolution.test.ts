@@ -88,7 +88,12 @@ describe('NameResolver', () => {
   });
 
   it('counts a name and the id of the same instance once', async () => {
-    const r = await resolver.resolve({ kind: 'detach', diskId: 'd-1', instanceIds: ['node-1', 'i-1'] });
+    const r = await resolver.resolve({
+      kind: 'detach',
+      diskId: 'd-1',
+      instanceIds: ['node-1', 'i-1'],
+      force: false,
+    });
     expect(r.ok && r.value.kind === 'detach' && r.value.instanceIds).toEqual(['i-1']);
   });
 
@@ -113,7 +118,7 @@ describe('NameResolver', () => {
     const unknown = await resolver.resolve({ kind: 'attach_form', diskId: 'nope', allowSingleNodeFs: false });
     expect(!unknown.ok && unknown.reply.text).toContain('No disk is named *nope* in cn-hangzhou');
     const down = new NameResolver(gateway([disk('d-1', 'db')], [], 'names'), 'cn-hangzhou');
-    const r = await down.resolve({ kind: 'detach', diskId: 'd-1', instanceIds: ['node-1'] });
+    const r = await down.resolve({ kind: 'detach', diskId: 'd-1', instanceIds: ['node-1'], force: false });
     expect(!r.ok && r.reply.text).toContain('Names could not be looked up');
   });
 
@@ -122,7 +127,7 @@ describe('NameResolver', () => {
       gateway([disk('d-1', 'db')], [instance('i-1', 'node-1')], 'ids'),
       'cn-hangzhou',
     );
-    const r = await flaky.resolve({ kind: 'detach', diskId: 'd-1', instanceIds: ['i-1'] });
+    const r = await flaky.resolve({ kind: 'detach', diskId: 'd-1', instanceIds: ['i-1'], force: false });
     expect(r).toMatchObject({ ok: true, value: { instanceIds: ['i-1'], names: { 'd-1': 'db' } } });
   });
 

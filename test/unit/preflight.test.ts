@@ -76,6 +76,7 @@ const attach = (ids: string[] = ['i-1', 'i-2']): ParamsOf['attach'] => ({
 });
 const detach = (ids: string[] = ['i-1', 'i-2']): ParamsOf['detach'] => ({
   diskId: 'd-1',
+  force: false,
   instanceIds: ids,
   regionId: R,
 });

@@ -1,41 +1,58 @@
 /**
- * The single-node file-system guard (design.md §7): a disk that carries ext4, XFS or another
- * single-node file system on any instance it is attached to is not attached to another one unless
- * the request says `--allow-single-node-fs`, which turns the refusal into a danger warning (and the
- * approval quorum into `singleNodeFs.quorum`, see `workflow/approvers.ts`).
+ * The single-node file-system guard (design.md §7, issue 10): a disk that carries ext4, XFS or
+ * another single-node file system, or whose file system cannot be read, is not attached to another
+ * instance unless the request says `--allow-single-node-fs`, which turns the refusal into a danger
+ * warning (and the approval quorum into `singleNodeFs.quorum`, see `workflow/approvers.ts`).
+ * Unknown is unsafe: no answer, a timeout, bad output or a stopped guest count as single-node.
+ * The same rule runs at filing and, on freshly read facts, right before the AttachDisk calls.
  */
 import type { Check } from '../../workflow/request.js';
-import type { AssistantTiming, TargetOutcome } from '../assistant.js';
-import type { DiskInfo, EcsGateway } from '../gateway.js';
-import { CLUSTER_FS_ADVICE, inspectDisk, isSingleNodeFs } from '../mounts.js';
-import type { InspectReport } from '../scripts/index.js';
+import { CREATED_BLANK_TAG } from '../../workflow/request-builder.js';
+import type { DiskInfo } from '../gateway.js';
+import { CLUSTER_FS_ADVICE, isSingleNodeFs } from '../mounts.js';
+import { type FilesystemSnapshot, guestViews, mountFact } from './guest-view.js';
 
-// Local constructors: importing rules.ts would close an import cycle through world.ts.
-const ok = (code: string, message: string): Check => ({ code, level: 'ok', message });
-const warning = (code: string, message: string): Check => ({ code, level: 'warning', message });
-const error = (code: string, message: string): Check => ({ code, level: 'error', message });
+export {
+  type FilesystemReadOptions,
+  type FilesystemSnapshot,
+  type GuestView,
+  guestViews,
+  readFilesystem,
+} from './guest-view.js';
 
-/** What inspect saw on the instances the disk is attached to now. */
-export interface FilesystemSnapshot {
-  readonly outcomes: readonly TargetOutcome<InspectReport>[];
+export const FILESYSTEM_RULE = 'filesystem';
+
+export { CREATED_BLANK_TAG } from '../../workflow/request-builder.js';
+
+/** Created blank by the bot and never attached since: nobody can have written a file system on it. */
+export function isKnownBlank(disk: DiskInfo): boolean {
+  return (
+    disk.tags[CREATED_BLANK_TAG.key] === CREATED_BLANK_TAG.value &&
+    disk.attachments.length === 0 &&
+    !disk.detachedTime
+  );
 }
 
-export interface FilesystemReadOptions {
-  readonly timeoutSec: number;
-  readonly timing?: AssistantTiming;
+/** Attached nowhere, not known blank, and more than one instance to add: attach one, inspect, then the rest. */
+export function needsTwoPhase(disk: DiskInfo, adding: readonly string[]): boolean {
+  return disk.attachments.length === 0 && adding.length > 1 && !isKnownBlank(disk);
 }
 
-/** One RunCommand of the inspect script on every current attachment. */
-export async function readFilesystem(
-  gateway: EcsGateway,
-  disk: DiskInfo,
-  regionId: string,
-  options: FilesystemReadOptions,
-): Promise<FilesystemSnapshot> {
-  const ids = disk.attachments.map((a) => a.instanceId);
-  return { outcomes: await inspectDisk(gateway, disk, ids, { regionId, ...options }) };
-}
+const check = (code: string, level: Check['level'], message: string, facts: string): Check => ({
+  code,
+  level,
+  message,
+  rule: FILESYSTEM_RULE,
+  facts,
+});
 
+const ASK_OVERRIDE =
+  'If only one instance will ever mount it at a time, ask again with --allow-single-node-fs (it needs more approvals).';
+
+/**
+ * The file-system rule of an attach: one check (rule `filesystem`) or none when nothing is added
+ * or the file system was not read. `fs` holds inspect's answers from the current attachments.
+ */
 export function singleNodeFsRule(
   disk: DiskInfo,
   adding: readonly string[],
@@ -43,53 +60,95 @@ export function singleNodeFsRule(
   fs: FilesystemSnapshot | undefined,
 ): Check[] {
   if (adding.length === 0 || fs === undefined) return [];
-  if (disk.attachments.length === 0) {
-    return adding.length > 1
-      ? [
-          warning(
-            'filesystem_unknown',
-            `${disk.diskId} is attached nowhere, so its file system cannot be read; if it holds ext4, XFS or another single-node file system, mount it on one instance only.`,
-          ),
-        ]
-      : [];
-  }
-  const seen = fs.outcomes.flatMap((o) =>
-    o.ok && o.value.attached ? [{ id: o.instanceId, r: o.value }] : [],
-  );
-  const single = seen.find((s) => isSingleNodeFs(s.r.fstype));
   const targets = adding.join(', ');
+  if (disk.attachments.length === 0) {
+    if (isKnownBlank(disk))
+      return [
+        check(
+          'filesystem_known_blank',
+          'ok',
+          `${disk.diskId} was created blank by the bot and never attached: attached to ${targets} at once.`,
+          'fs=blank',
+        ),
+      ];
+    if (adding.length === 1)
+      return [
+        check(
+          'filesystem_first_attachment',
+          'ok',
+          `${disk.diskId} is attached nowhere: ${targets} will be its only instance.`,
+          'fs=unattached',
+        ),
+      ];
+    const [first, ...rest] = adding;
+    return [
+      check(
+        'filesystem_content_unknown',
+        'warning',
+        `${disk.diskId} is attached nowhere, so no guest can show what is on it: it is attached to ${first} first and inspected there; ${rest.join(', ')} follow only if it is blank or holds a cluster file system${allowSingleNodeFs ? ' (or, with --allow-single-node-fs, a single-node one)' : ''}.`,
+        'fs=unattached',
+      ),
+    ];
+  }
+  const views = guestViews(fs);
+  const seen = views.flatMap((v) => (v.read ? [v] : []));
+  const mounts = views.flatMap((v) => mountFact(v) ?? []).sort();
+  const facts = (fstype: string) => [`fs=${fstype}`, ...mounts].join(';');
+  const single = seen.find((s) => isSingleNodeFs(s.fstype));
   if (single) {
-    const fstype = single.r.fstype ?? '';
-    const where = single.r.mountpoints.length > 0 ? `, mounted at ${single.r.mountpoints.join(', ')}` : '';
-    const found = `${disk.diskId} holds ${fstype} (seen on ${single.id}${where}), a single-node file system`;
+    const fstype = single.fstype ?? '';
+    const mounted = seen.filter((s) => s.mountpoints.length > 0);
+    const at = (m: (typeof mounted)[number]) =>
+      `mounted at ${m.mountpoints.join(', ')}${m.readOnly ? ' read-only' : ''}${m.instanceId === single.instanceId ? '' : ` on ${m.instanceId}`}`;
+    const where = mounted.length > 0 ? `, ${mounted.map(at).join('; ')}` : '';
+    const found = `${disk.diskId} holds ${fstype} (seen on ${single.instanceId}${where}), a single-node file system`;
     return allowSingleNodeFs
       ? [
-          {
-            code: 'single_node_fs_override',
-            level: 'danger',
-            message: `${found}. --allow-single-node-fs: attaching it to ${targets} as well is allowed only if ONE instance mounts it at a time; two mounts corrupt it. ${CLUSTER_FS_ADVICE}`,
-          },
+          check(
+            'single_node_fs_override',
+            'danger',
+            `${found}. --allow-single-node-fs: attaching it to ${targets} as well is allowed only if ONE instance mounts it at a time; two mounts corrupt it. ${CLUSTER_FS_ADVICE}`,
+            facts(fstype),
+          ),
         ]
       : [
-          error(
+          check(
             'single_node_fs',
-            `${found}: mounted on a second instance it loses data, so attaching it to ${targets} is refused. ${CLUSTER_FS_ADVICE} If only one instance will ever mount it at a time, ask again with --allow-single-node-fs (it needs more approvals).`,
+            'error',
+            `${found}: mounted on a second instance it loses data, so attaching it to ${targets} is refused. ${CLUSTER_FS_ADVICE} ${ASK_OVERRIDE}`,
+            facts(fstype),
           ),
         ];
   }
-  const withFs = seen.find((s) => s.r.fstype);
-  if (withFs)
+  const withFs = seen.find((s) => s.fstype);
+  if (withFs?.fstype)
     return [
-      ok('filesystem_shared_safe', `${disk.diskId} holds ${withFs.r.fstype}, not a single-node file system.`),
+      check(
+        'filesystem_shared_safe',
+        'ok',
+        `${disk.diskId} holds ${withFs.fstype}, not a single-node file system.`,
+        facts(withFs.fstype),
+      ),
     ];
-  if (seen.length > 0) return [ok('filesystem_none', `${disk.diskId} has no file system yet (raw block).`)];
-  const why = fs.outcomes
-    .map((o) => (o.ok ? `${o.instanceId}: disk not visible` : `${o.instanceId}: ${o.code}`))
-    .join('; ');
-  return [
-    warning(
-      'filesystem_unknown',
-      `Could not read ${disk.diskId}'s file system on any instance it is attached to (${why}); if it holds ext4, XFS or another single-node file system, do not mount it on two instances.`,
-    ),
-  ];
+  if (seen.length > 0)
+    return [check('filesystem_none', 'ok', `${disk.diskId} has no file system yet (raw block).`, 'fs=none')];
+  const why = views.map((v) => `${v.instanceId}: ${v.read ? 'read' : v.why}`).join('; ');
+  const unread = `Could not read ${disk.diskId}'s file system on any instance it is attached to (${why}), so it may hold ext4, XFS or another single-node file system`;
+  return allowSingleNodeFs
+    ? [
+        check(
+          'filesystem_unknown_override',
+          'danger',
+          `${unread}. --allow-single-node-fs: attaching it to ${targets} is allowed only if ONE instance mounts it at a time.`,
+          'fs=unknown',
+        ),
+      ]
+    : [
+        check(
+          'filesystem_unknown',
+          'error',
+          `${unread}; unknown counts as unsafe, so attaching it to ${targets} is refused. Make the guest answer Cloud Assistant (or stop using the disk there) and ask again. ${ASK_OVERRIDE}`,
+          'fs=unknown',
+        ),
+      ];
 }

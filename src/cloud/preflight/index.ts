@@ -2,6 +2,7 @@ import type { Check, RequestKind } from '../../workflow/request.js';
 import type { ParamsOf } from '../../workflow/request-params.js';
 import type { EcsGateway } from '../gateway.js';
 import { singleNodeFsRule } from './guard.js';
+import { detachMountRule } from './mount-guard.js';
 import {
   attachmentLimitRule,
   billingRule,
@@ -18,6 +19,27 @@ import {
 } from './rules.js';
 import { type LoadWorldOptions, loadWorld, type WorldSnapshot } from './world.js';
 
+export {
+  CREATED_BLANK_TAG,
+  FILESYSTEM_RULE,
+  type FilesystemReadOptions,
+  type FilesystemSnapshot,
+  guestViews,
+  isKnownBlank,
+  needsTwoPhase,
+  readFilesystem,
+  singleNodeFsRule,
+} from './guard.js';
+export {
+  decisionOf,
+  GUARD_AUDIT_EVENT,
+  type GuardAuditInput,
+  type GuardAuditRecord,
+  type GuardDecision,
+  guardAuditRecord,
+} from './guard-audit.js';
+export { GUARD_CHANGED, type GuardChange, guardChange, guardChecks } from './guard-change.js';
+export { detachMountRule, MOUNTS_RULE } from './mount-guard.js';
 export { type LoadWorldOptions, loadWorld, type WorldSnapshot } from './world.js';
 
 const ATTACHABLE = ['Running', 'Stopped'];
@@ -68,7 +90,12 @@ function detachChecks(p: ParamsOf['detach'], world: WorldSnapshot): Check[] {
   const attached = new Set(disk.attachments.map((a) => a.instanceId));
   const absent = p.instanceIds.filter((id) => !attached.has(id) && world.instances.has(id));
   const leaving = p.instanceIds.flatMap((id) => (attached.has(id) ? (world.instances.get(id) ?? []) : []));
-  const checks = [...diskChecks, ...missing, ...stateRule(leaving, ATTACHABLE, 'DetachDisk')];
+  const checks = [
+    ...diskChecks,
+    ...missing,
+    ...stateRule(leaving, ATTACHABLE, 'DetachDisk'),
+    ...detachMountRule(disk, leaving, p.force, world.filesystem),
+  ];
   if (absent.length > 0) checks.push(ok('not_attached', `Not attached to ${absent.join(', ')}: skipped.`));
   if (leaving.length === 0) {
     checks.push(
@@ -137,8 +164,9 @@ export function evaluatePreflight<K extends RequestKind>(
 }
 
 /**
- * Reads the cloud with batched Describe calls and evaluates every rule. Run before a request is
- * opened (results go on the approval card) and again just before it executes.
+ * Reads the cloud with batched Describe calls (and, with `readFilesystem`, one Cloud Assistant
+ * inspection) and evaluates every rule. Run before a request is opened (results go on the
+ * approval card) and again, on fresh facts, right before it mutates anything.
  * @throws CloudError when the cloud cannot be read.
  */
 export async function runPreflight<K extends RequestKind>(

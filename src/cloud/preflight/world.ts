@@ -1,7 +1,7 @@
 import type { RequestKind } from '../../workflow/request.js';
 import type { ParamsOf } from '../../workflow/request-params.js';
 import type { DiskInfo, EcsGateway, ImageInfo, InstanceInfo, InstanceTypeInfo } from '../gateway.js';
-import { type FilesystemReadOptions, type FilesystemSnapshot, readFilesystem } from './guard.js';
+import { type FilesystemReadOptions, type FilesystemSnapshot, readFilesystem } from './guest-view.js';
 
 /** What preflight knows about the cloud, fetched once per evaluation by `loadWorld`. */
 export interface WorldSnapshot {
@@ -21,13 +21,16 @@ export interface WorldSnapshot {
    * multi-attach), so this is configuration; undefined = not configured, and the rule warns.
    */
   readonly multiAttachZones?: readonly string[];
-  /** Attach only, when asked for: what the inspect script saw where the disk is attached now. */
+  /**
+   * When asked for, what the inspect script saw: attach — on every current attachment (the
+   * file-system guard); detach — on every Running instance the disk leaves (the mount guard).
+   */
   readonly filesystem?: FilesystemSnapshot;
 }
 
 export interface LoadWorldOptions {
   readonly multiAttachZones?: readonly string[];
-  /** Read the disk's file system through Cloud Assistant (attach; the single-node guard). */
+  /** Read the disk's file system and mounts through Cloud Assistant (attach and detach guards). */
   readonly readFilesystem?: FilesystemReadOptions;
 }
 
@@ -99,8 +102,8 @@ export async function loadWorld<K extends RequestKind>(
     zoneDisks.find((d) => d.diskId === diskId) ??
     (detachDisks ? undefined : (await byId())[0]);
   const filesystem =
-    kind === 'attach' && disk && options.readFilesystem
-      ? await readFilesystem(gateway, disk, regionId, options.readFilesystem)
+    disk && options.readFilesystem
+      ? await inspectFor(gateway, kind, disk, instances, regionId, options.readFilesystem)
       : undefined;
   return {
     ...(disk ? { disk } : {}),
@@ -111,4 +114,27 @@ export async function loadWorld<K extends RequestKind>(
     dataDisks,
     ...zones,
   };
+}
+
+/** The inspection each guard needs; undefined for kinds without one. */
+async function inspectFor(
+  gateway: EcsGateway,
+  kind: RequestKind,
+  disk: DiskInfo,
+  instances: ReadonlyMap<string, InstanceInfo>,
+  regionId: string,
+  options: FilesystemReadOptions,
+): Promise<FilesystemSnapshot | undefined> {
+  if (kind === 'attach') return readFilesystem(gateway, disk, regionId, options);
+  if (kind !== 'detach') return undefined;
+  const leaving = disk.attachments
+    .map((a) => instances.get(a.instanceId))
+    .filter((i): i is InstanceInfo => i !== undefined && i.status !== 'Stopped');
+  return readFilesystem(
+    gateway,
+    disk,
+    regionId,
+    options,
+    leaving.map((i) => i.instanceId),
+  );
 }

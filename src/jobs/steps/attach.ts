@@ -1,7 +1,10 @@
 import type { DiskInfo } from '../../cloud/gateway.js';
-import type { StepRunner } from './context.js';
-import { fanOut } from './fan-out.js';
+import { needsTwoPhase } from '../../cloud/preflight/index.js';
+import type { ExecutionResult } from '../ports.js';
+import { CURSOR, type StepRunner } from './context.js';
+import { type FanOutSpec, fanOut } from './fan-out.js';
 import { registerKeys } from './reservation.js';
+import { attachInTwoPhases, attachRestAfterGuard } from './two-phase.js';
 
 const isAttached = (disk: DiskInfo | undefined, instanceId: string): boolean =>
   disk?.attachments.some((a) => a.instanceId === instanceId) === true;
@@ -9,10 +12,11 @@ const isAttached = (disk: DiskInfo | undefined, instanceId: string): boolean =>
 /**
  * AttachDisk to every instance not yet in `Attachments` (`InvalidDisk.InUse` = our earlier call is in
  * flight); in reservation fencing mode, then register each instance's NVMe key so a later failover
- * can preempt it.
+ * can preempt it. A disk of unknown content goes in two phases (`two-phase.ts`); a resumed attach
+ * re-checks the file-system guard before adding the rest.
  */
 export const runAttach: StepRunner<'attach'> = async (ctx) => {
-  const result = await fanOut(ctx, {
+  const spec: FanOutSpec = {
     verb: 'attach',
     action: 'AttachDisk',
     diskId: ctx.params.diskId,
@@ -24,7 +28,21 @@ export const runAttach: StepRunner<'attach'> = async (ctx) => {
     }),
     inFlightCodes: ['InvalidDisk.InUse'],
     doneCodes: [],
-  });
+  };
+  const snapshot = ctx.world.disk;
+  const named = [...new Set(ctx.params.instanceIds)];
+  const adding = named.filter((id) => !isAttached(snapshot, id));
+  const [first, ...rest] = adding;
+  let result: ExecutionResult;
+  if (snapshot && first && needsTwoPhase(snapshot, adding)) {
+    result = await attachInTwoPhases(ctx, spec, first, rest);
+  } else if (snapshot && adding.length > 0 && ctx.cursor >= CURSOR.ISSUED) {
+    const kept = named.filter((id) => isAttached(snapshot, id));
+    const before = { targets: kept, skipped: kept, failures: [], disk: snapshot };
+    result = await attachRestAfterGuard(ctx, spec, before, adding, ctx.clock.now());
+  } else {
+    result = await fanOut(ctx, spec);
+  }
   if (ctx.fencingMode !== 'reservation') return result;
   const attached = new Set(result.attachments.map((a) => a.instanceId));
   const targets = [...new Set(ctx.params.instanceIds)].filter((id) => attached.has(id));

@@ -1,6 +1,6 @@
 import type { AssistantTiming } from '../../cloud/assistant.js';
 import type { EcsGateway } from '../../cloud/gateway.js';
-import type { WorldSnapshot } from '../../cloud/preflight/index.js';
+import type { GuardAuditRecord, WorldSnapshot } from '../../cloud/preflight/index.js';
 import type { Clock } from '../../workflow/ports.js';
 import type { DiskRequest, RequestKind } from '../../workflow/request.js';
 import type { ParamsOf } from '../../workflow/request-params.js';
@@ -35,6 +35,8 @@ export interface StepContext<K extends RequestKind> {
   /** Moves the cursor forward (no-op when it is already there, e.g. on resume). */
   advance(to: number, details: Record<string, unknown>): Promise<void>;
   report(step: StepReport): Promise<void>;
+  /** Writes a data-safety decision to the audit stream (never throws). */
+  auditGuard(record: GuardAuditRecord): Promise<void>;
   /**
    * Read-only follow-up work that must neither delay the result nor hold the locks (waiting for a
    * hung guest's answer): run after the request has ended and released its locks; failures are logged.

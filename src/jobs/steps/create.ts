@@ -1,5 +1,5 @@
 import { describeFailure, explainCloudCode } from '../../cloud/explain.js';
-import { DEFAULT_ESSD_PL } from '../../workflow/request-builder.js';
+import { CREATED_BLANK_TAG, DEFAULT_ESSD_PL } from '../../workflow/request-builder.js';
 import { CURSOR, type StepRunner } from './context.js';
 
 /** ≤ 64 ASCII (ECS' limit); the same request id always yields the same token, so a resumed create never makes a second disk. */
@@ -25,7 +25,8 @@ export const runCreate: StepRunner<'create'> = async (ctx) => {
       sizeGiB: p.sizeGiB,
       ...(p.provisionedIops === undefined ? {} : { provisionedIops: p.provisionedIops }),
       ...(p.burstingEnabled ? { burstingEnabled: true } : {}),
-      tags: p.tags,
+      // Recorded at creation: a disk with this tag that was never attached is known blank.
+      tags: [...p.tags, CREATED_BLANK_TAG],
       clientToken: clientTokenFor(ctx.request.id),
     });
     diskId = created.value.diskId;

@@ -29,6 +29,15 @@ type Sent =
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
+/** What one round of mutations did, before it is summed up into a result. */
+export interface FanOutRound {
+  readonly targets: readonly string[];
+  readonly skipped: readonly string[];
+  readonly failures: readonly InstanceFailure[];
+  /** The disk as last seen (after the round), or the snapshot's when nothing was sent. */
+  readonly disk: DiskInfo | undefined;
+}
+
 /**
  * Sends one mutation per instance in parallel (bounded), skipping instances already where they
  * should be, then waits for all of them with the shared DiskWatcher (one DescribeDisks per tick for
@@ -39,6 +48,15 @@ export async function fanOut(
   spec: FanOutSpec,
 ): Promise<ExecutionResult> {
   const began = ctx.clock.now();
+  const round = await fanOutRound(ctx, spec);
+  return summarize(spec, round, ctx.clock.now() - began);
+}
+
+/** One round of `fanOut` without the summary (a two-phase attach sums up two rounds). */
+export async function fanOutRound(
+  ctx: StepContext<'attach' | 'detach'>,
+  spec: FanOutSpec,
+): Promise<FanOutRound> {
   const targets = [...new Set(spec.instanceIds)];
   const sent = await mapBounded(targets, ctx.mutationConcurrency, async (instanceId): Promise<Sent> => {
     if (spec.reached(ctx.world.disk, instanceId)) return { instanceId, kind: 'skipped' };
@@ -121,17 +139,12 @@ export async function fanOut(
       });
     }
   }
-  return summarize(spec, targets, skipped, failures, disk, ctx.clock.now() - began);
+  return { targets, skipped, failures, disk };
 }
 
-function summarize(
-  spec: FanOutSpec,
-  targets: readonly string[],
-  skipped: readonly string[],
-  failures: readonly InstanceFailure[],
-  disk: DiskInfo | undefined,
-  tookMs: number,
-): ExecutionResult {
+/** The result of one or more rounds: attached/detached table, state and outcome. */
+export function summarize(spec: FanOutSpec, round: FanOutRound, tookMs: number): ExecutionResult {
+  const { targets, skipped, failures, disk } = round;
   const attachments: AttachmentRow[] = (disk?.attachments ?? []).map((a) => ({
     instanceId: a.instanceId,
     device: a.device,

@@ -153,6 +153,9 @@ dialog::backdrop { background: rgba(0,0,0,.45); }
 .input-block .hint { color: #616061; font-size: 13px; margin-top: 2px; }
 .input-block .error { color: #e01e5a; font-size: 13px; margin-top: 2px; }
 .input-block.has-error input, .input-block.has-error select, .input-block.has-error textarea { border-color: #e01e5a; }
+.checkbox { display: flex; gap: 8px; align-items: flex-start; font-weight: 400 !important; }
+.checkbox .mrkdwn { display: inline; }
+.input-block .checkbox input { width: auto; margin-top: 4px; }
 .picker-chips { display: flex; flex-wrap: wrap; gap: 4px; }
 .picker-chips:not(:empty) { margin-bottom: 4px; }
 .picker-chip { background: #e8f5fa; color: #1264a3; border-radius: 4px; padding: 1px 2px 1px 6px; font-size: 14px; }

@@ -1,9 +1,10 @@
 /**
- * Modal input blocks: plain_text_input, number_input, static_select, and the external selects
+ * Modal input blocks: plain_text_input, number_input, static_select, checkboxes, and the external selects
  * (picker.ts). Each rendered block registers a reader that gives its value in Slack's
  * `view.state.values` shape plus the problem Slack's client would show before submitting.
  */
 import { appendText, el, plain } from './dom.js';
+import { textObject } from './mrkdwn.js';
 import { externalSelect } from './picker.js';
 import type { Block, BlockElement, Option, Reading, RenderContext, StateValues } from './types.js';
 
@@ -73,6 +74,36 @@ function staticSelect(e: BlockElement, optional: boolean): { control: HTMLElemen
   return { control, read };
 }
 
+/** Slack's `checkboxes`: every ticked option, in the order shown, as `selected_options`. */
+function checkboxes(
+  e: BlockElement,
+  optional: boolean,
+  ctx: RenderContext,
+): { control: HTMLElement; read: () => Reading } {
+  const control = el('div', 'checkboxes');
+  const options: Option[] = e.options ?? [];
+  const initial = new Set((e.initial_options ?? []).map((o) => o.value));
+  const boxes = options.map((o) => {
+    const row = el('label', 'checkbox');
+    const box = el('input');
+    box.type = 'checkbox';
+    box.value = o.value;
+    box.checked = initial.has(o.value);
+    const text = el('span');
+    text.appendChild(textObject(o.text, ctx));
+    if (o.description) text.appendChild(el('div', 'hint', plain(o.description)));
+    row.append(box, text);
+    control.appendChild(row);
+    return box;
+  });
+  const read = (): Reading => {
+    const selected = options.filter((_, i) => boxes[i]?.checked);
+    const value = { type: 'checkboxes' as const, selected_options: selected };
+    return selected.length || optional ? { value } : { value, problem: 'Please select an option.' };
+  };
+  return { control, read };
+}
+
 function control(
   block: Block,
   ctx: RenderContext,
@@ -86,6 +117,8 @@ function control(
       return numberInput(e, optional);
     case 'static_select':
       return staticSelect(e, optional);
+    case 'checkboxes':
+      return checkboxes(e, optional, ctx);
     case 'external_select':
     case 'multi_external_select':
       return externalSelect(e, block.block_id ?? '', optional, ctx);

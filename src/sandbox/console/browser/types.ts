@@ -108,7 +108,7 @@ export interface Person {
 export type StateValue =
   | { type: string; value: string | null }
   | { type: 'static_select' | 'external_select'; selected_option: Option | null }
-  | { type: 'multi_external_select'; selected_options: Option[] };
+  | { type: 'multi_external_select' | 'checkboxes'; selected_options: Option[] };
 
 export type StateValues = Record<string, Record<string, StateValue>>;
 
