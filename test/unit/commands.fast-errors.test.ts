@@ -68,6 +68,7 @@ const FLAGS = [
   '--to',
   '--emergency',
   '--allow-single-node-fs',
+  '--force',
 ];
 const SUBS = ['create', 'attach', 'detach', 'status', 'failover', 'list', 'cancel'];
 
