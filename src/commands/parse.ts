@@ -247,12 +247,6 @@ const isErrorCode = (code: unknown): code is CommandErrorCode =>
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const MAX_ALSO = 2;
 
-/**
- * Stage 3: zod issues → one CommandError. Which issue leads: bad flag values first, in the order
- * typed (the flag is what the user just typed and is most likely to be wrong, e.g. `--size abc`),
- * then bad positionals, then anything missing, then conflicts between flags (only meaningful once
- * each flag is valid). Up to two further problems ride along as "Also: …" so one reply can fix all.
- */
 /** The part of a finalized zod issue read here (zod's own, or fast-errors.ts's). */
 interface IssueLike {
   readonly code: string;
@@ -261,6 +255,12 @@ interface IssueLike {
   readonly params?: unknown;
 }
 
+/**
+ * Stage 3: zod issues → one CommandError. Which issue leads: bad flag values first, in the order
+ * typed (the flag is what the user just typed and is most likely to be wrong, e.g. `--size abc`),
+ * then bad positionals, then anything missing, then conflicts between flags (only meaningful once
+ * each flag is valid). Up to two further problems ride along as "Also: …" so one reply can fix all.
+ */
 function fromIssues(
   sub: Subcommand,
   issues: readonly IssueLike[],
