@@ -10,6 +10,7 @@ import type { ReviewService } from '../workflow/reviews.js';
 import type { AttachPicker } from './attach-picker.js';
 import { boltLogger } from './bolt-logger.js';
 import { BotIdentity } from './bot-identity.js';
+import type { CanView, CommandRateLimit } from './command-gate.js';
 import { HomePublisher } from './home.js';
 import { routedListeners } from './listener-router.js';
 import * as actions from './listeners/actions/index.js';
@@ -41,6 +42,10 @@ export interface SlackAppOptions {
   readonly defaultZone?: string;
   /** Post-incident reviews shown on App Home with their Acknowledge button. */
   readonly reviews?: ReviewService;
+  /** Per-user `/disk` command rate (policy `rateLimit`). */
+  readonly rateLimit?: CommandRateLimit;
+  /** Policy `viewers`: who sees the App Home details beyond their own requests. */
+  readonly canView?: CanView;
   /** Disk and instance names → ids (the attach form finds its disk with it). */
   readonly resolver?: NameResolver;
   /** The eligible instances behind the attach form's picker. */
@@ -123,6 +128,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     logger,
     metrics: options.metrics,
     ...(options.defaultZone ? { defaultZone: options.defaultZone } : {}),
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.resolver && options.picker ? { resolver: options.resolver } : {}),
   });
   views.registerCreateForm(routed.app, options.handlers.create, logger, options.checkRequest);
@@ -133,7 +139,13 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   });
   if (options.picker) selectOptions.register(app, options.picker, logger);
   if (options.service) {
-    const home = new HomePublisher(options.service, app.client, () => options.botToken, options.reviews);
+    const home = new HomePublisher(
+      options.service,
+      app.client,
+      () => options.botToken,
+      options.reviews,
+      options.canView,
+    );
     actions.register(routed.app, {
       service: options.service,
       handlers: options.handlers,

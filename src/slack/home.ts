@@ -2,6 +2,11 @@ import type { webApi } from '@slack/bolt';
 import type { ApprovalService } from '../workflow/approval-service.js';
 import type { ReviewService } from '../workflow/reviews.js';
 import { homeView } from './blocks/request-list.js';
+import type { CanView } from './command-gate.js';
+
+const NOT_VIEWER_NOTICE =
+  'You see your own requests and those awaiting your approval; recent activity and reviews are ' +
+  "shown to the policy's viewers only.";
 
 /** Builds and publishes one user's App Home; every publish reads fresh state from Redis. */
 export class HomePublisher {
@@ -11,19 +16,23 @@ export class HomePublisher {
     private readonly token: () => string,
     /** Open post-incident reviews are shown to everyone until acknowledged. */
     private readonly reviews?: ReviewService,
+    /** Policy `viewers`; without it everyone sees the details. */
+    private readonly canView?: CanView,
   ) {}
 
   async publish(userId: string, notice?: string): Promise<void> {
+    const viewer = this.canView ? await this.canView(userId) : true;
     const [mine, awaiting, recent, reviews] = await Promise.all([
       this.service.openBy(userId, 20),
       this.service.awaitingApprovalBy(userId, { limit: 20 }),
-      this.service.recentFinished(10),
-      this.reviews?.listOpen(20) ?? Promise.resolve([]),
+      viewer ? this.service.recentFinished(10) : Promise.resolve([]),
+      viewer ? (this.reviews?.listOpen(20) ?? Promise.resolve([])) : Promise.resolve([]),
     ]);
+    const shown = notice ?? (viewer ? undefined : NOT_VIEWER_NOTICE);
     await this.client.views.publish({
       token: this.token(),
       user_id: userId,
-      view: homeView({ ...(notice ? { notice } : {}), mine, awaiting, recent, reviews }),
+      view: homeView({ ...(shown ? { notice: shown } : {}), mine, awaiting, recent, reviews }),
     });
   }
 }
