@@ -81,7 +81,10 @@ async function failover(from: string, to: string, hook: boolean) {
   const approvedAt = request.decision?.at ?? request.createdAt;
   const steps = result.timeline?.steps ?? [];
   const fenceMs = steps.find((s) => s.label.startsWith('Fence'))?.durationMs ?? 0;
-  const commands = (await emu.calls('RunCommand')).length;
+  // Registered commands run with InvokeCommand (README, Security); count both kinds.
+  const commands = (await emu.calls()).filter(
+    (c) => c.action === 'RunCommand' || c.action === 'InvokeCommand',
+  ).length;
   return { total: finalAt - approvedAt, fenceMs, commands, timelineMs: result.timeline?.totalMs ?? 0, steps };
 }
 

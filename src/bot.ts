@@ -21,6 +21,7 @@ import type { Metrics } from './metrics.js';
 import { type RunningSlackApp, startSlackApp, webClientOptions } from './slack/app.js';
 import { AttachPicker } from './slack/attach-picker.js';
 import { SlackCardPublisher } from './slack/card-publisher.js';
+import { withViewerGate } from './slack/command-gate.js';
 import { diskQueryHandlers } from './slack/disk-queries.js';
 import { EmergencyNotifier } from './slack/emergency-notifier.js';
 import { SlackExecutionReporter } from './slack/execution-reporter.js';
@@ -35,12 +36,13 @@ import {
   watchCommandHandlers,
   watchedDiskLines,
 } from './slack/watch-slack.js';
+import { RedisCommandRate } from './store/command-rate.js';
 import type { RedisClient } from './store/connection.js';
 import { RedisRequestStore } from './store/redis-request-store.js';
 import { RedisReviewStore } from './store/review-store.js';
 import { RedisWatchStore } from './store/watch-store.js';
 import { ApprovalService } from './workflow/approval-service.js';
-import { GroupDirectory } from './workflow/approvers.js';
+import { GroupDirectory, isViewer } from './workflow/approvers.js';
 import { PendingExecutor } from './workflow/executor.js';
 import { type ExpirySweeper, startExpirySweeper } from './workflow/expiry-sweeper.js';
 import type { Policy } from './workflow/policy.js';
@@ -270,6 +272,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     const jobs = execution;
     options.metrics.setQueueDepthSource(() => jobs.jobCounts());
   }
+  const canView = (userId: string) => isViewer(options.policy, userId, groups.memberOf);
+  const commandRate = new RedisCommandRate(options.redis, options.policy.rateLimit.commandsPerMinute, {
+    ...(options.keyPrefix ? { prefix: options.keyPrefix } : {}),
+  });
   const cloudRegion = options.policy.region || options.defaultRegion;
   const resolver = execution ? new NameResolver(execution.gateway, cloudRegion) : undefined;
   const picker = execution ? new AttachPicker(execution.gateway, cloudRegion) : undefined;
@@ -313,7 +319,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       : {}),
   };
   // Names resolve to ids before anything is filed or read; without a cloud there is nothing to ask.
-  const handlers = resolver ? withNameResolution(allHandlers, resolver) : allHandlers;
+  // The viewer gate is outermost: a refused user costs no name lookup.
+  const handlers = withViewerGate(
+    resolver ? withNameResolution(allHandlers, resolver) : allHandlers,
+    canView,
+  );
   const defaultZone = options.cloud?.multiAttachZones?.[0] ?? options.policy.limits.zones[0];
   const slack = await startSlackApp({
     ...(defaultZone ? { defaultZone } : {}),
@@ -329,6 +339,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     service,
     reviews,
     watchedDisks: () => watchedDiskLines(watchStore),
+    rateLimit: commandRate.take,
+    canView,
     checkRequest,
     ...(resolver ? { resolver } : {}),
     ...(picker ? { picker } : {}),

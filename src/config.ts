@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
@@ -193,12 +194,64 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
   return problems;
 }
 
+/** Variables that may instead come from a file named by `<NAME>_FILE` (Kubernetes secret volumes). */
+export const FILE_VARIABLES = [
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'REDIS_URL',
+  'ALIBABA_CLOUD_ACCESS_KEY_ID',
+  'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+] as const;
+
+export type ReadTextFile = (path: string) => string;
+
 /**
- * Reads the environment once. With neither a Slack token nor cloud credentials the result is
+ * Replaces every `<NAME>_FILE` by `<NAME>` holding the file's content (trailing newlines trimmed).
+ * Problems name the variable and the path, never the content or the value.
+ */
+export function resolveFileVariables(
+  env: NodeJS.ProcessEnv,
+  readText: ReadTextFile = (path) => readFileSync(path, 'utf8'),
+): { env: NodeJS.ProcessEnv; problems: string[] } {
+  const resolved: NodeJS.ProcessEnv = { ...env };
+  const problems: string[] = [];
+  for (const name of FILE_VARIABLES) {
+    const fileName = `${name}_FILE`;
+    const path = blankToUndefined(env[fileName]) as string | undefined;
+    delete resolved[fileName];
+    if (path === undefined) continue;
+    if (present(env, name)) {
+      problems.push(`${name}: set either ${name} or ${fileName}, not both`);
+      continue;
+    }
+    let text: string;
+    try {
+      text = readText(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'read error';
+      problems.push(`${fileName}: cannot read ${path} (${code})`);
+      continue;
+    }
+    const value = text.replace(/[\r\n]+$/, '');
+    if (value.trim() === '') {
+      problems.push(`${fileName}: ${path} is empty`);
+      continue;
+    }
+    resolved[name] = value;
+  }
+  return { env: resolved, problems };
+}
+
+/**
+ * Reads the environment once (`*_FILE` variables first). With neither a Slack token nor cloud credentials the result is
  * `sandbox`; anything half-configured is an error listing every problem at once.
  * @throws ConfigError with all problems when the environment is invalid.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
+export function loadConfig(given: NodeJS.ProcessEnv = process.env, readText?: ReadTextFile): ConfigResult {
+  const files = resolveFileVariables(given, readText);
+  if (files.problems.length > 0) throw new ConfigError(files.problems);
+  const env = files.env;
   const cloudConfigured = hasCloudCredentials(env);
   if (!present(env, 'SLACK_BOT_TOKEN') && !cloudConfigured) {
     const parsedLevel = rawSchema.shape.LOG_LEVEL.safeParse(env.LOG_LEVEL);

@@ -2,7 +2,8 @@ import Credentials from '@alicloud/credentials';
 import Ecs, * as models from '@alicloud/ecs20140526';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { RuntimeOptions } from '@darabonba/typescript';
-import { cloudErrorFrom } from './errors.js';
+import { type CommandApi, CommandRegistry, MANAGED_TAG, type RegisteredCommand } from './command-registry.js';
+import { CloudError, cloudErrorFrom } from './errors.js';
 import type {
   DiskInfo,
   EcsGateway,
@@ -78,9 +79,11 @@ function toDisk(disk: models.DescribeDisksResponseBodyDisksDisk): DiskInfo {
 }
 
 /** The ECS gateway on the official SDK: SDK types and errors never leave this module. */
-export class EcsSdkGateway implements EcsGateway {
+export class EcsSdkGateway implements EcsGateway, CommandApi {
   private readonly client: InstanceType<typeof EcsClient>;
   private readonly runtime: RuntimeOptions;
+  /** The bot's scripts as registered commands: `runCommand` invokes them, never `RunCommand`. */
+  readonly commands = new CommandRegistry(this);
 
   constructor(options: EcsSdkGatewayOptions) {
     const timeout = options.timeoutMs ?? 10_000;
@@ -235,9 +238,11 @@ export class EcsSdkGateway implements EcsGateway {
       ...(input.provisionedIops === undefined ? {} : { provisionedIops: input.provisionedIops }),
       ...(input.burstingEnabled === undefined ? {} : { burstingEnabled: input.burstingEnabled }),
       ...(input.description ? { description: input.description } : {}),
-      ...(input.tags?.length
-        ? { tag: input.tags.map((t) => new models.CreateDiskRequestTag({ key: t.key, value: t.value })) }
-        : {}),
+      // Every disk the bot creates carries the managed tag: the RAM policy lets it create and
+      // attach only such disks (README, Security).
+      tag: [...(input.tags ?? []).filter((t) => t.key !== MANAGED_TAG.key), MANAGED_TAG].map(
+        (t) => new models.CreateDiskRequestTag({ key: t.key, value: t.value }),
+      ),
       clientToken: input.clientToken,
     });
     const response = await this.call('CreateDisk', () =>
@@ -263,24 +268,85 @@ export class EcsSdkGateway implements EcsGateway {
     return { value: undefined, requestId: str(response.body?.requestId) };
   }
 
+  /** Runs a script as its registered command (created on first use): `InvokeCommand`, not `RunCommand`. */
   async runCommand(input: RunCommandInput) {
-    const request = new models.RunCommandRequest({
+    const invoke = async () => {
+      const commandId = await this.commands.ensure(input.regionId, input.script, input.timeoutSec);
+      const request = new models.InvokeCommandRequest({
+        regionId: input.regionId,
+        commandId,
+        instanceId: [...input.instanceIds],
+        parameters: { ...input.parameters },
+        timeout: input.timeoutSec,
+        ...(input.clientToken ? { clientToken: input.clientToken } : {}),
+      });
+      return this.call('InvokeCommand', () => this.client.invokeCommandWithOptions(request, this.runtime));
+    };
+    let response: models.InvokeCommandResponse;
+    try {
+      response = await invoke();
+    } catch (error) {
+      // Someone cleaned the command up under us: create it again, once.
+      if (!(error instanceof CloudError) || error.cloudCode !== 'InvalidCommandId.NotFound') throw error;
+      this.commands.forget(input.regionId, input.script);
+      response = await invoke();
+    }
+    return { value: { invokeId: str(response.body?.invokeId) }, requestId: str(response.body?.requestId) };
+  }
+
+  async describeCommands(query: { regionId: string; name?: string }): Promise<RegisteredCommand[]> {
+    const out: RegisteredCommand[] = [];
+    let nextToken: string | undefined;
+    do {
+      const request = new models.DescribeCommandsRequest({
+        regionId: query.regionId,
+        type: 'RunShellScript',
+        maxResults: 50,
+        ...(query.name ? { name: query.name } : {}),
+        ...(nextToken ? { nextToken } : {}),
+      });
+      const response = await this.call('DescribeCommands', () =>
+        this.client.describeCommandsWithOptions(request, this.runtime),
+      );
+      for (const c of response.body?.commands?.command ?? []) {
+        out.push({
+          commandId: str(c.commandId),
+          name: str(c.name),
+          script: Buffer.from(str(c.commandContent), 'base64').toString('utf8'),
+          invokeTimes: Number(c.invokeTimes ?? 0),
+        });
+      }
+      nextToken = response.body?.nextToken || undefined;
+    } while (nextToken);
+    return out;
+  }
+
+  async createCommand(input: {
+    regionId: string;
+    name: string;
+    script: string;
+    timeoutSec: number;
+    description: string;
+  }) {
+    const request = new models.CreateCommandRequest({
       regionId: input.regionId,
+      name: input.name,
+      description: input.description,
       type: 'RunShellScript',
-      // Base64 keeps quotes, backslashes and non-ASCII intact through the form encoding.
       commandContent: Buffer.from(input.script).toString('base64'),
       contentEncoding: 'Base64',
-      instanceId: [...input.instanceIds],
       enableParameter: true,
-      parameters: { ...input.parameters },
       timeout: input.timeoutSec,
-      ...(input.name ? { name: input.name } : {}),
-      ...(input.clientToken ? { clientToken: input.clientToken } : {}),
     });
-    const response = await this.call('RunCommand', () =>
-      this.client.runCommandWithOptions(request, this.runtime),
+    const response = await this.call('CreateCommand', () =>
+      this.client.createCommandWithOptions(request, this.runtime),
     );
-    return { value: { invokeId: str(response.body?.invokeId) }, requestId: str(response.body?.requestId) };
+    return str(response.body?.commandId);
+  }
+
+  async deleteCommand(query: { regionId: string; commandId: string }): Promise<void> {
+    const request = new models.DeleteCommandRequest({ regionId: query.regionId, commandId: query.commandId });
+    await this.call('DeleteCommand', () => this.client.deleteCommandWithOptions(request, this.runtime));
   }
 
   async describeInvocationResults(query: {

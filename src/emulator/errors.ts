@@ -20,6 +20,11 @@ const CATALOGUE = {
   'InvalidAccessKeyId.NotFound': [404, 'Specified access key is not found.'],
   'InvalidAction.NotFound': [404, 'Specified api is not found, please check your url and method.'],
   InvalidVersion: [400, 'Specified parameter Version is not valid.'],
+  // RAM: the call is outside the caller's policy (body carries AccessDeniedDetail).
+  'Forbidden.RAM': [
+    403,
+    "User not authorized to operate on the specified resource, or this API doesn't support RAM.",
+  ],
   'InvalidRegionId.NotFound': [404, 'The specified RegionId does not exist.'],
   'InvalidZoneId.NotFound': [404, 'The specified zone does not exist.'],
   // Faults.
@@ -71,6 +76,8 @@ const CATALOGUE = {
   'InvalidDisk.InUse': [404, 'The specified disk has been occupied.'],
   DependencyViolation: [403, 'The specified disk has not been attached on the specified instance.'],
   'InvalidDisk.AlreadyDetached': [404, 'The specified disk has been detached.'],
+  // Cloud Assistant commands.
+  'InvalidCommandId.NotFound': [404, 'The specified command ID does not exist.'],
   // DeleteDisk / ResizeDisk.
   DiskStillAttached: [403, 'The specified disk is still attached to an instance.'],
   'InvalidOperation.MultiAttachDiskNotSupportResizeOnline': [
@@ -97,12 +104,14 @@ export class EcsError extends Error {
   readonly code: EcsErrorCode;
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
+  /** Extra fields of the error body (`AccessDeniedDetail` of Forbidden.RAM). */
+  readonly body: Readonly<Record<string, unknown>>;
 
   /** `status` overrides the catalogue where one code has two statuses (IncorrectInstanceStatus: 403 on detach). */
   constructor(
     code: EcsErrorCode,
     message?: string,
-    options: { status?: number; headers?: Record<string, string> } = {},
+    options: { status?: number; headers?: Record<string, string>; body?: Record<string, unknown> } = {},
   ) {
     const [status, defaultMessage] = CATALOGUE[code];
     super(message ?? defaultMessage);
@@ -110,6 +119,7 @@ export class EcsError extends Error {
     this.code = code;
     this.status = options.status ?? status;
     this.headers = options.headers ?? {};
+    this.body = options.body ?? {};
   }
 }
 

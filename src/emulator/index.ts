@@ -12,6 +12,8 @@ export {
 } from './command-params.js';
 export type { EcsErrorCode } from './errors.js';
 export { type FaultConfig, type FaultRule, MAX_ADDED_LATENCY_MS } from './faults.js';
+export { authorize, parseRamPolicy, type RamPolicy, wildcardMatch } from './ram.js';
+export { arn, authRequestFor, EMULATOR_ACCOUNT_ID } from './ram-resources.js';
 export {
   BOT_SCRIPTS,
   type BotScriptName,

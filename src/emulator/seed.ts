@@ -150,6 +150,8 @@ function addInstances(
       creationTime: SEEDED_AT,
       privateIp: `172.16.${Math.floor(octet / 250)}.${octet % 250}`,
       generation: 0,
+      // Opted in to the bot (README, Security): the RAM policy's tag conditions match them.
+      tags: [{ key: 'shared-disk-bot:managed', value: 'true' }],
     });
   });
 }
@@ -168,7 +170,7 @@ function seedDisk(name: string, overrides: Partial<Disk>): Disk {
     attachments: [],
     pending: new Map(),
     deleteWithInstance: false,
-    tags: [],
+    tags: [{ key: 'shared-disk-bot:managed', value: 'true' }],
     creationTime: SEEDED_AT,
     detachedTime: null,
     fstype: null,

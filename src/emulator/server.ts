@@ -8,15 +8,19 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assistantActions } from './actions/assistant.js';
 import { catalogActions } from './actions/catalog.js';
+import { commandActions } from './actions/commands.js';
 import type { ActionHandler } from './actions/common.js';
 import { describeDiskActions } from './actions/describe-disks.js';
 import { diskActions } from './actions/disks.js';
 import { instanceActions } from './actions/instances.js';
 import { type AdminTarget, handleAdmin } from './admin.js';
+import { handleRamAdmin, type RamTarget } from './admin-ram.js';
 import { CallLog } from './calllog.js';
 import { EcsError, missing } from './errors.js';
 import { drawFault, type FaultConfig, faultConfigSchema, QuotaWindows } from './faults.js';
 import { Params, parseQuery, type RawParams } from './params.js';
+import { authorize, type RamPolicy } from './ram.js';
+import { authRequestFor, EMULATOR_ACCOUNT_ID } from './ram-resources.js';
 import { applySeed, type SeedName } from './seed.js';
 import { NonceCache, verifySignature } from './signature.js';
 import { DEFAULT_LATENCY, type LatencyConfig, type LatencyKind, type LatencySpec, World } from './world.js';
@@ -30,6 +34,8 @@ export interface EmulatorOptions {
   seed?: SeedName;
   /** id → secret; default `{ sandbox: 'sandbox-secret' }`. */
   accessKeys?: Record<string, string>;
+  /** id → RAM policy document: calls outside it are Forbidden.RAM. A key without one may do anything. */
+  ramPolicies?: Record<string, RamPolicy>;
   latency?: Partial<Record<LatencyKind, LatencySpec>>;
   faults?: FaultConfig;
   /** Clock for state transitions and the call log (signature dates are always checked on wall time). */
@@ -54,6 +60,7 @@ const ACTIONS = new Map<string, ActionHandler>(
     ...instanceActions,
     ...catalogActions,
     ...assistantActions,
+    ...commandActions,
   }),
 );
 
@@ -87,8 +94,9 @@ function send(
   res.end(text);
 }
 
-class Emulator implements AdminTarget {
+class Emulator implements AdminTarget, RamTarget {
   readonly calls = new CallLog();
+  readonly ramPolicies: Record<string, RamPolicy>;
   readonly faults: FaultConfig;
   readonly latency: LatencyConfig;
   private readonly baseLatency: LatencyConfig;
@@ -104,6 +112,7 @@ class Emulator implements AdminTarget {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.accessKeys = options.accessKeys ?? { sandbox: 'sandbox-secret' };
+    this.ramPolicies = { ...options.ramPolicies };
     this.baseLatency = { ...DEFAULT_LATENCY, ...options.latency };
     this.latency = { ...this.baseLatency };
     this.faults = faultConfigSchema.parse(options.faults ?? {});
@@ -129,6 +138,29 @@ class Emulator implements AdminTarget {
   /** Latencies not named go back to their startup values. */
   setLatency(overrides: Partial<Record<LatencyKind, LatencySpec>>): void {
     Object.assign(this.latency, this.baseLatency, overrides);
+  }
+
+  /** RAM, checked after authentication and before anything happens, as ECS does. */
+  private authorize(accessKeyId: string, action: string, params: Params): void {
+    const policy = this.ramPolicies[accessKeyId];
+    if (!policy) return;
+    this.current.settle();
+    const decision = authorize(policy, authRequestFor(action, params, this.current));
+    if (decision.allowed) return;
+    throw new EcsError('Forbidden.RAM', undefined, {
+      body: {
+        AccessDeniedDetail: {
+          AuthAction: `ecs:${action}`,
+          AuthPrincipalType: 'SubUser',
+          AuthPrincipalOwnerId: EMULATOR_ACCOUNT_ID,
+          AuthPrincipalDisplayName: accessKeyId,
+          PolicyType: 'AccountLevelIdentityBasedPolicy',
+          NoPermissionType: decision.explicit ? 'ExplicitDeny' : 'ImplicitDeny',
+          // Real ECS encodes this; the emulator says it plainly so tests and operators can read it.
+          EncodedDiagnosticMessage: Buffer.from(`resource ${decision.resource}`).toString('base64'),
+        },
+      },
+    });
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -164,7 +196,9 @@ class Emulator implements AdminTarget {
         return;
       }
     }
-    const reply = handleAdmin(this, req.method ?? 'GET', path, new URLSearchParams(query), parsed);
+    const reply =
+      handleRamAdmin(this, req.method ?? 'GET', path, parsed) ??
+      handleAdmin(this, req.method ?? 'GET', path, new URLSearchParams(query), parsed);
     send(res, reply.status, reply.body);
   }
 
@@ -203,6 +237,7 @@ class Emulator implements AdminTarget {
       }
       const handler = ACTIONS.get(action);
       if (!handler) throw new EcsError('InvalidAction.NotFound');
+      this.authorize(caller.accessKeyId, action, new Params(params));
       const fault = drawFault(this.faults, action, this.random, {
         windows: this.quotas,
         nowMs: Date.now(),
@@ -231,6 +266,7 @@ class Emulator implements AdminTarget {
           Code: e.code,
           Message: e.message,
           Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(e.code)}&product=Ecs`,
+          ...e.body,
         },
         { 'x-acs-request-id': requestId, ...e.headers },
       );

@@ -81,6 +81,8 @@ export interface Instance {
   privateIp: string;
   /** Bumped on every status change so a stale scheduled transition can tell it was superseded. */
   generation: number;
+  /** What RAM tag conditions (`ecs:tag/<key>`) see; set by the seed or the admin API. */
+  tags?: { key: string; value: string }[];
 }
 
 export interface Attachment {

@@ -10,6 +10,7 @@ import type { ReviewService } from '../workflow/reviews.js';
 import type { AttachPicker } from './attach-picker.js';
 import { boltLogger } from './bolt-logger.js';
 import { BotIdentity } from './bot-identity.js';
+import type { CanView, CommandRateLimit } from './command-gate.js';
 import { HomePublisher } from './home.js';
 import { routedListeners } from './listener-router.js';
 import * as actions from './listeners/actions/index.js';
@@ -43,6 +44,10 @@ export interface SlackAppOptions {
   readonly reviews?: ReviewService;
   /** App Home's "Watched disks" section: one health line per watched disk. */
   readonly watchedDisks?: () => Promise<string[]>;
+  /** Per-user `/disk` command rate (policy `rateLimit`). */
+  readonly rateLimit?: CommandRateLimit;
+  /** Policy `viewers`: who sees the App Home details beyond their own requests. */
+  readonly canView?: CanView;
   /** Disk and instance names → ids (the attach form finds its disk with it). */
   readonly resolver?: NameResolver;
   /** The eligible instances behind the attach form's picker. */
@@ -118,15 +123,16 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       'unhandled Slack listener error',
     );
   });
-  commands.register(app, {
+  // Slash commands, buttons and modals are dispatched by the router (see listener-router.ts).
+  const routed = routedListeners(app);
+  commands.register(routed.app, {
     handlers: options.handlers,
     logger,
     metrics: options.metrics,
     ...(options.defaultZone ? { defaultZone: options.defaultZone } : {}),
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.resolver && options.picker ? { resolver: options.resolver } : {}),
   });
-  // Button and modal listeners share one Bolt listener per surface (see listener-router.ts).
-  const routed = routedListeners(app);
   views.registerCreateForm(routed.app, options.handlers.create, logger, options.checkRequest);
   views.registerAttachForm(routed.app, {
     attach: options.handlers.attach,
@@ -140,6 +146,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       app.client,
       () => options.botToken,
       options.reviews,
+      options.canView,
       options.watchedDisks,
     );
     actions.register(routed.app, {

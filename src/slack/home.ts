@@ -3,6 +3,11 @@ import type { ApprovalService } from '../workflow/approval-service.js';
 import type { ReviewService } from '../workflow/reviews.js';
 import { homeView } from './blocks/request-list.js';
 import { watchListBlocks } from './blocks/watch.js';
+import type { CanView } from './command-gate.js';
+
+const NOT_VIEWER_NOTICE =
+  'You see your own requests and those awaiting your approval; recent activity and reviews are ' +
+  "shown to the policy's viewers only.";
 
 /** Builds and publishes one user's App Home; every publish reads fresh state from Redis. */
 export class HomePublisher {
@@ -12,18 +17,22 @@ export class HomePublisher {
     private readonly token: () => string,
     /** Open post-incident reviews are shown to everyone until acknowledged. */
     private readonly reviews?: ReviewService,
+    /** Policy `viewers`; without it everyone sees the details. */
+    private readonly canView?: CanView,
     /** "Watched disks": one health line per watched disk (issue 13). */
     private readonly watched?: () => Promise<string[]>,
   ) {}
 
   async publish(userId: string, notice?: string): Promise<void> {
+    const viewer = this.canView ? await this.canView(userId) : true;
     const [mine, awaiting, recent, reviews] = await Promise.all([
       this.service.openBy(userId, 20),
       this.service.awaitingApprovalBy(userId, { limit: 20 }),
-      this.service.recentFinished(10),
-      this.reviews?.listOpen(20) ?? Promise.resolve([]),
+      viewer ? this.service.recentFinished(10) : Promise.resolve([]),
+      viewer ? (this.reviews?.listOpen(20) ?? Promise.resolve([])) : Promise.resolve([]),
     ]);
-    const view = homeView({ ...(notice ? { notice } : {}), mine, awaiting, recent, reviews });
+    const shown = notice ?? (viewer ? undefined : NOT_VIEWER_NOTICE);
+    const view = homeView({ ...(shown ? { notice: shown } : {}), mine, awaiting, recent, reviews });
     const lines = this.watched ? await this.watched().catch(() => undefined) : undefined;
     const extra = lines ? [{ type: 'divider' as const }, ...watchListBlocks(lines, 'Watched disks')] : [];
     await this.client.views.publish({

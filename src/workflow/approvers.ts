@@ -22,6 +22,14 @@ export async function isRequester(policy: Policy, userId: string, memberOf: Memb
   return policy.requesters === undefined ? true : isListed(policy.requesters, userId, memberOf);
 }
 
+/**
+ * Who may see status, list, everyone's requests and the App Home details; a policy without
+ * `viewers` lets everyone see. Requesters still see their own requests, approvers what awaits them.
+ */
+export async function isViewer(policy: Policy, userId: string, memberOf: MemberOf): Promise<boolean> {
+  return policy.viewers === undefined ? true : isListed(policy.viewers, userId, memberOf);
+}
+
 export async function isApprover(
   policy: Policy,
   kind: RequestKind,

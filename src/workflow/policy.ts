@@ -144,6 +144,14 @@ export const policySchema = z.strictObject({
   channels: z.strictObject({ approvals: channelId.optional(), audit: channelId.optional() }).prefault({}),
   /** Omitted = anyone may ask. */
   requesters: principalsObject.optional(),
+  /** Who may see status, list, everyone's requests and App Home details; omitted = everyone. */
+  viewers: principalsObject.optional(),
+  /** `/disk` commands one user may run per minute, counted across replicas (floods are refused). */
+  rateLimit: z
+    .strictObject({
+      commandsPerMinute: z.int({ error: WHOLE }).min(1, { error: 'at least 1' }).max(10_000).default(30),
+    })
+    .prefault({}),
   actions: z
     .strictObject({
       create: actionSchema,

@@ -247,7 +247,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
         ...namesOf(command),
       };
       const on = (script: string, extra: Record<string, string> = {}): PlanStep => ({
-        action: 'RunCommand',
+        action: 'InvokeCommand',
         params: { InstanceId: command.toInstanceId, Script: script, ...extra },
       });
       const attach: PlanStep = {

@@ -27,7 +27,7 @@ export const PLAN_ACTIONS = [
   'ModifyDiskAttribute',
   'TagResources',
   'DescribeDisks',
-  'RunCommand',
+  'InvokeCommand',
 ] as const;
 export type PlanAction = (typeof PLAN_ACTIONS)[number];
 

@@ -1,4 +1,4 @@
-/** The assistant runner through the real SDK adapter against the emulator: one RunCommand, every instance answered. */
+/** The assistant runner through the real SDK adapter against the emulator: one invocation, every instance answered. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { jsonLine, runOnInstances } from '../../src/cloud/assistant.js';
 import { inspectReportSchema, scriptText } from '../../src/cloud/scripts/index.js';
@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 
-it('runs the real inspect script on every seeded instance in ONE RunCommand and maps each answer', async () => {
+it('runs the real inspect script on every seeded instance in ONE invocation and maps each answer', async () => {
   const ids = Object.values(SEED.instances).flatMap((list) => list.map((i) => i.id));
   const shared = SEED.disks.sharedExt4;
   await emu.clearCalls();
@@ -27,7 +27,9 @@ it('runs the real inspect script on every seeded instance in ONE RunCommand and 
     jsonLine(inspectReportSchema),
   );
   expect(out).toHaveLength(ids.length);
-  expect(await emu.calls('RunCommand')).toHaveLength(1);
+  // One invocation of the registered command; never a free RunCommand.
+  expect(await emu.calls('InvokeCommand')).toHaveLength(1);
+  expect(await emu.calls('RunCommand')).toHaveLength(0);
   const byId = new Map(out.map((o) => [o.instanceId, o]));
   expect(byId.get(shared.attachedTo)).toMatchObject({
     ok: true,

@@ -1,6 +1,6 @@
 /**
- * One RunCommand per fan-out: an attach to 16 instances in reservation fencing mode registers all
- * 16 NVMe keys in ONE RunCommand (each host derives its key from {{ACS::InstanceId}}) and reads the
+ * One invocation (InvokeCommand of the registered script) per fan-out: an attach to 16 instances in reservation fencing mode registers all
+ * 16 NVMe keys in ONE invocation (each host derives its key from {{ACS::InstanceId}}) and reads the
  * mount table in one more, through the execution subsystem, the real SDK and the emulator.
  */
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
@@ -31,9 +31,9 @@ afterAll(async () => {
   await emu.close();
 });
 
-it('attach to 16 hosts: one RunCommand registers every host’s own key, one more reads the mounts', async () => {
+it('attach to 16 hosts: one invocation registers every host’s own key, one more reads the mounts', async () => {
   // Created blank as /disk create makes it: a disk of unknown content would first go to one host
-  // and be inspected (issue 10's two-phase attach), which is one more RunCommand.
+  // and be inspected (issue 10's two-phase attach), which is one more invocation.
   const diskId = await createAvailableDisk(emu.gateway(), 'fanout-sixteen', { createdBlank: true });
   await emu.clearCalls();
   const request = await h.approved('attach', {
@@ -44,7 +44,9 @@ it('attach to 16 hosts: one RunCommand registers every host’s own key, one mor
   });
   expect((await h.waitFor(request.id)).state).toBe('succeeded');
 
-  const runs = await emu.calls('RunCommand');
+  // Registered commands (README, Security): invocations, never a free RunCommand.
+  expect(await emu.calls('RunCommand')).toHaveLength(0);
+  const runs = await emu.calls('InvokeCommand');
   expect(runs).toHaveLength(2);
   for (const run of runs) {
     const targets = Object.keys(run.params).filter((k) => /^InstanceId\.\d+$/.test(k));

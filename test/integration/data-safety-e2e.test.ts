@@ -60,12 +60,12 @@ const mutations = (calls: CallEntry[], action: string, diskId: string): string[]
     .filter((c) => c.action === action && c.params.DiskId === diskId)
     .map((c) => c.params.InstanceId ?? '');
 
-/** `A` for AttachDisk of the disk, `I` for an inspect RunCommand, in the order the emulator saw them. */
+/** `A` for AttachDisk of the disk, `I` for an inspect invocation, in the order the emulator saw them. */
 function sequence(calls: CallEntry[], diskId: string): string {
   return calls
     .flatMap((c) => {
       if (c.action === 'AttachDisk' && c.params.DiskId === diskId) return ['A'];
-      if (c.action !== 'RunCommand') return [];
+      if (c.action !== 'RunCommand' && c.action !== 'InvokeCommand') return [];
       const script = Buffer.from(c.params.CommandContent ?? '', 'base64').toString();
       return script.includes('shared-disk-bot:inspect') ? ['I'] : [];
     })

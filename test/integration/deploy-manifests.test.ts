@@ -11,6 +11,7 @@ interface Container {
   readinessProbe: { httpGet: { path: string } };
   livenessProbe: { httpGet: { path: string } };
   resources: { requests: Record<string, string>; limits: Record<string, string> };
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
 }
 
 describe('deployment files', () => {
@@ -34,10 +35,19 @@ describe('deployment files', () => {
       cpu: expect.any(String),
       memory: expect.any(String),
     });
+    // Secrets arrive as files from the secret volume, never as environment values.
+    const volume = pod.volumes.find((v: { secret?: unknown }) => v.secret) as {
+      name: string;
+      secret: { secretName: string; items: { key: string; path: string }[] };
+    };
+    expect(volume.secret.secretName).toBe('shared-disk-bot');
+    const mount = (container.volumeMounts ?? []).find((m) => m.name === volume.name);
+    expect(mount?.readOnly).toBe(true);
     for (const name of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'REDIS_URL']) {
-      const entry = container.env.find((e) => e.name === name);
-      expect(entry?.value).toBeUndefined();
-      expect(entry?.valueFrom?.secretKeyRef?.key).toBe(name);
+      expect(container.env.find((e) => e.name === name)).toBeUndefined();
+      const entry = container.env.find((e) => e.name === `${name}_FILE`);
+      const item = volume.secret.items.find((i) => i.key === name);
+      expect(entry?.value).toBe(`${mount?.mountPath}/${item?.path}`);
     }
     const labels = deployment.spec.template.metadata.labels;
     expect(parse(read('manifests/k8s/pdb.yaml')).spec.selector.matchLabels).toEqual(labels);

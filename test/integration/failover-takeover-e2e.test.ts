@@ -36,13 +36,15 @@ beforeAll(async () => {
 afterAll(() => f.close());
 
 type Mount = { instanceId: string; diskId: string; mountpoints: string[]; readOnly: boolean };
-/** The scripts RunCommand carried, decoded as Cloud Assistant does. */
+/** The scripts the bot ran (its registered commands' text), decoded as Cloud Assistant does. */
 const scriptsRun = async () =>
-  (await f.emu.calls('RunCommand')).map((c) => {
-    const raw = String(c.params.CommandContent ?? '');
-    const text = c.params.ContentEncoding === 'Base64' ? Buffer.from(raw, 'base64').toString() : raw;
-    return { text, name: /# shared-disk-bot:([a-z-]+):/.exec(text)?.[1] ?? '', params: c.params };
-  });
+  (await f.emu.calls())
+    .filter((c) => c.action === 'RunCommand' || c.action === 'InvokeCommand')
+    .map((c) => {
+      const raw = String(c.params.CommandContent ?? '');
+      const text = c.params.ContentEncoding === 'Base64' ? Buffer.from(raw, 'base64').toString() : raw;
+      return { text, name: /# shared-disk-bot:([a-z-]+):/.exec(text)?.[1] ?? '', params: c.params };
+    });
 
 const mountsOf = async (instanceId: string) =>
   ((await f.emu.state()) as unknown as { mounts: Mount[] }).mounts.find(

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CloudError } from '../../src/cloud/errors.js';
 import { SEED } from '../../src/emulator/index.js';
-import { type EmulatorHarness, sdkGateway, startHarness } from '../support/execution-emulator.js';
+import {
+  type EmulatorHarness,
+  SHIPPED_RAM_POLICY,
+  sdkGateway,
+  startHarness,
+} from '../support/execution-emulator.js';
 
 const REGION = SEED.regionId;
 const nvmeI = SEED.instances.nvmeI.map((i) => i.id);
@@ -80,7 +85,8 @@ describe('EcsSdkGateway against the emulator (real SDK, signed requests)', () =>
     await h.clearCalls();
     const all = await gw.describeDisks({ regionId: REGION, zoneId: SEED.zones.multiAttachJ });
     expect(all.map((d) => d.diskId).sort()).toEqual([...created].sort());
-    expect(all[0]?.tags).toEqual({ suite: 'gateway' });
+    // The bot adds its managed tag to every disk it creates (README, Security).
+    expect(all[0]?.tags).toEqual({ suite: 'gateway', 'shared-disk-bot:managed': 'true' });
     const ids = [...created, ...Array.from({ length: 120 }, (_, i) => `d-missing${i}`)];
     const byId = await gw.describeDisks({ regionId: REGION, diskIds: ids });
     expect(byId).toHaveLength(12);
@@ -166,7 +172,10 @@ describe('EcsSdkGateway against the emulator (real SDK, signed requests)', () =>
 
 describe('error mapping', () => {
   it('a 4xx business error is not retryable and keeps code, status and RequestId', async () => {
+    // Without the RAM policy: under it, RAM refuses an unknown (untagged) disk before ECS looks it up.
+    await h.admin('ram', { accessKeyId: 'sandbox', policy: null });
     const e = await caught(() => h.gateway().attachDisk({ diskId: 'd-bp1nope', instanceId: nvmeI[0]! }));
+    await h.admin('ram', { accessKeyId: 'sandbox', policy: SHIPPED_RAM_POLICY });
     expect(e).toMatchObject({
       code: 'cloud.InvalidDiskId.NotFound',
       cloudCode: 'InvalidDiskId.NotFound',

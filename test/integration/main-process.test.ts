@@ -1,8 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { waitUntil } from '../support/bot.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
+import { freePort } from '../support/redis-server.js';
 import { signedSlackClient } from '../support/slack-requests.js';
 
 const SECRETS = {
@@ -13,45 +17,91 @@ const SECRETS = {
 
 let fake: FakeSlack;
 let emulator: RunningEmulator;
+let dir: string;
 let child: ChildProcess;
 let output = '';
+const outputs: string[] = [];
 
-beforeAll(async () => {
-  fake = await startFakeSlack();
-  emulator = await startEmulator({ port: 0 });
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      ...SECRETS,
-      SLACK_API_URL: fake.apiUrl,
-      REDIS_URL: inject('redisUrl'),
-      ALIBABA_CLOUD_ACCESS_KEY_ID: 'sandbox',
-      ECS_ENDPOINT: emulator.endpoint,
-      ECS_PROTOCOL: 'http',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'debug',
-    },
+interface Spawned {
+  readonly child: ChildProcess;
+  readonly text: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+/** The real entry point with a clean environment; everything it prints is kept for the grep. */
+function spawnBot(env: Record<string, string>): Spawned {
+  let text = '';
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
+  const index = outputs.push('') - 1;
+  const collect = (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+    outputs[index] = text;
+  };
+  proc.stdout?.on('data', collect);
+  proc.stderr?.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  return { child: proc, text: () => text, exited };
+}
+
+/** Secrets as Kubernetes mounts them: one file each, with a trailing newline. */
+function secretFiles(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(SECRETS)) {
+    const path = join(dir, name.toLowerCase());
+    writeFileSync(path, `${value}\n`);
+    env[`${name}_FILE`] = path;
+  }
+  return env;
+}
+
+function baseEnv(): Record<string, string> {
+  return {
+    SLACK_API_URL: fake.apiUrl,
+    REDIS_URL: inject('redisUrl'),
+    ALIBABA_CLOUD_ACCESS_KEY_ID: 'sandbox',
+    ECS_ENDPOINT: emulator.endpoint,
+    ECS_PROTOCOL: 'http',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'debug',
+  };
+}
+
+function expectNoSecret(text: string): void {
+  for (const secret of Object.values(SECRETS)) expect(text).not.toContain(secret);
+  expect(text).not.toMatch(/xoxb-[\w-]{6,}/);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sdb-main-'));
+  fake = await startFakeSlack();
+  emulator = await startEmulator({ port: 0 });
+  const spawned = spawnBot({ ...baseEnv(), ...secretFiles() });
+  child = spawned.child;
+  await waitUntil(() => /listening on port \d+/.test(spawned.text()), 20_000);
+  output = spawned.text();
+  child.stdout?.on('data', () => {
+    output = spawned.text();
   });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
+  child.stderr?.on('data', () => {
+    output = spawned.text();
   });
-  await waitUntil(() => /listening on port \d+/.test(output), 20_000);
 });
 
 afterAll(async () => {
   if (child.exitCode === null) child.kill('SIGKILL');
   await fake.close();
   await emulator.close();
+  rmSync(dir, { recursive: true, force: true });
+  // Every process this file started, whatever happened to it, printed no secret.
+  for (const text of outputs) expectNoSecret(text);
 });
 
 describe('the bot process (src/main.ts)', () => {
-  it('serves Slack and the ops routes, then shuts down cleanly on SIGTERM without logging a secret', async () => {
+  it('serves Slack and the ops routes with secrets read from files, then shuts down cleanly on SIGTERM without logging a secret', async () => {
     const port = Number(/listening on port (\d+)/.exec(output)?.[1]);
     const base = `http://127.0.0.1:${port}`;
     await waitUntil(async () => (await fetch(`${base}/readyz`)).status === 200, 10_000);
@@ -63,6 +113,11 @@ describe('the bot process (src/main.ts)', () => {
     });
     expect(res.status).toBe(200);
     await fake.waitFor((c) => c.method === '/response/status', 10_000);
+    // An error path: a request signed with the wrong secret is refused and logged.
+    const forged = signedSlackClient(`${base}/slack/events`, 'not-the-signing-secret');
+    expect((await forged.command({ text: 'status', responseUrl: fake.responseUrl('forged') })).status).toBe(
+      401,
+    );
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/sdb_ecs_calls_total\{action="DescribeDisks",code="OK"\} [1-9]/);
     expect(metrics).toContain('sdb_queue_jobs{state="waiting"} 0');
@@ -70,12 +125,59 @@ describe('the bot process (src/main.ts)', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+    output = outputs[0] ?? output;
     expect(output).toContain('app.stopping');
 
     // The assertion below means something only if the bot really logged its work.
     expect(output).toContain('slack.identity.ready');
     expect(output.split('\n').length).toBeGreaterThan(3);
-    for (const secret of Object.values(SECRETS)) expect(output).not.toContain(secret);
-    expect(output).not.toMatch(/xoxb-[\w-]{6,}/);
+    expectNoSecret(output);
+  });
+
+  it('a secret file that does not exist or cannot be read is a config error naming the variable, not a value', async () => {
+    // Started together: each run pays a full TypeScript start-up.
+    const missing = spawnBot({
+      ...baseEnv(),
+      ...secretFiles(),
+      SLACK_BOT_TOKEN_FILE: join(dir, 'no-such-file'),
+    });
+    // A directory is unreadable as a file even for root (tests may run as root).
+    const unreadable = spawnBot({ ...baseEnv(), ...secretFiles(), SLACK_SIGNING_SECRET_FILE: dir });
+    const both = spawnBot({
+      ...baseEnv(),
+      ...secretFiles(),
+      SLACK_SIGNING_SECRET: SECRETS.SLACK_SIGNING_SECRET,
+    });
+    expect(await Promise.all([missing.exited, unreadable.exited, both.exited])).toEqual([2, 2, 2]);
+    expect(missing.text()).toContain(
+      `SLACK_BOT_TOKEN_FILE: cannot read ${join(dir, 'no-such-file')} (ENOENT)`,
+    );
+    expect(unreadable.text()).toContain(`SLACK_SIGNING_SECRET_FILE: cannot read ${dir} (EISDIR)`);
+    expect(both.text()).toContain(
+      'SLACK_SIGNING_SECRET: set either SLACK_SIGNING_SECRET or SLACK_SIGNING_SECRET_FILE',
+    );
+    for (const run of [missing, unreadable, both]) expectNoSecret(run.text());
+  });
+
+  it('a Slack auth failure and an unreachable Redis are logged without a secret', async () => {
+    fake.on('auth.test', () => ({ json: { ok: false, error: 'invalid_auth' } }));
+    const closedPort = await freePort();
+    const run = spawnBot({
+      ...baseEnv(),
+      ...secretFiles(),
+      REDIS_URL: `redis://:redis-pa55word@127.0.0.1:${closedPort}`,
+    });
+    try {
+      await waitUntil(
+        () => /slack\.identity\.retry|invalid_auth/.test(run.text()) && run.text().includes('redis'),
+        20_000,
+      );
+    } finally {
+      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+      await run.exited;
+    }
+    expect(run.text()).toMatch(/ECONNREFUSED/);
+    expectNoSecret(run.text());
+    expect(run.text()).not.toContain('redis-pa55word');
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type EcsModule from '@alicloud/ecs20140526';
 import { EcsSdkGateway } from '../../src/cloud/ecs-sdk-gateway.js';
@@ -5,6 +6,8 @@ import type { EcsGateway } from '../../src/cloud/gateway.js';
 import {
   type FaultConfig,
   type LatencySpec,
+  parseRamPolicy,
+  type RamPolicy,
   type RunningEmulator,
   SEED,
   startEmulator,
@@ -67,13 +70,29 @@ export function sdkGateway(endpoint: string, timeoutMs?: number): EcsSdkGateway 
   });
 }
 
+/** The bot's RAM policy as shipped: every harness enforces it on the bot's key (`sandbox`). */
+export const SHIPPED_RAM_POLICY: RamPolicy = parseRamPolicy(
+  readFileSync('manifests/ram-policy.json', 'utf8'),
+);
+
+/** What the harness does outside the bot's rights (an operator stopping an instance) uses this key. */
+const OPERATOR = { accessKeyId: 'operator', accessKeySecret: 'operator-secret' } as const;
+
 export async function startHarness(
-  options: { latency?: Record<string, LatencySpec>; faults?: FaultConfig } = {},
+  options: {
+    latency?: Record<string, LatencySpec>;
+    faults?: FaultConfig;
+    /** The bot key's policy; `null` lets it do anything (default: manifests/ram-policy.json). */
+    ramPolicy?: RamPolicy | null;
+  } = {},
 ): Promise<EmulatorHarness> {
+  const policy = options.ramPolicy === undefined ? SHIPPED_RAM_POLICY : options.ramPolicy;
   const emu = await startEmulator({
     port: 0,
     latency: options.latency ?? FAST_LATENCY,
     faults: options.faults ?? {},
+    accessKeys: { sandbox: 'sandbox-secret', [OPERATOR.accessKeyId]: OPERATOR.accessKeySecret },
+    ...(policy ? { ramPolicies: { sandbox: policy } } : {}),
   });
   const admin = async (path: string, body?: unknown, method?: string): Promise<unknown> => {
     const response = await fetch(`${emu.url}/_emulator/${path}`, {
@@ -88,8 +107,27 @@ export async function startHarness(
   return {
     emu,
     gateway: (o = {}) => sdkGateway(emu.endpoint, o.timeoutMs),
-    calls: async (action) =>
-      ((await admin(`calls${action ? `?action=${action}` : ''}`)) as { calls: CallEntry[] }).calls,
+    calls: async (action) => {
+      const { calls } = (await admin(`calls${action ? `?action=${action}` : ''}`)) as { calls: CallEntry[] };
+      if (!calls.some((c) => c.action === 'InvokeCommand')) return calls;
+      // An invocation names its registered command; give the helpers the script it ran.
+      const { commands } = (await admin('commands')) as {
+        commands: { commandId: string; content: string }[];
+      };
+      const scripts = new Map(commands.map((c) => [c.commandId, Buffer.from(c.content).toString('base64')]));
+      return calls.map((c) =>
+        c.action === 'InvokeCommand'
+          ? {
+              ...c,
+              params: {
+                ...c.params,
+                CommandContent: scripts.get(c.params.CommandId ?? '') ?? '',
+                ContentEncoding: 'Base64',
+              },
+            }
+          : c,
+      );
+    },
     clearCalls: async () => {
       await admin('calls', undefined, 'DELETE');
     },
@@ -108,8 +146,7 @@ export async function startHarness(
       const client = new Ecs.default({
         endpoint: emu.endpoint,
         protocol: 'http',
-        accessKeyId: 'sandbox',
-        accessKeySecret: 'sandbox-secret',
+        ...OPERATOR,
       } as ConstructorParameters<typeof Ecs.default>[0]);
       await client.stopInstance(new Ecs.StopInstanceRequest({ instanceId }));
     },

@@ -145,7 +145,15 @@ export async function executionHarness(
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const request = await service.get(id);
-        if (request && states.includes(request.state)) return request;
+        if (request && states.includes(request.state)) {
+          // The reporter hears of an outcome just after Redis records it: give it a moment, so a
+          // test reading the reported result right after this does not race the worker.
+          const reportedBy = Date.now() + 2_000;
+          while (reporter.result(id) === undefined && Date.now() < reportedBy) {
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          return request;
+        }
         if (Date.now() > deadline) throw new Error(`${id} is ${request?.state} after ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, 50));
       }

@@ -62,13 +62,13 @@ async function until<T>(
 const READ_ONLY_SCRIPTS = new Set(['inspect', 'nvme-report']);
 
 /**
- * Every OK RunCommand of a script that changes something, per (script, instances), from the
+ * Every OK RunCommand/InvokeCommand of a script that changes something, per (script, instances), from the
  * `# shared-disk-bot:<script>:` marker.
  */
 export function successfulCommands(calls: readonly CallEntry[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const c of calls) {
-    if (c.action !== 'RunCommand' || c.code !== 'OK') continue;
+    if ((c.action !== 'RunCommand' && c.action !== 'InvokeCommand') || c.code !== 'OK') continue;
     const raw = c.params.CommandContent ?? '';
     const text = raw.includes('shared-disk-bot:') ? raw : Buffer.from(raw, 'base64').toString('utf8');
     const script = /# shared-disk-bot:([\w-]+):/.exec(text)?.[1] ?? 'other';

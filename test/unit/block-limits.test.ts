@@ -81,7 +81,7 @@ function request(kind: DiskRequest['kind'], state: RequestState, n = 0): DiskReq
           toInstanceId: instances[1] ?? '',
           emergencyReason: reason2000,
         },
-        plan: [{ action: 'RunCommand', params: { InstanceId: instances[1] ?? '', Script: 'inspect' } }],
+        plan: [{ action: 'InvokeCommand', params: { InstanceId: instances[1] ?? '', Script: 'inspect' } }],
         emergency: true,
       };
     default:

@@ -79,6 +79,8 @@ describe('parsePolicy', () => {
   it('fills sensible defaults for an empty file: anyone may ask, nobody may approve', () => {
     const policy = ok('');
     expect(policy.requesters).toBeUndefined();
+    expect(policy.viewers).toBeUndefined();
+    expect(policy.rateLimit).toEqual({ commandsPerMinute: 30 });
     expect(policy.actions.attach).toEqual({
       approvers: { usergroups: [], users: [] },
       quorum: 1,
@@ -121,6 +123,15 @@ describe('parsePolicy', () => {
       problems(text).some((p) => p.startsWith(expected)),
       problems(text).join('\n'),
     ).toBe(true);
+  });
+
+  it('reads viewers and the command rate, naming a bad one by its path', () => {
+    const policy = ok('viewers: { usergroups: [S0VIEW] }\nrateLimit: { commandsPerMinute: 5 }');
+    expect(policy.viewers).toEqual({ usergroups: ['S0VIEW'], users: [] });
+    expect(policy.rateLimit.commandsPerMinute).toBe(5);
+    const bad = parsePolicy('viewers: { users: [alice] }\nrateLimit: { commandsPerMinute: 0 }');
+    expect(bad.ok ? '' : bad.message).toMatch(/viewers\.users\[0\]: expected a Slack user/);
+    expect(bad.ok ? '' : bad.message).toMatch(/rateLimit\.commandsPerMinute: at least 1/);
   });
 
   it('reports every problem at once', () => {

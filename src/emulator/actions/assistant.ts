@@ -21,7 +21,7 @@ function finish(t: InvocationTarget, at: number, fields: Partial<InvocationTarge
 }
 
 /** `values`: what this instance's copy sees, built-ins already substituted (null: EnableParameter off). */
-function scheduleTarget(
+export function scheduleTarget(
   world: World,
   inv: Invocation,
   t: InvocationTarget,

@@ -89,7 +89,7 @@ function instanceView(i: Instance, world: World): Record<string, unknown> {
     RdmaIpAddress: { IpAddress: [] },
     SecurityGroupIds: { SecurityGroupId: ['sg-bp1emulator0000000001'] },
     OperationLocks: { LockReason: [] },
-    Tags: { Tag: [] },
+    Tags: { Tag: (i.tags ?? []).map((t) => ({ TagKey: t.key, TagValue: t.value })) },
     NetworkInterfaces: { NetworkInterface: [] },
   };
 }

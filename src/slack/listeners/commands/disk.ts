@@ -12,6 +12,7 @@ import {
   usageErrorMessage,
   workingMessage,
 } from '../../blocks/replies.js';
+import { type CommandRateLimit, rateLimitedMessage } from '../../command-gate.js';
 import type { NameResolver } from '../../name-resolution.js';
 import type {
   CommandContext,
@@ -72,6 +73,20 @@ export interface DiskCommandDeps {
   readonly defaultZone?: string;
   /** Finds the disk of `/disk attach <disk>` (id or name) for its picker form; absent without a cloud. */
   readonly resolver?: Pick<NameResolver, 'disk' | 'regionId'>;
+  /** Per-user command rate; a command over it is answered, not run. */
+  readonly rateLimit?: CommandRateLimit;
+}
+
+/** The rate decision; when Redis cannot count, the command goes on (its own work will say why it fails). */
+async function overRate(deps: DiskCommandDeps, userId: string) {
+  if (!deps.rateLimit) return undefined;
+  try {
+    const decision = await deps.rateLimit(userId);
+    return decision.allowed ? undefined : rateLimitedMessage(decision.limit, decision.retryInSec);
+  } catch (error) {
+    deps.logger.warn({ event: 'command.rate_unavailable', err: error }, 'command rate check failed');
+    return undefined;
+  }
 }
 
 type AttachFormCommand = Extract<DiskCommand, { kind: 'attach_form' }>;
@@ -129,6 +144,13 @@ export function registerDiskCommand(app: App, deps: DiskCommandDeps): void {
       return;
     }
 
+    const limited = await overRate(deps, command.user_id);
+    if (limited) {
+      await ack(limited);
+      timeAck();
+      deps.metrics.slackRequests.inc({ kind, outcome: 'rate_limited' });
+      return;
+    }
     if (parsed.command.kind === 'create_form' && deps.handlers.create) {
       // The trigger id is valid for 3 s after the command: ack, then open the form at once.
       await ack();
