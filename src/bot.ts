@@ -1,4 +1,5 @@
 import { webApi } from '@slack/bolt';
+import type { AssistantTiming } from './cloud/assistant.js';
 import { describeFailure } from './cloud/explain.js';
 import type { EcsGateway } from './cloud/gateway.js';
 import { meteredGateway } from './cloud/metered-gateway.js';
@@ -12,6 +13,9 @@ import {
   type ExecutionOptions,
   type ExecutionWorker,
 } from './jobs/execution.js';
+import { watchEnroller } from './jobs/watch-enroll.js';
+import { createWatchMetrics } from './jobs/watch-metrics.js';
+import { WatchService } from './jobs/watch-service.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { type RunningSlackApp, startSlackApp, webClientOptions } from './slack/app.js';
@@ -26,10 +30,17 @@ import { NameResolver, withNameResolution } from './slack/name-resolution.js';
 import type { ReadinessCheck } from './slack/ops-routes.js';
 import { type Preflight, requestChecker, requestCommandHandlers } from './slack/request-commands.js';
 import { slackMemberOf } from './slack/usergroups.js';
+import {
+  registerWatchButtons,
+  SlackWatchNotifier,
+  watchCommandHandlers,
+  watchedDiskLines,
+} from './slack/watch-slack.js';
 import { RedisCommandRate } from './store/command-rate.js';
 import type { RedisClient } from './store/connection.js';
 import { RedisRequestStore } from './store/redis-request-store.js';
 import { RedisReviewStore } from './store/review-store.js';
+import { RedisWatchStore } from './store/watch-store.js';
 import { ApprovalService } from './workflow/approval-service.js';
 import { GroupDirectory, isViewer } from './workflow/approvers.js';
 import { PendingExecutor } from './workflow/executor.js';
@@ -61,6 +72,16 @@ export interface BotOptions {
   readonly clock?: Clock;
   readonly expirySweepMs?: number;
   readonly readinessChecks?: readonly ReadinessCheck[];
+  /** The watch (issue 13); runs with `cloud` unless `enabled: false`. */
+  readonly watch?: WatchOptions;
+}
+
+export interface WatchOptions {
+  readonly enabled?: boolean;
+  /** Replica id of the watcher lease (default: random). */
+  readonly owner?: string;
+  /** Cloud Assistant poll timing of the watch's inspect (tests). */
+  readonly timing?: AssistantTiming;
 }
 
 /** Fans one transition out to several listeners; each listener's failure is its own. */
@@ -94,6 +115,8 @@ export interface RunningBot {
   readonly execution?: Execution;
   readonly service: ApprovalService;
   readonly sweeper: ExpirySweeper;
+  /** The watcher of this replica (one replica leads at a time). */
+  readonly watch?: WatchService;
   stop(): Promise<void>;
 }
 
@@ -129,6 +152,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     groups: groups.memberOf,
     clock,
   });
+  const watchStore = new RedisWatchStore(options.redis, {
+    ...(options.keyPrefix ? { prefix: options.keyPrefix } : {}),
+  });
   const alerts = new MountAlerter(
     client,
     token,
@@ -154,6 +180,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         logger.child({ module: 'emergency' }),
         options.policy.channels,
       ),
+      watchEnroller(watchStore, logger.child({ module: 'watch' })),
       {
         onTransition: async (e) => {
           options.metrics.requestTransitions.inc({ kind: e.request.kind, event: e.event, to: e.to });
@@ -172,6 +199,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       ),
   });
   let worker: ExecutionWorker | undefined;
+  let watch: WatchService | undefined;
   let preflight: Preflight | undefined;
   const cloud = options.cloud;
   const assistantTimeoutSec = cloud?.assistantTimeoutSec ?? DEFAULT_RUN_OPTIONS.assistantTimeoutSec;
@@ -223,6 +251,25 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       }
     };
     if (cloud.runWorker !== false) worker = execution.start();
+    if (options.watch?.enabled !== false) {
+      watch = new WatchService({
+        store: watchStore,
+        gateway,
+        settings: options.policy.watch,
+        fencingMode: options.policy.fencing.mode,
+        notifier: new SlackWatchNotifier(client, token, {
+          emergency: options.policy.actions.failover.emergency !== undefined,
+          remindAfterMs: options.policy.watch.remindAfter,
+          ...(options.policy.channels.audit ? { auditChannel: options.policy.channels.audit } : {}),
+        }),
+        clock,
+        assistantTimeoutSec,
+        ...(options.watch?.timing ? { timing: options.watch.timing } : {}),
+        ...(options.watch?.owner ? { owner: options.watch.owner } : {}),
+        logger: logger.child({ module: 'watch' }),
+        metrics: createWatchMetrics(options.metrics.registry),
+      });
+    }
     const jobs = execution;
     options.metrics.setQueueDepthSource(() => jobs.jobCounts());
   }
@@ -257,6 +304,20 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           alerts,
         })
       : {}),
+    ...(execution
+      ? watchCommandHandlers({
+          store: watchStore,
+          gateway: execution.gateway,
+          client,
+          token,
+          defaultRegion: options.defaultRegion,
+          clock,
+          fencingMode: options.policy.fencing.mode,
+          inspectTimeoutSec: assistantTimeoutSec,
+          ...(options.watch?.timing ? { timing: options.watch.timing } : {}),
+          logger,
+        })
+      : {}),
   };
   // Names resolve to ids before anything is filed or read; without a cloud there is nothing to ask.
   // The viewer gate is outermost: a refused user costs no name lookup.
@@ -278,6 +339,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     handlers,
     service,
     reviews,
+    watchedDisks: () => watchedDiskLines(watchStore),
     rateLimit: commandRate.take,
     canView,
     checkRequest,
@@ -288,6 +350,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       ...(options.readinessChecks ?? []),
     ],
   });
+  registerWatchButtons(slack.app, { failover: handlers.failover, logger });
+  watch?.start();
   const sweeper = startExpirySweeper({
     service,
     intervalMs: options.expirySweepMs ?? 15_000,
@@ -309,8 +373,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     service,
     sweeper,
     ...(execution ? { execution } : {}),
+    ...(watch ? { watch } : {}),
     async stop() {
       clearInterval(reconciler);
+      await watch?.stop();
       await sweeper.stop();
       await slack.stop();
       // Stop taking jobs; a step in flight is left to BullMQ's stalled-job recovery on another replica.

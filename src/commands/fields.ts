@@ -110,17 +110,28 @@ function sizeHint(typed: string): string | undefined {
   return `${typed} is ${whole} GiB${exact}: use --size ${whole}`;
 }
 
-/** A size in whole GiB; `G`/`GiB` suffixes are accepted, other units get the GiB figure suggested. */
+/**
+ * A size in whole GiB as typed (already trimmed), or the sentence saying why it is not one.
+ * `G`/`GiB` suffixes are accepted, other units get the GiB figure suggested. Shared by `sizeSchema`
+ * and parse.ts's fast path, so both decide alike.
+ */
+export function readSize(typed: string): number | { readonly problem: string } {
+  const digits = /^(\d{1,9})(?:g|gib)?$/i.exec(typed)?.[1];
+  const n = digits === undefined ? Number.NaN : Number.parseInt(digits, 10);
+  if (n >= LIMITS.minSizeGiB && n <= LIMITS.maxSizeGiB) return n;
+  const hint = digits === undefined ? sizeHint(typed) : undefined;
+  const rule = `--size is a whole number of GiB between ${LIMITS.minSizeGiB} and ${LIMITS.maxSizeGiB}`;
+  return { problem: hint ? `${rule}; ${hint}.` : `${rule}, got ${show(typed)}.` };
+}
+
+/** A size in whole GiB (see `readSize`); a bad one is an `invalid_value` with its own sentence. */
 export const sizeSchema = z
   .string()
   .trim()
   .transform((typed, ctx) => {
-    const digits = /^(\d{1,9})(?:g|gib)?$/i.exec(typed)?.[1];
-    const n = digits === undefined ? Number.NaN : Number.parseInt(digits, 10);
-    if (n >= LIMITS.minSizeGiB && n <= LIMITS.maxSizeGiB) return n;
-    const hint = digits === undefined ? sizeHint(typed) : undefined;
-    const rule = `--size is a whole number of GiB between ${LIMITS.minSizeGiB} and ${LIMITS.maxSizeGiB}`;
-    coded(ctx, 'invalid_value', hint ? `${rule}; ${hint}.` : `${rule}, got ${show(typed)}.`);
+    const size = readSize(typed);
+    if (typeof size === 'number') return size;
+    coded(ctx, 'invalid_value', size.problem);
     return z.NEVER;
   });
 
@@ -150,22 +161,28 @@ function location(kind: 'zone' | 'region', pattern: RegExp, example: string) {
 export const zoneIdSchema = location('zone', ZONE_ID_PATTERN, 'cn-hangzhou-h');
 export const regionIdSchema = location('region', REGION_ID_PATTERN, 'cn-hangzhou');
 
+export const DISK_REF_EXPECTED =
+  'must be a disk id (d- followed by letters and digits) or a disk name (a letter, then letters, digits, ".", "_", ":" or "-"), e.g. d-bp1abc2def3ghi4jkl5m or shared-db';
+
 /**
  * Where a command takes a disk: its id (`d-…`, any case) or its name (kept as typed). Anything
  * starting with `d-` is read as an id, so a typo in an id is reported, not looked up as a name.
+ * Takes the trimmed text; undefined when it is neither (shared by `diskRefSchema` and the fast path).
  */
+export function readDiskRef(typed: string): string | undefined {
+  const lower = typed.toLowerCase();
+  if (DISK_ID_PATTERN.test(lower)) return lower;
+  if (!lower.startsWith('d-') && DISK_NAME_PATTERN.test(typed)) return typed;
+  return undefined;
+}
+
 export const diskRefSchema = z
   .string()
   .trim()
   .transform((typed, ctx) => {
-    const lower = typed.toLowerCase();
-    if (DISK_ID_PATTERN.test(lower)) return lower;
-    if (!lower.startsWith('d-') && DISK_NAME_PATTERN.test(typed)) return typed;
-    ctx.addIssue({
-      code: 'custom',
-      message:
-        'must be a disk id (d- followed by letters and digits) or a disk name (a letter, then letters, digits, ".", "_", ":" or "-"), e.g. d-bp1abc2def3ghi4jkl5m or shared-db',
-    });
+    const ref = readDiskRef(typed);
+    if (ref !== undefined) return ref;
+    ctx.addIssue({ code: 'custom', message: DISK_REF_EXPECTED });
     return z.NEVER;
   });
 
@@ -185,13 +202,8 @@ export const instanceRefSchema = z
     return z.NEVER;
   });
 
-export const diskNameSchema = z
-  .string()
-  .trim()
-  .regex(
-    DISK_NAME_PATTERN,
-    `must be ${LIMITS.minNameChars}–${LIMITS.maxNameChars} characters: a letter first, then letters, digits, ".", "_", ":" or "-"`,
-  );
+export const DISK_NAME_EXPECTED = `must be ${LIMITS.minNameChars}–${LIMITS.maxNameChars} characters: a letter first, then letters, digits, ".", "_", ":" or "-"`;
+export const diskNameSchema = z.string().trim().regex(DISK_NAME_PATTERN, DISK_NAME_EXPECTED);
 
 function freeText(emptyMessage: string) {
   return z

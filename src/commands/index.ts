@@ -5,6 +5,7 @@ export { renderDiskCommand } from './render.js';
 export { DEFAULT_REQUEST_FILTER } from './schemas.js';
 export { quoteValue, type Token, type TokenizeResult, tokenize } from './tokenize.js';
 export {
+  CHANNEL_REF_PATTERN,
   COMMAND_ERROR_CODES,
   type CommandError,
   type CommandErrorCode,

@@ -9,7 +9,7 @@
  *      to the token that caused it (see `fromIssues` for which issue leads).
  * Never throws: any string gives `{ ok: true }` or `{ ok: false }` with a message and a usage.
  */
-import type { z } from 'zod';
+import { fastIssues } from './fast-errors.js';
 import { show, suggest } from './format.js';
 import { COMMAND_SCHEMAS } from './schemas.js';
 import { FLAGS, POSITIONALS } from './spec.js';
@@ -247,6 +247,14 @@ const isErrorCode = (code: unknown): code is CommandErrorCode =>
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const MAX_ALSO = 2;
 
+/** The part of a finalized zod issue read here (zod's own, or fast-errors.ts's). */
+interface IssueLike {
+  readonly code: string;
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly params?: unknown;
+}
+
 /**
  * Stage 3: zod issues → one CommandError. Which issue leads: bad flag values first, in the order
  * typed (the flag is what the user just typed and is most likely to be wrong, e.g. `--size abc`),
@@ -255,7 +263,7 @@ const MAX_ALSO = 2;
  */
 function fromIssues(
   sub: Subcommand,
-  issues: readonly z.core.$ZodIssue[],
+  issues: readonly IssueLike[],
   origins: Map<string, Origin>,
 ): ParseResult {
   const described = issues.map((issue) => {
@@ -289,15 +297,24 @@ function subcommandOf(token: Token): Subcommand | undefined {
 
 /** Parses the text after `/disk`. Never throws. */
 export function parseDiskCommand(text: string): ParseResult {
+  return guarded(text, true);
+}
+
+/** The same grammar without the fast path for value errors: what the fast path is tested against. */
+export function parseDiskCommandZodOnly(text: string): ParseResult {
+  return guarded(text, false);
+}
+
+function guarded(text: string, fast: boolean): ParseResult {
   try {
-    return parse(typeof text === 'string' ? text : '');
+    return parse(typeof text === 'string' ? text : '', fast);
   } catch {
     // Unreachable by design (property-tested); kept so a bug degrades to a usage reply, not a 500.
     return fail(undefined, 'invalid_value', 'That /disk command could not be read.');
   }
 }
 
-function parse(text: string): ParseResult {
+function parse(text: string, fast: boolean): ParseResult {
   const tokenized = tokenize(text);
   const first = tokenized.tokens[0];
   const sub = first && !first.quoted ? subcommandOf(first) : undefined;
@@ -328,6 +345,8 @@ function parse(text: string): ParseResult {
   const scanned = scan(sub, rest);
   if ('ok' in scanned) return scanned;
 
+  const known = fast ? fastIssues(sub, scanned.input) : undefined;
+  if (known !== undefined) return fromIssues(sub, known, scanned.origins);
   const result = COMMAND_SCHEMAS[sub].safeParse(scanned.input);
   if (result.success) return { ok: true, command: result.data satisfies DiskCommand };
   return fromIssues(sub, result.error.issues, scanned.origins);

@@ -29,7 +29,15 @@ import {
   zoneIdSchema,
 } from './fields.js';
 import { show, suggest } from './format.js';
-import { type DiskCommand, LIMITS, REQUEST_FILTERS, SUBCOMMANDS, type Subcommand } from './types.js';
+import {
+  CHANNEL_REF_PATTERN,
+  DISK_ID_PATTERN,
+  type DiskCommand,
+  LIMITS,
+  REQUEST_FILTERS,
+  SUBCOMMANDS,
+  type Subcommand,
+} from './types.js';
 
 /**
  * Cross-field checks as a transform step: a transform after the object is a pipe, and a pipe stops
@@ -266,6 +274,58 @@ const initSchema = z
     }),
   );
 
+const channelSchema = z.string().transform((typed, ctx) => {
+  const m = CHANNEL_REF_PATTERN.exec(typed.trim());
+  const id = m?.[1] ?? m?.[2];
+  if (id) return id;
+  coded(
+    ctx,
+    'invalid_value',
+    `--channel must be a channel picked with # (Slack then sends its id) or a channel id like C0123ABCD, got ${show(typed)}.`,
+  );
+  return z.NEVER;
+});
+
+/** The watch keeps disk ids (its entries outlive names), so only an id is accepted here. */
+const watchDiskIdSchema = z
+  .string()
+  .trim()
+  .transform((typed) => typed.toLowerCase())
+  .pipe(z.string().regex(DISK_ID_PATTERN, { message: 'must be a disk id like d-bp1abc2def3ghi4jkl5m' }));
+
+const watchSchema = z
+  .object({ diskId: watchDiskIdSchema.optional(), channel: channelSchema.optional(), list: z.boolean() })
+  .transform(
+    crossCheck((v, ctx) => {
+      if (v.list && v.diskId !== undefined)
+        coded(ctx, 'conflicting_flags', '--list takes no disk id: /disk watch --list.', ['list']);
+      else if (v.list && v.channel !== undefined)
+        coded(ctx, 'conflicting_flags', '--list and --channel do not go together.', ['channel']);
+      else if (!v.list && v.diskId === undefined)
+        coded(
+          ctx,
+          'missing_argument',
+          'The disk id is required, e.g. /disk watch d-bp1abc2def3ghi4jkl5m (or /disk watch --list).',
+          [],
+        );
+    }),
+  )
+  .transform(
+    (v): DiskCommand =>
+      v.list || v.diskId === undefined
+        ? { kind: 'watch', list: true }
+        : {
+            kind: 'watch',
+            list: false,
+            diskId: v.diskId,
+            ...(v.channel === undefined ? {} : { channelId: v.channel }),
+          },
+  );
+
+const unwatchSchema = z
+  .object({ diskId: watchDiskIdSchema })
+  .transform((v): DiskCommand => ({ kind: 'unwatch', diskId: v.diskId }));
+
 /** The schema of each subcommand, keyed by subcommand. Input: the tokenized form built by parse.ts. */
 export const COMMAND_SCHEMAS: Readonly<Record<Subcommand, z.ZodType<DiskCommand>>> = {
   help: helpSchema,
@@ -278,4 +338,6 @@ export const COMMAND_SCHEMAS: Readonly<Record<Subcommand, z.ZodType<DiskCommand>
   requests: requestsSchema,
   cancel: cancelSchema,
   init: initSchema,
+  watch: watchSchema,
+  unwatch: unwatchSchema,
 };

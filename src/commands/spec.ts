@@ -54,6 +54,11 @@ export const FLAGS: Readonly<Record<Subcommand, Readonly<Record<string, FlagSpec
     label: value('label', '--label shared'),
     reason: REASON,
   },
+  watch: {
+    channel: value('channel', '--channel #storage-alerts'),
+    list: { kind: 'switch', field: 'list' },
+  },
+  unwatch: {},
 };
 
 export interface PositionalSpec {
@@ -107,4 +112,6 @@ export const POSITIONALS: Readonly<Record<Subcommand, PositionalSpec>> = {
     required: 1,
   },
   init: { fields: [DISK_ID], required: 1 },
+  watch: { fields: [DISK_ID], required: 0 },
+  unwatch: { fields: [DISK_ID], required: 1 },
 };

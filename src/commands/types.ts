@@ -15,6 +15,8 @@ export const SUBCOMMANDS = [
   'requests',
   'cancel',
   'init',
+  'watch',
+  'unwatch',
 ] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
@@ -102,7 +104,10 @@ export type DiskCommand =
       slots?: number;
       label?: string;
       reason?: string;
-    };
+    }
+  | { kind: 'watch'; list: false; diskId: string; channelId?: string }
+  | { kind: 'watch'; list: true }
+  | { kind: 'unwatch'; diskId: string };
 
 export type DiskCommandKind = DiskCommand['kind'];
 
@@ -159,6 +164,8 @@ export const LIMITS = {
 
 /** ECS disk ids: `d-` then lower-case letters and digits (emulator: `d-bp1xxxxxxxxxxxxxxx`). */
 export const DISK_ID_PATTERN = /^d-[a-z0-9]{1,64}$/;
+/** A channel as Slack sends a picked one in command text (`<#C123|name>`), or its bare id. */
+export const CHANNEL_REF_PATTERN = /^(?:<#([CG][A-Z0-9]{2,})(?:\|[^>]*)?>|([CG][A-Z0-9]{2,}))$/;
 /** ECS instance ids: `i-` then lower-case letters and digits. */
 export const INSTANCE_ID_PATTERN = /^i-[a-z0-9]{1,64}$/;
 /** A normalised disk reference that is an id rather than a name. */

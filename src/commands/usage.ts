@@ -23,6 +23,8 @@ const USAGE: Record<Subcommand, readonly string[]> = {
   requests: ['/disk requests [--mine | --pending | --all]'],
   cancel: ['/disk cancel <request-id>'],
   init: ['/disk init <disk> --fs ocfs2 --mount <path> [--slots <n>] [--label <label>] [--reason "<text>"]'],
+  watch: ['/disk watch <disk-id> [--channel #channel]', '/disk watch --list'],
+  unwatch: ['/disk unwatch <disk-id>'],
 };
 
 /** One line per subcommand, as help lists them. */
@@ -37,6 +39,8 @@ export const SUBCOMMAND_SUMMARIES: Readonly<Record<Subcommand, string>> = {
   requests: 'List requests: your own (default), those awaiting approval, or all.',
   cancel: 'Cancel one of your pending requests.',
   init: 'Format a blank shared disk with OCFS2 and mount it on every attached instance (goes to approval).',
+  watch: 'Watch a shared disk and alert its channel on trouble, or list watched disks.',
+  unwatch: 'Stop watching a disk.',
 };
 
 /** Extra facts a user needs before running the subcommand; shown by `/disk help <command>`. */
@@ -72,6 +76,12 @@ export const SUBCOMMAND_NOTES: Readonly<Record<Subcommand, readonly string[]>> =
     'Writes the same cluster description to every node, brings o2cb online, formats on one node, mounts everywhere with _netdev.',
     '--slots defaults to 16 (the attach limit) and must cover every attached instance.',
   ],
+  watch: [
+    'Disks the bot created or attached are watched already, in the channel of that request.',
+    'Alerts (once per incident, with "resolved" and reminders): attachments changed outside the bot, a single-node file system mounted twice, the primary down (with a Fail over button), reservation anomalies.',
+    'Without --channel the alerts go to the channel where you run the command.',
+  ],
+  unwatch: ['Open incidents of the disk are dropped without a "resolved" message.'],
 };
 
 /** Example invocations, all valid for the parser (a unit test checks that). */
@@ -100,6 +110,12 @@ export const SUBCOMMAND_EXAMPLES: Readonly<Record<Subcommand, readonly string[]>
   requests: ['/disk requests', '/disk requests --pending'],
   cancel: ['/disk cancel R-01HZX3K7Q9ABCDEF'],
   init: ['/disk init d-bp1abc2def3ghi4jkl5m --fs ocfs2 --mount /shared --reason "shared uploads"'],
+  watch: [
+    '/disk watch d-bp1abc2def3ghi4jkl5m',
+    '/disk watch d-bp1abc2def3ghi4jkl5m --channel C0STORAGE',
+    '/disk watch --list',
+  ],
+  unwatch: ['/disk unwatch d-bp1abc2def3ghi4jkl5m'],
 };
 
 const GENERAL_NOTES = [

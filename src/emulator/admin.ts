@@ -41,7 +41,8 @@ const latencySpec = z.strictObject({
   jitterMs: z.number().int().min(0),
 });
 const latencySchema = z.partialRecord(z.enum(LATENCY_KINDS), latencySpec);
-const resetSchema = z.strictObject({ seed: z.enum(['default', 'empty']).default('default') });
+const resetSchema = z.strictObject({ seed: z.enum(['default', 'empty', 'large']).default('default') });
+const detachSchema = z.strictObject({ instanceId: z.string().min(1) });
 const filesystemSchema = z.strictObject({
   /** Omitted: leave the disk's file system as it is; null: wipe it. */
   fstype: z.string().min(1).nullable().optional(),
@@ -149,6 +150,29 @@ function filesystemRoute(target: AdminTarget, instanceId: string, diskId: string
   return { status: 200, body: { instanceId, diskId, fstype: disk.fstype, mountpoints, readOnly } };
 }
 
+/**
+ * An operator detaches the disk in the console: gone at once, no API call the bot could see; the
+ * guest's mounts of it go too. `POST /disks/<diskId>/detach {"instanceId": …}`.
+ */
+function consoleDetachRoute(target: AdminTarget, diskId: string, body: unknown): AdminReply {
+  const world = target.world();
+  const disk = world.disks.get(diskId);
+  if (!disk) return notFound(`disk ${diskId}`);
+  const parsed = parse(detachSchema, body);
+  if (!parsed.ok) return parsed.reply;
+  const { instanceId } = parsed.value;
+  if (!disk.attachments.some((a) => a.instanceId === instanceId))
+    return { status: 409, body: { error: `disk ${diskId} is not attached to ${instanceId}` } };
+  disk.attachments = disk.attachments.filter((a) => a.instanceId !== instanceId);
+  disk.pending.delete(instanceId);
+  world.mounts.delete(mountKey(instanceId, diskId));
+  disk.detachedTime = world.now();
+  return {
+    status: 200,
+    body: { diskId, instanceId, attachments: disk.attachments.map((a) => a.instanceId) },
+  };
+}
+
 const diskFilesystemSchema = z.strictObject({ fstype: z.string().min(1).nullable() });
 
 /**
@@ -203,6 +227,8 @@ export function handleAdmin(
   const fs = /^POST \/instances\/([^/]+)\/disks\/([^/]+)\/filesystem$/.exec(route);
   if (fs)
     return filesystemRoute(target, decodeURIComponent(fs[1] ?? ''), decodeURIComponent(fs[2] ?? ''), body);
+  const detach = /^POST \/disks\/([^/]+)\/detach$/.exec(route);
+  if (detach) return consoleDetachRoute(target, decodeURIComponent(detach[1] ?? ''), body);
   const diskFs = /^POST \/disks\/([^/]+)\/filesystem$/.exec(route);
   if (diskFs) return diskFilesystemRoute(target, decodeURIComponent(diskFs[1] ?? ''), body);
   const rename = /^POST \/instances\/([^/]+)\/name$/.exec(route);

@@ -4,7 +4,7 @@ import type { FaultRule } from './faults.js';
 import type { EmulatorOptions } from './server.js';
 import { LATENCY_KINDS, type LatencyKind, type LatencySpec } from './world.js';
 
-export const USAGE = `usage: emulator [--port N] [--host H] [--seed default|empty]
+export const USAGE = `usage: emulator [--port N] [--host H] [--seed default|empty|large]
                 [--access-key-id ID --access-key-secret SECRET]
                 [--latency-ms N] [--jitter-ms N] [--throttle-rate R] [--error-rate R]`;
 
@@ -55,8 +55,8 @@ export function parseCli(argv: string[]): EmulatorOptions {
   if (port !== undefined) options.port = port;
   if (values.host !== undefined) options.host = values.host;
   if (values.seed !== undefined) {
-    if (values.seed !== 'default' && values.seed !== 'empty')
-      throw new UsageError('--seed must be default or empty');
+    if (values.seed !== 'default' && values.seed !== 'empty' && values.seed !== 'large')
+      throw new UsageError('--seed must be default, empty or large');
     options.seed = values.seed;
   }
   const id = values['access-key-id'];

@@ -49,8 +49,10 @@ function findDevice(
   instanceId: string,
   serial: string,
 ): { disk: Disk; attachment: Attachment } | null {
-  for (const disk of world.disks.values()) {
-    if (serialOf(disk.diskId) !== serial) continue;
+  // The serial is the disk id without `d-`: look the disk up instead of scanning every disk
+  // (`--seed large` inspects thousands of targets).
+  for (const disk of [world.disks.get(`d-${serial}`), world.disks.get(serial)]) {
+    if (!disk || serialOf(disk.diskId) !== serial) continue;
     const attachment = disk.attachments.find((a) => a.instanceId === instanceId);
     if (attachment) return { disk, attachment };
   }
@@ -125,6 +127,20 @@ function reservationScript(
       return ok(report(world, disk.diskId));
     }
   }
+}
+
+function inspect(world: World, instanceId: string, serial: string): InspectReport {
+  const found = findDevice(world, instanceId, serial);
+  const mount = found ? world.mounts.get(mountKey(instanceId, found.disk.diskId)) : undefined;
+  return {
+    attached: found !== null,
+    device: found?.attachment.hostDevice ?? null,
+    serial,
+    fstype: found?.disk.fstype ?? null,
+    mountpoints: mount?.mountpoints ?? [],
+    readOnly: mount?.readOnly ?? false,
+    reservation: found ? report(world, found.disk.diskId) : null,
+  };
 }
 
 const MOUNTPOINT = /^(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$/;
@@ -209,22 +225,16 @@ export function runScript(
       );
     }
   }
+  if (name === 'inspect-disks') {
+    const serials = (args.serials ?? '').split(',').filter((s) => s !== '');
+    if (serials.some((s) => !/^[A-Za-z0-9_-]+$/.test(s)))
+      return fail(SCRIPT_EXIT.usage, `${name}: parameter "serials" is missing or malformed`);
+    return ok({ disks: serials.map((s) => inspect(world, instanceId, s)).filter((r) => r.attached) });
+  }
   const serial = args.serial ?? '';
   const found = findDevice(world, instanceId, serial);
   if (isOcfs2Script(name)) return runOcfs2Script(world, name, instanceId, found, args);
-  if (name === 'inspect') {
-    const mount = found ? world.mounts.get(mountKey(instanceId, found.disk.diskId)) : undefined;
-    const result: InspectReport = {
-      attached: found !== null,
-      device: found?.attachment.hostDevice ?? null,
-      serial,
-      fstype: found?.disk.fstype ?? null,
-      mountpoints: mount?.mountpoints ?? [],
-      readOnly: mount?.readOnly ?? false,
-      reservation: found ? report(world, found.disk.diskId) : null,
-    };
-    return ok(result);
-  }
+  if (name === 'inspect') return ok(inspect(world, instanceId, serial));
   if (!found) return fail(SCRIPT_EXIT.noDevice, `${name}: no NVMe device with serial ${serial} on this host`);
   if (name === 'takeover-mount') return takeoverMount(world, instanceId, found, args);
   return reservationScript(world, name, instanceId, found.disk, args);

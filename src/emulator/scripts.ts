@@ -19,6 +19,8 @@
  *   registration with `victimKey` and making this host's key the holder; if the victim is already
  *   gone and this host holds the reservation it is a no-op, so a retried failover succeeds.
  * - `nvme-report:1` {serial} → `ReservationReport`.
+ * - `inspect-disks:1` {serials} (comma-separated) → `{"disks": InspectReport[]}` for the serials
+ *   this host sees (the watcher's one call per 100 instances).
  * - `takeover-mount:1` {serial, mountpoint, options} → `TakeoverReport` after mounting the disk's
  *   file system there (already mounted there is a no-op); exit 6 when the disk has no file system.
  * Failures print one plain-text line and exit with a `SCRIPT_EXIT` code.
@@ -37,6 +39,7 @@ export const BOT_SCRIPTS = {
   'nvme-acquire': { version: 2, params: ['serial'], builtins: [INSTANCE_ID_BUILTIN] },
   'nvme-preempt': { version: 2, params: ['serial', 'victimKey'], builtins: [INSTANCE_ID_BUILTIN] },
   'nvme-report': { version: 1, params: ['serial'] },
+  'inspect-disks': { version: 1, params: ['serials'] },
   'takeover-mount': { version: 1, params: ['serial', 'mountpoint', 'options'] },
   'ocfs2-probe': { version: 1, params: ['serial', 'mountpoint', 'cluster'] },
   'ocfs2-cluster': { version: 1, params: ['cluster', 'nodes', 'install'] },

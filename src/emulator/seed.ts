@@ -7,7 +7,10 @@
  *   the single-node file system case the bot must guard) and `SEED.disks.plain` (ESSD 20 GiB,
  *   not multi-attach, Available).
  * - `empty`: the same catalogue and instances, no disks.
+ * - `large`: `default` plus 3,000 instances and 2,000 multi-attach disks (`seed-large.ts`).
  */
+
+import { applyLargeSeed } from './seed-large.js';
 import {
   type Disk,
   type ImageSpec,
@@ -19,7 +22,7 @@ import {
   type Zone,
 } from './world.js';
 
-export type SeedName = 'default' | 'empty';
+export type SeedName = 'default' | 'empty' | 'large';
 
 const instanceId = (name: string): string => stableId('i-bp1', `instance:${name}`);
 const diskId = (name: string): string => stableId('d-bp1', `disk:${name}`);
@@ -235,4 +238,5 @@ export function applySeed(world: World, seed: SeedName): void {
     readOnly: false,
   });
   world.disks.set(SEED.disks.plain.diskId, seedDisk(SEED.disks.plain.name, {}));
+  if (seed === 'large') applyLargeSeed(world);
 }

@@ -52,6 +52,7 @@ actions:
 singleNodeFs: { quorum: 2 }
 detachMounted: { quorum: 2 }
 fencing: { mode: reservation }
+watch: { interval: 10s, missedBeforeAlert: 2, remindAfter: 10m }
 `;
 
 export function sandboxPolicy(): Policy {

@@ -42,6 +42,8 @@ export interface SlackAppOptions {
   readonly defaultZone?: string;
   /** Post-incident reviews shown on App Home with their Acknowledge button. */
   readonly reviews?: ReviewService;
+  /** App Home's "Watched disks" section: one health line per watched disk. */
+  readonly watchedDisks?: () => Promise<string[]>;
   /** Per-user `/disk` command rate (policy `rateLimit`). */
   readonly rateLimit?: CommandRateLimit;
   /** Policy `viewers`: who sees the App Home details beyond their own requests. */
@@ -121,7 +123,9 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       'unhandled Slack listener error',
     );
   });
-  commands.register(app, {
+  // Slash commands, buttons and modals are dispatched by the router (see listener-router.ts).
+  const routed = routedListeners(app);
+  commands.register(routed.app, {
     handlers: options.handlers,
     logger,
     metrics: options.metrics,
@@ -129,8 +133,6 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.resolver && options.picker ? { resolver: options.resolver } : {}),
   });
-  // Button and modal listeners share one Bolt listener per surface (see listener-router.ts).
-  const routed = routedListeners(app);
   views.registerCreateForm(routed.app, options.handlers.create, logger, options.checkRequest);
   views.registerAttachForm(routed.app, {
     attach: options.handlers.attach,
@@ -145,6 +147,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       () => options.botToken,
       options.reviews,
       options.canView,
+      options.watchedDisks,
     );
     actions.register(routed.app, {
       service: options.service,

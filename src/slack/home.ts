@@ -2,6 +2,7 @@ import type { webApi } from '@slack/bolt';
 import type { ApprovalService } from '../workflow/approval-service.js';
 import type { ReviewService } from '../workflow/reviews.js';
 import { homeView } from './blocks/request-list.js';
+import { watchListBlocks } from './blocks/watch.js';
 import type { CanView } from './command-gate.js';
 
 const NOT_VIEWER_NOTICE =
@@ -18,6 +19,8 @@ export class HomePublisher {
     private readonly reviews?: ReviewService,
     /** Policy `viewers`; without it everyone sees the details. */
     private readonly canView?: CanView,
+    /** "Watched disks": one health line per watched disk (issue 13). */
+    private readonly watched?: () => Promise<string[]>,
   ) {}
 
   async publish(userId: string, notice?: string): Promise<void> {
@@ -29,10 +32,14 @@ export class HomePublisher {
       viewer ? (this.reviews?.listOpen(20) ?? Promise.resolve([])) : Promise.resolve([]),
     ]);
     const shown = notice ?? (viewer ? undefined : NOT_VIEWER_NOTICE);
+    const view = homeView({ ...(shown ? { notice: shown } : {}), mine, awaiting, recent, reviews });
+    const lines = this.watched ? await this.watched().catch(() => undefined) : undefined;
+    const extra = lines ? [{ type: 'divider' as const }, ...watchListBlocks(lines, 'Watched disks')] : [];
     await this.client.views.publish({
       token: this.token(),
       user_id: userId,
-      view: homeView({ ...(shown ? { notice: shown } : {}), mine, awaiting, recent, reviews }),
+      // A Home view holds at most 100 blocks: the watched disks go last and only when they fit.
+      view: view.blocks.length + extra.length <= 100 ? { ...view, blocks: [...view.blocks, ...extra] } : view,
     });
   }
 }

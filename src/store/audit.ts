@@ -19,6 +19,9 @@ const EVENTS = [
   'guard',
   'review_opened',
   'review_acknowledged',
+  'watch_incident_opened',
+  'watch_incident_resolved',
+  'watch_attachment_changed',
 ] as const satisfies readonly (TransitionEventName | AuditOnlyEventName)[];
 
 const entrySchema = z.object({

@@ -2,6 +2,7 @@ import { parseDocument } from 'yaml';
 import { type core, z } from 'zod';
 import { failure, type Outcome, success } from '../errors.js';
 import type { RequestKind } from './request.js';
+import { watchPolicySchema } from './watch-policy.js';
 
 /**
  * The policy file of design.md §4, validated once at startup. Every error names its path in the
@@ -183,6 +184,7 @@ export const policySchema = z.strictObject({
       takeover: takeoverMountSchema.optional(),
     })
     .prefault({}),
+  watch: watchPolicySchema,
 });
 
 export type Policy = z.output<typeof policySchema>;

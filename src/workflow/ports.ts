@@ -110,7 +110,14 @@ export type TransitionEventName =
   | 'finished';
 
 /** Audit entries that record something other than a state change (`from` and `to` are empty). */
-export type AuditOnlyEventName = 'mount_alert' | 'guard' | 'review_opened' | 'review_acknowledged';
+export type AuditOnlyEventName =
+  | 'mount_alert'
+  | 'guard'
+  | 'review_opened'
+  | 'review_acknowledged'
+  | 'watch_incident_opened'
+  | 'watch_incident_resolved'
+  | 'watch_attachment_changed';
 
 /** One audit stream entry, as written by the transition scripts and the alert/review scripts. */
 export interface AuditEntry {

@@ -52,7 +52,9 @@ describe('policy viewers', () => {
   });
 
   it('App Home shows a non-viewer only their own and awaiting requests, with a notice', async () => {
-    const opened = json(await command(`detach ${disk} ${SEED.disks.sharedExt4.attachedTo}`, USERS.alice));
+    const opened = json(
+      await command(`detach ${disk} ${SEED.disks.sharedExt4.attachedTo} --force`, USERS.alice),
+    );
     const requestId = /R-[0-9A-Z]{10}/.exec(opened)?.[0];
     expect(json(await command(`cancel ${requestId}`, USERS.alice))).toContain('cancelled');
     for (const user of [USERS.dave, USERS.bob]) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
-import { type CloudOptions, type RunningBot, startBot } from '../../src/bot.js';
+import { type CloudOptions, type RunningBot, startBot, type WatchOptions } from '../../src/bot.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import { RedisAuditLog } from '../../src/store/audit.js';
@@ -48,6 +48,7 @@ export async function startApprovalHarness(
     policy?: string;
     cloud?: Omit<CloudOptions, 'connection'>;
     keyPrefix?: string;
+    watch?: WatchOptions;
   } = {},
 ): Promise<ApprovalHarness> {
   const fake = await startFakeSlack();
@@ -82,6 +83,7 @@ export async function startApprovalHarness(
     logger: createLogger('debug', logs),
     metrics: createMetrics(),
     ...(options.executor ? { executor: options.executor } : {}),
+    ...(options.watch ? { watch: options.watch } : {}),
     ...(options.cloud ? { cloud: { ...options.cloud, connection: inject('redisUrl') } } : {}),
   });
   const endpoint = `http://127.0.0.1:${bot.slack.port}/slack/events`;

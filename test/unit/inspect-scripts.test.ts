@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   INSTANCE_ID_BUILTIN,
+  inspectDisksReportSchema,
   inspectReportSchema,
   reservationKeyFor,
   reservationReportSchema,
@@ -267,5 +268,37 @@ esac`,
       const keys = reservationReportSchema.parse(JSON.parse(r.stdout)).registrants.map((x) => x.key);
       expect(keys.map((k) => BigInt(k))).toEqual([BigInt(reservationKeyFor(id))]);
     }
+  });
+});
+
+describe('inspect-disks (the watch’s one call per 100 instances)', () => {
+  const sys = join(dir, 'sys-many');
+  mkdirSync(join(sys, 'nvme1n1', 'device'), { recursive: true });
+  writeFileSync(join(sys, 'nvme1n1', 'device', 'serial'), 'bp1one\n');
+  mkdirSync(join(sys, 'nvme2n1', 'device'), { recursive: true });
+  writeFileSync(join(sys, 'nvme2n1', 'device', 'serial'), 'bp1two\n');
+  for (const n of ['nvme1n1', 'nvme2n1']) writeFileSync(join(sys, n, 'ro'), '0\n');
+  const tools = {
+    findmnt: `[ "$3" = /dev/nvme2n1 ] && printf '%s\\n' '/data rw,relatime'`,
+    blkid: '[ "$5" = /dev/nvme2n1 ] && echo ext4',
+  };
+
+  it('reports every listed serial this host sees, and only those', () => {
+    const r = run(
+      'inspect-disks',
+      { serials: 'bp1one,bp1absent,bp1two' },
+      { sysBlock: sys, path: stubs('many', tools) },
+    );
+    expect(r.status).toBe(0);
+    const parsed = inspectDisksReportSchema.parse(JSON.parse(r.stdout));
+    expect(parsed.disks.map((d) => [d.serial, d.device, d.fstype, d.mountpoints])).toEqual([
+      ['bp1one', '/dev/nvme1n1', null, []],
+      ['bp1two', '/dev/nvme2n1', 'ext4', ['/data']],
+    ]);
+  });
+
+  it('refuses a malformed list (exit 2) and answers an empty report when nothing is here', () => {
+    expect(run('inspect-disks', { serials: 'bp1 x' }).status).toBe(SCRIPT_EXIT.usage);
+    expect(JSON.parse(run('inspect-disks', { serials: 'bp1nothere' }).stdout)).toEqual({ disks: [] });
   });
 });

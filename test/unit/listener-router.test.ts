@@ -31,7 +31,55 @@ const submit = (callbackId: string) => ({
   view: { id: 'V1', callback_id: callbackId, state: { values: {} }, private_metadata: '' },
 });
 
+const slash = (command: string) => ({
+  token: 'x',
+  team_id: 'T1',
+  api_app_id: 'A1',
+  channel_id: 'C1',
+  user_id: 'U2',
+  command,
+  text: 'help',
+  response_url: 'https://hooks.slack.test/r',
+  trigger_id: 't',
+});
+
 describe('routedListeners', () => {
+  it('runs the slash command callback for its name with the listener arguments, and no listener chain', async () => {
+    const slack = app();
+    const routed = routedListeners(slack);
+    const heard: string[] = [];
+    routed.app.command('/disk', async ({ command, ack, respond, client, next }) => {
+      expect(typeof respond).toBe('function');
+      expect(client).toBeDefined();
+      next(); // a no-op, as for any listener
+      await ack({ text: command.text });
+      heard.push(`disk ${command.text}`);
+    });
+    // A Bolt listener for every command: runs for /other, never for /disk.
+    slack.command(/.*/, async ({ command }) => void heard.push(`bolt ${command.command}`));
+    routed.install();
+    const acked: unknown[] = [];
+    for (const body of [slash('/disk'), slash('/other')]) {
+      await slack.processEvent({ body, ack: async (reply?: unknown) => void acked.push(reply) } as never);
+    }
+    expect(heard).toEqual(['disk help', 'bolt /other']);
+    expect(acked).toEqual([{ text: 'help' }]);
+  });
+
+  it('hands a failing slash command callback to Bolt’s error handler', async () => {
+    const slack = app();
+    const errors: unknown[] = [];
+    slack.error(async (error) => void errors.push(error.original ?? error));
+    const routed = routedListeners(slack);
+    const boom = new Error('boom');
+    routed.app.command('/disk', async () => {
+      throw boom;
+    });
+    routed.install();
+    await slack.processEvent({ body: slash('/disk'), ack: async () => {} } as never);
+    expect(errors).toEqual([boom]);
+  });
+
   it('runs the callback registered for the action id or view callback id, and only that one', async () => {
     const slack = app();
     const routed = routedListeners(slack);

@@ -26,6 +26,7 @@ export const SCRIPTS = {
   'nvme-acquire': { version: 2, params: ['serial'], builtins: [INSTANCE_ID_BUILTIN] },
   'nvme-preempt': { version: 2, params: ['serial', 'victimKey'], builtins: [INSTANCE_ID_BUILTIN] },
   'nvme-report': { version: 1, params: ['serial'] },
+  'inspect-disks': { version: 1, params: ['serials'] },
   'takeover-mount': { version: 1, params: ['serial', 'mountpoint', 'options'] },
   'ocfs2-probe': { version: 1, params: ['serial', 'mountpoint', 'cluster'] },
   'ocfs2-cluster': { version: 1, params: ['cluster', 'nodes', 'install'] },

@@ -7,6 +7,7 @@ import {
   NVME_REPORT_BODY,
 } from './bodies.js';
 import { type ScriptName, scriptMarker } from './contract.js';
+import { INSPECT_DISKS_BODY } from './inspect-disks.js';
 import {
   OCFS2_BASH,
   OCFS2_CLUSTER_BODY,
@@ -18,6 +19,7 @@ import {
 import { TAKEOVER_MOUNT_BODY } from './takeover.js';
 
 export * from './contract.js';
+export { type InspectDisksReport, inspectDisksReportSchema, MAX_SERIALS_PER_CALL } from './inspect-disks.js';
 
 const BODIES: Record<ScriptName, string> = {
   inspect: INSPECT_BODY,
@@ -25,6 +27,7 @@ const BODIES: Record<ScriptName, string> = {
   'nvme-acquire': NVME_ACQUIRE_BODY,
   'nvme-preempt': NVME_PREEMPT_BODY,
   'nvme-report': NVME_REPORT_BODY,
+  'inspect-disks': INSPECT_DISKS_BODY,
   'takeover-mount': TAKEOVER_MOUNT_BODY,
   'ocfs2-probe': OCFS2_PROBE_BODY,
   'ocfs2-cluster': OCFS2_CLUSTER_BODY,
@@ -34,7 +37,7 @@ const BODIES: Record<ScriptName, string> = {
 };
 
 /** Scripts that need only the shared helpers, not the nvme-cli ones. */
-const PLAIN: ReadonlySet<ScriptName> = new Set(['inspect', 'takeover-mount']);
+const PLAIN: ReadonlySet<ScriptName> = new Set(['inspect', 'inspect-disks', 'takeover-mount']);
 
 /** The full text sent with RunCommand: shebang, marker (line 2), shared bash, the script's body. */
 export function scriptText(name: ScriptName): string {

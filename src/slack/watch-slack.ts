@@ -1,0 +1,209 @@
+/**
+ * The watch's Slack side (issue 13): posting alerts, `/disk watch`, `/disk watch --list`,
+ * `/disk unwatch`, and the "Fail over to <standby>" buttons, which file the failover through the
+ * same handler as `/disk failover` (approvals and fencing are the failover that exists today).
+ */
+import type { App, BlockAction, ButtonAction, webApi } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
+import type { AssistantTiming } from '../cloud/assistant.js';
+import { describeFailure } from '../cloud/explain.js';
+import type { EcsGateway } from '../cloud/gateway.js';
+import { observeDisks } from '../jobs/watch-observe.js';
+import type { WatchNotifier } from '../jobs/watch-service.js';
+import type { Logger } from '../logger.js';
+import type { RedisWatchStore, WatchEntry } from '../store/watch-store.js';
+import type { Clock } from '../workflow/ports.js';
+import { type AttachmentNotice, evaluate, type IncidentRecord } from '../workflow/watch-rules.js';
+import { escapeMrkdwn } from './blocks/escape.js';
+import {
+  ACTION_WATCH_EMERGENCY,
+  ACTION_WATCH_FAILOVER,
+  type AlertOptions,
+  attachmentNoticeMessage,
+  healthLine,
+  incidentMessage,
+  parseFailoverButtonValue,
+  watchListBlocks,
+} from './blocks/watch.js';
+import type { CommandHandler, CommandHandlers, CommandReply } from './ports.js';
+
+export class SlackWatchNotifier implements WatchNotifier {
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly token: () => string,
+    private readonly options: AlertOptions & { auditChannel?: string },
+  ) {}
+
+  async incident(phase: 'opened' | 'reminder' | 'resolved', incident: IncidentRecord): Promise<void> {
+    const message = incidentMessage(phase, incident, this.options);
+    const channels = [incident.channelId];
+    if (incident.kind === 'double_mount' && phase === 'opened' && this.options.auditChannel)
+      channels.push(this.options.auditChannel);
+    for (const channel of new Set(channels))
+      await this.client.chat.postMessage({ token: this.token(), channel, ...message });
+  }
+
+  async attachmentsChanged(entry: WatchEntry, notice: AttachmentNotice): Promise<void> {
+    const message = attachmentNoticeMessage(entry, notice);
+    await this.client.chat.postMessage({ token: this.token(), channel: entry.channelId, ...message });
+  }
+}
+
+export interface WatchCommandDeps {
+  readonly store: RedisWatchStore;
+  readonly gateway: EcsGateway;
+  readonly client: webApi.WebClient;
+  readonly token: () => string;
+  readonly defaultRegion: string;
+  readonly clock: Clock;
+  readonly fencingMode: 'reservation' | 'detach';
+  readonly inspectTimeoutSec: number;
+  readonly timing?: AssistantTiming;
+  readonly logger: Logger;
+}
+
+const reply = (text: string, blocks?: KnownBlock[]): CommandReply => ({
+  text,
+  blocks: blocks ?? [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }],
+});
+
+/** One line per watched disk, from the last cycle and the open incidents. */
+export async function watchedDiskLines(store: RedisWatchStore): Promise<string[]> {
+  const [entries, states, incidents] = await Promise.all([store.list(), store.states(), store.incidents()]);
+  return entries.map((e) =>
+    healthLine(
+      e,
+      states.get(e.diskId),
+      incidents.filter((i) => i.diskId === e.diskId),
+    ),
+  );
+}
+
+/** The disk's first status, posted in its channel when it is adopted (no incident is opened). */
+async function postFirstStatus(deps: WatchCommandDeps, entry: WatchEntry): Promise<void> {
+  const observed = (
+    await observeDisks(deps.gateway, [entry], {
+      timeoutSec: deps.inspectTimeoutSec,
+      ...(deps.timing ? { timing: deps.timing } : {}),
+    })
+  ).get(entry.diskId);
+  if (!observed) return;
+  const { findings, state } = evaluate({
+    observation: observed,
+    botActive: false,
+    missedBeforeAlert: 1,
+    fencingMode: deps.fencingMode,
+    ...(entry.primary ? { namedPrimary: entry.primary } : {}),
+    now: deps.clock.now(),
+  });
+  const seen = `${state.attachments.length} attached${state.primary ? ` · primary \`${state.primary}\`` : ''}`;
+  const trouble = findings.map((f) => `• :warning: ${escapeMrkdwn(f.summary)}`).join('\n');
+  const text = `:eyes: Now watching \`${entry.diskId}\` here (added by <@${entry.addedBy}>). First look: ${seen}.\n${trouble || 'No trouble seen.'}`;
+  await deps.client.chat.postMessage({
+    token: deps.token(),
+    channel: entry.channelId,
+    text: `Now watching ${entry.diskId}`,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }],
+  });
+}
+
+export function watchCommandHandlers(deps: WatchCommandDeps): CommandHandlers {
+  const watch: CommandHandler<'watch'> = async (command, ctx) => {
+    if (command.list) {
+      const lines = await watchedDiskLines(deps.store);
+      return { text: `${lines.length} watched disk(s)`, blocks: watchListBlocks(lines, 'Watched disks') };
+    }
+    let multiAttach: boolean | undefined;
+    try {
+      const [disk] = await deps.gateway.describeDisks({
+        regionId: deps.defaultRegion,
+        diskIds: [command.diskId],
+      });
+      multiAttach = disk?.multiAttach;
+    } catch (error) {
+      const { code, message } = describeFailure(error);
+      return reply(`:x: *${escapeMrkdwn(code)}*: ${escapeMrkdwn(message)}`);
+    }
+    if (multiAttach === undefined)
+      return reply(`:no_entry: No disk ${command.diskId} in ${deps.defaultRegion}.`);
+    if (!multiAttach)
+      return reply(`:no_entry: ${command.diskId} is not a multi-attach disk; the watch is for shared disks.`);
+    const primary = (await deps.store.get(command.diskId))?.primary;
+    const entry: WatchEntry = {
+      diskId: command.diskId,
+      regionId: deps.defaultRegion,
+      channelId: command.channelId ?? ctx.channelId,
+      addedBy: ctx.userId,
+      addedAt: deps.clock.now(),
+      source: 'command',
+      ...(primary ? { primary } : {}),
+    };
+    const added = await deps.store.add(entry);
+    postFirstStatus(deps, entry).catch((error: unknown) =>
+      deps.logger.warn(
+        { event: 'watch.first_status_failed', diskId: entry.diskId, err: error },
+        'first status failed',
+      ),
+    );
+    return reply(
+      `:eyes: ${added ? 'Watching' : 'Still watching'} \`${entry.diskId}\`; alerts go to <#${entry.channelId}>, where its first status follows.`,
+    );
+  };
+  return {
+    watch,
+    unwatch: async (command) =>
+      (await deps.store.remove(command.diskId))
+        ? reply(`:wave: No longer watching \`${command.diskId}\`.`)
+        : reply(`\`${command.diskId}\` was not watched.`),
+  };
+}
+
+/**
+ * The alert's buttons. The click files a failover request exactly like `/disk failover`, as the
+ * clicker, in the alert's channel; the emergency button adds the emergency reason, and the
+ * approval service decides whether this user may take that path.
+ */
+export function registerWatchButtons(
+  app: App,
+  deps: { failover: CommandHandler<'failover'> | undefined; logger: Logger },
+): void {
+  for (const [actionId, emergency] of [
+    [ACTION_WATCH_FAILOVER, false],
+    [ACTION_WATCH_EMERGENCY, true],
+  ] as const) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond }) => {
+      await ack();
+      const value = parseFailoverButtonValue(action.value);
+      const say = (text: string, blocks?: KnownBlock[]) =>
+        respond({ response_type: 'ephemeral', replace_original: false, text, ...(blocks ? { blocks } : {}) });
+      if (!value || !deps.failover)
+        return void (await say('That button cannot be read any more; use `/disk failover`.'));
+      const result = await deps
+        .failover(
+          {
+            kind: 'failover',
+            diskId: value.diskId,
+            fromInstanceId: value.from,
+            toInstanceId: value.to,
+            ...(emergency ? { emergencyReason: `watch alert: ${value.from} is down` } : {}),
+          },
+          {
+            userId: body.user.id,
+            channelId: body.channel?.id ?? '',
+            teamId: body.team?.id ?? '',
+            triggerId: body.trigger_id,
+          },
+        )
+        .catch((error: unknown) => {
+          deps.logger.warn(
+            { event: 'watch.failover_click_failed', err: error },
+            'failover from alert failed',
+          );
+          return reply(
+            `:x: The failover could not be filed: ${escapeMrkdwn(describeFailure(error).message)}`,
+          );
+        });
+      await say(result.text, result.blocks);
+    });
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Exactly one watcher across replicas (issue 13): two bots share Redis; the leader is killed (its
+ * loop stops, its lease is left to expire); the other runs the next cycles within two intervals,
+ * the open incident is not alerted twice, and its "resolved" comes once, from the new leader. A
+ * stale leader's cycle writes nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEED } from '../../src/emulator/index.js';
+import { RedisWatchStore } from '../../src/store/watch-store.js';
+import type { EmulatorHarness } from '../support/execution-emulator.js';
+import {
+  INTERVAL_MS,
+  type Replica,
+  sleep,
+  startReplica,
+  startWatchEmulator,
+  text,
+  waitForPost,
+} from '../support/watch-harness.js';
+
+const disk = SEED.disks.sharedExt4.diskId;
+const primary = SEED.disks.sharedExt4.attachedTo;
+const standby = SEED.instances.nvmeI[1]?.id ?? '';
+const prefix = `sdb-watch-rep:${randomUUID()}:`;
+let emu: EmulatorHarness;
+let a: Replica;
+let b: Replica;
+
+beforeAll(async () => {
+  emu = await startWatchEmulator();
+  a = await startReplica(emu, prefix, 'replica-a');
+  await sleep(500); // a takes the lease first
+  b = await startReplica(emu, prefix, 'replica-b');
+});
+afterAll(async () => {
+  await a?.h.close();
+  await b?.h.close();
+  await emu?.close();
+});
+
+const all = (pattern: RegExp) => [...a.posts(), ...b.posts()].filter((c) => pattern.test(text(c))).length;
+
+describe('one watcher across replicas', { timeout: 120_000 }, () => {
+  it('the leader alerts; killed, the other takes over within two intervals and alerts nothing twice', async () => {
+    expect(a.h.bot.watch?.isLeader).toBe(true);
+    expect(b.h.bot.watch?.isLeader).toBe(false);
+    const id = await a.open(`attach ${disk} ${primary} ${standby} --allow-single-node-fs`);
+    await a.approve(id, 'U0BOB');
+    await a.approve(id, 'U0CAROL');
+    await a.h.fake.waitFor((c) => JSON.stringify(c.body).includes(`${id} succeeded`), 30_000);
+    await emu.admin(`instances/${standby}/disks/${disk}/filesystem`, { mountpoints: ['/data'] });
+    await waitForPost(a, (t) => t.includes('RED ALERT'));
+    expect(all(/RED ALERT/)).toBe(1);
+
+    a.h.bot.watch?.abandon(); // killed: no release, the lease expires
+    const killedAt = Date.now();
+    while (!b.h.bot.watch?.isLeader && Date.now() - killedAt < 3 * INTERVAL_MS) await sleep(100);
+    expect(b.h.bot.watch?.isLeader).toBe(true);
+    // Two intervals (lease TTL 1.5 intervals + a follower asking every half interval), plus load margin.
+    expect(Date.now() - killedAt).toBeLessThanOrEqual(2 * INTERVAL_MS + 2_000);
+    const store = new RedisWatchStore(b.h.redis, { prefix });
+    const before = (await store.states()).get(disk)?.at ?? 0;
+    await sleep(2 * INTERVAL_MS);
+    expect((await store.states()).get(disk)?.at ?? 0).toBeGreaterThan(before);
+    expect(all(/RED ALERT/)).toBe(1);
+
+    await emu.admin(`instances/${standby}/disks/${disk}/filesystem`, { mountpoints: [] });
+    await waitForPost(b, (t) => t.includes('Resolved'));
+    await sleep(INTERVAL_MS + 1_000);
+    expect(all(/Resolved/)).toBe(1);
+    expect(a.posts().filter((c) => /Resolved/.test(text(c)))).toHaveLength(0);
+  });
+
+  it('a stale leader’s cycle writes nothing', async () => {
+    const stale = a.h.bot.watch;
+    if (!stale) throw new Error('no watcher');
+    b.h.bot.watch?.abandon();
+    await sleep(INTERVAL_MS); // a cycle of b in flight ends
+    const store = new RedisWatchStore(a.h.redis, { prefix });
+    await emu.admin(`instances/${standby}/disks/${disk}/filesystem`, { mountpoints: ['/data'] });
+    const before = JSON.stringify([...(await store.states())]);
+    const report = await stale.runCycle(1); // a token long superseded
+    expect(report.committed).toBe(false);
+    expect(report.opened).toBe(1); // it saw the double mount…
+    expect(JSON.stringify([...(await store.states())])).toBe(before); // …and wrote nothing
+    expect(await store.incidents()).toEqual([]);
+    await sleep(500);
+    expect(all(/RED ALERT/)).toBe(1); // and posted nothing
+  });
+});
