@@ -77,9 +77,16 @@ describe('failover with NVMe reservation fencing', () => {
       // Its guest never answers, but the verified report proves its key gone: fenced, not unknown.
       expect(result).toMatch(new RegExp(`${standby}\\s+Running\\s+-\\s+-\\s+-\\s+fenced`));
       expect(result).toContain('shows its key gone');
-      // The timeout is in the result when it came first, else in the row that follows it.
-      if (!result.includes('DeliveryTimeout'))
-        await f.threadReply(id, new RegExp(`Mount status of ${standby} \\(follow-up\\).*DeliveryTimeout`));
+      // The timeout is in the result when it came first, else in the row that follows it: a result
+      // that promises the row must be followed by it (the guest times out ~1 s in; 15 s is margin).
+      if (!result.includes('DeliveryTimeout')) {
+        expect(result).toContain('its row follows in the thread');
+        await f.threadReply(
+          id,
+          new RegExp(`Mount status of ${standby} \\(follow-up\\).*DeliveryTimeout`),
+          15_000,
+        );
+      }
     } finally {
       await f.emu.admin(`instances/${standby}/recover`, {});
     }

@@ -104,7 +104,7 @@ function registrantsOf(report: ReservationReport, disk: DiskInfo): string[] {
 /** The mount table of the end: fresh DescribeDisks, one inspect of everyone but the old primary. */
 async function readTable(
   ctx: Ctx,
-  watch: OldPrimaryWatch,
+  guest: ReturnType<OldPrimaryWatch['now']>,
   verified: Verified | undefined,
 ): Promise<{ table?: MountTable; outcome: StepOutcome }> {
   const { diskId, regionId, fromInstanceId: from, toInstanceId: to } = ctx.params;
@@ -116,7 +116,7 @@ async function readTable(
       timeoutSec: ctx.assistantTimeoutSec,
       timing: ctx.assistantTiming,
       alsoShow: [from, to],
-      known: new Map(isAttached(disk, from) ? [[from, watch.now()]] : []),
+      known: new Map(isAttached(disk, from) ? [[from, guest]] : []),
       ...(verified ? { verified } : {}),
     });
     const unknown = table.rows.filter((r) => r.access === 'unknown').length;
@@ -163,10 +163,13 @@ export const runFailover: StepRunner<'failover'> = async (ctx) => {
   ): Promise<ExecutionResult> => {
     const verifying = fenced && state === 'succeeded' && ctx.params.takeoverMount !== undefined;
     let table: MountTable | undefined;
+    // One look at the old primary's answer for the table, the note and the follow-up: read twice,
+    // it could land in between, leaving a row that says "follows in the thread" and no follow-up.
+    const guest = watch.now();
     const read = await t.step(
       verifying ? `Takeover verified (inspect on ${to})` : 'Mount status read',
       async () => {
-        const r = await readTable(ctx, watch, verified);
+        const r = await readTable(ctx, guest, verified);
         table = r.table;
         if (!verifying || !r.outcome.ok) return r.outcome;
         return verifyMount(
@@ -182,7 +185,6 @@ export const runFailover: StepRunner<'failover'> = async (ctx) => {
         code: 'takeover_unverified',
         message: `${from} is fenced and ${to} has ${diskId}, but the mount could not be verified (${read.message}); check ${to} by hand.`,
       };
-    const guest = watch.now();
     if (guest === 'pending') followUp(ctx, watch, fencingMode, verified !== undefined);
     return result(final.state, final.code, `${final.message} ${guestNote(ctx, guest, fenced)}`.trim(), table);
   };
