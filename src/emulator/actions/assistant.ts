@@ -20,6 +20,22 @@ function finish(t: InvocationTarget, at: number, fields: Partial<InvocationTarge
   Object.assign(t, { finishTime: at, updateTime: at, ...fields });
 }
 
+/** A new invocation's per-instance records, before any agent has picked it up. */
+export function pendingTargets(instanceIds: readonly string[], now: number): InvocationTarget[] {
+  return instanceIds.map((instanceId) => ({
+    instanceId,
+    status: 'Pending',
+    exitCode: null,
+    output: '',
+    dropped: 0,
+    errorCode: '',
+    errorInfo: '',
+    startTime: null,
+    finishTime: null,
+    updateTime: now,
+  }));
+}
+
 /** `values`: what this instance's copy sees, built-ins already substituted (null: EnableParameter off). */
 export function scheduleTarget(
   world: World,
@@ -110,18 +126,7 @@ const runCommand: ActionHandler = (ctx) => {
       parameters,
       timeoutSec,
       creationTime: now,
-      targets: ids.map((instanceId) => ({
-        instanceId,
-        status: 'Pending',
-        exitCode: null,
-        output: '',
-        dropped: 0,
-        errorCode: '',
-        errorInfo: '',
-        startTime: null,
-        finishTime: null,
-        updateTime: now,
-      })),
+      targets: pendingTargets(ids, now),
     };
     world.invocations.set(inv.invokeId, inv);
     for (const t of inv.targets) {

@@ -9,7 +9,7 @@ import { BUILTINS, checkCommand, referencedNames, valuesFor } from '../command-p
 import { EcsError, invalid, missing } from '../errors.js';
 import { EMULATOR_ACCOUNT_ID } from '../ram-resources.js';
 import { type Invocation, iso, type World } from '../world.js';
-import { scheduleTarget } from './assistant.js';
+import { pendingTargets, scheduleTarget } from './assistant.js';
 import { type ActionHandler, findOr404, idempotent, paginate, requireRegion } from './common.js';
 
 export interface RegisteredCommand {
@@ -155,18 +155,7 @@ const invokeCommand: ActionHandler = (ctx) => {
       parameters: command.enableParameter ? given : null,
       timeoutSec: p.int('Timeout', { min: 1, max: 86_400 }) ?? command.timeoutSec,
       creationTime: now,
-      targets: ids.map((instanceId) => ({
-        instanceId,
-        status: 'Pending',
-        exitCode: null,
-        output: '',
-        dropped: 0,
-        errorCode: '',
-        errorInfo: '',
-        startTime: null,
-        finishTime: null,
-        updateTime: now,
-      })),
+      targets: pendingTargets(ids, now),
     };
     command.invokeTimes += 1;
     world.invocations.set(inv.invokeId, inv);
