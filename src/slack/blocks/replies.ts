@@ -14,6 +14,24 @@ const section = (text: string) => ({
   text: { type: 'mrkdwn' as const, text: clip(text, SLACK_LIMITS.sectionText) },
 });
 
+/**
+ * The usage section of a usage error. There is one usage text per subcommand, so each is escaped
+ * and laid out once: a usage error is answered inside the ack, so this work sat on every such
+ * request. The shared block is frozen: replies are serialized, never edited.
+ */
+const usageBlocks = new Map<string, KnownBlock>();
+function usageBlock(usage: string): KnownBlock {
+  let block = usageBlocks.get(usage);
+  if (!block) {
+    const built = section(codeBlock(escapeMrkdwn(usage), SLACK_LIMITS.sectionText, '*Usage*\n'));
+    Object.freeze(built.text);
+    block = Object.freeze(built);
+    // Usage texts come from the grammar, a fixed set; the bound only guards against a future change.
+    if (usageBlocks.size < 64) usageBlocks.set(usage, block);
+  }
+  return block;
+}
+
 /** The ack for a command that did not parse: what was wrong, naming the token, and the usage. */
 export function usageErrorMessage(error: CommandError): EphemeralMessage {
   const what = error.subcommand ? `\`/disk ${error.subcommand}\`` : '`/disk`';
@@ -23,7 +41,7 @@ export function usageErrorMessage(error: CommandError): EphemeralMessage {
     text: clip(escapeMrkdwn(text), 3000),
     blocks: [
       section(`:warning: ${escapeMrkdwn(text)}`),
-      section(codeBlock(escapeMrkdwn(error.usage), SLACK_LIMITS.sectionText, '*Usage*\n')),
+      usageBlock(error.usage),
       {
         type: 'context',
         elements: [
