@@ -55,6 +55,36 @@ export interface FailoverHarness {
 
 export const json = (call: RecordedCall): string => JSON.stringify(call.body);
 
+/** Open a request with a command (its id from the reply) and approve it from its card, as a user. */
+export function requestActions(
+  h: ApprovalHarness,
+  command: (text: string, userId?: string) => Promise<RecordedCall>,
+): {
+  open(text: string, userId?: string): Promise<string>;
+  approve(requestId: string, userId: string): Promise<void>;
+} {
+  return {
+    async open(text, userId) {
+      const reply = await command(text, userId);
+      const requestId = /R-[0-9A-Z]{10}/.exec(json(reply))?.[0];
+      if (!requestId) throw new Error(`no request opened: ${json(reply)}`);
+      return requestId;
+    },
+    async approve(requestId, userId) {
+      const request = await h.bot.service.get(requestId);
+      if (!request?.card) throw new Error(`${requestId} has no card`);
+      await h.client.click({
+        userId,
+        actionId: ACTION_APPROVE,
+        value: JSON.stringify({ id: requestId, planHash: request.planHash }),
+        channelId: APPROVALS_CHANNEL,
+        messageTs: request.card.ts,
+        responseUrl: h.fake.responseUrl(`approve-${requestId}-${userId}`),
+      });
+    },
+  };
+}
+
 export async function startFailoverHarness(
   policy: string,
   options: { assistantTimeoutSec?: number; lockWaitMs?: number } = {},
@@ -88,24 +118,7 @@ export async function startFailoverHarness(
     emu,
     h,
     command,
-    async open(text, userId) {
-      const reply = await command(text, userId);
-      const requestId = /R-[0-9A-Z]{10}/.exec(json(reply))?.[0];
-      if (!requestId) throw new Error(`no request opened: ${json(reply)}`);
-      return requestId;
-    },
-    async approve(requestId, userId) {
-      const request = await h.bot.service.get(requestId);
-      if (!request?.card) throw new Error(`${requestId} has no card`);
-      await h.client.click({
-        userId,
-        actionId: ACTION_APPROVE,
-        value: JSON.stringify({ id: requestId, planHash: request.planHash }),
-        channelId: APPROVALS_CHANNEL,
-        messageTs: request.card.ts,
-        responseUrl: h.fake.responseUrl(`approve-${requestId}-${userId}`),
-      });
-    },
+    ...requestActions(h, command),
     result: (requestId, timeoutMs = 30_000) =>
       h.fake.waitFor(
         (c) =>

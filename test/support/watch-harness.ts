@@ -1,10 +1,9 @@
 /** The bot (one or two replicas sharing Redis) with the watch on a 5 s interval, for issue 13's tests. */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { ACTION_APPROVE } from '../../src/slack/blocks/request-card.js';
-import { APPROVALS_CHANNEL, type ApprovalHarness, startApprovalHarness } from './approval-bot.js';
+import { type ApprovalHarness, startApprovalHarness } from './approval-bot.js';
 import { type EmulatorHarness, startHarness } from './execution-emulator.js';
-import { failoverPolicy, json } from './failover-harness.js';
+import { failoverPolicy, requestActions } from './failover-harness.js';
 import type { RecordedCall } from './fake-slack.js';
 
 export const WATCH_CHANNEL = 'C0WATCH';
@@ -52,24 +51,7 @@ export async function startReplica(emu: EmulatorHarness, keyPrefix: string, owne
   return {
     h,
     command,
-    async open(text, userId) {
-      const reply = await command(text, userId);
-      const requestId = /R-[0-9A-Z]{10}/.exec(json(reply))?.[0];
-      if (!requestId) throw new Error(`no request opened: ${json(reply)}`);
-      return requestId;
-    },
-    async approve(requestId, userId) {
-      const request = await h.bot.service.get(requestId);
-      if (!request?.card) throw new Error(`${requestId} has no card`);
-      await h.client.click({
-        userId,
-        actionId: ACTION_APPROVE,
-        value: JSON.stringify({ id: requestId, planHash: request.planHash }),
-        channelId: APPROVALS_CHANNEL,
-        messageTs: request.card.ts,
-        responseUrl: h.fake.responseUrl(`approve-${requestId}-${userId}`),
-      });
-    },
+    ...requestActions(h, command),
     posts: () => h.fake.apiCalls('chat.postMessage').filter((c) => c.body.channel === WATCH_CHANNEL),
   };
 }
