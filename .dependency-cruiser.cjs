@@ -2,6 +2,8 @@
  * Architecture rules checked in CI (`npm run deps:check`):
  * - domain code (src/commands, src/workflow) imports no Slack, Redis or cloud SDK;
  * - SDK types stay behind their adapters;
+ * - the Slack adapter renders what the application services (src/app) answer: it reaches no job and
+ *   no concrete store, and the services know nothing of Slack;
  * - no circular imports anywhere;
  * - the console's browser code (bundled for the page) imports only itself, and nothing imports it.
  */
@@ -28,6 +30,21 @@ module.exports = {
       comment: 'Domain code depends on ports, never on the adapters that implement them.',
       from: { path: '^src/(commands|workflow)/' },
       to: { path: '^src/(slack|store|cloud|jobs|emulator)/' },
+    },
+    {
+      name: 'slack-is-a-thin-adapter',
+      severity: 'error',
+      comment:
+        'src/slack calls the application services (src/app) and the workflow, and renders: no job module, no concrete store.',
+      from: { path: '^src/slack/' },
+      to: { path: '^src/(jobs|store)/' },
+    },
+    {
+      name: 'app-knows-no-slack',
+      severity: 'error',
+      comment: 'Application services (src/app) depend on ports: no Bolt, no Slack adapter, no composition root.',
+      from: { path: '^src/app/' },
+      to: { path: ['(^|/)node_modules/@slack/', '^src/(slack|wiring)/', '^src/bot\\.ts$'] },
     },
     {
       name: 'cloud-sdk-behind-gateway',

@@ -1,13 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, LogLevel, webApi } from '@slack/bolt';
+import type { AttachPicker } from '../app/attach-picker.js';
+import type { FilingVerdict } from '../app/filing.js';
 import type { SlackTransport } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
 import type { RequestCommand } from '../workflow/request-builder.js';
 import type { ReviewService } from '../workflow/reviews.js';
-import type { AttachPicker } from './attach-picker.js';
 import { boltLogger } from './bolt-logger.js';
 import { BotIdentity } from './bot-identity.js';
 import type { CanView, CommandRateLimit } from './command-gate.js';
@@ -21,7 +22,6 @@ import * as views from './listeners/views/index.js';
 import type { NameResolver } from './name-resolution.js';
 import { opsRoutes, type ReadinessCheck } from './ops-routes.js';
 import type { CommandHandlers } from './ports.js';
-import type { RequestVerdict } from './request-commands.js';
 
 export interface SlackAppOptions {
   readonly botToken: string;
@@ -53,7 +53,7 @@ export interface SlackAppOptions {
   /** The eligible instances behind the attach form's picker. */
   readonly picker?: AttachPicker;
   /** A request's checks, so forms show refusals inline instead of closing. */
-  readonly checkRequest?: (command: RequestCommand) => Promise<RequestVerdict>;
+  readonly checkRequest?: (command: RequestCommand) => Promise<FilingVerdict>;
 }
 
 /** One Web API client configuration for Bolt and for the bot's own out-of-request posts. */

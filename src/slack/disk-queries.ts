@@ -1,23 +1,11 @@
 import type { KnownBlock } from '@slack/types';
-import type { AssistantTiming } from '../cloud/assistant.js';
-import { describeFailure } from '../cloud/explain.js';
-import type { DiskInfo, EcsGateway } from '../cloud/gateway.js';
-import { readMounts } from '../cloud/mounts.js';
+import type { DiskQueries } from '../app/disk-queries.js';
+import type { CloudFailure } from '../app/ports.js';
+import type { DiskInfo } from '../cloud/gateway.js';
 import { escapeMrkdwn } from './blocks/escape.js';
 import { textTable } from './blocks/execution.js';
 import { mountAlertMessage, mountTableBlocks } from './blocks/mounts.js';
-import type { MountAlerter } from './mount-alerts.js';
 import type { CommandHandlers, CommandReply } from './ports.js';
-
-export interface DiskQueryDeps {
-  readonly gateway: EcsGateway;
-  readonly defaultRegion: string;
-  /** Cloud Assistant Timeout of the inspect script (a crashed guest costs this long). */
-  readonly inspectTimeoutSec: number;
-  readonly assistantTiming?: AssistantTiming;
-  /** Posts the red alert to the channel and audit when a single-node file system is mounted twice. */
-  readonly alerts?: MountAlerter;
-}
 
 const LIST_ROWS = 25;
 
@@ -26,8 +14,7 @@ const section = (text: string): KnownBlock => ({
   text: { type: 'mrkdwn', text: text.slice(0, 3000) },
 });
 
-function failed(error: unknown): CommandReply {
-  const { code, message } = describeFailure(error);
+function failed({ code, message }: CloudFailure): CommandReply {
   return {
     text: `:x: ${code}: ${message}`,
     blocks: [section(`:x: *${escapeMrkdwn(code)}*: ${escapeMrkdwn(message)}`)],
@@ -43,78 +30,57 @@ function diskHeadline(disk: DiskInfo): string {
   );
 }
 
-/**
- * `/disk status` and `/disk list`: read-only, no approval; one batched DescribeDisks plus one
- * DescribeInstances for every attached instance.
- */
-export function diskQueryHandlers(deps: DiskQueryDeps): CommandHandlers {
+/** `/disk status` and `/disk list`: each asks the queries once and renders the answer. */
+export function diskQueryHandlers(queries: DiskQueries): CommandHandlers {
   return {
     status: async (command, context) => {
-      try {
-        const [disk] = await deps.gateway.describeDisks({
-          regionId: deps.defaultRegion,
-          diskIds: [command.diskId],
-        });
-        if (!disk)
-          return {
-            text: `No disk ${command.diskId} in ${deps.defaultRegion}.`,
-            blocks: [section(`:grey_question: No disk \`${command.diskId}\` in ${deps.defaultRegion}.`)],
-          };
-        const table = await readMounts(deps.gateway, disk, {
-          regionId: disk.regionId || deps.defaultRegion,
-          timeoutSec: deps.inspectTimeoutSec,
-          ...(deps.assistantTiming ? { timing: deps.assistantTiming } : {}),
-        });
-        const blocks: KnownBlock[] = [section(diskHeadline(disk))];
-        if (table.alert) {
-          blocks.push(...mountAlertMessage(disk.diskId, table.alert).blocks);
-          await deps.alerts?.raise({ diskId: disk.diskId, alert: table.alert, channelId: context.channelId });
-        }
-        blocks.push(...mountTableBlocks(table));
-        const rows = table.rows;
-        return { text: `${disk.diskId}: ${disk.status}, ${rows.length} attachment(s)`, blocks };
-      } catch (error) {
-        return failed(error);
-      }
+      const status = await queries.status(command.diskId, context.channelId);
+      if (!status.ok && status.reason === 'no_disk')
+        return {
+          text: `No disk ${command.diskId} in ${status.regionId}.`,
+          blocks: [section(`:grey_question: No disk \`${command.diskId}\` in ${status.regionId}.`)],
+        };
+      if (!status.ok) return failed(status.failure);
+      const { disk, mounts } = status;
+      const blocks: KnownBlock[] = [section(diskHeadline(disk))];
+      if (mounts.alert) blocks.push(...mountAlertMessage(disk.diskId, mounts.alert).blocks);
+      blocks.push(...mountTableBlocks(mounts));
+      return { text: `${disk.diskId}: ${disk.status}, ${mounts.rows.length} attachment(s)`, blocks };
     },
     list: async (command) => {
-      const regionId = command.regionId ?? deps.defaultRegion;
-      try {
-        const disks = await deps.gateway.describeDisks({
-          regionId,
-          multiAttach: true,
-          ...(command.zoneId ? { zoneId: command.zoneId } : {}),
-        });
-        const where = `${regionId}${command.zoneId ? ` / ${command.zoneId}` : ''}`;
-        if (disks.length === 0)
-          return {
-            text: `No multi-attach disks in ${where}.`,
-            blocks: [section(`No multi-attach disks in ${where}.`)],
-          };
-        // A section holds 3000 characters; past ~25 rows the table would be cut mid-line.
-        const shown = disks.slice(0, LIST_ROWS);
-        const rows = shown.map((d) => [
-          d.diskId,
-          d.diskName,
-          d.zoneId,
-          `${d.category} ${d.performanceLevel}`.trim(),
-          `${d.sizeGiB} GiB`,
-          d.status,
-          `${d.attachments.length}/16`,
-        ]);
-        const table = textTable(['disk', 'name', 'zone', 'category', 'size', 'status', 'attached'], rows);
+      const listing = await queries.list({
+        ...(command.regionId ? { regionId: command.regionId } : {}),
+        ...(command.zoneId ? { zoneId: command.zoneId } : {}),
+      });
+      if (!listing.ok) return failed(listing.failure);
+      const { disks } = listing;
+      const where = `${listing.regionId}${listing.zoneId ? ` / ${listing.zoneId}` : ''}`;
+      if (disks.length === 0)
         return {
-          text: `${disks.length} multi-attach disk(s) in ${where}`,
-          blocks: [
-            section(
-              `*Multi-attach disks in ${where}* (${disks.length}${disks.length > shown.length ? `, first ${shown.length} shown; narrow with --zone` : ''})`,
-            ),
-            section(`\`\`\`${escapeMrkdwn(table)}\`\`\``),
-          ],
+          text: `No multi-attach disks in ${where}.`,
+          blocks: [section(`No multi-attach disks in ${where}.`)],
         };
-      } catch (error) {
-        return failed(error);
-      }
+      // A section holds 3000 characters; past ~25 rows the table would be cut mid-line.
+      const shown = disks.slice(0, LIST_ROWS);
+      const rows = shown.map((d) => [
+        d.diskId,
+        d.diskName,
+        d.zoneId,
+        `${d.category} ${d.performanceLevel}`.trim(),
+        `${d.sizeGiB} GiB`,
+        d.status,
+        `${d.attachments.length}/16`,
+      ]);
+      const table = textTable(['disk', 'name', 'zone', 'category', 'size', 'status', 'attached'], rows);
+      return {
+        text: `${disks.length} multi-attach disk(s) in ${where}`,
+        blocks: [
+          section(
+            `*Multi-attach disks in ${where}* (${disks.length}${disks.length > shown.length ? `, first ${shown.length} shown; narrow with --zone` : ''})`,
+          ),
+          section(`\`\`\`${escapeMrkdwn(table)}\`\`\``),
+        ],
+      };
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
-import type { ExecutionReporter, ExecutionResult, StepReport } from '../jobs/ports.js';
+import type { ExecutionReporter, ExecutionResult, StepReport } from '../app/ports.js';
 import type { Logger } from '../logger.js';
 import type { DiskRequest } from '../workflow/request.js';
 import { executionResultMessage, startedLine, stepLine } from './blocks/execution.js';

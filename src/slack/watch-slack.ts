@@ -5,15 +5,11 @@
  */
 import type { App, BlockAction, ButtonAction, webApi } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
-import type { AssistantTiming } from '../cloud/assistant.js';
+import type { WatchEntry } from '../app/ports.js';
+import type { FirstLookPoster, WatchCommands } from '../app/watch-commands.js';
 import { describeFailure } from '../cloud/explain.js';
-import type { EcsGateway } from '../cloud/gateway.js';
-import { observeDisks } from '../jobs/watch-observe.js';
-import type { WatchNotifier } from '../jobs/watch-service.js';
 import type { Logger } from '../logger.js';
-import type { RedisWatchStore, WatchEntry } from '../store/watch-store.js';
-import type { Clock } from '../workflow/ports.js';
-import { type AttachmentNotice, evaluate, type IncidentRecord } from '../workflow/watch-rules.js';
+import type { AttachmentNotice, Evaluation, IncidentRecord } from '../workflow/watch-rules.js';
 import { escapeMrkdwn } from './blocks/escape.js';
 import {
   ACTION_WATCH_EMERGENCY,
@@ -27,7 +23,8 @@ import {
 } from './blocks/watch.js';
 import type { CommandHandler, CommandHandlers, CommandReply } from './ports.js';
 
-export class SlackWatchNotifier implements WatchNotifier {
+/** The watch's posts: incidents, attachment changes and a newly watched disk's first look. */
+export class SlackWatchNotifier implements FirstLookPoster {
   constructor(
     private readonly client: webApi.WebClient,
     private readonly token: () => string,
@@ -47,19 +44,21 @@ export class SlackWatchNotifier implements WatchNotifier {
     const message = attachmentNoticeMessage(entry, notice);
     await this.client.chat.postMessage({ token: this.token(), channel: entry.channelId, ...message });
   }
-}
 
-export interface WatchCommandDeps {
-  readonly store: RedisWatchStore;
-  readonly gateway: EcsGateway;
-  readonly client: webApi.WebClient;
-  readonly token: () => string;
-  readonly defaultRegion: string;
-  readonly clock: Clock;
-  readonly fencingMode: 'reservation' | 'detach';
-  readonly inspectTimeoutSec: number;
-  readonly timing?: AssistantTiming;
-  readonly logger: Logger;
+  async firstLook(
+    entry: WatchEntry,
+    { findings, state }: Pick<Evaluation, 'findings' | 'state'>,
+  ): Promise<void> {
+    const seen = `${state.attachments.length} attached${state.primary ? ` · primary \`${state.primary}\`` : ''}`;
+    const trouble = findings.map((f) => `• :warning: ${escapeMrkdwn(f.summary)}`).join('\n');
+    const text = `:eyes: Now watching \`${entry.diskId}\` here (added by <@${entry.addedBy}>). First look: ${seen}.\n${trouble || 'No trouble seen.'}`;
+    await this.client.chat.postMessage({
+      token: this.token(),
+      channel: entry.channelId,
+      text: `Now watching ${entry.diskId}`,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }],
+    });
+  }
 }
 
 const reply = (text: string, blocks?: KnownBlock[]): CommandReply => ({
@@ -68,91 +67,39 @@ const reply = (text: string, blocks?: KnownBlock[]): CommandReply => ({
 });
 
 /** One line per watched disk, from the last cycle and the open incidents. */
-export async function watchedDiskLines(store: RedisWatchStore): Promise<string[]> {
-  const [entries, states, incidents] = await Promise.all([store.list(), store.states(), store.incidents()]);
-  return entries.map((e) =>
-    healthLine(
-      e,
-      states.get(e.diskId),
-      incidents.filter((i) => i.diskId === e.diskId),
-    ),
-  );
+export async function watchedDiskLines(commands: WatchCommands): Promise<string[]> {
+  return (await commands.watched()).map((w) => healthLine(w.entry, w.state, w.incidents));
 }
 
-/** The disk's first status, posted in its channel when it is adopted (no incident is opened). */
-async function postFirstStatus(deps: WatchCommandDeps, entry: WatchEntry): Promise<void> {
-  const observed = (
-    await observeDisks(deps.gateway, [entry], {
-      timeoutSec: deps.inspectTimeoutSec,
-      ...(deps.timing ? { timing: deps.timing } : {}),
-    })
-  ).get(entry.diskId);
-  if (!observed) return;
-  const { findings, state } = evaluate({
-    observation: observed,
-    botActive: false,
-    missedBeforeAlert: 1,
-    fencingMode: deps.fencingMode,
-    ...(entry.primary ? { namedPrimary: entry.primary } : {}),
-    now: deps.clock.now(),
-  });
-  const seen = `${state.attachments.length} attached${state.primary ? ` · primary \`${state.primary}\`` : ''}`;
-  const trouble = findings.map((f) => `• :warning: ${escapeMrkdwn(f.summary)}`).join('\n');
-  const text = `:eyes: Now watching \`${entry.diskId}\` here (added by <@${entry.addedBy}>). First look: ${seen}.\n${trouble || 'No trouble seen.'}`;
-  await deps.client.chat.postMessage({
-    token: deps.token(),
-    channel: entry.channelId,
-    text: `Now watching ${entry.diskId}`,
-    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }],
-  });
-}
-
-export function watchCommandHandlers(deps: WatchCommandDeps): CommandHandlers {
+export function watchCommandHandlers(commands: WatchCommands): CommandHandlers {
   const watch: CommandHandler<'watch'> = async (command, ctx) => {
     if (command.list) {
-      const lines = await watchedDiskLines(deps.store);
+      const lines = await watchedDiskLines(commands);
       return { text: `${lines.length} watched disk(s)`, blocks: watchListBlocks(lines, 'Watched disks') };
     }
-    let multiAttach: boolean | undefined;
-    try {
-      const [disk] = await deps.gateway.describeDisks({
-        regionId: deps.defaultRegion,
-        diskIds: [command.diskId],
-      });
-      multiAttach = disk?.multiAttach;
-    } catch (error) {
-      const { code, message } = describeFailure(error);
-      return reply(`:x: *${escapeMrkdwn(code)}*: ${escapeMrkdwn(message)}`);
-    }
-    if (multiAttach === undefined)
-      return reply(`:no_entry: No disk ${command.diskId} in ${deps.defaultRegion}.`);
-    if (!multiAttach)
-      return reply(`:no_entry: ${command.diskId} is not a multi-attach disk; the watch is for shared disks.`);
-    const primary = (await deps.store.get(command.diskId))?.primary;
-    const entry: WatchEntry = {
-      diskId: command.diskId,
-      regionId: deps.defaultRegion,
+    const outcome = await commands.watch(command.diskId, {
+      userId: ctx.userId,
       channelId: command.channelId ?? ctx.channelId,
-      addedBy: ctx.userId,
-      addedAt: deps.clock.now(),
-      source: 'command',
-      ...(primary ? { primary } : {}),
-    };
-    const added = await deps.store.add(entry);
-    postFirstStatus(deps, entry).catch((error: unknown) =>
-      deps.logger.warn(
-        { event: 'watch.first_status_failed', diskId: entry.diskId, err: error },
-        'first status failed',
-      ),
-    );
-    return reply(
-      `:eyes: ${added ? 'Watching' : 'Still watching'} \`${entry.diskId}\`; alerts go to <#${entry.channelId}>, where its first status follows.`,
-    );
+    });
+    if (outcome.ok)
+      return reply(
+        `:eyes: ${outcome.added ? 'Watching' : 'Still watching'} \`${outcome.entry.diskId}\`; alerts go to <#${outcome.entry.channelId}>, where its first status follows.`,
+      );
+    switch (outcome.reason) {
+      case 'cloud_failed':
+        return reply(`:x: *${escapeMrkdwn(outcome.failure.code)}*: ${escapeMrkdwn(outcome.failure.message)}`);
+      case 'no_disk':
+        return reply(`:no_entry: No disk ${command.diskId} in ${outcome.regionId}.`);
+      case 'not_shared':
+        return reply(
+          `:no_entry: ${command.diskId} is not a multi-attach disk; the watch is for shared disks.`,
+        );
+    }
   };
   return {
     watch,
     unwatch: async (command) =>
-      (await deps.store.remove(command.diskId))
+      (await commands.unwatch(command.diskId))
         ? reply(`:wave: No longer watching \`${command.diskId}\`.`)
         : reply(`\`${command.diskId}\` was not watched.`),
   };

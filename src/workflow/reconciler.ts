@@ -17,7 +17,7 @@ export const DEFAULT_RECONCILE: ReconcileOptions = { olderThanMs: 60_000, scan: 
  * request that is already queued or running is not queued twice. Returns the ids resubmitted.
  */
 export async function resubmitStuckApproved(
-  service: ApprovalService,
+  service: Pick<ApprovalService, 'list'>,
   executor: Executor,
   now: number,
   options: ReconcileOptions = DEFAULT_RECONCILE,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { filterInstances, MAX_PICKER_OPTIONS } from '../../src/app/attach-picker.js';
 import type { InstanceInfo } from '../../src/cloud/gateway.js';
-import { filterInstances, MAX_PICKER_OPTIONS } from '../../src/slack/attach-picker.js';
 import { attachFormModal, instanceOption } from '../../src/slack/blocks/attach-form.js';
 
 const instance = (n: number, name = `node-${String(n).padStart(3, '0')}`): InstanceInfo => ({

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { AttachmentRow, ExecutionResult, StepReport } from '../../jobs/ports.js';
+import type { AttachmentRow, ExecutionResult, StepReport } from '../../app/ports.js';
 import type { DiskRequest } from '../../workflow/request.js';
 import { escapeMrkdwn } from './escape.js';
 import { chunkLines, clip, codeBlock, joinWithin, plural, SLACK_LIMITS } from './limits.js';

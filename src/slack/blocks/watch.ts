@@ -5,8 +5,8 @@
  * disk, what is wrong in one sentence, who is primary and who can take over, and the button.
  */
 import type { KnownBlock } from '@slack/types';
+import type { WatchEntry } from '../../app/ports.js';
 import { CLUSTER_FS_ADVICE } from '../../cloud/mounts.js';
-import type { WatchEntry } from '../../store/watch-store.js';
 import type {
   AttachmentNotice,
   DiskWatchState,

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
+import { type AttachPicker, filterInstances, MAX_PICKER_OPTIONS } from '../../../app/attach-picker.js';
 import type { Logger } from '../../../logger.js';
 import { ACK_BUDGET_MS, withinBudget } from '../../ack-budget.js';
-import { type AttachPicker, filterInstances, MAX_PICKER_OPTIONS } from '../../attach-picker.js';
 import {
   ACTION_ATTACH_INSTANCES,
   instanceOption,

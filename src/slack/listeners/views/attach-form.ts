@@ -1,4 +1,5 @@
 import type { App, ViewStateValue } from '@slack/bolt';
+import type { FilingVerdict } from '../../../app/filing.js';
 import { type DiskCommand, parseDiskCommand, quoteValue } from '../../../commands/index.js';
 import type { Logger } from '../../../logger.js';
 import type { Check } from '../../../workflow/request.js';
@@ -11,7 +12,6 @@ import {
   VIEW_ATTACH,
 } from '../../blocks/attach-form.js';
 import type { CommandHandler, CommandReply } from '../../ports.js';
-import type { RequestVerdict } from '../../request-commands.js';
 
 type FormValues = Record<string, Record<string, ViewStateValue>>;
 type AttachCommand = Extract<DiskCommand, { kind: 'attach' }>;
@@ -20,7 +20,7 @@ export interface AttachFormDeps {
   /** Opens the request (names resolved, checks run again, card posted). */
   readonly attach: CommandHandler<'attach'> | undefined;
   /** The request's checks, so a refusal shows on the form instead of after it closed. */
-  readonly check?: (command: AttachCommand) => Promise<RequestVerdict>;
+  readonly check?: (command: AttachCommand) => Promise<FilingVerdict>;
   readonly logger: Logger;
 }
 

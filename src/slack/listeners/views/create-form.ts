@@ -1,4 +1,5 @@
 import type { App, ViewStateValue } from '@slack/bolt';
+import type { FilingVerdict } from '../../../app/filing.js';
 import { type DiskCommand, parseDiskCommand, quoteValue } from '../../../commands/index.js';
 import type { Logger } from '../../../logger.js';
 import type { Check } from '../../../workflow/request.js';
@@ -11,7 +12,6 @@ import {
   VIEW_CREATE,
 } from '../../blocks/create-form.js';
 import type { CommandHandler, CommandReply } from '../../ports.js';
-import type { RequestVerdict } from '../../request-commands.js';
 import { cut } from './attach-form.js';
 
 type CreateCommand = Extract<DiskCommand, { kind: 'create' }>;
@@ -65,7 +65,7 @@ export function registerCreateForm(
   app: App,
   create: CommandHandler<'create'> | undefined,
   logger: Logger,
-  check?: (command: CreateCommand) => Promise<RequestVerdict>,
+  check?: (command: CreateCommand) => Promise<FilingVerdict>,
 ): void {
   app.view(VIEW_CREATE, async ({ ack, body, view, client }) => {
     const parsed = parseDiskCommand(formToCommandText(view.state.values));

@@ -1,0 +1,37 @@
+/**
+ * What the application services need from the outside world, and the data they hand to the Slack
+ * adapter. The adapter renders these shapes but must not import src/jobs or src/store (a
+ * dependency-cruiser rule), so the shapes it renders are re-exported here from their owners.
+ */
+import type { MountAlert } from '../cloud/mounts.js';
+import type { DiskRequest } from '../workflow/request.js';
+
+export type {
+  AttachmentRow,
+  ExecutionReporter,
+  ExecutionResult,
+  GuardAuditLog,
+  StepReport,
+} from '../jobs/ports.js';
+export type { WatchEntry } from '../store/watch-store.js';
+
+/** An expected cloud failure as data: a stable code and the plain-language message (cloud/explain). */
+export interface CloudFailure {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Raises the red alert when a single-node file system is mounted on two nodes. */
+export interface MountAlarm {
+  raise(input: { diskId: string; alert: MountAlert; channelId: string }): Promise<void>;
+}
+
+/** Where a request's approval card went, or why it could not be posted. */
+export type CardPublication =
+  | { readonly ok: true; readonly link?: string }
+  | { readonly ok: false; readonly channel: string; readonly error: string };
+
+/** Posts a newly opened request's approval card and stores its coordinates; never throws. */
+export interface ApprovalCards {
+  publish(request: DiskRequest, requesterChannelId: string): Promise<CardPublication>;
+}

@@ -1,0 +1,37 @@
+import { CodedError } from '../../errors.js';
+import type { Check, RequestKind, RequestParams } from '../../workflow/request.js';
+import { readParams } from '../../workflow/request-params.js';
+import { describeFailure } from '../explain.js';
+import type { EcsGateway } from '../gateway.js';
+import { runPreflight } from './index.js';
+
+/**
+ * The cloud checks of a request being filed: the world it would change, with the file-system and
+ * OCFS2 facts read on the guests. A cloud that cannot be read refuses the request (fails closed)
+ * with the reason, instead of filing it unchecked.
+ */
+export function filingPreflight(
+  gateway: EcsGateway,
+  options: { readonly assistantTimeoutSec: number; readonly multiAttachZones?: readonly string[] },
+): (kind: RequestKind, params: RequestParams) => Promise<Check[]> {
+  return async (kind, params) => {
+    const typed = readParams(kind, params);
+    if (!typed) throw new CodedError('invalid_params', `parameters do not fit a ${kind} request`);
+    try {
+      return await runPreflight(gateway, kind, typed, {
+        ...(options.multiAttachZones ? { multiAttachZones: options.multiAttachZones } : {}),
+        readFilesystem: { timeoutSec: options.assistantTimeoutSec },
+        probeOcfs2: { timeoutSec: options.assistantTimeoutSec },
+      });
+    } catch (error) {
+      const { code, message } = describeFailure(error);
+      return [
+        {
+          code: 'preflight_unavailable',
+          level: 'error',
+          message: `The cloud could not be checked (${code}): ${message}`,
+        },
+      ];
+    }
+  };
+}
