@@ -42,7 +42,8 @@ module.exports = {
     {
       name: 'app-knows-no-slack',
       severity: 'error',
-      comment: 'Application services (src/app) depend on ports: no Bolt, no Slack adapter, no composition root.',
+      comment:
+        'Application services (src/app) depend on ports: no Bolt, no Slack adapter, no composition root.',
       from: { path: '^src/app/' },
       to: { path: ['(^|/)node_modules/@slack/', '^src/(slack|wiring)/', '^src/bot\\.ts$'] },
     },
