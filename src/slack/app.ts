@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, LogLevel, webApi } from '@slack/bolt';
 import type { AttachPicker } from '../app/attach-picker.js';
 import type { FilingVerdict } from '../app/filing.js';
+import type { NameResolver } from '../app/name-resolver.js';
 import type { SlackTransport } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -19,7 +20,6 @@ import * as commands from './listeners/commands/index.js';
 import * as events from './listeners/events/index.js';
 import * as selectOptions from './listeners/options/index.js';
 import * as views from './listeners/views/index.js';
-import type { NameResolver } from './name-resolution.js';
 import { opsRoutes, type ReadinessCheck } from './ops-routes.js';
 import type { CommandHandlers } from './ports.js';
 

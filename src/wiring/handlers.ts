@@ -1,10 +1,11 @@
 import { AttachPicker } from '../app/attach-picker.js';
 import { DiskQueries } from '../app/disk-queries.js';
 import { FilingService } from '../app/filing.js';
+import { NameResolver } from '../app/name-resolver.js';
 import { WatchCommands } from '../app/watch-commands.js';
 import { withViewerGate } from '../slack/command-gate.js';
 import { diskQueryHandlers } from '../slack/disk-queries.js';
-import { NameResolver, withNameResolution } from '../slack/name-resolution.js';
+import { withNameResolution } from '../slack/name-resolution.js';
 import type { CommandHandlers } from '../slack/ports.js';
 import { requestCommandHandlers } from '../slack/request-commands.js';
 import { watchCommandHandlers } from '../slack/watch-slack.js';

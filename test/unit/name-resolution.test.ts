@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { NameResolver } from '../../src/app/name-resolver.js';
 import type { DiskInfo, EcsGateway, InstanceInfo } from '../../src/cloud/gateway.js';
-import { NameResolver } from '../../src/slack/name-resolution.js';
+import { nameProblemReply } from '../../src/slack/name-resolution.js';
 
 const disk = (diskId: string, diskName: string, zoneId = 'cn-hangzhou-i'): DiskInfo => ({
   diskId,
@@ -101,8 +102,8 @@ describe('NameResolver', () => {
     const d = await resolver.resolve({ kind: 'status', diskId: 'twin' });
     expect(d.ok).toBe(false);
     if (!d.ok) {
-      expect(d.reply.text).toContain('*twin* names 2 disks in cn-hangzhou');
-      expect(d.reply.text).toMatch(/`d-2` · cn-hangzhou-i[\s\S]*`d-3` · cn-hangzhou-j/);
+      expect(nameProblemReply(d.problem).text).toContain('*twin* names 2 disks in cn-hangzhou');
+      expect(nameProblemReply(d.problem).text).toMatch(/`d-2` · cn-hangzhou-i[\s\S]*`d-3` · cn-hangzhou-j/);
     }
     const i = await resolver.resolve({
       kind: 'failover',
@@ -110,16 +111,18 @@ describe('NameResolver', () => {
       fromInstanceId: 'node-1',
       toInstanceId: 'dup',
     });
-    expect(!i.ok && i.reply.text).toContain('*dup* names 2 instances');
-    expect(!i.ok && i.reply.text).toContain('`i-4` · cn-hangzhou-j');
+    expect(!i.ok && nameProblemReply(i.problem).text).toContain('*dup* names 2 instances');
+    expect(!i.ok && nameProblemReply(i.problem).text).toContain('`i-4` · cn-hangzhou-j');
   });
 
   it('refuses an unknown name, and says so when the cloud cannot be asked', async () => {
     const unknown = await resolver.resolve({ kind: 'attach_form', diskId: 'nope', allowSingleNodeFs: false });
-    expect(!unknown.ok && unknown.reply.text).toContain('No disk is named *nope* in cn-hangzhou');
+    expect(!unknown.ok && nameProblemReply(unknown.problem).text).toContain(
+      'No disk is named *nope* in cn-hangzhou',
+    );
     const down = new NameResolver(gateway([disk('d-1', 'db')], [], 'names'), 'cn-hangzhou');
     const r = await down.resolve({ kind: 'detach', diskId: 'd-1', instanceIds: ['node-1'], force: false });
-    expect(!r.ok && r.reply.text).toContain('Names could not be looked up');
+    expect(!r.ok && nameProblemReply(r.problem).text).toContain('Names could not be looked up');
   });
 
   it('keeps ids as typed (without names) when only the name lookup of an id fails', async () => {
@@ -133,6 +136,6 @@ describe('NameResolver', () => {
 
   it('escapes names it echoes', async () => {
     const r = await resolver.resolve({ kind: 'status', diskId: 'a<b>&c' });
-    expect(!r.ok && r.reply.text).toContain('a&lt;b&gt;&amp;c');
+    expect(!r.ok && nameProblemReply(r.problem).text).toContain('a&lt;b&gt;&amp;c');
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { App, SlashCommand } from '@slack/bolt';
+import type { NameResolver } from '../../../app/name-resolver.js';
 import { type DiskCommand, parseDiskCommand, type Subcommand } from '../../../commands/index.js';
 import type { Logger } from '../../../logger.js';
 import type { Metrics } from '../../../metrics.js';
@@ -13,7 +14,7 @@ import {
   workingMessage,
 } from '../../blocks/replies.js';
 import { type CommandRateLimit, rateLimitedMessage } from '../../command-gate.js';
-import type { NameResolver } from '../../name-resolution.js';
+import { nameProblemReply } from '../../name-resolution.js';
 import type {
   CommandContext,
   CommandHandler,
@@ -102,7 +103,7 @@ async function openAttachForm(
   open: (view: ReturnType<typeof attachFormModal>) => Promise<unknown>,
 ): Promise<CommandReply | undefined> {
   const found = await resolver.disk(command.diskId);
-  if (!found.ok) return found.reply;
+  if (!found.ok) return nameProblemReply(found.problem);
   const disk = found.value.disk;
   if (!disk) {
     const text = `No disk ${command.diskId} in ${resolver.regionId}; nothing was done.`;

@@ -1,0 +1,174 @@
+/**
+ * Disk and instance names → ids, before anything is filed or read. A name must be unique in the
+ * region: an unknown name is refused, an ambiguous one is answered with its candidates and their
+ * ids. Ids stay as typed; the names of everything a command names are looked up too, so requests
+ * store ids for the cloud and names for people.
+ */
+import { describeFailure } from '../cloud/explain.js';
+import type { DiskInfo, EcsGateway, InstanceInfo } from '../cloud/gateway.js';
+import { type DiskCommand, isDiskId, isInstanceId, type NameMap } from '../commands/index.js';
+import type { CloudFailure } from './ports.js';
+
+/** Why a name did not resolve to one id. */
+export type NameProblem =
+  | {
+      readonly reason: 'unknown';
+      readonly what: 'disk' | 'instance';
+      readonly name: string;
+      readonly regionId: string;
+    }
+  | {
+      readonly reason: 'ambiguous';
+      readonly what: 'disk';
+      readonly name: string;
+      readonly regionId: string;
+      readonly candidates: readonly DiskInfo[];
+    }
+  | {
+      readonly reason: 'ambiguous';
+      readonly what: 'instance';
+      readonly name: string;
+      readonly regionId: string;
+      readonly candidates: readonly InstanceInfo[];
+    }
+  | { readonly reason: 'cloud_failed'; readonly failure: CloudFailure };
+
+export type Resolved<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly problem: NameProblem };
+
+/** Keeps the first of each id, in order (a name and the id of the same instance count once). */
+const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
+
+export class NameResolver {
+  constructor(
+    private readonly gateway: EcsGateway,
+    readonly regionId: string,
+  ) {}
+
+  /** A disk by id (as typed, looked up only for its name) or by a name unique in the region. */
+  async disk(ref: string): Promise<Resolved<{ diskId: string; disk?: DiskInfo }>> {
+    if (isDiskId(ref)) {
+      const [disk] = await this.gateway
+        .describeDisks({ regionId: this.regionId, diskIds: [ref] })
+        .catch(() => [] as DiskInfo[]);
+      return { ok: true, value: { diskId: ref, ...(disk ? { disk } : {}) } };
+    }
+    let found: DiskInfo[];
+    try {
+      found = await this.gateway.describeDisks({ regionId: this.regionId, diskName: ref });
+    } catch (error) {
+      return { ok: false, problem: { reason: 'cloud_failed', failure: describeFailure(error) } };
+    }
+    const [only] = found;
+    if (found.length === 1 && only) return { ok: true, value: { diskId: only.diskId, disk: only } };
+    if (found.length === 0)
+      return { ok: false, problem: { reason: 'unknown', what: 'disk', name: ref, regionId: this.regionId } };
+    return {
+      ok: false,
+      problem: { reason: 'ambiguous', what: 'disk', name: ref, regionId: this.regionId, candidates: found },
+    };
+  }
+
+  /** Instances by id or by names unique in the region; one DescribeInstances per name, in parallel. */
+  async instances(refs: readonly string[]): Promise<Resolved<{ ids: string[]; names: NameMap }>> {
+    const ids = refs.filter(isInstanceId);
+    const named = refs.filter((r) => !isInstanceId(r));
+    let byName: InstanceInfo[][];
+    let byId: InstanceInfo[];
+    try {
+      [byName, byId] = await Promise.all([
+        Promise.all(
+          named.map((name) =>
+            this.gateway.describeInstances({ regionId: this.regionId, instanceName: name }),
+          ),
+        ),
+        ids.length > 0
+          ? this.gateway.describeInstances({ regionId: this.regionId, instanceIds: ids }).catch(() => [])
+          : Promise.resolve([] as InstanceInfo[]),
+      ]);
+    } catch (error) {
+      return { ok: false, problem: { reason: 'cloud_failed', failure: describeFailure(error) } };
+    }
+    const resolved = new Map<string, string>();
+    for (const [k, name] of named.entries()) {
+      const found = byName[k] ?? [];
+      const [only] = found;
+      if (found.length === 0) {
+        return { ok: false, problem: { reason: 'unknown', what: 'instance', name, regionId: this.regionId } };
+      }
+      if (found.length > 1 || !only)
+        return {
+          ok: false,
+          problem: {
+            reason: 'ambiguous',
+            what: 'instance',
+            name,
+            regionId: this.regionId,
+            candidates: found,
+          },
+        };
+      resolved.set(name, only.instanceId);
+    }
+    const names: Record<string, string> = {};
+    for (const i of [...byName.flat(), ...byId]) if (i.instanceName) names[i.instanceId] = i.instanceName;
+    return { ok: true, value: { ids: unique(refs.map((r) => resolved.get(r) ?? r)), names } };
+  }
+
+  /**
+   * The command with every disk and instance as an id, and `names` for display; or the problem that
+   * explains why not (unknown or ambiguous name, cloud unreachable). Other commands pass through.
+   */
+  async resolve(command: DiskCommand): Promise<Resolved<DiskCommand>> {
+    switch (command.kind) {
+      case 'status':
+      case 'init':
+      case 'attach_form': {
+        // Status reads the disk itself (and shows its name): an id needs no lookup here.
+        if (isDiskId(command.diskId)) return { ok: true, value: command };
+        const disk = await this.disk(command.diskId);
+        return disk.ok ? { ok: true, value: { ...command, diskId: disk.value.diskId } } : disk;
+      }
+      case 'attach':
+      case 'detach': {
+        const [disk, instances] = await Promise.all([
+          this.disk(command.diskId),
+          this.instances(command.instanceIds),
+        ]);
+        if (!disk.ok) return disk;
+        if (!instances.ok) return instances;
+        const names = { ...instances.value.names, ...diskName(disk.value.disk) };
+        return {
+          ok: true,
+          value: { ...command, diskId: disk.value.diskId, instanceIds: instances.value.ids, names },
+        };
+      }
+      case 'failover': {
+        const [disk, instances] = await Promise.all([
+          this.disk(command.diskId),
+          this.instances([command.fromInstanceId, command.toInstanceId]),
+        ]);
+        if (!disk.ok) return disk;
+        if (!instances.ok) return instances;
+        const [from, to] = instances.value.ids;
+        if (from === undefined) return { ok: true, value: command };
+        const names = { ...instances.value.names, ...diskName(disk.value.disk) };
+        return {
+          ok: true,
+          value: {
+            ...command,
+            diskId: disk.value.diskId,
+            fromInstanceId: from,
+            toInstanceId: to ?? from,
+            names,
+          },
+        };
+      }
+      default:
+        return { ok: true, value: command };
+    }
+  }
+}
+
+const diskName = (disk: DiskInfo | undefined): NameMap =>
+  disk?.diskName ? { [disk.diskId]: disk.diskName } : {};
