@@ -2,7 +2,7 @@ import { startBackground } from './wiring/background.js';
 import { assembleCloud } from './wiring/cloud.js';
 import { assembleHandlers } from './wiring/handlers.js';
 import type { BotOptions, RunningBot } from './wiring/options.js';
-import { type RunningPart, stopInReverse } from './wiring/parts.js';
+import { type RunningPart, stopAndReport } from './wiring/parts.js';
 import { startSlack } from './wiring/slack-app.js';
 import { assembleSlackPosts } from './wiring/slack-posts.js';
 import { assembleStores } from './wiring/stores.js';
@@ -20,16 +20,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
   const running: RunningPart[] = [];
-  const stopAll = async (): Promise<void> => {
-    const failures = await stopInReverse(running.splice(0), ({ part, error }) =>
-      logger.error({ event: 'app.stop_failed', part, err: error }, `${part} did not stop`),
-    );
-    if (failures.length > 0)
-      throw new AggregateError(
-        failures.map((f) => f.error),
-        `could not stop: ${failures.map((f) => f.part).join(', ')}`,
-      );
-  };
+  // Each part stops once, even when stop() is called again (a second signal).
+  const stopAll = () => stopAndReport(running.splice(0), logger);
   try {
     const stores = assembleStores(options);
     const posts = assembleSlackPosts(options, stores, clock);
@@ -52,6 +44,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       stop: stopAll,
     };
   } catch (error) {
+    // Stop failures are logged by stopAll; the caller needs the reason the start failed.
     await stopAll().catch(() => undefined);
     throw error;
   }

@@ -1,3 +1,5 @@
+import type { Logger } from '../logger.js';
+
 /** Something an assembly started, and how to stop it. */
 export interface RunningPart {
   /** Names the part in the log line when its stop fails. */
@@ -30,4 +32,19 @@ export async function stopInReverse(
     }
   }
   return failures;
+}
+
+/**
+ * `stopInReverse` for the bot: each failure is logged as `app.stop_failed` when it happens, and
+ * once every part had its turn the stop rejects naming the parts that failed.
+ */
+export async function stopAndReport(parts: readonly RunningPart[], logger: Logger): Promise<void> {
+  const failures = await stopInReverse(parts, ({ part, error }) =>
+    logger.error({ event: 'app.stop_failed', part, err: error }, `${part} did not stop`),
+  );
+  if (failures.length > 0)
+    throw new AggregateError(
+      failures.map((f) => f.error),
+      `could not stop: ${failures.map((f) => f.part).join(', ')}`,
+    );
 }

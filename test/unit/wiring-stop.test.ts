@@ -1,5 +1,7 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { type RunningPart, type StopFailure, stopInReverse } from '../../src/wiring/parts.js';
+import { createLogger } from '../../src/logger.js';
+import { type RunningPart, type StopFailure, stopAndReport, stopInReverse } from '../../src/wiring/parts.js';
 
 describe('stopInReverse', () => {
   it('stops the last-started part first', async () => {
@@ -33,5 +35,41 @@ describe('stopInReverse', () => {
     expect(stopped).toEqual(['sweeper', 'worker', 'execution']);
     expect(reported).toEqual([{ part: 'slack', error: boom }]);
     expect(failures).toEqual(reported);
+  });
+});
+
+describe('stopAndReport', () => {
+  it('logs each part that fails to stop, stops the rest, then rejects naming the failed parts', async () => {
+    let logged = '';
+    const logger = createLogger(
+      'info',
+      new Writable({
+        write(chunk, _encoding, done) {
+          logged += String(chunk);
+          done();
+        },
+      }),
+    );
+    const stopped: string[] = [];
+    const failing = (name: string): RunningPart => ({
+      name,
+      stop: () => {
+        throw new Error(`${name} is stuck`);
+      },
+    });
+    const stop = stopAndReport(
+      [{ name: 'worker', stop: () => void stopped.push('worker') }, failing('slack'), failing('watch')],
+      logger,
+    );
+    await expect(stop).rejects.toThrow('could not stop: watch, slack');
+    expect(stopped).toEqual(['worker']);
+    const lines = logged
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; part: string; err: { message: string } });
+    expect(lines.map((l) => [l.event, l.part, l.err.message])).toEqual([
+      ['app.stop_failed', 'watch', 'watch is stuck'],
+      ['app.stop_failed', 'slack', 'slack is stuck'],
+    ]);
   });
 });
