@@ -8,7 +8,6 @@ import { describeFailure } from '../cloud/explain.js';
 import type { EcsGateway } from '../cloud/gateway.js';
 import { observeDisks } from '../jobs/watch-observe.js';
 import type { Logger } from '../logger.js';
-import type { RedisWatchStore } from '../store/watch-store.js';
 import type { Clock } from '../workflow/ports.js';
 import {
   type DiskWatchState,
@@ -18,8 +17,17 @@ import {
 } from '../workflow/watch-rules.js';
 import type { CloudFailure, WatchEntry } from './ports.js';
 
-/** The watch's records these commands read and write (the watch store, narrowed). */
-export type WatchRegistry = Pick<RedisWatchStore, 'list' | 'states' | 'incidents' | 'get' | 'add' | 'remove'>;
+/** The watch's records these commands read and write (the watch store). */
+export interface WatchRegistry {
+  list(): Promise<WatchEntry[]>;
+  states(): Promise<Map<string, DiskWatchState>>;
+  incidents(): Promise<IncidentRecord[]>;
+  get(diskId: string): Promise<WatchEntry | undefined>;
+  /** Whether the disk was not watched before. */
+  add(entry: WatchEntry): Promise<boolean>;
+  /** Whether the disk was watched. */
+  remove(diskId: string): Promise<boolean>;
+}
 
 /** One watched disk with the last cycle's view of it and its open incidents. */
 export interface WatchedDisk {
