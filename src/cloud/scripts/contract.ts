@@ -33,6 +33,8 @@ export const SCRIPTS = {
   'ocfs2-format': { version: 1, params: ['serial', 'cluster', 'slots', 'label', 'uuid'] },
   'ocfs2-mount': { version: 1, params: ['serial', 'mountpoint', 'uuid'] },
   'ocfs2-leave': { version: 1, params: ['serial', 'mountpoint', 'uuid'] },
+  rescan: { version: 1, params: ['serial', 'expectGiB', 'waitSec'] },
+  'fs-grow': { version: 1, params: ['serial', 'role'] },
 } as const satisfies Record<
   string,
   { version: number; params: readonly string[]; builtins?: readonly string[] }
@@ -102,6 +104,37 @@ export const takeoverReportSchema = z.object({
   already: z.boolean(),
 });
 export type TakeoverReport = z.infer<typeof takeoverReportSchema>;
+
+/**
+ * What `rescan` saw on one node after re-reading the namespace: the size in bytes and whole GiB,
+ * and whether that reaches the size the bot expects (`sees`), after `attempts` rescans.
+ */
+export const rescanReportSchema = z.object({
+  device: z.string(),
+  sizeBytes: z.number().int().nonnegative(),
+  sizeGiB: z.number().int().nonnegative(),
+  expectGiB: z.number().int().nonnegative(),
+  sees: z.boolean(),
+  attempts: z.number().int().positive(),
+  method: z.string(),
+});
+export type RescanReport = z.infer<typeof rescanReportSchema>;
+
+/** `fs-grow` roles: `grow` on one node; `reread` (partx -u) on every other node of a partitioned disk. */
+export const FS_GROW_ROLES = ['grow', 'reread'] as const;
+export type FsGrowRole = (typeof FS_GROW_ROLES)[number];
+
+export const fsGrowReportSchema = z.object({
+  device: z.string(),
+  /** The last partition, grown (role grow) or re-read (role reread); null on a whole-disk file system. */
+  partition: z.string().nullable(),
+  role: z.enum(FS_GROW_ROLES),
+  partitionGrown: z.boolean(),
+  fstype: z.string().nullable(),
+  /** The file system was grown (role grow with a file system); false for the device only. */
+  grown: z.boolean(),
+});
+export type FsGrowReport = z.infer<typeof fsGrowReportSchema>;
 
 /**
  * Mount points and options the bot puts in `takeover-mount` (Cloud Assistant interpolates them
