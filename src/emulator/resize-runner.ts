@@ -54,13 +54,14 @@ const GROWABLE: ReadonlySet<string> = new Set(['ocfs2', 'xfs', 'ext4', 'ext3', '
 
 function fsGrow(world: World, instanceId: string, found: Found, args: Record<string, string>): Result {
   const role = args.role ?? '';
-  if (role !== 'grow' && role !== 'reread')
-    return fail('fs-grow', SCRIPT_EXIT.usage, '"role" must be grow or reread');
+  if (role !== 'partition' && role !== 'reread' && role !== 'filesystem')
+    return fail('fs-grow', SCRIPT_EXIT.usage, '"role" must be partition, reread or filesystem');
   if (!found)
     return fail('fs-grow', SCRIPT_EXIT.noDevice, `no NVMe device with serial ${args.serial} on this host`);
   const { disk, attachment } = found;
   const report = { device: attachment.hostDevice, partition: null, role, partitionGrown: false };
-  if (role === 'reread' || disk.fstype === null) return ok({ ...report, fstype: disk.fstype, grown: false });
+  if (role !== 'filesystem' || disk.fstype === null)
+    return ok({ ...report, fstype: disk.fstype, grown: false });
   if (!GROWABLE.has(disk.fstype))
     return fail('fs-grow', SCRIPT_EXIT.deviceError, `the bot does not grow ${disk.fstype} file systems`);
   if (NEEDS_MOUNT.has(disk.fstype) && !world.mounts.has(mountKey(instanceId, disk.diskId))) {

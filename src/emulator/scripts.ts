@@ -26,8 +26,8 @@
  * - `rescan:1` {serial, expectGiB, waitSec} → `{device, sizeBytes, sizeGiB, expectGiB, sees, attempts,
  *   method}`: the size this guest sees after a namespace rescan (a stale-size guest keeps the old one).
  * - `fs-grow:1` {serial, role} → `{device, partition, role, partitionGrown, fstype, grown}`: role
- *   `grow` grows the file system to the size this node sees, refused (exit 5) while any attached
- *   node sees less; role `reread` re-reads the partition length (the emulator models no partitions).
+ *   `filesystem` grows the file system to the size this node sees, refused (exit 5) while any
+ *   attached node sees less; roles `partition` and `reread` change nothing (no partitions modelled).
  * Failures print one plain-text line and exit with a `SCRIPT_EXIT` code.
  *
  * Keys are NVMe reservation keys: non-zero 64-bit numbers written in decimal or `0x` hex.

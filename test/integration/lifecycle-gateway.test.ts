@@ -4,12 +4,17 @@
  * the admin API), the grow script refusing while a node is behind, and the delete rules.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { jsonLine, runOnInstances } from '../../src/cloud/assistant.js';
 import { CloudError } from '../../src/cloud/errors.js';
 import { describeFailure } from '../../src/cloud/explain.js';
 import type { EcsGateway } from '../../src/cloud/gateway.js';
-import { verifyRescan } from '../../src/cloud/preflight/rescan-verify.js';
-import { fsGrowReportSchema, rescanReportSchema, scriptText } from '../../src/cloud/scripts/index.js';
+import {
+  deleteAndVerify,
+  growFileSystem,
+  rescanEveryNode,
+  waitForDiskSize,
+  waitForSnapshot,
+} from '../../src/cloud/lifecycle.js';
+import type { GrowPlan } from '../../src/cloud/preflight/resize-rules.js';
 import { SEED } from '../../src/emulator/index.js';
 import { createAvailableDisk, type EmulatorHarness, startHarness } from '../support/execution-emulator.js';
 
@@ -79,30 +84,24 @@ async function sharedDisk(gw: EcsGateway, name: string, on: readonly string[]): 
   return diskId;
 }
 
-const rescan = (gw: EcsGateway, diskId: string, instanceIds: string[], expectGiB: number) =>
-  runOnInstances(
-    gw,
-    {
-      regionId: REGION,
-      instanceIds,
-      script: scriptText('rescan'),
-      parameters: { serial: diskId.replace(/^d-/, ''), expectGiB: String(expectGiB), waitSec: '0' },
-      timeoutSec: 30,
-    },
-    jsonLine(rescanReportSchema),
-  );
-const grow = (gw: EcsGateway, diskId: string, instanceId: string) =>
-  runOnInstances(
-    gw,
-    {
-      regionId: REGION,
-      instanceIds: [instanceId],
-      script: scriptText('fs-grow'),
-      parameters: { serial: diskId.replace(/^d-/, ''), role: 'grow' },
-      timeoutSec: 30,
-    },
-    jsonLine(fsGrowReportSchema),
-  );
+const OPTIONS = { regionId: REGION, timeoutSec: 30 };
+const POLL = {
+  intervalMs: 20,
+  timeoutMs: 10_000,
+  now: Date.now,
+  sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+};
+const rescan = async (gw: EcsGateway, diskId: string, expectGiB: number) =>
+  rescanEveryNode(gw, (await describeDisk(gw, diskId))!, expectGiB, 0, OPTIONS);
+/** OCFS2 mounted on n1 with its stack online: the plan grows it there once. */
+const ocfs2Plan = (on: string[]): GrowPlan => ({
+  fstype: 'ocfs2',
+  partitioned: false,
+  growNode: on[0]!,
+  steps: on.map((instanceId, i) => ({ instanceId, step: i === 0 ? 'grow' : 'none' })),
+});
+const grow = async (gw: EcsGateway, diskId: string, on: string[]) =>
+  growFileSystem(gw, (await describeDisk(gw, diskId))!, ocfs2Plan(on), OPTIONS);
 
 interface LifecycleState {
   disks: {
@@ -135,11 +134,8 @@ describe('resize of an OCFS2 disk on three nodes, one kept stale', () => {
       gw.resizeDisk({ diskId, newSizeGiB: 40, type: 'online', clientToken: 'rz-busy' }),
     );
     expect(busy.cloudCode).toBe('DiskCreatingSnapshot');
-    const done = await until(
-      async () => (await gw.describeSnapshots({ regionId: REGION, diskId }))[0],
-      (s) => s?.status === 'accomplished',
-    );
-    expect(done).toMatchObject({
+    const done = await waitForSnapshot(gw, REGION, snap.snapshotId, POLL);
+    expect(done.ok && done.value).toMatchObject({
       snapshotId: snap.snapshotId,
       progressPercent: 100,
       retentionDays: 7,
@@ -154,12 +150,9 @@ describe('resize of an OCFS2 disk on three nodes, one kept stale', () => {
       gw.resizeDisk({ diskId, newSizeGiB: 50, type: 'online', clientToken: 'rz-1' }),
     );
     expect(mismatch.cloudCode).toBe('IdempotentParameterMismatch');
-    await until(
-      () => describeDisk(gw, diskId),
-      (d) => d?.sizeGiB === 40 && d.status === 'In_use',
-    );
+    expect((await waitForDiskSize(gw, REGION, diskId, 40, POLL)).ok).toBe(true);
 
-    const first = verifyRescan(40, [n1, n2, n3], await rescan(gw, diskId, [n1, n2, n3], 40));
+    const first = await rescan(gw, diskId, 40);
     expect(first.rows.map((r) => [r.instanceId, r.seenGiB])).toEqual([
       [n1, 40],
       [n2, 40],
@@ -167,17 +160,19 @@ describe('resize of an OCFS2 disk on three nodes, one kept stale', () => {
     ]);
     expect(first.behind).toEqual([n3]);
     // Growing now would put the file system beyond the end of n3's device: the guest refuses.
-    const early = await grow(gw, diskId, n1);
-    expect(early[0]).toMatchObject({ ok: false, code: 'exit_5' });
-    expect(early[0]?.ok === false && early[0].message).toContain(`${n3} still sees 20 GiB`);
+    const early = await grow(gw, diskId, [n1, n2, n3]);
+    expect(early).toMatchObject({ ok: false, code: 'grow_filesystem_failed' });
+    expect(!early.ok && early.message).toContain(`${n3} still sees 20 GiB`);
     let state = (await h.admin('state')) as LifecycleState;
     expect(state.disks.find((d) => d.diskId === diskId)?.fsSize).toBe(20);
 
     await h.admin(`instances/${n3}/stale-size`, { stale: false });
-    const second = verifyRescan(40, [n1, n2, n3], await rescan(gw, diskId, [n1, n2, n3], 40));
+    const second = await rescan(gw, diskId, 40);
     expect(second.allSee).toBe(true);
-    const grown = await grow(gw, diskId, n1);
-    expect(grown[0]).toMatchObject({ ok: true, value: { fstype: 'ocfs2', grown: true } });
+    const grown = await grow(gw, diskId, [n1, n2, n3]);
+    expect(grown.ok && grown.value).toEqual([
+      { role: 'filesystem', reports: [expect.objectContaining({ fstype: 'ocfs2', grown: true })] },
+    ]);
     state = (await h.admin('state')) as LifecycleState;
     const after = state.disks.find((d) => d.diskId === diskId);
     expect(after?.fsSize).toBe(40);
@@ -204,7 +199,7 @@ describe('resize of an OCFS2 disk on three nodes, one kept stale', () => {
       (d) => d?.sizeGiB === 30,
     );
     for (const id of [n1, n2]) await h.admin(`instances/${id}/start`, {});
-    const seen = verifyRescan(30, [n1, n2], await rescan(gw, diskId, [n1, n2], 30));
+    const seen = await rescan(gw, diskId, 30);
     expect(seen.allSee).toBe(true);
   });
 
@@ -258,11 +253,11 @@ describe('delete', () => {
         (await gw.describeSnapshots({ regionId: REGION, snapshotIds: [snap.snapshotId] }))[0]?.status,
       (s) => s === 'accomplished',
     );
-    await gw.deleteDisk({ diskId });
-    await until(
-      () => describeDisk(gw, diskId),
-      (d) => d === undefined,
-    );
+    const deleted = await deleteAndVerify(gw, REGION, diskId, POLL);
+    expect(deleted.ok && deleted.value.requestId).toBeTruthy();
+    expect(await describeDisk(gw, diskId)).toBeUndefined();
+    // Already gone: proven by DescribeDisks, not deleted again.
+    expect(await deleteAndVerify(gw, REGION, diskId, POLL)).toEqual({ ok: true, value: { requestId: null } });
     // ECS ignores a DeleteDisk of an unknown id, but under the tag-scoped policy a gone disk has no
     // tag to match, so RAM refuses it: a resumed delete must look with DescribeDisks first.
     expect((await caught(() => gw.deleteDisk({ diskId }))).cloudCode).toBe('Forbidden.RAM');

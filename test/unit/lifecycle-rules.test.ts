@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TargetOutcome } from '../../src/cloud/assistant.js';
 import type { DiskInfo, InstanceInfo, SnapshotInfo } from '../../src/cloud/gateway.js';
+import { growPhases, snapshotName } from '../../src/cloud/lifecycle.js';
 import type { GuestView } from '../../src/cloud/preflight/guest-view.js';
 import { rescanAdvice, rescanLines, verifyRescan } from '../../src/cloud/preflight/rescan-verify.js';
 import {
@@ -339,5 +340,56 @@ describe('rescan verification', () => {
   it('an attached node missing from the outcomes counts as not seeing it', () => {
     const v = verifyRescan(80, ['i-1', 'i-2'], [seen('i-1', 80)]);
     expect(v.behind).toEqual(['i-2']);
+  });
+});
+
+describe('execution helpers without the cloud', () => {
+  it("the grow phases run partition, the other nodes' re-read, then the file system", () => {
+    const three = disk({ attachments: on('i-1', 'i-2', 'i-3') });
+    const parted = plan(
+      growPlan(
+        three,
+        ['i-1', 'i-2', 'i-3'].map((id) => guest(id, { partitioned: true })),
+      ),
+    );
+    expect(growPhases(parted)).toEqual([
+      { role: 'partition', instanceIds: ['i-1'] },
+      { role: 'reread', instanceIds: ['i-2', 'i-3'] },
+      { role: 'filesystem', instanceIds: ['i-1'] },
+    ]);
+    const whole = plan(growPlan(three, [guest('i-1'), guest('i-2'), guest('i-3')]));
+    expect(growPhases(whole)).toEqual([{ role: 'filesystem', instanceIds: ['i-1'] }]);
+    const blank = plan(
+      growPlan(
+        three,
+        ['i-1', 'i-2', 'i-3'].map((id) => guest(id, { fstype: null })),
+      ),
+    );
+    expect(growPhases(blank)).toEqual([]);
+  });
+
+  it('property: a snapshot name is 2-128 characters, never starts with auto and has no control characters', () => {
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.string(),
+        fc.option(fc.string(), { nil: undefined }),
+        (requester, id, reason) => {
+          const name = snapshotName({
+            requestId: id,
+            action: 'resize',
+            requester,
+            ...(reason === undefined ? {} : { reason }),
+          });
+          expect(name.length).toBeGreaterThanOrEqual(2);
+          expect(name.length).toBeLessThanOrEqual(128);
+          expect(name.startsWith('auto')).toBe(false);
+          expect(/\p{Cc}/u.test(name)).toBe(false);
+        },
+      ),
+    );
+    expect(snapshotName({ requestId: 'r-12', action: 'resize', requester: 'alice', reason: 'logs' })).toBe(
+      'shared-disk-bot r-12 resize by alice: logs',
+    );
   });
 });

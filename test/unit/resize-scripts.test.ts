@@ -161,12 +161,12 @@ describe('fs-grow: the file system (and partition) on one node, with the real to
     });
     const before = ocfs2Clusters(img);
     execFileSync('truncate', ['-s', '512M', img]);
-    const r = run('fs-grow', { serial: 'bp1shared', role: 'grow' }, b);
+    const r = run('fs-grow', { serial: 'bp1shared', role: 'filesystem' }, b);
     expect(r.status, r.out).toBe(0);
     expect(fsGrowReportSchema.parse(JSON.parse(r.out))).toEqual({
       device: img,
       partition: null,
-      role: 'grow',
+      role: 'filesystem',
       partitionGrown: false,
       fstype: 'ocfs2',
       grown: true,
@@ -175,7 +175,7 @@ describe('fs-grow: the file system (and partition) on one node, with the real to
     expect(ocfs2Clusters(img)).toBe(131072);
   });
 
-  it('ext4 on a GPT partition: sfdisk grows the partition, partx -u tells the kernel, resize2fs grows it', () => {
+  it('ext4 on a GPT partition: phase partition (sfdisk, partx -u), then phase filesystem (resize2fs)', () => {
     const b = box('grow-part', true);
     const disk = join(b.dev, 'nvme1n1');
     const part = join(b.dev, 'nvme1n1p1');
@@ -193,16 +193,22 @@ describe('fs-grow: the file system (and partition) on one node, with the real to
       'partx',
       `echo "$*" >>"${b.dir}/partx.log"\nsize=$(sfdisk -d "$2" | sed -n 's/.*size= *\\([0-9]*\\).*/\\1/p' | head -n 1)\ntruncate -s $((size * 512)) "${part}"`,
     );
-    const r = run('fs-grow', { serial: 'bp1shared', role: 'grow' }, b);
-    expect(r.status, r.out).toBe(0);
-    expect(JSON.parse(r.out)).toEqual({
+    const grownPart = run('fs-grow', { serial: 'bp1shared', role: 'partition' }, b);
+    expect(grownPart.status, grownPart.out).toBe(0);
+    expect(JSON.parse(grownPart.out)).toEqual({
       device: disk,
       partition: part,
-      role: 'grow',
+      role: 'partition',
       partitionGrown: true,
       fstype: 'ext4',
-      grown: true,
+      grown: false,
     });
+    expect(readFileSync(join(b.dir, 'partx.log'), 'utf8')).toBe(`-u ${disk}\n`);
+    expect(ext4Blocks(part)).toBe(before);
+    const r = run('fs-grow', { serial: 'bp1shared', role: 'filesystem' }, b);
+    expect(r.status, r.out).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ role: 'filesystem', partitionGrown: false, grown: true });
+    // The file-system phase leaves the partition table alone.
     expect(readFileSync(join(b.dir, 'partx.log'), 'utf8')).toBe(`-u ${disk}\n`);
     expect(partBytes()).toBeGreaterThan(120 * MiB);
     // resize2fs fills the partition the kernel reported, in whole 4 KiB blocks.
@@ -227,14 +233,14 @@ describe('fs-grow: the file system (and partition) on one node, with the real to
   it('no file system: the device only; XFS not mounted here is refused; a bad role is a usage error', () => {
     const blank = box('grow-blank');
     execFileSync('truncate', ['-s', '64M', join(blank.dev, 'nvme1n1')]);
-    const r = run('fs-grow', { serial: 'bp1shared', role: 'grow' }, blank);
+    const r = run('fs-grow', { serial: 'bp1shared', role: 'filesystem' }, blank);
     expect(r.status, r.out).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ fstype: null, grown: false, partition: null });
     expect(run('fs-grow', { serial: 'bp1shared', role: 'all' }, blank).status).toBe(SCRIPT_EXIT.usage);
     const xfs = box('grow-xfs');
     execFileSync('truncate', ['-s', '320M', join(xfs.dev, 'nvme1n1')]);
     execFileSync('mkfs.xfs', ['-q', '-f', join(xfs.dev, 'nvme1n1')], { stdio: 'pipe' });
-    const refused = run('fs-grow', { serial: 'bp1shared', role: 'grow' }, xfs);
+    const refused = run('fs-grow', { serial: 'bp1shared', role: 'filesystem' }, xfs);
     expect(refused.status).toBe(SCRIPT_EXIT.deviceError);
     expect(refused.out).toMatch(/XFS grows only while mounted/);
   });

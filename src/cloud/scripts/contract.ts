@@ -120,18 +120,21 @@ export const rescanReportSchema = z.object({
 });
 export type RescanReport = z.infer<typeof rescanReportSchema>;
 
-/** `fs-grow` roles: `grow` on one node; `reread` (partx -u) on every other node of a partitioned disk. */
-export const FS_GROW_ROLES = ['grow', 'reread'] as const;
+/**
+ * `fs-grow` roles, run in this order: `partition` (one node grows the last partition), `reread`
+ * (every other node: partx -u), `filesystem` (the same one node grows the file system).
+ */
+export const FS_GROW_ROLES = ['partition', 'reread', 'filesystem'] as const;
 export type FsGrowRole = (typeof FS_GROW_ROLES)[number];
 
 export const fsGrowReportSchema = z.object({
   device: z.string(),
-  /** The last partition, grown (role grow) or re-read (role reread); null on a whole-disk file system. */
+  /** The disk's last partition; null on a whole-disk file system. */
   partition: z.string().nullable(),
   role: z.enum(FS_GROW_ROLES),
   partitionGrown: z.boolean(),
   fstype: z.string().nullable(),
-  /** The file system was grown (role grow with a file system); false for the device only. */
+  /** The file system was grown (role filesystem with a file system); false for the device only. */
   grown: z.boolean(),
 });
 export type FsGrowReport = z.infer<typeof fsGrowReportSchema>;

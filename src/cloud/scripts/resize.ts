@@ -1,7 +1,7 @@
 /**
  * The resize scripts (`/disk resize`): `rescan` makes every guest re-read the namespace size and
- * reports what it sees; `fs-grow` grows the partition (if any) and the file system on ONE node, or
- * (role `reread`) makes another node re-read the grown partition's length. Real bash, escaped for
+ * reports what it sees; `fs-grow` grows the partition (if any) on ONE node, makes every other node
+ * re-read its length, then grows the file system on that one node: three roles, run in that order. Real bash, escaped for
  * a template literal like `./bash.ts` (read `\\` as one backslash and `\${` as `${`). Paths are
  * plain variables on their own line so the image-file tests can point them at a scratch directory.
  */
@@ -75,15 +75,17 @@ printf '{"device":%s,"sizeBytes":%s,"sizeGiB":%s,"expectGiB":%s,"sees":%s,"attem
   "$(json_str "$dev")" "$bytes" "$((bytes / 1073741824))" "$expect_gib" "$sees" "$attempts" "$(json_str "$method")"
 `;
 
-export const FS_GROW_BODY = `# Role grow (ONE node, after every node sees the new size): grow the last partition, if any, then
-# the file system to the device: OCFS2 tunefs.ocfs2 -S (cluster stack online; online only where
-# mounted), ext4 resize2fs, XFS xfs_growfs (mounted only). Role reread (every OTHER node): re-read
-# the grown partition's length with partx -u, never a whole-table re-read of a busy disk.
+export const FS_GROW_BODY = `# Grows a shared disk in three phases the bot runs in order, so no node ever addresses space
+# another node cannot see: role partition (ONE node) grows the last partition; role reread (every
+# OTHER node) re-reads its length with partx -u, never a whole-table re-read of a busy disk; role
+# filesystem (the same ONE node) grows the file system to the device or partition: OCFS2
+# tunefs.ocfs2 -S (cluster stack online; online only where mounted), ext4 resize2fs, XFS xfs_growfs
+# (mounted only). A phase with nothing to do (no partition, no file system) changes nothing.
 script=fs-grow
 serial='{{serial}}'
 role='{{role}}'
 check_serial
-case $role in grow | reread) ;; *) fail 2 '"role" must be grow or reread' ;; esac
+case $role in partition | reread | filesystem) ;; *) fail 2 '"role" must be partition, reread or filesystem' ;; esac
 find_disk
 need() { command -v "$1" >/dev/null 2>&1 || fail 4 "$1 is not installed on this host ($2)"; }
 run() {
@@ -91,9 +93,9 @@ run() {
   out=$("$@" 2>&1) || fail 5 "$1 failed: $(printf '%s' "$out" | tr '\\n' ' ')"
 }
 partition_grown=false
-if [ -n "$part" ]; then
+if [ -n "$part" ] && [ "$role" != filesystem ]; then
   need partx util-linux
-  if [ "$role" = grow ]; then
+  if [ "$role" = partition ]; then
     if command -v growpart >/dev/null 2>&1; then
       out=$(growpart "$dev" "$partnum" 2>&1) || case $out in
         *NOCHANGE*) ;;
@@ -114,7 +116,7 @@ fi
 target=\${part:-$dev}
 fstype=$(blkid -p -o value -s TYPE "$target" 2>/dev/null || true)
 grown=false
-if [ "$role" = grow ] && [ -n "$fstype" ]; then
+if [ "$role" = filesystem ] && [ -n "$fstype" ]; then
   case $fstype in
     ocfs2) need tunefs.ocfs2 ocfs2-tools; run tunefs.ocfs2 -S "$target" ;;
     ext2 | ext3 | ext4) need resize2fs e2fsprogs; run resize2fs "$target" ;;
