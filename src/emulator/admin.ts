@@ -2,7 +2,8 @@
  * The unsigned admin API under `/_emulator/` (the server only lets loopback callers in). It reads
  * and resets state, sets faults and latencies, plays what happens outside the ECS API (a guest hangs
  * and never answers Cloud Assistant, or recovers; an operator stops an instance, formats a disk —
- * attached or not — and mounts it read-write or read-only), and serves the call log.
+ * attached or not — and mounts it read-write or read-only; a guest's NVMe controller ignores
+ * rescans after a resize; a region still on the 2021 resize API), and serves the call log.
  */
 import { z } from 'zod';
 import { settleInstanceStatus } from './actions/instances.js';

@@ -232,6 +232,30 @@ describe('resize of an OCFS2 disk on three nodes, one kept stale', () => {
   });
 });
 
+describe('faults and the call log', () => {
+  it('fault injection and the call log cover the new actions like the others', async () => {
+    const gw = h.gateway();
+    const diskId = await sharedDisk(gw, 'lifecycle-faults', [n1]);
+    await h.clearCalls();
+    await h.setFaults({ CreateSnapshot: { internalErrorRate: 1 }, ResizeDisk: { throttleRate: 1 } });
+    const failed = await caught(() => gw.createSnapshot({ diskId, snapshotName: 'x1', clientToken: 'f-1' }));
+    expect([failed.cloudCode, failed.retryable]).toEqual(['InternalError', true]);
+    const throttled = await caught(() =>
+      gw.resizeDisk({ diskId, newSizeGiB: 30, type: 'online', clientToken: 'f-2' }),
+    );
+    expect([throttled.cloudCode, throttled.retryable]).toEqual(['Throttling.User', true]);
+    await h.setFaults({});
+    await gw.describeSnapshots({ regionId: REGION, diskId });
+    const calls = await h.calls();
+    expect(calls.map((c) => [c.action, c.code])).toEqual([
+      ['CreateSnapshot', 'InternalError'],
+      ['ResizeDisk', 'Throttling.User'],
+      ['DescribeSnapshots', 'OK'],
+    ]);
+    expect((await gw.describeSnapshots({ regionId: REGION, diskId })).length).toBe(0);
+  });
+});
+
 describe('delete', () => {
   it('refused while attached or while a snapshot is made; after detach deleted and gone; the final snapshot stays', async () => {
     const gw = h.gateway();

@@ -16,6 +16,7 @@ import {
   resizeChecks,
 } from '../../src/cloud/preflight/resize-rules.js';
 import { deleteChecks, snapshotChecks } from '../../src/cloud/preflight/snapshot-delete-rules.js';
+import { callClassOf } from '../../src/cloud/resilient-gateway.js';
 import type { RescanReport } from '../../src/cloud/scripts/index.js';
 import type { Check } from '../../src/workflow/request.js';
 
@@ -344,6 +345,12 @@ describe('rescan verification', () => {
 });
 
 describe('execution helpers without the cloud', () => {
+  it('the new calls share the budget of their class: mutations and one read', () => {
+    expect(
+      ['ResizeDisk', 'CreateSnapshot', 'DeleteSnapshot', 'DeleteDisk', 'DescribeSnapshots'].map(callClassOf),
+    ).toEqual(['mutate', 'mutate', 'mutate', 'mutate', 'read']);
+  });
+
   it("the grow phases run partition, the other nodes' re-read, then the file system", () => {
     const three = disk({ attachments: on('i-1', 'i-2', 'i-3') });
     const parted = plan(
