@@ -304,4 +304,16 @@ describe('delete', () => {
     }
     expect(await describeDisk(gw, diskId)).toBeDefined();
   });
+
+  it('the bot deletes only the snapshots it took (they carry the managed tag)', async () => {
+    const gw = h.gateway();
+    const diskId = await sharedDisk(gw, 'lifecycle-snapshots', [n1]);
+    const { value } = await gw.createSnapshot({ diskId, snapshotName: 'someone else', clientToken: 'o-1' });
+    await waitForSnapshot(gw, REGION, value.snapshotId, POLL);
+    await h.admin('tags', { resource: 'snapshot', id: value.snapshotId, tags: [] });
+    expect((await caught(() => gw.deleteSnapshot({ snapshotId: value.snapshotId }))).cloudCode).toBe(
+      'Forbidden.RAM',
+    );
+    expect(await gw.describeSnapshots({ regionId: REGION, diskId })).toHaveLength(1);
+  });
 });
