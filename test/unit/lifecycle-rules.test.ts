@@ -60,6 +60,9 @@ const guest = (
   clusterOnline: true,
   ...over,
 });
+/** i-1, i-2 and i-3, each showing the same facts. */
+const threeGuests = (over: Partial<Extract<ResizeGuest, { read: true }>>) =>
+  ['i-1', 'i-2', 'i-3'].map((id) => guest(id, over));
 const snapshot = (status: string, id = 's-1'): SnapshotInfo => ({
   snapshotId: id,
   snapshotName: 'x',
@@ -162,31 +165,12 @@ describe('resize: the file-system plan per node', () => {
   });
 
   it('OCFS2 mounted nowhere, or only where the stack is offline: refused', () => {
-    expect(
-      refused(
-        growPlan(
-          three,
-          ['i-1', 'i-2', 'i-3'].map((id) => guest(id, { mountpoints: [] })),
-        ),
-      ).code,
-    ).toBe('ocfs2_not_mounted');
-    expect(
-      refused(
-        growPlan(
-          three,
-          ['i-1', 'i-2', 'i-3'].map((id) => guest(id, { clusterOnline: false })),
-        ),
-      ).code,
-    ).toBe('ocfs2_stack_offline');
+    expect(refused(growPlan(three, threeGuests({ mountpoints: [] }))).code).toBe('ocfs2_not_mounted');
+    expect(refused(growPlan(three, threeGuests({ clusterOnline: false }))).code).toBe('ocfs2_stack_offline');
   });
 
   it('a partition: grown on one node, re-read (partx -u) on every other', () => {
-    const p = plan(
-      growPlan(
-        three,
-        ['i-1', 'i-2', 'i-3'].map((id) => guest(id, { partitioned: true })),
-      ),
-    );
+    const p = plan(growPlan(three, threeGuests({ partitioned: true })));
     expect(p.steps.map((s) => s.step)).toEqual(['grow', 'reread', 'reread']);
     expect(describePlan(p)[1]).toBe('i-2: rescan, then re-read the partition size (partx -u)');
   });
@@ -206,12 +190,7 @@ describe('resize: the file-system plan per node', () => {
   });
 
   it('no file system: the device only, nothing grown', () => {
-    const p = plan(
-      growPlan(
-        three,
-        ['i-1', 'i-2', 'i-3'].map((id) => guest(id, { fstype: null, mountpoints: [] })),
-      ),
-    );
+    const p = plan(growPlan(three, threeGuests({ fstype: null, mountpoints: [] })));
     expect(p).toMatchObject({ fstype: null, growNode: null });
     expect(describePlan(p)[0]).toBe('i-1: rescan (no file system: the device only)');
   });
@@ -346,19 +325,13 @@ describe('rescan verification', () => {
 
 describe('execution helpers without the cloud', () => {
   it('the new calls share the budget of their class: mutations and one read', () => {
-    expect(
-      ['ResizeDisk', 'CreateSnapshot', 'DeleteSnapshot', 'DeleteDisk', 'DescribeSnapshots'].map(callClassOf),
-    ).toEqual(['mutate', 'mutate', 'mutate', 'mutate', 'read']);
+    const calls = ['ResizeDisk', 'CreateSnapshot', 'DeleteSnapshot', 'DeleteDisk', 'DescribeSnapshots'];
+    expect(calls.map(callClassOf).join(' ')).toBe('mutate mutate mutate mutate read');
   });
 
   it("the grow phases run partition, the other nodes' re-read, then the file system", () => {
     const three = disk({ attachments: on('i-1', 'i-2', 'i-3') });
-    const parted = plan(
-      growPlan(
-        three,
-        ['i-1', 'i-2', 'i-3'].map((id) => guest(id, { partitioned: true })),
-      ),
-    );
+    const parted = plan(growPlan(three, threeGuests({ partitioned: true })));
     expect(growPhases(parted)).toEqual([
       { role: 'partition', instanceIds: ['i-1'] },
       { role: 'reread', instanceIds: ['i-2', 'i-3'] },
@@ -366,12 +339,7 @@ describe('execution helpers without the cloud', () => {
     ]);
     const whole = plan(growPlan(three, [guest('i-1'), guest('i-2'), guest('i-3')]));
     expect(growPhases(whole)).toEqual([{ role: 'filesystem', instanceIds: ['i-1'] }]);
-    const blank = plan(
-      growPlan(
-        three,
-        ['i-1', 'i-2', 'i-3'].map((id) => guest(id, { fstype: null })),
-      ),
-    );
+    const blank = plan(growPlan(three, threeGuests({ fstype: null })));
     expect(growPhases(blank)).toEqual([]);
   });
 

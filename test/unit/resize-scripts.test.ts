@@ -103,7 +103,7 @@ describe('rescan: re-read the namespace and report the size the guest sees', () 
     const b = box('rescan-stale');
     setKernelSize(b, 1024 * MiB);
     stub(b, 'nvme', 'exit 0');
-    const r = run('rescan', { serial: 'bp1shared', expectGiB: '2', waitSec: '1' }, b);
+    const r = run('rescan', { serial: 'bp1shared', expectGiB: '2', waitSec: '3' }, b);
     expect(r.status, r.out).toBe(0);
     const report = rescanReportSchema.parse(JSON.parse(r.out));
     expect(report).toMatchObject({ sizeGiB: 1, expectGiB: 2, sees: false });
