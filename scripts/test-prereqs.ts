@@ -25,7 +25,7 @@ export interface Facts {
   readonly ocfs2Tools?: boolean;
 }
 
-/** test/unit/ocfs2-scripts.test.ts runs Debian's real tools on image files. */
+/** test/unit/ocfs2-scripts.test.ts and resize-scripts.test.ts run Debian's real tools on image files. */
 export const OCFS2_TEST_PACKAGES = ['ocfs2-tools', 'xfsprogs', 'e2fsprogs', 'fdisk'] as const;
 
 export type Decision =

@@ -3,14 +3,18 @@ import Ecs, * as models from '@alicloud/ecs20140526';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { RuntimeOptions } from '@darabonba/typescript';
 import { type CommandApi, CommandRegistry, MANAGED_TAG, type RegisteredCommand } from './command-registry.js';
+import { EcsSdkLifecycle } from './ecs-sdk-lifecycle.js';
+import { chunks, str, toDisk } from './ecs-sdk-mapping.js';
 import { CloudError, cloudErrorFrom } from './errors.js';
 import type {
+  CreateSnapshotInput,
   DiskInfo,
   EcsGateway,
   ImageInfo,
   InstanceInfo,
   InstanceTypeInfo,
   InvocationResult,
+  ResizeDiskInput,
   RunCommandInput,
 } from './gateway.js';
 
@@ -46,44 +50,14 @@ function cjsDefault<T>(mod: { default: T }): T {
 const EcsClient = cjsDefault(Ecs);
 const Credential = cjsDefault(Credentials);
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-const str = (value: unknown): string =>
-  typeof value === 'string' ? value : value == null ? '' : String(value);
-
-function toDisk(disk: models.DescribeDisksResponseBodyDisksDisk): DiskInfo {
-  return {
-    diskId: str(disk.diskId),
-    diskName: str(disk.diskName),
-    regionId: str(disk.regionId),
-    zoneId: str(disk.zoneId),
-    category: str(disk.category),
-    performanceLevel: str(disk.performanceLevel),
-    sizeGiB: Number(disk.size ?? 0),
-    status: str(disk.status),
-    multiAttach: disk.multiAttach === 'Enabled',
-    chargeType: str(disk.diskChargeType),
-    serialNumber: str(disk.serialNumber),
-    attachments: (disk.attachments?.attachment ?? []).map((a) => ({
-      instanceId: str(a.instanceId),
-      device: str(a.device),
-      attachedTime: str(a.attachedTime),
-    })),
-    tags: Object.fromEntries((disk.tags?.tag ?? []).map((t) => [str(t.tagKey), str(t.tagValue)])),
-    detachedTime: str(disk.detachedTime),
-  };
-}
-
 /** The ECS gateway on the official SDK: SDK types and errors never leave this module. */
 export class EcsSdkGateway implements EcsGateway, CommandApi {
   private readonly client: InstanceType<typeof EcsClient>;
   private readonly runtime: RuntimeOptions;
   /** The bot's scripts as registered commands: `runCommand` invokes them, never `RunCommand`. */
   readonly commands = new CommandRegistry(this);
+  /** ResizeDisk, the snapshot calls and DeleteDisk (a module of their own). */
+  private readonly lifecycle: EcsSdkLifecycle;
 
   constructor(options: EcsSdkGatewayOptions) {
     const timeout = options.timeoutMs ?? 10_000;
@@ -106,6 +80,7 @@ export class EcsSdkGateway implements EcsGateway, CommandApi {
       }),
     );
     this.runtime = new RuntimeOptions({ readTimeout: timeout, connectTimeout: timeout });
+    this.lifecycle = new EcsSdkLifecycle(this.client, this.runtime, (action, run) => this.call(action, run));
   }
 
   private async call<T>(action: string, run: () => Promise<T>): Promise<T> {
@@ -269,6 +244,22 @@ export class EcsSdkGateway implements EcsGateway, CommandApi {
       this.client.detachDiskWithOptions(request, this.runtime),
     );
     return { value: undefined, requestId: str(response.body?.requestId) };
+  }
+
+  resizeDisk(input: ResizeDiskInput) {
+    return this.lifecycle.resizeDisk(input);
+  }
+  createSnapshot(input: CreateSnapshotInput) {
+    return this.lifecycle.createSnapshot(input);
+  }
+  describeSnapshots(query: Parameters<EcsGateway['describeSnapshots']>[0]) {
+    return this.lifecycle.describeSnapshots(query);
+  }
+  deleteSnapshot(input: { snapshotId: string }) {
+    return this.lifecycle.deleteSnapshot(input);
+  }
+  deleteDisk(input: { diskId: string }) {
+    return this.lifecycle.deleteDisk(input);
   }
 
   /** Runs a script as its registered command (created on first use): `InvokeCommand`, not `RunCommand`. */

@@ -74,6 +74,44 @@ export interface CreateDiskInput {
   readonly clientToken: string;
 }
 
+/** `ResizeDisk`: online with every attached instance Running, offline with every one Stopped. */
+export interface ResizeDiskInput {
+  readonly diskId: string;
+  /** Larger than the current size and within the category's range. */
+  readonly newSizeGiB: number;
+  readonly type: 'online' | 'offline';
+  /** Idempotency token (≤ 64 ASCII): a retried call never resizes twice. */
+  readonly clientToken: string;
+}
+
+export interface CreateSnapshotInput {
+  readonly diskId: string;
+  /** 2–128 characters, not starting with `auto`: says who and why. */
+  readonly snapshotName: string;
+  readonly description?: string;
+  /** 1–65536; absent keeps the snapshot until someone deletes it. */
+  readonly retentionDays?: number;
+  readonly tags?: readonly { key: string; value: string }[];
+  /** Idempotency token (≤ 64 ASCII): a retried call never takes a second snapshot. */
+  readonly clientToken: string;
+}
+
+export type SnapshotStatus = 'progressing' | 'accomplished' | 'failed' | string;
+
+export interface SnapshotInfo {
+  readonly snapshotId: string;
+  readonly snapshotName: string;
+  readonly sourceDiskId: string;
+  readonly sourceDiskSizeGiB: number;
+  readonly status: SnapshotStatus;
+  /** 0–100, from ECS `Progress` ("45%"). */
+  readonly progressPercent: number;
+  readonly creationTime: string;
+  /** Absent when the snapshot is kept until deleted. */
+  readonly retentionDays?: number;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
 /** One Cloud Assistant invocation of a shell script on many instances (`RunCommand`). */
 export interface RunCommandInput {
   readonly regionId: string;
@@ -138,6 +176,22 @@ export interface EcsGateway {
   createDisk(input: CreateDiskInput): Promise<Traced<{ diskId: string }>>;
   attachDisk(input: { diskId: string; instanceId: string }): Promise<Traced<void>>;
   detachDisk(input: { diskId: string; instanceId: string }): Promise<Traced<void>>;
+  /** Changes the disk's size only: each guest must rescan, and partitions and file systems grow apart. */
+  resizeDisk(input: ResizeDiskInput): Promise<Traced<void>>;
+  /** Starts a snapshot (`progressing`); wait for `accomplished` with `describeSnapshots`. */
+  createSnapshot(input: CreateSnapshotInput): Promise<Traced<{ snapshotId: string }>>;
+  /** Newest first (pages followed): the disk's snapshots, or the ones with these ids. */
+  describeSnapshots(query: {
+    regionId: string;
+    diskId?: string;
+    snapshotIds?: readonly string[];
+  }): Promise<SnapshotInfo[]>;
+  deleteSnapshot(input: { snapshotId: string }): Promise<Traced<void>>;
+  /**
+   * Only an `Available` disk. ECS silently ignores an unknown id, so success proves nothing:
+   * confirm with `describeDisks` that the disk is gone.
+   */
+  deleteDisk(input: { diskId: string }): Promise<Traced<void>>;
   /** Cloud Assistant `RunCommand`: the instances must be Running with the agent installed. */
   runCommand(input: RunCommandInput): Promise<Traced<{ invokeId: string }>>;
   /** Every instance's result of one invocation so far (pages followed). */

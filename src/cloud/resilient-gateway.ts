@@ -1,5 +1,11 @@
 import { CloudError } from './errors.js';
-import type { CreateDiskInput, EcsGateway, RunCommandInput } from './gateway.js';
+import type {
+  CreateDiskInput,
+  CreateSnapshotInput,
+  EcsGateway,
+  ResizeDiskInput,
+  RunCommandInput,
+} from './gateway.js';
 
 /**
  * ECS throttles each API on its own, so the budget has one bucket per class of call: Cloud
@@ -175,6 +181,25 @@ export class ResilientGateway implements EcsGateway {
   }
   detachDisk(input: { diskId: string; instanceId: string }) {
     return this.call('DetachDisk', () => this.inner.detachDisk(input));
+  }
+  /** Retried safely: ResizeDisk carries a ClientToken. */
+  resizeDisk(input: ResizeDiskInput) {
+    return this.call('ResizeDisk', () => this.inner.resizeDisk(input));
+  }
+  /** Retried safely: CreateSnapshot carries a ClientToken. */
+  createSnapshot(input: CreateSnapshotInput) {
+    return this.call('CreateSnapshot', () => this.inner.createSnapshot(input));
+  }
+  describeSnapshots(query: Parameters<EcsGateway['describeSnapshots']>[0]) {
+    return this.call('DescribeSnapshots', () => this.inner.describeSnapshots(query));
+  }
+  /** A repeated DeleteSnapshot answers InvalidSnapshotId.NotFound, which the caller reads as done. */
+  deleteSnapshot(input: { snapshotId: string }) {
+    return this.call('DeleteSnapshot', () => this.inner.deleteSnapshot(input));
+  }
+  /** A repeated DeleteDisk is silently ignored by ECS; the caller verifies with DescribeDisks. */
+  deleteDisk(input: { diskId: string }) {
+    return this.call('DeleteDisk', () => this.inner.deleteDisk(input));
   }
   /** Retried like the rest: the bot's scripts are idempotent and RunCommand carries a ClientToken. */
   runCommand(input: RunCommandInput) {

@@ -1,6 +1,6 @@
 /**
  * Admin routes for least-privilege tests: load a RAM policy for an access key (`POST /ram`), read
- * them (`GET /ram`), and tag an instance or a disk (`POST /tags`) so tag conditions have something
+ * them (`GET /ram`), and tag an instance, a disk or a snapshot (`POST /tags`) so tag conditions have something
  * to match; list the registered Cloud Assistant commands (`GET /commands`). Policies are
  * configuration: a world reset keeps them.
  */
@@ -21,7 +21,7 @@ const setPolicySchema = z.strictObject({
   policy: ramPolicySchema.nullable(),
 });
 const setTagsSchema = z.strictObject({
-  resource: z.enum(['instance', 'disk']),
+  resource: z.enum(['instance', 'disk', 'snapshot']),
   id: z.string().min(1),
   tags: z.array(tagSchema).max(20),
 });
@@ -63,7 +63,12 @@ export function handleRamAdmin(
     if (!parsed.success) return invalidBody(parsed.error.issues);
     const { resource, id, tags } = parsed.data;
     const world = target.world();
-    const found = resource === 'instance' ? world.instances.get(id) : world.disks.get(id);
+    const found =
+      resource === 'instance'
+        ? world.instances.get(id)
+        : resource === 'disk'
+          ? world.disks.get(id)
+          : world.snapshots.get(id);
     if (!found) return { status: 404, body: { error: `${resource} ${id} not found` } };
     found.tags = tags.map((t) => ({ ...t }));
     return { status: 200, body: { resource, id, tags } };

@@ -2,7 +2,8 @@
  * The unsigned admin API under `/_emulator/` (the server only lets loopback callers in). It reads
  * and resets state, sets faults and latencies, plays what happens outside the ECS API (a guest hangs
  * and never answers Cloud Assistant, or recovers; an operator stops an instance, formats a disk —
- * attached or not — and mounts it read-write or read-only), and serves the call log.
+ * attached or not — and mounts it read-write or read-only; a guest's NVMe controller ignores
+ * rescans after a resize; a region still on the 2021 resize API), and serves the call log.
  */
 import { z } from 'zod';
 import { settleInstanceStatus } from './actions/instances.js';
@@ -13,6 +14,8 @@ import { RESERVATION_TYPE } from './scripts.js';
 import type { SeedName } from './seed.js';
 import {
   diskStatus,
+  fsSize,
+  guestSize,
   iso,
   LATENCY_KINDS,
   type LatencyConfig,
@@ -67,7 +70,12 @@ function stateView(world: World): Record<string, unknown> {
       busy: d.busy,
       serialNumber: serialOf(d.diskId),
       fstype: d.fstype,
-      attachments: d.attachments.map((a) => ({ ...a, attachedTime: iso(a.attachedTime) })),
+      fsSize: fsSize(world, d),
+      attachments: d.attachments.map((a) => ({
+        ...a,
+        attachedTime: iso(a.attachedTime),
+        guestSize: guestSize(world, a.instanceId, d),
+      })),
       pending: [...d.pending].map(([instanceId, p]) => ({ instanceId, op: p.op })),
     })),
     instances: [...world.instances.values()].map((i) => ({
@@ -78,7 +86,16 @@ function stateView(world: World): Record<string, unknown> {
       imageId: i.imageId,
       status: i.status,
       crashed: i.crashed,
+      staleSize: world.staleSize.has(i.instanceId),
     })),
+    snapshots: [...world.snapshots.values()].map((s) => ({
+      snapshotId: s.snapshotId,
+      diskId: s.sourceDiskId,
+      name: s.snapshotName,
+      status: s.status,
+      size: s.sourceDiskSize,
+    })),
+    onlineMultiAttachResize: world.behaviour.onlineMultiAttachResize,
     reservations: [...world.reservations].map(([diskId, r]) => ({
       diskId,
       holder: r.holder,
@@ -140,7 +157,10 @@ function filesystemRoute(target: AdminTarget, instanceId: string, diskId: string
   const parsed = parse(filesystemSchema, body);
   if (!parsed.ok) return parsed.reply;
   const { fstype, mountpoints, readOnly } = parsed.value;
-  if (fstype !== undefined) disk.fstype = fstype;
+  if (fstype !== undefined) {
+    disk.fstype = fstype;
+    world.fsSizes.delete(diskId);
+  }
   if (mountpoints.length > 0 && disk.fstype === null) {
     return { status: 409, body: { error: 'cannot mount a disk without a file system' } };
   }
@@ -185,8 +205,28 @@ function diskFilesystemRoute(target: AdminTarget, diskId: string, body: unknown)
   const parsed = parse(diskFilesystemSchema, body);
   if (!parsed.ok) return parsed.reply;
   disk.fstype = parsed.value.fstype;
+  target.world().fsSizes.delete(diskId);
   return { status: 200, body: { diskId, fstype: disk.fstype } };
 }
+
+const staleSchema = z.strictObject({ stale: z.boolean() });
+
+/**
+ * `POST /instances/<id>/stale-size {"stale": true}`: this guest's NVMe controller ignores rescans, so
+ * it keeps the size it sees now until it reboots or `{"stale": false}` clears it (the next rescan
+ * then sees the real size).
+ */
+function staleSizeRoute(target: AdminTarget, id: string, body: unknown): AdminReply {
+  const world = target.world();
+  if (!world.instances.has(id)) return notFound(`instance ${id}`);
+  const parsed = parse(staleSchema, body);
+  if (!parsed.ok) return parsed.reply;
+  if (parsed.value.stale) world.staleSize.add(id);
+  else world.staleSize.delete(id);
+  return { status: 200, body: { instanceId: id, stale: parsed.value.stale } };
+}
+
+const regionSchema = z.strictObject({ onlineMultiAttachResize: z.boolean() });
 
 /** Routes one admin request; `path` is below `/_emulator`. */
 export function handleAdmin(
@@ -222,6 +262,14 @@ export function handleAdmin(
   if (route === 'GET /calls')
     return { status: 200, body: { calls: target.calls.list(query.get('action') ?? undefined) } };
   if (route === 'DELETE /calls') return { status: 200, body: { cleared: target.calls.clear() } };
+  if (route === 'POST /region') {
+    const parsed = parse(regionSchema, body);
+    if (!parsed.ok) return parsed.reply;
+    target.world().behaviour.onlineMultiAttachResize = parsed.value.onlineMultiAttachResize;
+    return { status: 200, body: parsed.value };
+  }
+  const stale = /^POST \/instances\/([^/]+)\/stale-size$/.exec(route);
+  if (stale) return staleSizeRoute(target, decodeURIComponent(stale[1] ?? ''), body);
   const ocfs2 = ocfs2AdminRoute(target.world(), route, body);
   if (ocfs2) return ocfs2;
   const fs = /^POST \/instances\/([^/]+)\/disks\/([^/]+)\/filesystem$/.exec(route);

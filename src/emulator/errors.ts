@@ -78,8 +78,19 @@ const CATALOGUE = {
   'InvalidDisk.AlreadyDetached': [404, 'The specified disk has been detached.'],
   // Cloud Assistant commands.
   'InvalidCommandId.NotFound': [404, 'The specified command ID does not exist.'],
-  // DeleteDisk / ResizeDisk.
-  DiskStillAttached: [403, 'The specified disk is still attached to an instance.'],
+  // DeleteDisk / ResizeDisk / CreateSnapshot. DiskCreatingSnapshot is DeleteDisk's documented code;
+  // the emulator also answers it for ResizeDisk and a second CreateSnapshot (emulator choice).
+  DiskCreatingSnapshot: [403, 'A snapshot of the specified disk is being created.'],
+  'InvalidSnapshotName.Malformed': [
+    400,
+    'The snapshot name must be 2 to 128 characters long and cannot start with auto, http:// or https://.',
+  ],
+  'InvalidRetentionDays.Malformed': [400, 'The specified RetentionDays must be from 1 to 65536.'],
+  // Emulator choice: the documented limit (256 manual snapshots per disk) without a documented code.
+  'QuotaExceed.Snapshot': [403, 'The disk already has the maximum number of manual snapshots (256).'],
+  'InvalidSnapshotId.NotFound': [404, 'The specified snapshot does not exist.'],
+  // Emulator choice: a snapshot still being created cannot be deleted.
+  IncorrectSnapshotStatus: [403, 'The snapshot is still being created.'],
   'InvalidOperation.MultiAttachDiskNotSupportResizeOnline': [
     403,
     'Multi attach disk does not support online resize; stop every attached instance and resize offline.',

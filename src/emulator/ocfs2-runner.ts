@@ -200,6 +200,7 @@ function format(world: World, instanceId: string, found: Found, args: Record<str
     return fail(name, SCRIPT_EXIT.signature, `refusing to format: signatures found: [${sig}]`);
   }
   disk.fstype = 'ocfs2';
+  world.fsSizes.delete(disk.diskId);
   ocfs2World(world).fs.set(disk.diskId, { uuid, label, slots, formats: (fs?.formats ?? 0) + 1 });
   return ok({ ...report, already: false });
 }

@@ -11,7 +11,11 @@ import type { World } from './world.js';
 /** The emulated account's id, as it appears in ARNs and in AccessDeniedDetail. */
 export const EMULATOR_ACCOUNT_ID = '1000000000000000';
 
-export function arn(regionId: string, type: 'instance' | 'disk' | 'command', id: string): string {
+export function arn(
+  regionId: string,
+  type: 'instance' | 'disk' | 'command' | 'snapshot',
+  id: string,
+): string {
   return `acs:ecs:${regionId}:${EMULATOR_ACCOUNT_ID}:${type}/${id}`;
 }
 
@@ -47,8 +51,14 @@ export function authRequestFor(action: string, p: Params, world: World): AuthReq
       break;
     case 'DeleteDisk':
     case 'ResizeDisk':
+    case 'CreateSnapshot':
       resources = disk(world, region, p.str('DiskId'));
       break;
+    case 'DeleteSnapshot': {
+      const id = p.str('SnapshotId') ?? '*';
+      resources = [{ arn: arn(region, 'snapshot', id), tags: world.snapshots.get(id)?.tags ?? [] }];
+      break;
+    }
     case 'RunCommand':
       resources = [...command(region, undefined), ...instances(world, region, instanceIds)];
       break;

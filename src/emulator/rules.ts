@@ -153,26 +153,87 @@ export function checkDetach(disk: Disk, instance: Instance): void {
   throw new EcsError('DependencyViolation');
 }
 
-export function checkDelete(disk: Disk): void {
-  if (disk.attachments.length > 0 || [...disk.pending.values()].some((p) => p.op === 'attach')) {
-    throw new EcsError('DiskStillAttached');
+const EXPECTED_AVAILABLE =
+  'The current status of the disk does not support this operation. The expected disk status is Available.';
+
+/** DeleteDisk: only an `Available` disk (detached everywhere), and not while a snapshot is being made. */
+export function checkDelete(disk: Disk, snapshotInProgress: boolean): void {
+  if (disk.attachments.length > 0 || disk.pending.size > 0 || disk.busy) {
+    throw new EcsError('IncorrectDiskStatus', EXPECTED_AVAILABLE);
   }
-  if (disk.busy || disk.pending.size > 0) throw new EcsError('IncorrectDiskStatus');
+  if (snapshotInProgress) throw new EcsError('DiskCreatingSnapshot');
 }
 
-export function checkResize(
-  disk: Disk,
-  newSize: number,
-  type: 'offline' | 'online',
-  attachedStatuses: readonly string[],
-): void {
+export interface ResizeInput {
+  disk: Disk;
+  newSize: number;
+  type: 'offline' | 'online';
+  /** The status of every attached instance. */
+  attachedStatuses: readonly string[];
+  snapshotInProgress: boolean;
+  /** False plays the 2021 API, where a multi-attach disk resized offline only. */
+  onlineMultiAttachResize: boolean;
+}
+
+/**
+ * ResizeDisk (multi-attach-facts.md): online with every attached instance Running, offline with
+ * every attached instance Stopped (a single-attach disk accepts either status), never while a
+ * snapshot of the disk is being made; the new size larger than now and within the category range.
+ */
+export function checkResize(r: ResizeInput): void {
+  const { disk } = r;
   if (disk.busy || disk.pending.size > 0) throw new EcsError('IncorrectDiskStatus');
+  if (r.snapshotInProgress) throw new EcsError('DiskCreatingSnapshot');
+  const multi = disk.multiAttach === 'Enabled';
   if (
-    disk.multiAttach === 'Enabled' &&
-    (type === 'online' || attachedStatuses.some((s) => s !== 'Stopped'))
+    multi &&
+    !r.onlineMultiAttachResize &&
+    (r.type === 'online' || r.attachedStatuses.some((s) => s !== 'Stopped'))
   ) {
     throw new EcsError('InvalidOperation.MultiAttachDiskNotSupportResizeOnline');
   }
-  if (newSize <= disk.size) throw new EcsError('InvalidDiskSize.TooSmall');
-  checkDiskSize(disk.category, disk.performanceLevel, newSize);
+  const wanted = multi ? (r.type === 'online' ? 'Running' : 'Stopped') : undefined;
+  const wrong = r.attachedStatuses.find((s) => (wanted ? s !== wanted : s !== 'Running' && s !== 'Stopped'));
+  if (wrong !== undefined) {
+    throw new EcsError(
+      'IncorrectInstanceStatus',
+      `An attached instance is ${wrong}; ${wanted ? `a multi-attach disk resizes ${r.type} with every attached instance ${wanted}` : 'it must be Running or Stopped'}.`,
+      { status: 403 },
+    );
+  }
+  if (r.newSize <= disk.size) throw new EcsError('InvalidDiskSize.TooSmall');
+  checkDiskSize(disk.category, disk.performanceLevel, r.newSize);
+}
+
+export const MAX_MANUAL_SNAPSHOTS = 256;
+
+export interface SnapshotInput {
+  disk: Disk;
+  name: string | undefined;
+  retentionDays: number | undefined;
+  manualSnapshots: number;
+  snapshotInProgress: boolean;
+}
+
+/** CreateSnapshot (lifecycle-accounts-steps-facts.md): name, retention, the disk's state and the quotas. */
+export function checkSnapshot(s: SnapshotInput): void {
+  if (
+    s.name !== undefined &&
+    (s.name.length < 2 || s.name.length > 128 || /^(auto|https?:\/\/)/i.test(s.name))
+  ) {
+    throw new EcsError('InvalidSnapshotName.Malformed');
+  }
+  if (s.retentionDays !== undefined && (s.retentionDays < 1 || s.retentionDays > 65536)) {
+    throw new EcsError('InvalidRetentionDays.Malformed');
+  }
+  const { disk } = s;
+  if (disk.busy === 'Creating' || disk.busy === 'Deleting') throw new EcsError('IncorrectDiskStatus');
+  if (disk.attachments.length === 0 && disk.detachedTime === null) {
+    throw new EcsError(
+      'IncorrectDiskStatus',
+      'A disk that was never attached to an instance holds no data to snapshot.',
+    );
+  }
+  if (s.snapshotInProgress) throw new EcsError('DiskCreatingSnapshot');
+  if (s.manualSnapshots >= MAX_MANUAL_SNAPSHOTS) throw new EcsError('QuotaExceed.Snapshot');
 }

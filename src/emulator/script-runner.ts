@@ -1,6 +1,7 @@
 /** Runs the bot's scripts (scripts.ts) against the emulated hosts and disks instead of a shell. */
 
 import { isOcfs2Script, runOcfs2Script } from './ocfs2-runner.js';
+import { isResizeScript, runResizeScript } from './resize-runner.js';
 import {
   BOT_SCRIPTS,
   builtinsOf,
@@ -234,6 +235,7 @@ export function runScript(
   const serial = args.serial ?? '';
   const found = findDevice(world, instanceId, serial);
   if (isOcfs2Script(name)) return runOcfs2Script(world, name, instanceId, found, args);
+  if (isResizeScript(name)) return runResizeScript(world, name, instanceId, found, args);
   if (name === 'inspect') return ok(inspect(world, instanceId, serial));
   if (!found) return fail(SCRIPT_EXIT.noDevice, `${name}: no NVMe device with serial ${serial} on this host`);
   if (name === 'takeover-mount') return takeoverMount(world, instanceId, found, args);

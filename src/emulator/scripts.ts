@@ -23,6 +23,11 @@
  *   this host sees (the watcher's one call per 100 instances).
  * - `takeover-mount:1` {serial, mountpoint, options} → `TakeoverReport` after mounting the disk's
  *   file system there (already mounted there is a no-op); exit 6 when the disk has no file system.
+ * - `rescan:1` {serial, expectGiB, waitSec} → `{device, sizeBytes, sizeGiB, expectGiB, sees, attempts,
+ *   method}`: the size this guest sees after a namespace rescan (a stale-size guest keeps the old one).
+ * - `fs-grow:1` {serial, role} → `{device, partition, role, partitionGrown, fstype, grown}`: role
+ *   `filesystem` grows the file system to the size this node sees, refused (exit 5) while any
+ *   attached node sees less; roles `partition` and `reread` change nothing (no partitions modelled).
  * Failures print one plain-text line and exit with a `SCRIPT_EXIT` code.
  *
  * Keys are NVMe reservation keys: non-zero 64-bit numbers written in decimal or `0x` hex.
@@ -46,6 +51,8 @@ export const BOT_SCRIPTS = {
   'ocfs2-format': { version: 1, params: ['serial', 'cluster', 'slots', 'label', 'uuid'] },
   'ocfs2-mount': { version: 1, params: ['serial', 'mountpoint', 'uuid'] },
   'ocfs2-leave': { version: 1, params: ['serial', 'mountpoint', 'uuid'] },
+  rescan: { version: 1, params: ['serial', 'expectGiB', 'waitSec'] },
+  'fs-grow': { version: 1, params: ['serial', 'role'] },
 } as const satisfies Record<
   string,
   { version: number; params: readonly string[]; builtins?: readonly string[] }

@@ -13,6 +13,7 @@ import type { ActionHandler } from './actions/common.js';
 import { describeDiskActions } from './actions/describe-disks.js';
 import { diskActions } from './actions/disks.js';
 import { instanceActions } from './actions/instances.js';
+import { snapshotActions } from './actions/snapshots.js';
 import { type AdminTarget, handleAdmin } from './admin.js';
 import { handleRamAdmin, type RamTarget } from './admin-ram.js';
 import { CallLog } from './calllog.js';
@@ -23,7 +24,14 @@ import { authorize, type RamPolicy } from './ram.js';
 import { authRequestFor, EMULATOR_ACCOUNT_ID } from './ram-resources.js';
 import { applySeed, type SeedName } from './seed.js';
 import { NonceCache, verifySignature } from './signature.js';
-import { DEFAULT_LATENCY, type LatencyConfig, type LatencyKind, type LatencySpec, World } from './world.js';
+import {
+  DEFAULT_LATENCY,
+  type LatencyConfig,
+  type LatencyKind,
+  type LatencySpec,
+  type RegionBehaviour,
+  World,
+} from './world.js';
 
 export const API_VERSION = '2014-05-26';
 
@@ -42,6 +50,8 @@ export interface EmulatorOptions {
   now?: () => number;
   /** In [0, 1): jitter and fault draws. */
   random?: () => number;
+  /** False plays a region on the 2021 API: a multi-attach disk resizes offline only. Default true. */
+  onlineMultiAttachResize?: boolean;
 }
 
 export interface RunningEmulator {
@@ -61,6 +71,7 @@ const ACTIONS = new Map<string, ActionHandler>(
     ...catalogActions,
     ...assistantActions,
     ...commandActions,
+    ...snapshotActions,
   }),
 );
 
@@ -99,6 +110,8 @@ class Emulator implements AdminTarget, RamTarget {
   readonly ramPolicies: Record<string, RamPolicy>;
   readonly faults: FaultConfig;
   readonly latency: LatencyConfig;
+  /** Shared with every world, so a reset keeps it (configuration, like faults and latencies). */
+  readonly behaviour: RegionBehaviour;
   private readonly baseLatency: LatencyConfig;
   private readonly nonces = new NonceCache();
   private readonly quotas = new QuotaWindows();
@@ -116,11 +129,12 @@ class Emulator implements AdminTarget, RamTarget {
     this.baseLatency = { ...DEFAULT_LATENCY, ...options.latency };
     this.latency = { ...this.baseLatency };
     this.faults = faultConfigSchema.parse(options.faults ?? {});
+    this.behaviour = { onlineMultiAttachResize: options.onlineMultiAttachResize ?? true };
     this.current = this.freshWorld(options.seed ?? 'default');
   }
 
   private freshWorld(seed: SeedName): World {
-    const world = new World({ now: this.now, random: this.random, latency: this.latency });
+    const world = new World({ now: this.now, random: this.random, latency: this.latency }, this.behaviour);
     applySeed(world, seed);
     return world;
   }

@@ -12,6 +12,7 @@ export const LATENCY_KINDS = [
   'detach',
   'delete',
   'resize',
+  'snapshot',
   'start',
   'stop',
   'command',
@@ -25,6 +26,7 @@ export type LatencyConfig = Record<LatencyKind, LatencySpec>;
 
 export const DEFAULT_LATENCY: LatencyConfig = {
   create: { baseMs: 200, jitterMs: 300 },
+  snapshot: { baseMs: 300, jitterMs: 300 },
   attach: { baseMs: 200, jitterMs: 300 },
   detach: { baseMs: 200, jitterMs: 300 },
   delete: { baseMs: 0, jitterMs: 0 },
@@ -160,6 +162,31 @@ export interface Invocation {
   targets: InvocationTarget[];
 }
 
+export type SnapshotStatus = 'progressing' | 'accomplished' | 'failed';
+
+export interface Snapshot {
+  snapshotId: string;
+  snapshotName: string;
+  description: string;
+  sourceDiskId: string;
+  sourceDiskSize: number;
+  sourceDiskCategory: string;
+  status: SnapshotStatus;
+  creationTime: number;
+  /** When it turns `accomplished`; Progress grows linearly up to then. */
+  doneAt: number;
+  retentionDays: number | null;
+  tags: { key: string; value: string }[];
+}
+
+/**
+ * How this emulated region answers: `onlineMultiAttachResize: false` plays a region still on the
+ * 2021 API, where a multi-attach disk resizes only offline. Configuration: a world reset keeps it.
+ */
+export interface RegionBehaviour {
+  onlineMultiAttachResize: boolean;
+}
+
 interface ScheduledEvent {
   at: number;
   seq: number;
@@ -184,6 +211,16 @@ export class World {
   readonly mounts = new Map<string, Mount>();
   readonly reservations = new Map<string, Reservation>();
   readonly invocations = new Map<string, Invocation>();
+  readonly snapshots = new Map<string, Snapshot>();
+  /**
+   * The size a guest sees, keyed by `mountKey(instanceId, diskId)`, only while it differs from the
+   * disk's: an online resize leaves every guest on the old size until a rescan (or a boot).
+   */
+  readonly guestSizes = new Map<string, number>();
+  /** Instances whose NVMe controller ignores a rescan until they reboot (admin `stale-size`). */
+  readonly staleSize = new Set<string>();
+  /** The file system's size per disk, only while it is smaller than the disk (grown by `fs-grow`). */
+  readonly fsSizes = new Map<string, number>();
   /** `${action}\n${ClientToken}` → the first call's parameters and answer. */
   readonly idempotency = new Map<string, { fingerprint: string; body: Record<string, unknown> }>();
   private events: ScheduledEvent[] = [];
@@ -191,7 +228,10 @@ export class World {
   private tokens = 0;
   private counters = new Map<string, number>();
 
-  constructor(readonly timing: Timing) {}
+  constructor(
+    readonly timing: Timing,
+    readonly behaviour: RegionBehaviour = { onlineMultiAttachResize: true },
+  ) {}
 
   now(): number {
     return this.timing.now();
@@ -256,3 +296,17 @@ export function diskStatus(disk: Disk): string {
 
 /** Real ECS falls back to the disk id without `d-` when a disk has no other serial. */
 export const serialOf = (diskId: string): string => diskId.replace(/^d-/, '');
+
+/** What the guest of `instanceId` sees of the disk: its size unless it missed a resize. */
+export const guestSize = (world: World, instanceId: string, disk: Disk): number =>
+  world.guestSizes.get(mountKey(instanceId, disk.diskId)) ?? disk.size;
+
+/** The disk's file system size, or null without one. */
+export const fsSize = (world: World, disk: Disk): number | null =>
+  disk.fstype === null ? null : (world.fsSizes.get(disk.diskId) ?? disk.size);
+
+/** A boot re-reads every NVMe namespace: the guest sees each disk's real size again. */
+export function rebootGuest(world: World, instanceId: string): void {
+  world.staleSize.delete(instanceId);
+  for (const d of world.disks.values()) world.guestSizes.delete(mountKey(instanceId, d.diskId));
+}

@@ -16,7 +16,7 @@ interface Container {
 
 describe('deployment files', () => {
   it('the RAM policy grants exactly the ECS actions the SDK adapter calls', () => {
-    const adapter = read('src/cloud/ecs-sdk-gateway.ts');
+    const adapter = ['src/cloud/ecs-sdk-gateway.ts', 'src/cloud/ecs-sdk-lifecycle.ts'].map(read).join('\n');
     const called = new Set([...adapter.matchAll(/this\.call\(\s*'([A-Za-z]+)'/g)].map((m) => `ecs:${m[1]}`));
     const policy = JSON.parse(read('manifests/ram-policy.json')) as { Statement: { Action: string[] }[] };
     const granted = new Set(policy.Statement.flatMap((s) => s.Action));

@@ -9,6 +9,7 @@ import {
   checkDelete,
   checkDetach,
   checkResize,
+  checkSnapshot,
   sizeRange,
 } from '../../src/emulator/rules.js';
 import { runScript } from '../../src/emulator/script-runner.js';
@@ -148,17 +149,57 @@ describe('AttachDisk and DetachDisk rules', () => {
     });
     expect(() => checkDetach(disk(), inst(nvme))).toThrow(code('InvalidDisk.AlreadyDetached'));
     expect(() => checkDetach(attached, inst(nvme))).toThrow(code('DependencyViolation'));
-    expect(() => checkDelete(attached)).toThrow(code('DiskStillAttached'));
-    expect(() => checkDelete(disk({ busy: 'Creating' }))).toThrow(code('IncorrectDiskStatus'));
-    expect(() => checkResize(disk(), 80, 'online', [])).toThrow(
+    expect(() => checkDelete(attached, false)).toThrow(code('IncorrectDiskStatus'));
+    expect(() => checkDelete(disk({ busy: 'Creating' }), false)).toThrow(code('IncorrectDiskStatus'));
+    expect(() => checkDelete(disk(), true)).toThrow(code('DiskCreatingSnapshot'));
+    expect(() => checkDelete(disk(), false)).not.toThrow();
+    const resize = (d: Disk, newSize: number, type: 'online' | 'offline', statuses: string[], more = {}) =>
+      checkResize({
+        disk: d,
+        newSize,
+        type,
+        attachedStatuses: statuses,
+        snapshotInProgress: false,
+        onlineMultiAttachResize: true,
+        ...more,
+      });
+    expect(() => resize(attached, 80, 'online', ['Running'])).not.toThrow();
+    expect(() => resize(attached, 80, 'online', ['Stopped'])).toThrow(code('IncorrectInstanceStatus'));
+    expect(() => resize(attached, 80, 'offline', ['Running'])).toThrow(code('IncorrectInstanceStatus'));
+    expect(() => resize(attached, 80, 'offline', ['Stopped'])).not.toThrow();
+    expect(() => resize(attached, 80, 'online', ['Running'], { snapshotInProgress: true })).toThrow(
+      code('DiskCreatingSnapshot'),
+    );
+    const legacy = { onlineMultiAttachResize: false };
+    expect(() => resize(disk(), 80, 'online', [], legacy)).toThrow(
       code('InvalidOperation.MultiAttachDiskNotSupportResizeOnline'),
     );
-    expect(() => checkResize(attached, 80, 'offline', ['Running'])).toThrow(
+    expect(() => resize(attached, 80, 'offline', ['Running'], legacy)).toThrow(
       code('InvalidOperation.MultiAttachDiskNotSupportResizeOnline'),
     );
-    expect(() => checkResize(attached, 80, 'offline', ['Stopped'])).not.toThrow();
-    expect(() => checkResize(disk(), 40, 'offline', [])).toThrow(code('InvalidDiskSize.TooSmall'));
-    expect(() => checkResize(disk(), 70000, 'offline', [])).toThrow(code('InvalidDiskSize.NotSupported'));
+    expect(() => resize(attached, 80, 'offline', ['Stopped'], legacy)).not.toThrow();
+    expect(() => resize(disk(), 40, 'offline', [])).toThrow(code('InvalidDiskSize.TooSmall'));
+    expect(() => resize(disk(), 70000, 'offline', [])).toThrow(code('InvalidDiskSize.NotSupported'));
+  });
+
+  test('snapshot guards: name, retention, a never-attached disk, one in progress, the quota', () => {
+    const used = disk({ detachedTime: 1 });
+    const snap = (d: Disk, more = {}) =>
+      checkSnapshot({
+        disk: d,
+        name: 'before resize',
+        retentionDays: 7,
+        manualSnapshots: 0,
+        snapshotInProgress: false,
+        ...more,
+      });
+    expect(() => snap(used)).not.toThrow();
+    expect(() => snap(disk())).toThrow(code('IncorrectDiskStatus'));
+    expect(() => snap(used, { name: 'auto-1' })).toThrow(code('InvalidSnapshotName.Malformed'));
+    expect(() => snap(used, { name: 'x' })).toThrow(code('InvalidSnapshotName.Malformed'));
+    expect(() => snap(used, { retentionDays: 0 })).toThrow(code('InvalidRetentionDays.Malformed'));
+    expect(() => snap(used, { snapshotInProgress: true })).toThrow(code('DiskCreatingSnapshot'));
+    expect(() => snap(used, { manualSnapshots: 256 })).toThrow(code('QuotaExceed.Snapshot'));
   });
 });
 

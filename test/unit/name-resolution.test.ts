@@ -52,6 +52,11 @@ function gateway(disks: DiskInfo[], instances: InstanceInfo[], fail?: 'names' | 
     createDisk: unused,
     attachDisk: unused,
     detachDisk: unused,
+    resizeDisk: unused,
+    createSnapshot: unused,
+    describeSnapshots: unused,
+    deleteSnapshot: unused,
+    deleteDisk: unused,
     runCommand: unused,
     describeInvocationResults: unused,
   };

@@ -33,6 +33,8 @@ export const SCRIPTS = {
   'ocfs2-format': { version: 1, params: ['serial', 'cluster', 'slots', 'label', 'uuid'] },
   'ocfs2-mount': { version: 1, params: ['serial', 'mountpoint', 'uuid'] },
   'ocfs2-leave': { version: 1, params: ['serial', 'mountpoint', 'uuid'] },
+  rescan: { version: 1, params: ['serial', 'expectGiB', 'waitSec'] },
+  'fs-grow': { version: 1, params: ['serial', 'role'] },
 } as const satisfies Record<
   string,
   { version: number; params: readonly string[]; builtins?: readonly string[] }
@@ -102,6 +104,40 @@ export const takeoverReportSchema = z.object({
   already: z.boolean(),
 });
 export type TakeoverReport = z.infer<typeof takeoverReportSchema>;
+
+/**
+ * What `rescan` saw on one node after re-reading the namespace: the size in bytes and whole GiB,
+ * and whether that reaches the size the bot expects (`sees`), after `attempts` rescans.
+ */
+export const rescanReportSchema = z.object({
+  device: z.string(),
+  sizeBytes: z.number().int().nonnegative(),
+  sizeGiB: z.number().int().nonnegative(),
+  expectGiB: z.number().int().nonnegative(),
+  sees: z.boolean(),
+  attempts: z.number().int().positive(),
+  method: z.string(),
+});
+export type RescanReport = z.infer<typeof rescanReportSchema>;
+
+/**
+ * `fs-grow` roles, run in this order: `partition` (one node grows the last partition), `reread`
+ * (every other node: partx -u), `filesystem` (the same one node grows the file system).
+ */
+export const FS_GROW_ROLES = ['partition', 'reread', 'filesystem'] as const;
+export type FsGrowRole = (typeof FS_GROW_ROLES)[number];
+
+export const fsGrowReportSchema = z.object({
+  device: z.string(),
+  /** The disk's last partition; null on a whole-disk file system. */
+  partition: z.string().nullable(),
+  role: z.enum(FS_GROW_ROLES),
+  partitionGrown: z.boolean(),
+  fstype: z.string().nullable(),
+  /** The file system was grown (role filesystem with a file system); false for the device only. */
+  grown: z.boolean(),
+});
+export type FsGrowReport = z.infer<typeof fsGrowReportSchema>;
 
 /**
  * Mount points and options the bot puts in `takeover-mount` (Cloud Assistant interpolates them

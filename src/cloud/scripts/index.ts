@@ -16,6 +16,7 @@ import {
   OCFS2_MOUNT_BODY,
   OCFS2_PROBE_BODY,
 } from './ocfs2.js';
+import { FS_GROW_BODY, RESCAN_BODY, RESIZE_BASH } from './resize.js';
 import { TAKEOVER_MOUNT_BODY } from './takeover.js';
 
 export * from './contract.js';
@@ -34,6 +35,8 @@ const BODIES: Record<ScriptName, string> = {
   'ocfs2-format': OCFS2_FORMAT_BODY,
   'ocfs2-mount': OCFS2_MOUNT_BODY,
   'ocfs2-leave': OCFS2_LEAVE_BODY,
+  rescan: RESCAN_BODY,
+  'fs-grow': FS_GROW_BODY,
 };
 
 /** Scripts that need only the shared helpers, not the nvme-cli ones. */
@@ -41,10 +44,11 @@ const PLAIN: ReadonlySet<ScriptName> = new Set(['inspect', 'inspect-disks', 'tak
 
 /** The full text sent with RunCommand: shebang, marker (line 2), shared bash, the script's body. */
 export function scriptText(name: ScriptName): string {
-  const helpers = name.startsWith('ocfs2-')
-    ? `${COMMON_BASH}${OCFS2_BASH}`
-    : PLAIN.has(name)
-      ? COMMON_BASH
-      : `${COMMON_BASH}${NVME_BASH}`;
-  return `#!/bin/bash\n${scriptMarker(name)}\n${helpers}${BODIES[name]}`;
+  return `#!/bin/bash\n${scriptMarker(name)}\n${helpersOf(name)}${BODIES[name]}`;
+}
+
+function helpersOf(name: ScriptName): string {
+  if (name.startsWith('ocfs2-')) return `${COMMON_BASH}${OCFS2_BASH}`;
+  if (name === 'rescan' || name === 'fs-grow') return `${COMMON_BASH}${RESIZE_BASH}`;
+  return PLAIN.has(name) ? COMMON_BASH : `${COMMON_BASH}${NVME_BASH}`;
 }

@@ -11,6 +11,7 @@ import {
 } from '../rules.js';
 import { type Disk, mountKey, type World } from '../world.js';
 import { type ActionContext, type ActionHandler, findOr404, idempotent, requireRegion } from './common.js';
+import { snapshotInProgress } from './snapshots.js';
 
 function dataDiskCount(world: World, instanceId: string): number {
   let n = 0;
@@ -139,6 +140,7 @@ const attachDisk: ActionHandler = (ctx) => {
     if (disk.pending.get(instance.instanceId)?.token !== token) return;
     disk.pending.delete(instance.instanceId);
     disk.attachments.push({ instanceId: instance.instanceId, ...devices, attachedTime: due });
+    world.guestSizes.delete(mountKey(instance.instanceId, disk.diskId));
     if (disk.multiAttach === 'Disabled') disk.deleteWithInstance = deleteWithInstance;
   });
   return {};
@@ -170,19 +172,26 @@ const detachDisk: ActionHandler = (ctx) => {
   return {};
 };
 
+/** A DiskId that does not exist is silently ignored, as real ECS does: the caller verifies with DescribeDisks. */
 const deleteDisk: ActionHandler = (ctx) => {
   requireRegion(ctx, false);
   const { world } = ctx;
-  const disk = findOr404(world.disks, ctx.params.required('DiskId'), 'InvalidDiskId.NotFound');
-  checkDelete(disk);
+  const disk = world.disks.get(ctx.params.required('DiskId'));
+  if (!disk) return {};
+  checkDelete(disk, snapshotInProgress(world, disk.diskId));
   disk.busy = 'Deleting';
   world.at(world.now() + world.delay('delete'), () => {
     world.disks.delete(disk.diskId);
     world.reservations.delete(disk.diskId);
+    world.fsSizes.delete(disk.diskId);
   });
   return {};
 };
 
+/**
+ * After an online resize every guest keeps seeing the old size until the bot's rescan (or a boot);
+ * the file system keeps its size until `fs-grow`. Offline, the guests boot into the new size.
+ */
 const resizeDisk: ActionHandler = (ctx) =>
   idempotent(ctx, 'ResizeDisk', () => {
     requireRegion(ctx, false);
@@ -191,10 +200,21 @@ const resizeDisk: ActionHandler = (ctx) =>
     const newSize = p.int('NewSize');
     if (newSize === undefined) throw missing('NewSize');
     const type = p.oneOf('Type', ['offline', 'online'] as const, 'offline');
-    const statuses = disk.attachments.map((a) => world.instances.get(a.instanceId)?.status ?? 'Stopped');
-    checkResize(disk, newSize, type, statuses);
+    checkResize({
+      disk,
+      newSize,
+      type,
+      attachedStatuses: disk.attachments.map((a) => world.instances.get(a.instanceId)?.status ?? 'Stopped'),
+      snapshotInProgress: snapshotInProgress(world, disk.diskId),
+      onlineMultiAttachResize: world.behaviour.onlineMultiAttachResize,
+    });
     disk.busy = 'Resizing';
     world.at(world.now() + world.delay('resize'), () => {
+      for (const a of disk.attachments) {
+        const key = mountKey(a.instanceId, disk.diskId);
+        if (!world.guestSizes.has(key)) world.guestSizes.set(key, disk.size);
+      }
+      if (disk.fstype !== null && !world.fsSizes.has(disk.diskId)) world.fsSizes.set(disk.diskId, disk.size);
       disk.size = newSize;
       disk.busy = null;
     });

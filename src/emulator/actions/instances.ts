@@ -1,13 +1,17 @@
 /** DescribeInstances, StopInstance, StartInstance, and the status changes the admin API shares. */
 import { EcsError } from '../errors.js';
-import { type Instance, type InstanceStatus, iso, mountKey, type World } from '../world.js';
+import { type Instance, type InstanceStatus, iso, mountKey, rebootGuest, type World } from '../world.js';
 import { type ActionHandler, findOr404, paginate, requireRegion } from './common.js';
 
-/** A stop loses every mount (the guest shuts down) and clears a hang; a start clears a hang too. */
+/**
+ * A stop loses every mount (the guest shuts down) and clears a hang; a start clears a hang too and
+ * boots the guest, which then sees every disk at its real size (a missed resize included).
+ */
 export function settleInstanceStatus(world: World, instance: Instance, status: InstanceStatus): void {
   instance.status = status;
   instance.generation += 1;
   if (status === 'Stopped' || status === 'Running') instance.crashed = false;
+  if (status === 'Running') rebootGuest(world, instance.instanceId);
   if (status !== 'Stopped') return;
   for (const d of world.disks.values()) world.mounts.delete(mountKey(instance.instanceId, d.diskId));
 }

@@ -160,6 +160,11 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     }
     const verb = /^\/api\/admin\/instances\/(i-[a-z0-9]+)\/(crash|recover|stop|start)$/.exec(path);
     if (verb) return admin(`instances/${verb[1]}/${verb[2]}`, {});
+    const stale = /^\/api\/admin\/instances\/(i-[a-z0-9]+)\/stale-size$/.exec(path);
+    if (stale) {
+      const input = parse(z.strictObject({ stale: z.boolean() }));
+      return input ? admin(`instances/${stale[1]}/stale-size`, input) : bad;
+    }
     return { status: 404, body: { ok: false, error: 'not found' } };
   };
 

@@ -1,8 +1,9 @@
 /**
  * The admin panel: what happens outside the bot's reach in a real cloud. It injects ECS faults
- * (throttling, 5xx, latency), crashes, stops and recovers instances, and formats/mounts a file
- * system on an instance, all through the emulator's admin API, so the single-node file-system
- * guard and failover can be tried by hand.
+ * (throttling, 5xx, latency), crashes, stops and recovers instances, formats/mounts a file
+ * system on an instance, and keeps an instance on a disk's old size after a resize (its NVMe
+ * controller ignores rescans until it reboots), all through the emulator's admin API, so the
+ * single-node file-system guard, failover and a resize's Retry can be tried by hand.
  */
 import { api, messageOf, toast } from './api.js';
 import { byId, el } from './dom.js';
@@ -25,9 +26,20 @@ interface AdminState {
     status: string;
     multiAttach: string;
     fstype?: string | null;
-    attachments: { instanceId: string }[];
+    /** The file system's size when it lags the disk's (a resize not grown yet). */
+    fsSize?: number | null;
+    /** `guestSize`: what this instance sees of the disk (absent from an older emulator). */
+    attachments: { instanceId: string; guestSize?: number }[];
   }[];
-  instances: { instanceId: string; name: string; zoneId: string; status: string; crashed?: boolean }[];
+  instances: {
+    instanceId: string;
+    name: string;
+    zoneId: string;
+    status: string;
+    crashed?: boolean;
+    /** Keeps the old size of a resized disk until it reboots. */
+    staleSize?: boolean;
+  }[];
   mounts: {
     instanceId: string;
     diskId: string;
@@ -43,6 +55,9 @@ const ACTIONS = [
   'CreateDisk',
   'AttachDisk',
   'DetachDisk',
+  'ResizeDisk',
+  'CreateSnapshot',
+  'DeleteDisk',
   'DescribeDisks',
   'DescribeInstances',
   'RunCommand',
@@ -179,12 +194,16 @@ function diskCard(state: AdminState, disk: Disk, names: Record<string, string>):
     `${disk.size} GiB`,
     disk.status,
     `multi-attach ${disk.multiAttach}`,
-    `fs ${disk.fstype || 'none'}`,
+    `fs ${disk.fstype || 'none'}${disk.fsSize != null && disk.fsSize < disk.size ? ` (${disk.fsSize} GiB, not grown yet)` : ''}`,
   ];
   box.appendChild(el('div', '', facts.join(' \u00b7 ')));
   for (const a of disk.attachments) {
     const who = `${names[a.instanceId] || a.instanceId} ${a.instanceId}`;
-    box.appendChild(el('div', 'muted', `\u21b3 ${who}: ${mountText(state, a.instanceId, disk.diskId)}`));
+    const sees =
+      a.guestSize !== undefined && a.guestSize !== disk.size ? ` \u00b7 still sees ${a.guestSize} GiB` : '';
+    box.appendChild(
+      el('div', 'muted', `\u21b3 ${who}: ${mountText(state, a.instanceId, disk.diskId)}${sees}`),
+    );
   }
   if (disk.attachments.length) box.appendChild(fileSystemRow(disk, names));
   return box;
@@ -200,13 +219,18 @@ function instanceTable(state: AdminState): HTMLElement {
     tr.dataset.instanceId = i.instanceId;
     const who = el('td');
     who.append(el('div', '', i.name), el('div', 'muted', i.instanceId));
-    const status = i.status + (i.crashed ? ' \u00b7 crashed' : '');
+    const status =
+      i.status + (i.crashed ? ' \u00b7 crashed' : '') + (i.staleSize ? ' \u00b7 keeps old disk sizes' : '');
     const verbs = el('td');
     const go = (verb: string) => () => api(`/api/admin/instances/${i.instanceId}/${verb}`, {});
     verbs.append(
       i.crashed ? button('Recover', go('recover')) : button('Crash', go('crash'), 'danger'),
       document.createTextNode(' '),
       i.status === 'Running' ? button('Stop', go('stop')) : button('Start', go('start')),
+      document.createTextNode(' '),
+      button(i.staleSize ? 'Rescan works' : 'Keep old size', () =>
+        api(`/api/admin/instances/${i.instanceId}/stale-size`, { stale: !i.staleSize }),
+      ),
     );
     tr.append(who, el('td', '', i.zoneId.replace('cn-hangzhou-', 'zone ')), el('td', '', status), verbs);
     table.appendChild(tr);
