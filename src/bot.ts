@@ -36,11 +36,13 @@ import {
   watchCommandHandlers,
   watchedDiskLines,
 } from './slack/watch-slack.js';
+import { WorkflowSteps } from './slack/workflow-step.js';
 import { RedisCommandRate } from './store/command-rate.js';
 import type { RedisClient } from './store/connection.js';
 import { RedisRequestStore } from './store/redis-request-store.js';
 import { RedisReviewStore } from './store/review-store.js';
 import { RedisWatchStore } from './store/watch-store.js';
+import { RedisWorkflowStepStore } from './store/workflow-step-store.js';
 import { ApprovalService } from './workflow/approval-service.js';
 import { GroupDirectory, isViewer } from './workflow/approvers.js';
 import { PendingExecutor } from './workflow/executor.js';
@@ -143,18 +145,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           },
         }
       : new PendingExecutor(() => clock.now()));
-  const reviewStore = new RedisReviewStore(options.redis, {
-    ...(options.keyPrefix ? { prefix: options.keyPrefix } : {}),
-  });
+  const prefixed = options.keyPrefix ? { prefix: options.keyPrefix } : {};
+  const reviewStore = new RedisReviewStore(options.redis, prefixed);
   const reviews = new ReviewService({
     store: reviewStore,
     policy: options.policy,
     groups: groups.memberOf,
     clock,
   });
-  const watchStore = new RedisWatchStore(options.redis, {
-    ...(options.keyPrefix ? { prefix: options.keyPrefix } : {}),
-  });
+  const watchStore = new RedisWatchStore(options.redis, prefixed);
   const alerts = new MountAlerter(
     client,
     token,
@@ -163,10 +162,12 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     logger.child({ module: 'mounts' }),
     options.policy.channels.audit,
   );
+  const steps = new WorkflowSteps({
+    store: new RedisWorkflowStepStore(options.redis, prefixed),
+    ...{ client, botToken: token, clock, logger },
+  });
   const service = new ApprovalService({
-    store: new RedisRequestStore(options.redis, {
-      ...(options.keyPrefix ? { prefix: options.keyPrefix } : {}),
-    }),
+    store: new RedisRequestStore(options.redis, prefixed),
     policy: options.policy,
     groups: groups.memberOf,
     clock,
@@ -181,6 +182,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         options.policy.channels,
       ),
       watchEnroller(watchStore, logger.child({ module: 'watch' })),
+      steps,
       {
         onTransition: async (e) => {
           options.metrics.requestTransitions.inc({ kind: e.request.kind, event: e.event, to: e.to });
@@ -206,7 +208,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   if (cloud) {
     execution = createExecution({
       connection: cloud.connection,
-      ...(options.keyPrefix ? { prefix: options.keyPrefix } : {}),
+      ...prefixed,
       // Metered below the retries, so every real ECS call is counted with its outcome.
       gateway: meteredGateway(cloud.gateway, ({ action, code, seconds }) => {
         options.metrics.ecsCalls.inc({ action, code });
@@ -351,6 +353,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     ],
   });
   registerWatchButtons(slack.app, { failover: handlers.failover, logger });
+  const approvalsChannel = options.policy.channels.approvals;
+  const getRequest = (id: string) => service.get(id);
+  steps.register(slack.app, { handlers, getRequest, rateLimit: commandRate.take, approvalsChannel });
+  steps.start();
   watch?.start();
   const sweeper = startExpirySweeper({
     service,
@@ -376,6 +382,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     ...(watch ? { watch } : {}),
     async stop() {
       clearInterval(reconciler);
+      await steps.stop();
       await watch?.stop();
       await sweeper.stop();
       await slack.stop();

@@ -127,6 +127,7 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
       allowSingleNodeFs: built.allowSingleNodeFs,
       force: built.force,
       emergency: built.emergency,
+      ...(ctx.origin ? { origin: ctx.origin } : {}),
     });
     if (!opened.ok) return plain(`:no_entry: ${opened.message}`);
     if (checks.some((c) => c.rule && c.level === 'danger'))
@@ -134,7 +135,7 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
     const request = opened.value;
     const card = await postCard(request, ctx);
     if (!card.ok) return cardFailed(request, card.channel, card.error);
-    return plain(openedReply(request, card.link));
+    return { ...plain(openedReply(request, card.link)), requestId: request.id };
   };
 
   /** Audits the data-safety checks of one level; `danger` (an override) only once the request exists. */
