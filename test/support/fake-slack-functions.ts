@@ -14,6 +14,8 @@ export interface StepExecutions {
   completion(executionId: string, timeoutMs?: number): Promise<RecordedCall>;
   /** Every completion call for an execution, accepted or refused. */
   calls(executionId: string): RecordedCall[];
+  /** The next completion call fails with this Slack error (an outage), whatever it completes. */
+  failNext(error: string): void;
 }
 
 const COMPLETE_METHODS = ['functions.completeSuccess', 'functions.completeError'];
@@ -22,8 +24,11 @@ export function fakeStepExecutions(fake: FakeSlack): StepExecutions {
   const running = new Set<string>();
   const accepted = new Map<string, RecordedCall>();
   const waiters = new Map<string, ((call: RecordedCall) => void)[]>();
+  const failures: string[] = [];
   for (const method of COMPLETE_METHODS) {
     fake.on(method, (body, call) => {
+      const failure = failures.shift();
+      if (failure) return { json: { ok: false, error: failure } };
       const id = String(body.function_execution_id ?? '');
       if (accepted.has(id)) return { json: { ok: false, error: 'execution_not_in_running_state' } };
       if (!running.has(id)) return { json: { ok: false, error: 'function_execution_not_found' } };
@@ -36,6 +41,7 @@ export function fakeStepExecutions(fake: FakeSlack): StepExecutions {
   }
   return {
     begin: (id) => running.add(id),
+    failNext: (error) => failures.push(error),
     completion(id, timeoutMs = 20_000) {
       const done = accepted.get(id);
       if (done) return Promise.resolve(done);
