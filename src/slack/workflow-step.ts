@@ -130,7 +130,7 @@ export class WorkflowSteps implements TransitionListener {
 
   private async execute(execution: StepExecution, inputs: WorkflowStepInputs, filing: StepFiling) {
     const { executionId } = execution;
-    if (!(await this.deps.store.claim(execution))) {
+    if (!(await this.deps.store.claim(execution, this.deps.clock.now()))) {
       this.logger.info({ event: 'workflow_step.redelivered', executionId }, 'execution already taken');
       return;
     }

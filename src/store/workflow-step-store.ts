@@ -29,11 +29,16 @@ export interface OwedCompletion {
   readonly attempts: number;
 }
 
-/** Only the first delivery of an execution files a request; a redelivery finds the hash. */
+/**
+ * Only the first delivery of an execution files a request; a redelivery finds the hash. The claim
+ * also schedules the completion owed if this replica dies while filing (ARGV[5] at ARGV[6]);
+ * linking the request or recording the real completion replaces it.
+ */
 const CLAIM = `
 if redis.call('HSETNX', KEYS[1], 'state', 'filing') == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'token', ARGV[1], 'issuedAt', ARGV[2], 'workflowExecutionId', ARGV[3])
+redis.call('HSET', KEYS[1], 'token', ARGV[1], 'issuedAt', ARGV[2], 'workflowExecutionId', ARGV[3], 'completion', ARGV[5], 'attempts', 0)
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('ZADD', KEYS[2], ARGV[6], ARGV[7])
 return 1
 `;
 
@@ -58,6 +63,10 @@ for _, id in ipairs(ids) do
   local hash = ARGV[4] .. id
   local attempts = redis.call('HINCRBY', hash, 'attempts', 1)
   local f = redis.call('HMGET', hash, 'state', 'token', 'issuedAt', 'workflowExecutionId', 'completion')
+  if f[1] == 'filing' then
+    redis.call('HSET', hash, 'state', 'owed')
+    f[1] = 'owed'
+  end
   if f[1] == 'owed' then
     table.insert(out, {id, f[2] or '', f[3] or '0', f[4] or '', f[5] or '', attempts})
   else
@@ -68,7 +77,7 @@ return out
 `;
 
 const COMMANDS = {
-  claim: ['sdb_stepClaim_v1', 1, CLAIM],
+  claim: ['sdb_stepClaim_v2', 2, CLAIM],
   owe: ['sdb_stepOwe_v1', 2, OWE],
   take: ['sdb_stepTakeDue_v1', 1, TAKE_DUE],
 } as const;
@@ -76,6 +85,13 @@ type Host = Record<string, ((...args: (string | number)[]) => Promise<unknown>) 
 
 /** How long the bot remembers an execution: Slack gives up on a step long before. */
 const EXECUTION_TTL_MS = 30 * 24 * 3600_000;
+/** Filing takes seconds (preflight included); past this the replica that claimed it is gone. */
+export const FILING_DEADLINE_MS = 10 * 60_000;
+const INTERRUPTED: StepCompletion = {
+  kind: 'error',
+  error:
+    'The bot stopped while filing this request, so it may or may not have been opened. Check `/disk requests --mine` before running the workflow again.',
+};
 
 export class RedisWorkflowStepStore {
   private readonly base: string;
@@ -118,14 +134,18 @@ export class RedisWorkflowStepStore {
   }
 
   /** True for the one delivery of this execution that may file its request. */
-  async claim(execution: StepExecution): Promise<boolean> {
+  async claim(execution: StepExecution, now: number): Promise<boolean> {
     const won = await this.run(
       'claim',
       this.key('exec', execution.executionId),
+      this.owedKey,
       execution.token,
       execution.issuedAt,
       execution.workflowExecutionId,
       EXECUTION_TTL_MS,
+      JSON.stringify(INTERRUPTED),
+      now + FILING_DEADLINE_MS,
+      execution.executionId,
     );
     return Number(won) === 1;
   }
@@ -136,6 +156,7 @@ export class RedisWorkflowStepStore {
       this.redis
         .multi()
         .hset(this.key('exec', executionId), 'state', 'open', 'requestId', requestId)
+        .zrem(this.owedKey, executionId)
         .set(this.key('req', requestId), executionId, 'PX', EXECUTION_TTL_MS)
         .exec(),
     );

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { WorkflowSteps } from '../../src/slack/workflow-step.js';
-import { RedisWorkflowStepStore } from '../../src/store/workflow-step-store.js';
+import { FILING_DEADLINE_MS, RedisWorkflowStepStore } from '../../src/store/workflow-step-store.js';
 import { WORKFLOW_TOKEN_LIFETIME_MS } from '../../src/workflow/workflow-step.js';
 import { LogCapture, TEST_BOT_TOKEN } from '../support/bot.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack.js';
@@ -49,20 +49,26 @@ async function filedStep(store: RedisWorkflowStepStore, issuedAt: number) {
   const executionId = `Fx${randomUUID().slice(0, 8)}`;
   const request = sampleRequest();
   expect(
-    await store.claim({
-      executionId,
-      workflowExecutionId: `Wx${executionId}`,
-      token: `xwfp-${executionId}`,
+    await store.claim(
+      {
+        executionId,
+        workflowExecutionId: `Wx${executionId}`,
+        token: `xwfp-${executionId}`,
+        issuedAt,
+      },
       issuedAt,
-    }),
+    ),
   ).toBe(true);
   expect(
-    await store.claim({
-      executionId,
-      workflowExecutionId: `Wx${executionId}`,
-      token: 'xwfp-again',
+    await store.claim(
+      {
+        executionId,
+        workflowExecutionId: `Wx${executionId}`,
+        token: 'xwfp-again',
+        issuedAt,
+      },
       issuedAt,
-    }),
+    ),
   ).toBe(false);
   await store.link(executionId, request.id);
   slack.begin(executionId);
@@ -123,5 +129,38 @@ describe('completing a workflow step', () => {
     expect(String((done.body.outputs as { summary: string }).summary)).toContain('not now');
     expect(done.auth).toBe(`Bearer ${TEST_BOT_TOKEN}`);
     expect(slack.calls(executionId)).toHaveLength(2);
+  });
+
+  it('completes with an error a step whose replica died while filing, once the filing deadline passed', async () => {
+    const a = replica();
+    const b = replica();
+    now = T0;
+    const executionId = `Fx${randomUUID().slice(0, 8)}`;
+    const execution = {
+      executionId,
+      workflowExecutionId: `Wx${executionId}`,
+      token: `xwfp-${executionId}`,
+      issuedAt: now,
+    };
+    expect(await a.store.claim(execution, now)).toBe(true);
+    slack.begin(executionId);
+    // Replica a stops here. Before the deadline nothing is sent; after it, b completes the step.
+    now += FILING_DEADLINE_MS - 1_000;
+    await b.steps.flush();
+    expect(slack.calls(executionId)).toEqual([]);
+    now += 2_000;
+    await b.steps.flush();
+    const done = await slack.completion(executionId);
+    expect(done.method).toBe('functions.completeError');
+    expect(String(done.body.error)).toContain('/disk requests --mine');
+  });
+
+  it('does not send the filing fallback once the request is linked', async () => {
+    const a = replica();
+    now = T0;
+    const { executionId } = await filedStep(a.store, now);
+    now += FILING_DEADLINE_MS + 60_000;
+    await a.steps.flush();
+    expect(slack.calls(executionId)).toEqual([]);
   });
 });
