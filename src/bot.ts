@@ -31,7 +31,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       : undefined;
     running.push(...(cloud?.parts ?? []));
     const handlers = assembleHandlers(options, { stores, posts, workflow, cloud, clock });
-    const slack = await startSlack(options, { stores, workflow, handlers });
+    const slack = await startSlack(options, { stores, workflow, handlers, posts });
     running.push({ name: 'slack', stop: () => slack.stop() });
     const background = startBackground(options, { stores, posts, workflow, cloud, clock });
     running.push(...background.parts);

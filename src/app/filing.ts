@@ -8,7 +8,7 @@ import { guardAuditRecord } from '../cloud/preflight/guard-audit.js';
 import type { Logger } from '../logger.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
 import type { Clock } from '../workflow/ports.js';
-import type { Check, DiskRequest, RequestKind, RequestParams } from '../workflow/request.js';
+import type { Check, DiskRequest, RequestKind, RequestOrigin, RequestParams } from '../workflow/request.js';
 import type { BuiltRequest, RequestCommand } from '../workflow/request-builder.js';
 import type { ApprovalCards, GuardAuditLog } from './ports.js';
 
@@ -79,7 +79,7 @@ export class FilingService {
    */
   async file(
     command: RequestCommand,
-    requester: { userId: string; channelId: string },
+    requester: { userId: string; channelId: string; origin?: RequestOrigin },
   ): Promise<FilingOutcome> {
     const verdict = await this.check(command);
     const diskId = 'diskId' in command ? command.diskId : '';
@@ -98,6 +98,7 @@ export class FilingService {
       allowSingleNodeFs: built.allowSingleNodeFs,
       force: built.force,
       emergency: built.emergency,
+      ...(requester.origin ? { origin: requester.origin } : {}),
     });
     if (!opened.ok) return { ok: false, reason: 'not_opened', message: opened.message };
     const request = opened.value;

@@ -35,3 +35,10 @@ export type CardPublication =
 export interface ApprovalCards {
   publish(request: DiskRequest, requesterChannelId: string): Promise<CardPublication>;
 }
+
+export type { StepCompletion, StepExecution } from '../store/workflow-step-store.js';
+/** Where Workflow Builder step executions are claimed, linked to their request and completed once. */
+export type WorkflowStepStore = Pick<
+  import('../store/workflow-step-store.js').RedisWorkflowStepStore,
+  'executionOf' | 'claim' | 'link' | 'owe' | 'takeDue' | 'settle' | 'retryAt'
+>;

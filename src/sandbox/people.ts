@@ -35,10 +35,10 @@ export const USERGROUPS: Readonly<Record<string, readonly string[]>> = {
   S0ONCALL: [USERS.oncall.id],
 };
 
-/** Approval cards go to the channel the command was typed in; every transition is echoed to audit. */
+/** Approval cards go to #storage-ops (where a workflow step's card goes too); transitions are echoed to audit. */
 const POLICY_YAML = `
 region: cn-hangzhou
-channels: { audit: ${CHANNELS.audit.id} }
+channels: { approvals: ${CHANNELS.ops.id}, audit: ${CHANNELS.audit.id} }
 actions:
   create: { approvers: { usergroups: [S0STORAGE] }, quorum: 1, expiresIn: 24h }
   attach: { approvers: { usergroups: [S0STORAGE] }, quorum: 1, expiresIn: 24h }

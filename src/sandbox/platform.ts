@@ -305,7 +305,18 @@ export class SlackPlatform {
   }
 
   /** Opening the Home tab: Slack sends `app_home_opened` as an Events API callback (JSON). */
-  async openHome(user: string): Promise<{ ok: boolean }> {
+  openHome(user: string): Promise<{ ok: boolean }> {
+    return this.event({
+      type: 'app_home_opened',
+      user,
+      channel: `D${user.slice(1)}`,
+      tab: 'home',
+      event_ts: (Date.now() / 1000).toFixed(6),
+    });
+  }
+
+  /** An Events API callback (JSON), e.g. `function_executed` when a workflow runs the bot's step. */
+  async event(event: Json): Promise<{ ok: boolean }> {
     const raw = JSON.stringify({
       token: 'sandbox-verification-token',
       team_id: TEAM_ID,
@@ -314,13 +325,7 @@ export class SlackPlatform {
       event_id: `Ev${Date.now()}${Math.floor(Math.random() * 1000)}`,
       event_time: Math.floor(Date.now() / 1000),
       authorizations: [{ team_id: TEAM_ID, user_id: BOT_USER_ID, is_bot: true }],
-      event: {
-        type: 'app_home_opened',
-        user,
-        channel: `D${user.slice(1)}`,
-        tab: 'home',
-        event_ts: (Date.now() / 1000).toFixed(6),
-      },
+      event,
     });
     const reply = await this.send(raw, 'application/json');
     return { ok: reply.status === 200 };

@@ -10,6 +10,7 @@ import { parse as parseQuery } from 'node:querystring';
 import { blocksProblems, viewProblems } from '../slack/blocks/limits-check.js';
 import type { Interactions, ResponseTarget } from './interactions.js';
 import { BOT_ID, BOT_NAME, BOT_USER_ID, TEAM_ID, USERGROUPS, userById } from './people.js';
+import type { WorkflowStepRuns } from './workflow-steps.js';
 import type { Json, Workspace } from './workspace.js';
 
 /** Fields the Web API client sends JSON-encoded inside the form. */
@@ -33,6 +34,8 @@ export interface SlackApiOptions {
   readonly botToken: string;
   /** Where `chat.getPermalink` points: the console, which scrolls to the message. */
   readonly permalinkBase: () => string;
+  /** Workflow Builder step runs: their completion methods and workflow tokens. */
+  readonly steps?: WorkflowStepRuns;
 }
 
 const fail = (error: string, extra: Json = {}): Json => ({ ok: false, error, ...extra });
@@ -236,7 +239,7 @@ function respond(workspace: Workspace, target: ResponseTarget, body: Json): stri
 }
 
 export async function startSlackApi(options: SlackApiOptions): Promise<SlackApiStandIn> {
-  const table = methods(options);
+  const table = { ...methods(options), ...options.steps?.methods() };
   const server: Server = createServer(async (req, res) => {
     const reply = (status: number, json: Json) => {
       const text = JSON.stringify(json);
@@ -267,7 +270,8 @@ export async function startSlackApi(options: SlackApiOptions): Promise<SlackApiS
     if (typeof args === 'string') return reply(200, fail('invalid_arguments', { detail: args }));
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? str(args.token);
     if (!bearer) return reply(200, fail('not_authed'));
-    if (bearer !== options.botToken) return reply(200, fail('invalid_auth'));
+    if (bearer !== options.botToken && !options.steps?.acceptsToken(bearer))
+      return reply(200, fail('invalid_auth'));
     reply(200, method(args));
   });
   await new Promise<void>((resolve, reject) => {

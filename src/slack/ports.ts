@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { DiskCommand } from '../commands/index.js';
+import type { RequestOrigin } from '../workflow/request.js';
 
 /** Who ran a command and where; everything a handler may need from the Slack request. */
 export interface CommandContext {
@@ -7,12 +8,16 @@ export interface CommandContext {
   readonly channelId: string;
   readonly teamId: string;
   readonly triggerId: string;
+  /** Set when a Workflow Builder step files the request instead of a person typing `/disk`. */
+  readonly origin?: RequestOrigin;
 }
 
 /** What a handler answers; the listener sends it privately through the command's response_url. */
 export interface CommandReply {
   readonly text: string;
   readonly blocks?: KnownBlock[];
+  /** The request this reply opened, when it opened one (a workflow step waits for its end). */
+  readonly requestId?: string;
 }
 
 export type CommandKind = DiskCommand['kind'];

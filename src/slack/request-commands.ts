@@ -88,7 +88,9 @@ function cardFailed(request: DiskRequest, channel: string, error: string): Comma
 export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandlers {
   const open = async (command: RequestCommand, ctx: CommandContext): Promise<CommandReply> => {
     const outcome = await deps.filing.file(command, ctx);
-    return outcome.ok ? plain(openedReply(outcome.request, outcome.link)) : refusal(outcome);
+    return outcome.ok
+      ? { ...plain(openedReply(outcome.request, outcome.link)), requestId: outcome.request.id }
+      : refusal(outcome);
   };
   return {
     create: open,

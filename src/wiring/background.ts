@@ -18,7 +18,10 @@ export interface Background {
   readonly parts: RunningPart[];
 }
 
-/** The timers: the watch, the expiry of overdue requests, and the resubmission of stuck approvals. */
+/**
+ * The timers: the watch, owed Workflow Builder step completions, the expiry of overdue requests,
+ * and the resubmission of stuck approvals.
+ */
 export function startBackground(
   options: Pick<BotOptions, 'policy' | 'logger' | 'metrics' | 'watch' | 'expirySweepMs'>,
   parts: { stores: Stores; posts: SlackPosts; workflow: Workflow; cloud: Cloud | undefined; clock: Clock },
@@ -45,6 +48,9 @@ export function startBackground(
     started.start();
     running.push({ name: 'watch', stop: () => started.stop() });
   }
+  const steps = parts.posts.workflowSteps;
+  steps.start();
+  running.push({ name: 'workflow steps', stop: () => steps.stop() });
   const sweeper = startExpirySweeper({
     service: workflow.service,
     intervalMs: options.expirySweepMs ?? 15_000,

@@ -2,6 +2,7 @@ import { type RunningSlackApp, startSlackApp } from '../slack/app.js';
 import { registerWatchButtons, watchedDiskLines } from '../slack/watch-slack.js';
 import type { Handlers } from './handlers.js';
 import type { BotOptions } from './options.js';
+import type { SlackPosts } from './slack-posts.js';
 import type { Stores } from './stores.js';
 import type { Workflow } from './workflow.js';
 
@@ -11,7 +12,7 @@ export async function startSlack(
     BotOptions,
     'slack' | 'http' | 'logger' | 'metrics' | 'policy' | 'cloud' | 'redis' | 'readinessChecks'
   >,
-  parts: { stores: Stores; workflow: Workflow; handlers: Handlers },
+  parts: { stores: Stores; workflow: Workflow; handlers: Handlers; posts: SlackPosts },
 ): Promise<RunningSlackApp> {
   const { logger } = options;
   const { handlers, workflow } = parts;
@@ -42,5 +43,12 @@ export async function startSlack(
     ],
   });
   registerWatchButtons(slack.app, { failover: handlers.handlers.failover, logger });
+  const approvalsChannel = options.policy.channels.approvals;
+  parts.posts.workflowSteps.register(slack.app, {
+    handlers: handlers.handlers,
+    getRequest: (id) => workflow.service.get(id),
+    rateLimit: parts.stores.commandRate.take,
+    ...(approvalsChannel ? { approvalsChannel } : {}),
+  });
   return slack;
 }

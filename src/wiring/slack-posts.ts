@@ -8,6 +8,7 @@ import { MountAlerter } from '../slack/mount-alerts.js';
 import { slackApprovalCards } from '../slack/request-commands.js';
 import { slackMemberOf } from '../slack/usergroups.js';
 import { SlackWatchNotifier } from '../slack/watch-slack.js';
+import { WorkflowSteps } from '../slack/workflow-step.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
 import { GroupDirectory } from '../workflow/approvers.js';
 import type { Clock, TransitionListener } from '../workflow/ports.js';
@@ -23,7 +24,9 @@ export interface SlackPosts {
   readonly alerts: MountAlerter;
   readonly reporter: SlackExecutionReporter;
   readonly watchNotifier: SlackWatchNotifier;
-  /** The transition listeners that post: the request card and the emergency notices. */
+  /** The Workflow Builder step: completes each step when its request ends. */
+  readonly workflowSteps: WorkflowSteps;
+  /** The transition listeners that post: the request card, the emergency notices, the step completions. */
   transitionListeners(reviews: ReviewService): TransitionListener[];
   approvalCards(service: ApprovalService): ApprovalCards;
 }
@@ -44,9 +47,17 @@ export function assembleSlackPosts(
     logger.child({ module: 'mounts' }),
     policy.channels.audit,
   );
+  const workflowSteps = new WorkflowSteps({
+    store: stores.workflowSteps,
+    client,
+    botToken: token,
+    clock,
+    logger: logger.child({ module: 'workflow-step' }),
+  });
   return {
     client,
     token,
+    workflowSteps,
     groups: new GroupDirectory(slackMemberOf(client, token), clock),
     alerts,
     reporter: new SlackExecutionReporter(client, token, logger.child({ module: 'progress' }), 1_000, alerts),
@@ -58,6 +69,7 @@ export function assembleSlackPosts(
     transitionListeners: (reviews) => [
       new SlackCardPublisher(client, token, logger.child({ module: 'cards' }), policy.channels.audit),
       new EmergencyNotifier(client, token, reviews, logger.child({ module: 'emergency' }), policy.channels),
+      workflowSteps,
     ],
     approvalCards: (service) => slackApprovalCards({ service, client, token, logger }),
   };

@@ -2,6 +2,7 @@ import { RedisCommandRate } from '../store/command-rate.js';
 import { RedisRequestStore } from '../store/redis-request-store.js';
 import { RedisReviewStore } from '../store/review-store.js';
 import { RedisWatchStore } from '../store/watch-store.js';
+import { RedisWorkflowStepStore } from '../store/workflow-step-store.js';
 import type { BotOptions } from './options.js';
 
 /** The Redis stores; they share the caller's connection, which the caller closes. */
@@ -11,6 +12,8 @@ export interface Stores {
   readonly reviews: RedisReviewStore;
   readonly watch: RedisWatchStore;
   readonly commandRate: RedisCommandRate;
+  /** Workflow Builder step executions: claimed once, completed once. */
+  readonly workflowSteps: RedisWorkflowStepStore;
 }
 
 export function assembleStores(options: Pick<BotOptions, 'redis' | 'keyPrefix' | 'policy'>): Stores {
@@ -20,5 +23,6 @@ export function assembleStores(options: Pick<BotOptions, 'redis' | 'keyPrefix' |
     reviews: new RedisReviewStore(options.redis, prefix),
     watch: new RedisWatchStore(options.redis, prefix),
     commandRate: new RedisCommandRate(options.redis, options.policy.rateLimit.commandsPerMinute, prefix),
+    workflowSteps: new RedisWorkflowStepStore(options.redis, prefix),
   };
 }

@@ -28,6 +28,7 @@ import {
   newRequestId,
   type PlanStep,
   type RequestKind,
+  type RequestOrigin,
   type RequestParams,
   type RequestState,
 } from './request.js';
@@ -49,6 +50,8 @@ export interface OpenRequestInput {
   /** `detach --force`: the quorum rises to `detachMounted.quorum`. */
   readonly force?: boolean;
   readonly emergency?: boolean;
+  /** Set when a Workflow Builder step files the request; the card says so. */
+  readonly origin?: RequestOrigin;
 }
 
 export interface ApprovalServiceDeps {
@@ -136,6 +139,7 @@ export class ApprovalService {
       ...(emergency
         ? { emergency: true, review: policy.actions.failover.emergency?.review ?? 'required' }
         : {}),
+      ...(input.origin ? { origin: input.origin } : {}),
     };
     let created: StoreResult<DiskRequest> | undefined;
     // Ids carry 20 random bits; a collision is refused atomically by the store, so draw again.

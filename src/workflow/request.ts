@@ -95,6 +95,13 @@ export interface DiskRequest {
   /** Emergency failover: opened with the emergency quorum; `review: 'required'` asks for a post-hoc review. */
   readonly emergency?: boolean;
   readonly review?: 'required' | 'optional';
+  /** Filed by a Workflow Builder step rather than typed: which workflow run asked. */
+  readonly origin?: RequestOrigin;
+}
+
+/** Where a request came from when nobody typed it: a Workflow Builder run (issue 22). */
+export interface RequestOrigin {
+  readonly workflowExecutionId: string;
 }
 
 /** The actor recorded for transitions nobody clicked (expiry sweeper). */
@@ -158,6 +165,7 @@ export const requestBodySchema = z.object({
   checks: z.array(checkSchema),
   emergency: z.boolean().optional(),
   review: z.enum(['required', 'optional']).optional(),
+  origin: z.object({ workflowExecutionId: z.string() }).optional(),
 });
 export type RequestBody = z.infer<typeof requestBodySchema>;
 

@@ -19,6 +19,7 @@ export const PAGE_HTML = `<!doctype html>
   <label class="who">You are
     <select id="user-select" data-testid="user-select" aria-label="Act as"></select>
   </label>
+  <button id="workflow-toggle" class="btn" data-testid="workflow-toggle" type="button">Run workflow step</button>
   <button id="admin-toggle" class="btn" data-testid="admin-toggle" type="button">Cloud admin ▸</button>
 </header>
 <div class="layout">
@@ -45,6 +46,7 @@ export const PAGE_HTML = `<!doctype html>
 </div>
 <dialog id="modal" class="modal" data-testid="modal"></dialog>
 <dialog id="confirm" class="confirm" data-testid="confirm"></dialog>
+<dialog id="workflow-step" class="modal" data-testid="workflow-step"></dialog>
 <div id="toast" class="toast" role="status" hidden></div>
 <script src="/assets/console.js"></script>
 </body>
@@ -169,6 +171,7 @@ dialog::backdrop { background: rgba(0,0,0,.45); }
 .picker-note { padding: 6px 10px; color: #616061; font-size: 13px; }
 .picker-note.error { color: #e01e5a; }
 .confirm { width: 440px; }
+.wf-field { display: flex; flex-direction: column; gap: 4px; margin: 8px 0; font-weight: 700; }
 .confirm-title { font-weight: 900; font-size: 18px; padding: 16px 20px 4px; }
 .confirm-text { padding: 4px 20px 12px; }
 .toast { position: fixed; bottom: 20px; left: 50%; transform: translateX(-50%); background: #1d1c1d; color: #fff;

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { CHANNELS, SANDBOX_USERS, userById } from '../people.js';
 import type { SlackPlatform } from '../platform.js';
 import { readBody } from '../slack-api.js';
+import type { WorkflowStepRuns } from '../workflow-steps.js';
 import type { Workspace } from '../workspace.js';
 import { consoleScript } from './bundle.js';
 import { PAGE_CSS, PAGE_HTML } from './page.js';
@@ -21,6 +22,8 @@ export interface ConsoleOptions {
   /** The emulator's base URL; the admin panel talks to its `/_emulator/` API through this server. */
   readonly emulatorUrl: string;
   readonly port: number;
+  /** "Run workflow step": starts a run of the bot's Workflow Builder step. */
+  readonly steps: WorkflowStepRuns;
 }
 
 export interface RunningConsole {
@@ -56,6 +59,20 @@ const schemas = {
     values: viewValues,
   }),
   user: z.object({ user: userId }),
+  /** The step's inputs as Workflow Builder would pass them (blank optional fields left out). */
+  workflowStep: z.object({
+    user: userId,
+    channel: channelId,
+    inputs: z.object({
+      action: z.string().max(40),
+      disk: z.string().max(200),
+      instances: z.string().max(2000).optional(),
+      size_gib: z.number().int().optional(),
+      zone: z.string().max(100).optional(),
+      reason: z.string().max(1000),
+      requester: userId,
+    }),
+  }),
   filesystem: z.object({
     instanceId: z.string().regex(/^i-[a-z0-9]+$/),
     diskId: z.string().regex(/^d-[a-z0-9]+$/),
@@ -148,6 +165,14 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
         const input = parse(schemas.user);
         if (!input) return bad;
         return { status: 200, body: await platform.openHome(input.user) };
+      }
+      case '/api/workflow-step': {
+        const input = parse(schemas.workflowStep);
+        if (!input) return bad;
+        return {
+          status: 200,
+          body: await platform.event(options.steps.start(input.user, input.channel, input.inputs)),
+        };
       }
       case '/api/admin/faults':
         return admin('faults', body);

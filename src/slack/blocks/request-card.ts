@@ -36,6 +36,9 @@ const STATE_LINE: Record<RequestState, string> = {
 };
 
 const mention = (userId: string) => `<@${userId}>`;
+/** Approvers should know nobody typed this: a Workflow Builder run filed it for the requester. */
+const viaWorkflow = (request: DiskRequest) =>
+  request.origin ? `\nvia a workflow (run \`${escapeMrkdwn(request.origin.workflowExecutionId)}\`)` : '';
 
 /** A transition's actor: a Slack user, or the bot's own workers and sweepers (`system`, `bot`). */
 export const actorMention = (actor: string): string =>
@@ -204,7 +207,7 @@ export function requestCard(request: DiskRequest): { text: string; blocks: Known
     {
       type: 'section',
       fields: [
-        { type: 'mrkdwn', text: `*Requested by*\n${mention(request.requesterId)}` },
+        { type: 'mrkdwn', text: `*Requested by*\n${mention(request.requesterId)}${viaWorkflow(request)}` },
         { type: 'mrkdwn', text: clip(`*Change*\n${summary}`, SLACK_LIMITS.fieldText) },
         ...(reason
           ? [{ type: 'mrkdwn' as const, text: clip(`*Reason*\n${reason}`, SLACK_LIMITS.fieldText) }]
@@ -247,7 +250,7 @@ export function requestCard(request: DiskRequest): { text: string; blocks: Known
 export function plainRequestCard(request: DiskRequest): { text: string; blocks: KnownBlock[] } {
   const blocks: KnownBlock[] = [
     section(
-      `*${request.id}* · ${request.kind} requested by ${mention(request.requesterId)}\n` +
+      `*${request.id}* · ${request.kind} requested by ${mention(request.requesterId)}${viaWorkflow(request)}\n` +
         `${escapeMrkdwn(summarize(request, { maxChars: 1000 }))}\n` +
         `${statusLine(request)}\n_Approvals ${request.approvals.length}/${request.quorum}; the full plan is in \`/disk requests\`._`,
     ),

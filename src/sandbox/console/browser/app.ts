@@ -10,6 +10,7 @@ import { byId, el } from './dom.js';
 import { confirmDialog, forgetModal, renderModal } from './modal.js';
 import { mrkdwn } from './mrkdwn.js';
 import type { Message, Person, RenderContext, Snapshot } from './types.js';
+import { setUpWorkflowStep } from './workflow-step.js';
 
 const state = {
   users: [] as Person[],
@@ -208,6 +209,10 @@ function setUp(info: { users: Person[]; channels: Person[] }): void {
   if (link) state.highlight = `msg-${link[1]}-${link[2]}`;
   const savedView = link ? link[1] : localStorage.getItem('sdb.view');
   state.view = info.channels.find((c) => c.id === savedView)?.id ?? info.channels[0]?.id ?? '';
+  // A workflow has no channel: Slackbot tells the person who ran it in the channel on screen.
+  const channelOnScreen = () =>
+    info.channels.find((c) => c.id === state.view)?.id ?? info.channels[0]?.id ?? '';
+  setUpWorkflowStep(info.users, () => ({ user: state.user, channel: channelOnScreen() }));
   const events = new EventSource('/api/events');
   events.onmessage = () => void refresh();
   void refresh();
