@@ -261,6 +261,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
           emergency: options.policy.actions.failover.emergency !== undefined,
           remindAfterMs: options.policy.watch.remindAfter,
           ...(options.policy.channels.audit ? { auditChannel: options.policy.channels.audit } : {}),
+          request: (id) => service.get(id),
         }),
         clock,
         assistantTimeoutSec,
@@ -350,7 +351,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       ...(options.readinessChecks ?? []),
     ],
   });
-  registerWatchButtons(slack.app, { failover: handlers.failover, logger });
+  registerWatchButtons(slack.app, {
+    failover: handlers.failover,
+    incidents: () => watchStore.incidents(),
+    logger,
+  });
   watch?.start();
   const sweeper = startExpirySweeper({
     service,

@@ -1,6 +1,7 @@
 import type { Check, RequestKind } from '../../workflow/request.js';
 import type { ParamsOf } from '../../workflow/request-params.js';
 import type { EcsGateway } from '../gateway.js';
+import { failoverHolderChecks, reservationRead } from './failover-source.js';
 import { singleNodeFsRule } from './guard.js';
 import { initChecks } from './init-rules.js';
 import { detachMountRule } from './mount-guard.js';
@@ -126,14 +127,7 @@ function failoverChecks(p: ParamsOf['failover'], world: WorldSnapshot): Check[] 
   if (!disk || diskChecks.some((c) => c.level === 'error')) return [...diskChecks, ...missing];
   const attached = new Set(disk.attachments.map((a) => a.instanceId));
   const checks = [...diskChecks, ...missing];
-  checks.push(
-    attached.has(p.fromInstanceId)
-      ? ok('from_attached', `${p.fromInstanceId} holds the disk now.`)
-      : error(
-          'from_not_attached',
-          `${p.fromInstanceId} is not attached to ${p.diskId}: there is nothing to fail over from. Check --from.`,
-        ),
-  );
+  checks.push(...failoverHolderChecks(p, disk, reservationRead(world.filesystem)));
   const target = world.instances.get(p.toInstanceId);
   if (!target) return checks;
   if (p.fromInstanceId === p.toInstanceId) {

@@ -124,23 +124,50 @@ function detailLines(i: IncidentRecord): string[] {
   return [];
 }
 
-/** The message of one incident phase; `text` is the notification fallback. */
+/** A bot request that ran on the disk while an incident was open, as the resolution names it. */
+export interface ResolvingRequest {
+  readonly id: string;
+  readonly kind: string;
+  readonly requesterId: string;
+  readonly state: string;
+}
+
+export interface ResolutionView {
+  readonly resolvedAt: number;
+  readonly requests: readonly ResolvingRequest[];
+}
+
+/** What the incident was, in a few words (the fault sentence is the alert's, not the resolution's). */
+function incidentLabel(i: IncidentRecord): string {
+  if (i.kind === 'primary_down' && i.failover) return `primary \`${i.failover.from}\` down`;
+  if (i.kind === 'double_mount' && typeof i.details.fstype === 'string')
+    return `${escapeMrkdwn(i.details.fstype)} mounted on several instances`;
+  return TITLE_WORDS[i.kind];
+}
+const TITLE_WORDS: Record<IncidentKind, string> = {
+  double_mount: 'single-node file system mounted on several instances',
+  primary_down: 'primary down',
+  reservation: 'NVMe reservation anomaly',
+  disk_missing: 'disk not found',
+};
+
+/** Who and what ended the incident: the bot requests that ran on the disk meanwhile, or none. */
+export function resolutionSentence(r: ResolutionView): string {
+  if (r.requests.length === 0)
+    return 'No bot request ran on this disk meanwhile: it recovered, or someone fixed it outside the bot.';
+  const named = r.requests.map(
+    (q) => `\`${q.id}\` (${escapeMrkdwn(q.kind)} by <@${q.requesterId}>, ${escapeMrkdwn(q.state)})`,
+  );
+  return `Ended by ${named.join(', ')}.`;
+}
+
+/** The message of an opened incident or its reminder; `text` is the notification fallback. */
 export function incidentMessage(
-  phase: 'opened' | 'reminder' | 'resolved',
+  phase: 'opened' | 'reminder',
   i: IncidentRecord,
   options: AlertOptions,
 ): { text: string; blocks: KnownBlock[] } {
   const disk = `\`${i.diskId}\``;
-  if (phase === 'resolved') {
-    const text = `Resolved on ${i.diskId}: ${i.kind.replace('_', ' ')}`;
-    return {
-      text,
-      blocks: [
-        section(`:white_check_mark: *Resolved* on ${disk}: ${escapeMrkdwn(i.summary)}`),
-        context(`Opened ${when(i.openedAt)} · the watch no longer sees it`),
-      ],
-    };
-  }
   const prefix = phase === 'reminder' ? '*Still open* · ' : '';
   const title = `${prefix}${TITLE[i.kind]} on ${disk}`;
   return {
@@ -154,6 +181,41 @@ export function incidentMessage(
       ...failoverActions(i, options),
       context(
         `Since ${when(i.openedAt)} · reminder every ${Math.round(options.remindAfterMs / 60_000)} min while open · \`/disk status ${i.diskId}\``,
+      ),
+    ],
+  };
+}
+
+/** The resolution posted in the channel: what ended, and who and what ended it. */
+export function resolvedMessage(
+  i: IncidentRecord,
+  r: ResolutionView,
+): { text: string; blocks: KnownBlock[] } {
+  const what = incidentLabel(i);
+  return {
+    text: `Resolved on ${i.diskId}: ${what.replaceAll('`', '')}`,
+    blocks: [
+      section(`:white_check_mark: *Resolved* on \`${i.diskId}\`: ${what}\n${resolutionSentence(r)}`),
+      context(`Opened ${when(i.openedAt)} · resolved ${when(r.resolvedAt)} · \`/disk status ${i.diskId}\``),
+    ],
+  };
+}
+
+/** An alert once its incident ended: the fault kept for the record, the buttons replaced by the outcome. */
+export function endedAlertMessage(
+  i: IncidentRecord,
+  r: ResolutionView,
+): { text: string; blocks: KnownBlock[] } {
+  return {
+    text: `Resolved: ${i.kind.replace('_', ' ')} on ${i.diskId}`,
+    blocks: [
+      section(
+        `~${TITLE[i.kind].replace(/^:[a-z_]+: /, '')} on \`${i.diskId}\`~ :white_check_mark: *Resolved*`,
+      ),
+      context(escapeMrkdwn(i.summary)),
+      section(resolutionSentence(r)),
+      context(
+        `Opened ${when(i.openedAt)} · resolved ${when(r.resolvedAt)} · this alert's buttons ended with it · \`/disk status ${i.diskId}\``,
       ),
     ],
   };
