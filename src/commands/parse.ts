@@ -234,7 +234,8 @@ function scan(sub: Subcommand, tokens: readonly Token[]): Scanned | ParseResult 
  * no quoted unit (`--size "100 GB"` is refused too), so it gets the figure to type instead.
  */
 function spillHint(flag: string, value: string | undefined, word: string | undefined): string {
-  if (flag !== '--size') return ` If it is part of the ${flag} value, put the whole value in quotes: ${flag} "…".`;
+  if (flag !== '--size')
+    return ` If it is part of the ${flag} value, put the whole value in quotes: ${flag} "…".`;
   const advice = value !== undefined && word !== undefined ? sizeHint(`${value}${word}`) : undefined;
   return ` --size takes one number of GiB with no space before a unit${advice ? `: ${advice}` : ', e.g. --size 100'}.`;
 }

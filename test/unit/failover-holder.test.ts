@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TargetOutcome } from '../../src/cloud/assistant.js';
 import type { DiskInfo } from '../../src/cloud/gateway.js';
-import { failoverHolderChecks, reservationRead } from '../../src/cloud/preflight/failover-source.js';
+import { failoverHolderChecks, reservationRead } from '../../src/cloud/preflight/reservation-facts.js';
 import {
   type InspectReport,
   type ReservationReport,

@@ -1,11 +1,11 @@
 import type { Check, RequestKind } from '../../workflow/request.js';
 import type { ParamsOf } from '../../workflow/request-params.js';
 import type { EcsGateway } from '../gateway.js';
-import { failoverHolderChecks, reservationRead } from './failover-source.js';
 import { singleNodeFsRule } from './guard.js';
 import { initChecks } from './init-rules.js';
 import { detachMountRule } from './mount-guard.js';
 import { ocfs2GrowRule } from './ocfs2-grow.js';
+import { failoverHolderChecks, reservationRead } from './reservation-facts.js';
 import {
   attachmentLimitRule,
   billingRule,
@@ -76,12 +76,7 @@ function attachChecks(p: ParamsOf['attach'], world: WorldSnapshot): Check[] {
     );
   }
   if (adding.length === 0) {
-    checks.push(
-      warning(
-        'nothing_to_attach',
-        'The disk is already attached to every instance named: nothing will change.',
-      ),
-    );
+    checks.push(warning('nothing_to_attach', 'The disk is already attached to every instance named.'));
   }
   return checks;
 }
@@ -102,12 +97,7 @@ function detachChecks(p: ParamsOf['detach'], world: WorldSnapshot): Check[] {
   ];
   if (absent.length > 0) checks.push(ok('not_attached', `Not attached to ${absent.join(', ')}: skipped.`));
   if (leaving.length === 0) {
-    checks.push(
-      warning(
-        'nothing_to_detach',
-        'The disk is attached to none of the instances named: nothing will change.',
-      ),
-    );
+    checks.push(warning('nothing_to_detach', 'The disk is attached to none of the instances named.'));
   } else {
     checks.push(
       ok(

@@ -1,5 +1,6 @@
 /**
- * The failover card's checks on who holds the disk (issue 21): a check states only what was read.
+ * The NVMe reservation as the guests read it, and the failover card's checks on who holds the disk
+ * (issue 21): a check states only what was read.
  * The attachment comes from ECS; the NVMe reservation only from a guest that answered the inspect
  * script. A node fenced out of the reservation is attached but cannot write, so it never shows as
  * holding the disk, and a failover to or from a fenced node says so.
@@ -18,6 +19,10 @@ export function reservationRead(filesystem: FilesystemSnapshot | undefined): Res
 
 const registered = (r: ReservationReport, instanceId: string): boolean =>
   r.registrants.some((x) => sameKey(x.key, reservationKeyFor(instanceId)));
+
+/** Fenced: a reservation is held and this instance's key is not registered, so it cannot write. */
+export const fencedOut = (r: ReservationReport | undefined, instanceId: string): boolean =>
+  r !== undefined && r.holder !== null && !registered(r, instanceId);
 const holds = (r: ReservationReport, instanceId: string): boolean =>
   r.holder !== null && sameKey(r.holder, reservationKeyFor(instanceId));
 
