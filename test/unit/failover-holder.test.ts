@@ -76,6 +76,23 @@ describe('failover holder checks', () => {
     ]);
   });
 
+  it('fencing a Running OCFS2 node says it loses write access and OCFS2 evicts it, even with green checks', () => {
+    const checks = failoverHolderChecks(params, disk, reservation('i-old', ['i-old', 'i-new']), {
+      status: 'Running',
+      fstype: 'ocfs2',
+    });
+    expect(byCode(checks, 'fences_running_node')).toEqual({
+      code: 'fences_running_node',
+      level: 'warning',
+      message:
+        'i-old is Running: this failover fences it, so it loses write access to the disk at once. OCFS2 will evict it from the cluster: its mount fails until it is unmounted and rejoins. Approve only if it is really down, or its applications are stopped.',
+    });
+    const stopped = failoverHolderChecks(params, disk, undefined, { status: 'Stopped', fstype: 'ocfs2' });
+    expect(byCode(stopped, 'fences_running_node')).toBeUndefined();
+    const ext4 = failoverHolderChecks(params, disk, undefined, { status: 'Running', fstype: 'ext4' });
+    expect(byCode(ext4, 'fences_running_node')?.message).not.toContain('OCFS2');
+  });
+
   it('a source not attached is refused as before', () => {
     const alone = { ...disk, attachments: disk.attachments.slice(1) };
     expect(failoverHolderChecks(params, alone, undefined).map((c) => [c.code, c.level])).toEqual([

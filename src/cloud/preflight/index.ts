@@ -5,7 +5,7 @@ import { singleNodeFsRule } from './guard.js';
 import { initChecks } from './init-rules.js';
 import { detachMountRule } from './mount-guard.js';
 import { ocfs2GrowRule } from './ocfs2-grow.js';
-import { failoverHolderChecks, reservationRead } from './reservation-facts.js';
+import { failoverHolderChecks, fstypeRead, reservationRead } from './reservation-facts.js';
 import {
   attachmentLimitRule,
   billingRule,
@@ -117,7 +117,14 @@ function failoverChecks(p: ParamsOf['failover'], world: WorldSnapshot): Check[] 
   if (!disk || diskChecks.some((c) => c.level === 'error')) return [...diskChecks, ...missing];
   const attached = new Set(disk.attachments.map((a) => a.instanceId));
   const checks = [...diskChecks, ...missing];
-  checks.push(...failoverHolderChecks(p, disk, reservationRead(world.filesystem)));
+  const fromStatus = world.instances.get(p.fromInstanceId)?.status;
+  const fstype = fstypeRead(world.filesystem);
+  checks.push(
+    ...failoverHolderChecks(p, disk, reservationRead(world.filesystem), {
+      ...(fromStatus ? { status: fromStatus } : {}),
+      ...(fstype ? { fstype } : {}),
+    }),
+  );
   const target = world.instances.get(p.toInstanceId);
   if (!target) return checks;
   if (p.fromInstanceId === p.toInstanceId) {

@@ -34,11 +34,36 @@ function holderWords(r: ReservationReport, attached: readonly string[]): string 
     : `key ${r.holder}, which no attached instance owns, holds it`;
 }
 
+/** The file system a guest that answered saw on the disk; undefined when none did. */
+export function fstypeRead(filesystem: FilesystemSnapshot | undefined): string | undefined {
+  for (const o of filesystem?.outcomes ?? []) if (o.ok && o.value.fstype) return o.value.fstype;
+  return undefined;
+}
+
+/**
+ * Fencing a source that ECS still shows Running: the checks above may all be green, yet that node
+ * loses write access, and on OCFS2 the cluster evicts it, so the card says so.
+ */
+function fencingCost(from: string, fromStatus: string | undefined, fstype: string | undefined): Check[] {
+  if (fromStatus !== 'Running') return [];
+  const ocfs2 =
+    fstype === 'ocfs2'
+      ? ' OCFS2 will evict it from the cluster: its mount fails until it is unmounted and rejoins.'
+      : '';
+  return [
+    warning(
+      'fences_running_node',
+      `${from} is Running: this failover fences it, so it loses write access to the disk at once.${ocfs2} Approve only if it is really down, or its applications are stopped.`,
+    ),
+  ];
+}
+
 /** `from` and `to` as the attachment and, when read, the reservation show them. */
 export function failoverHolderChecks(
   p: { readonly diskId: string; readonly fromInstanceId: string; readonly toInstanceId: string },
   disk: DiskInfo,
   reservation: ReservationReport | undefined,
+  source: { readonly status?: string; readonly fstype?: string } = {},
 ): Check[] {
   const attached = disk.attachments.map((a) => a.instanceId);
   const { fromInstanceId: from, toInstanceId: to } = p;
@@ -50,16 +75,22 @@ export function failoverHolderChecks(
       ),
     ];
   }
+  const cost = fencingCost(from, source.status, source.fstype);
   if (!reservation)
-    return [ok('from_attached', `${from} is attached to the disk (its NVMe reservation was not read).`)];
+    return [
+      ok('from_attached', `${from} is attached to the disk (its NVMe reservation was not read).`),
+      ...cost,
+    ];
   const checks: Check[] = [];
   if (holds(reservation, from)) {
     checks.push(
       ok('from_attached', `${from} is attached and holds the NVMe reservation: it is the writer now.`),
+      ...cost,
     );
   } else if (registered(reservation, from)) {
     checks.push(
       ok('from_attached', `${from} is attached and registered, but ${holderWords(reservation, attached)}.`),
+      ...cost,
     );
   } else {
     checks.push(
