@@ -8,6 +8,7 @@ import type { KnownBlock } from '@slack/types';
 import { describeFailure } from '../cloud/explain.js';
 import type { DiskInfo, EcsGateway, InstanceInfo } from '../cloud/gateway.js';
 import { type DiskCommand, isDiskId, isInstanceId, type NameMap } from '../commands/index.js';
+import { closestNamed, type NamedResource } from '../commands/name-suggest.js';
 import { escapeMrkdwn } from './blocks/escape.js';
 import type { CommandHandler, CommandHandlers, CommandKind, CommandReply } from './ports.js';
 
@@ -58,6 +59,12 @@ function cloudFailed(error: unknown): CommandReply {
   return reply(`:x: Names could not be looked up (*${escapeMrkdwn(code)}*): ${escapeMrkdwn(message)}`);
 }
 
+/** "Did you mean …?" from the names the region has; nothing when none is close or the list fails. */
+async function nearName(typed: string, known: Promise<NamedResource[]>): Promise<string | undefined> {
+  const near = closestNamed(typed, await known.catch(() => []));
+  return near && `Did you mean *${escapeMrkdwn(near.name)}* (\`${near.id}\`)?`;
+}
+
 /** Keeps the first of each id, in order (a name and the id of the same instance count once). */
 const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
 
@@ -86,7 +93,17 @@ export class NameResolver {
     if (found.length === 0)
       return {
         ok: false,
-        reply: unknown('disk', ref, this.regionId, '`/disk list` shows the multi-attach disks.'),
+        reply: unknown(
+          'disk',
+          ref,
+          this.regionId,
+          (await nearName(
+            ref,
+            this.gateway
+              .describeDisks({ regionId: this.regionId, multiAttach: true })
+              .then((all) => all.map((d) => ({ id: d.diskId, name: d.diskName }))),
+          )) ?? '`/disk list` shows the multi-attach disks.',
+        ),
       };
     return { ok: false, reply: candidates('disk', ref, this.regionId, found, diskLine) };
   }
@@ -118,7 +135,17 @@ export class NameResolver {
       if (found.length === 0) {
         return {
           ok: false,
-          reply: unknown('instance', name, this.regionId, 'Instance names are exact and case-sensitive.'),
+          reply: unknown(
+            'instance',
+            name,
+            this.regionId,
+            (await nearName(
+              name,
+              this.gateway
+                .describeInstances({ regionId: this.regionId })
+                .then((all) => all.map((i) => ({ id: i.instanceId, name: i.instanceName }))),
+            )) ?? 'Instance names are exact and case-sensitive.',
+          ),
         };
       }
       if (found.length > 1 || !only)
@@ -140,6 +167,13 @@ export class NameResolver {
       case 'init':
       case 'attach_form': {
         // Status reads the disk itself (and shows its name): an id needs no lookup here.
+        if (isDiskId(command.diskId)) return { ok: true, value: command };
+        const disk = await this.disk(command.diskId);
+        return disk.ok ? { ok: true, value: { ...command, diskId: disk.value.diskId } } : disk;
+      }
+      case 'watch':
+      case 'unwatch': {
+        if ('list' in command && command.list) return { ok: true, value: command };
         if (isDiskId(command.diskId)) return { ok: true, value: command };
         const disk = await this.disk(command.diskId);
         return disk.ok ? { ok: true, value: { ...command, diskId: disk.value.diskId } } : disk;
@@ -188,7 +222,7 @@ export class NameResolver {
 const diskName = (disk: DiskInfo | undefined): NameMap =>
   disk?.diskName ? { [disk.diskId]: disk.diskName } : {};
 
-const RESOLVED_KINDS = ['status', 'attach', 'detach', 'failover', 'init'] as const;
+const RESOLVED_KINDS = ['status', 'attach', 'detach', 'failover', 'init', 'watch', 'unwatch'] as const;
 
 /** Wraps the handlers that take disks or instances so they only ever see ids. */
 export function withNameResolution(handlers: CommandHandlers, resolver: NameResolver): CommandHandlers {

@@ -24,6 +24,7 @@ import {
 const disk = SEED.disks.sharedExt4.diskId;
 const primary = SEED.disks.sharedExt4.attachedTo;
 const standby = SEED.instances.nvmeI[0]?.id ?? '';
+const standbyName = SEED.instances.nvmeI[0]?.name ?? '';
 let emu: EmulatorHarness;
 let r: Replica;
 
@@ -84,7 +85,9 @@ describe('the watch', { timeout: 120_000 }, () => {
   it('a crashed primary: alert with the button; an on-call click files the failover, approved it fences', async () => {
     await emu.admin(`instances/${primary}/crash`, {});
     const alert = await waitForPost(r, (t) => t.includes('Primary down'), 8 * INTERVAL_MS);
-    expect(text(alert)).toContain(`Fail over to ${standby}`);
+    // Names next to ids on the alert and its button (issue 21).
+    expect(text(alert)).toContain(`Fail over to ${standbyName} (${standby})`);
+    expect(text(alert)).toContain(`${SEED.disks.sharedExt4.name} (\`${disk}\`)`);
     const raw = alert.body.blocks;
     const blocks = (typeof raw === 'string' ? JSON.parse(raw) : raw) as {
       elements?: { action_id?: string; value?: string }[];

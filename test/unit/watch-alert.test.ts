@@ -64,3 +64,17 @@ describe('a resolved alert', () => {
     expect(refusal).toContain('`/disk status d-1`');
   });
 });
+
+describe('names on the alert', () => {
+  const named: IncidentRecord = {
+    ...incident,
+    details: { names: { 'd-1': 'shared-db', 'i-old': 'db-1', 'i-new': 'db-2' } },
+  };
+  it('the alert, its button and its resolution show name (id)', () => {
+    const opened = all(incidentMessage('opened', named, { emergency: true, remindAfterMs: 1_800_000 }));
+    expect(opened).toContain('Fail over to db-2 (i-new)');
+    expect(opened).toContain('shared-db (`d-1`)');
+    expect(opened).toContain('Primary: db-1 (`i-old`) · best standby: db-2 (`i-new`)');
+    expect(all(resolvedMessage(named, view))).toContain('primary db-1 (`i-old`) down');
+  });
+});

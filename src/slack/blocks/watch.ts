@@ -7,11 +7,12 @@
 import type { KnownBlock } from '@slack/types';
 import { CLUSTER_FS_ADVICE } from '../../cloud/mounts.js';
 import type { WatchEntry } from '../../store/watch-store.js';
-import type {
-  AttachmentNotice,
-  DiskWatchState,
-  IncidentKind,
-  IncidentRecord,
+import {
+  type AttachmentNotice,
+  type DiskWatchState,
+  type IncidentKind,
+  type IncidentRecord,
+  namedId,
 } from '../../workflow/watch-rules.js';
 import { escapeMrkdwn } from './escape.js';
 
@@ -39,6 +40,23 @@ const TITLE: Record<IncidentKind, string> = {
   primary_down: ':rotating_light: *Primary down*',
   reservation: ':warning: *NVMe reservation anomaly*',
   disk_missing: ':warning: *Watched disk not found*',
+};
+
+/** `name (id)` from the names the watch read with the incident, else the id. */
+function plainName(i: IncidentRecord, id: string): string {
+  const names = i.details.names;
+  const known =
+    names && typeof names === 'object' && !Array.isArray(names)
+      ? Object.fromEntries(
+          Object.entries(names).filter((e): e is [string, string] => typeof e[1] === 'string'),
+        )
+      : undefined;
+  return namedId(known, id);
+}
+const nameOf = (i: IncidentRecord, id: string) => escapeMrkdwn(plainName(i, id));
+const code = (i: IncidentRecord, id: string) => {
+  const label = nameOf(i, id);
+  return label === id ? `\`${id}\`` : label.replace(`(${id})`, `(\`${id}\`)`);
 };
 
 const section = (text: string): KnownBlock => ({
@@ -77,7 +95,7 @@ function failoverActions(i: IncidentRecord, options: AlertOptions): KnownBlock[]
           type: 'button',
           action_id: ACTION_WATCH_FAILOVER,
           style: 'primary',
-          text: { type: 'plain_text', text: `Fail over to ${to}`.slice(0, 75) },
+          text: { type: 'plain_text', text: `Fail over to ${plainName(i, to)}`.slice(0, 75) },
           value,
         },
         ...(options.emergency
@@ -92,7 +110,7 @@ function failoverActions(i: IncidentRecord, options: AlertOptions): KnownBlock[]
                   title: { type: 'plain_text' as const, text: 'Emergency failover' },
                   text: {
                     type: 'mrkdwn' as const,
-                    text: `Fence ${i.failover.from} and start ${to} at once, without waiting for approvals? On-call only; a review follows.`,
+                    text: `Fence ${nameOf(i, i.failover.from)} and start ${nameOf(i, to)} at once, without waiting for approvals? On-call only; a review follows.`,
                   },
                   confirm: { type: 'plain_text' as const, text: 'Fail over now' },
                   deny: { type: 'plain_text' as const, text: 'Cancel' },
@@ -111,14 +129,14 @@ function detailLines(i: IncidentRecord): string[] {
     return [
       ...mounts.map((m) => {
         const row = m as { instanceId?: string; mountpoints?: string[] };
-        return `• \`${row.instanceId ?? '?'}\` at ${(row.mountpoints ?? []).map((p) => `\`${escapeMrkdwn(p)}\``).join(', ')}`;
+        return `• ${code(i, row.instanceId ?? '?')} at ${(row.mountpoints ?? []).map((p) => `\`${escapeMrkdwn(p)}\``).join(', ')}`;
       }),
       `Unmount it everywhere but one instance now. ${CLUSTER_FS_ADVICE}`,
     ];
   }
   if (i.kind === 'primary_down' && i.failover) {
     return [
-      `Primary: \`${i.failover.from}\` · best standby: ${i.failover.to ? `\`${i.failover.to}\`` : '_none_'}`,
+      `Primary: ${code(i, i.failover.from)} · best standby: ${i.failover.to ? code(i, i.failover.to) : '_none_'}`,
     ];
   }
   return [];
@@ -139,7 +157,7 @@ export interface ResolutionView {
 
 /** What the incident was, in a few words (the fault sentence is the alert's, not the resolution's). */
 function incidentLabel(i: IncidentRecord): string {
-  if (i.kind === 'primary_down' && i.failover) return `primary \`${i.failover.from}\` down`;
+  if (i.kind === 'primary_down' && i.failover) return `primary ${code(i, i.failover.from)} down`;
   if (i.kind === 'double_mount' && typeof i.details.fstype === 'string')
     return `${escapeMrkdwn(i.details.fstype)} mounted on several instances`;
   return TITLE_WORDS[i.kind];
@@ -167,7 +185,7 @@ export function incidentMessage(
   i: IncidentRecord,
   options: AlertOptions,
 ): { text: string; blocks: KnownBlock[] } {
-  const disk = `\`${i.diskId}\``;
+  const disk = code(i, i.diskId);
   const prefix = phase === 'reminder' ? '*Still open* · ' : '';
   const title = `${prefix}${TITLE[i.kind]} on ${disk}`;
   return {
@@ -195,7 +213,7 @@ export function resolvedMessage(
   return {
     text: `Resolved on ${i.diskId}: ${what.replaceAll('`', '')}`,
     blocks: [
-      section(`:white_check_mark: *Resolved* on \`${i.diskId}\`: ${what}\n${resolutionSentence(r)}`),
+      section(`:white_check_mark: *Resolved* on ${code(i, i.diskId)}: ${what}\n${resolutionSentence(r)}`),
       context(`Opened ${when(i.openedAt)} · resolved ${when(r.resolvedAt)} · \`/disk status ${i.diskId}\``),
     ],
   };
