@@ -49,6 +49,7 @@ const stateSchema = z.object({
   misses: z.record(z.string(), z.number()),
   primary: z.string().optional(),
   lastHolderKey: z.string().optional(),
+  names: z.record(z.string(), z.string()).optional(),
   at: z.number(),
 });
 

@@ -54,6 +54,8 @@ export interface DiskWatchState {
   readonly primary?: string;
   /** The last holder key seen (kept while the reservation is lost, so "lost" stays open). */
   readonly lastHolderKey?: string;
+  /** Names of the disk and its instances as last read, for `/disk watch --list` and App Home. */
+  readonly names?: Readonly<Record<string, string>>;
   readonly at: number;
 }
 
@@ -223,6 +225,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     misses,
     ...(primary ? { primary } : {}),
     ...(lastHolderKey ? { lastHolderKey } : {}),
+    ...(o.names ? { names: o.names } : {}),
     at: input.now,
   };
   return { state, findings, held, ...(notice ? { notice } : {}) };

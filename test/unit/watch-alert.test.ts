@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { messageProblems } from '../../src/slack/blocks/limits-check.js';
 import {
   endedAlertMessage,
+  healthLine,
   incidentMessage,
   resolutionSentence,
   resolvedMessage,
@@ -76,5 +77,29 @@ describe('names on the alert', () => {
     expect(opened).toContain('shared-db (`d-1`)');
     expect(opened).toContain('Primary: db-1 (`i-old`) · best standby: db-2 (`i-new`)');
     expect(all(resolvedMessage(named, view))).toContain('primary db-1 (`i-old`) down');
+  });
+});
+
+describe('/disk watch --list and Home', () => {
+  it('a watched disk and its primary show name (id) from the last cycle', () => {
+    const entry = {
+      diskId: 'd-1',
+      regionId: 'cn-hangzhou',
+      channelId: 'C0WATCH',
+      addedBy: 'U0ALICE',
+      addedAt: 0,
+      source: 'command' as const,
+    };
+    const state = {
+      attachments: ['i-old', 'i-new'],
+      misses: {},
+      primary: 'i-old',
+      names: { 'd-1': 'shared-db', 'i-old': 'db-1' },
+      at: 1_700_000_000_000,
+    };
+    const line = healthLine(entry, state, []);
+    expect(line).toContain('shared-db (`d-1`) · 2 attached · primary db-1 (`i-old`)');
+    expect(healthLine(entry, state, [incident])).toContain(':red_circle: shared-db (`d-1`) · primary down');
+    expect(healthLine(entry, undefined, [])).toContain('`d-1` · not checked yet');
   });
 });

@@ -269,15 +269,19 @@ export function healthLine(
   incidents: readonly IncidentRecord[],
 ): string {
   const where = `<#${entry.channelId}>`;
+  const label = (id: string) => {
+    const shown = escapeMrkdwn(namedId(state?.names, id));
+    return shown === id ? `\`${id}\`` : shown.replace(`(${id})`, `(\`${id}\`)`);
+  };
   const open = SEVERITY.filter((k) => incidents.some((i) => i.kind === k));
   if (open.length > 0) {
     const icon =
       open[0] === 'double_mount' || open[0] === 'primary_down' ? ':red_circle:' : ':large_orange_circle:';
-    return `${icon} \`${entry.diskId}\` · ${open.map((k) => k.replace('_', ' ')).join(', ')} · ${where}`;
+    return `${icon} ${label(entry.diskId)} · ${open.map((k) => k.replace('_', ' ')).join(', ')} · ${where}`;
   }
   if (!state) return `:white_circle: \`${entry.diskId}\` · not checked yet · ${where}`;
-  const primary = state.primary ? ` · primary \`${state.primary}\`` : '';
-  return `:large_green_circle: \`${entry.diskId}\` · ${state.attachments.length} attached${primary} · checked ${when(state.at)} · ${where}`;
+  const primary = state.primary ? ` · primary ${label(state.primary)}` : '';
+  return `:large_green_circle: ${label(entry.diskId)} · ${state.attachments.length} attached${primary} · checked ${when(state.at)} · ${where}`;
 }
 
 export function watchListBlocks(lines: readonly string[], title: string): KnownBlock[] {
