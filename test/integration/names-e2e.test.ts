@@ -156,8 +156,11 @@ describe('a request that would change nothing', () => {
   it('attach of instances that already have the disk: "nothing to change", no request, no card', async () => {
     const [before, requests] = [cards(), await requestCount()];
     const reply = json(await f.command(`attach names-db ${n1.name} ${n2.name}`));
-    expect(reply).toContain('Nothing to change');
-    expect(reply).toContain('already attached');
+    // One whole sentence, not "Nothing to change: … nothing will change" (issue 21).
+    expect(reply).toContain(
+      'Nothing to change: The disk is already attached to every instance named. No request',
+    );
+    expect(reply).not.toContain('nothing will change');
     expect(reply).not.toMatch(/R-[0-9A-Z]{10}/);
     expect(cards()).toBe(before);
     expect(await requestCount()).toBe(requests);
