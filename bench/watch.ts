@@ -43,7 +43,11 @@ const watch = new WatchService({
   settings,
   fencingMode: 'reservation',
   notifier: {
-    incident: async () => void alerts++,
+    incident: async () => {
+      alerts++;
+      return [];
+    },
+    resolved: async () => void alerts++,
     attachmentsChanged: async () => void alerts++,
   },
   clock: systemClock,

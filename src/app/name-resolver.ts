@@ -7,6 +7,7 @@
 import { describeFailure } from '../cloud/explain.js';
 import type { DiskInfo, EcsGateway, InstanceInfo } from '../cloud/gateway.js';
 import { type DiskCommand, isDiskId, isInstanceId, type NameMap } from '../commands/index.js';
+import { closestNamed, type NamedResource } from '../commands/name-suggest.js';
 import type { CloudFailure } from './ports.js';
 
 /** Why a name did not resolve to one id. */
@@ -16,6 +17,8 @@ export type NameProblem =
       readonly what: 'disk' | 'instance';
       readonly name: string;
       readonly regionId: string;
+      /** The region's closest name, for "did you mean" (absent when none is close or the list failed). */
+      readonly near?: NamedResource;
     }
   | {
       readonly reason: 'ambiguous';
@@ -40,6 +43,12 @@ export type Resolved<T> =
 /** Keeps the first of each id, in order (a name and the id of the same instance count once). */
 const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
 
+/** The closest known name; nothing when none is close or the list cannot be read. */
+async function nearName(typed: string, known: Promise<NamedResource[]>): Promise<{ near?: NamedResource }> {
+  const near = closestNamed(typed, await known.catch(() => []));
+  return near ? { near } : {};
+}
+
 export class NameResolver {
   constructor(
     private readonly gateway: EcsGateway,
@@ -62,8 +71,18 @@ export class NameResolver {
     }
     const [only] = found;
     if (found.length === 1 && only) return { ok: true, value: { diskId: only.diskId, disk: only } };
-    if (found.length === 0)
-      return { ok: false, problem: { reason: 'unknown', what: 'disk', name: ref, regionId: this.regionId } };
+    if (found.length === 0) {
+      const near = await nearName(
+        ref,
+        this.gateway
+          .describeDisks({ regionId: this.regionId, multiAttach: true })
+          .then((all) => all.map((d) => ({ id: d.diskId, name: d.diskName }))),
+      );
+      return {
+        ok: false,
+        problem: { reason: 'unknown', what: 'disk', name: ref, regionId: this.regionId, ...near },
+      };
+    }
     return {
       ok: false,
       problem: { reason: 'ambiguous', what: 'disk', name: ref, regionId: this.regionId, candidates: found },
@@ -95,7 +114,16 @@ export class NameResolver {
       const found = byName[k] ?? [];
       const [only] = found;
       if (found.length === 0) {
-        return { ok: false, problem: { reason: 'unknown', what: 'instance', name, regionId: this.regionId } };
+        const near = await nearName(
+          name,
+          this.gateway
+            .describeInstances({ regionId: this.regionId })
+            .then((all) => all.map((i) => ({ id: i.instanceId, name: i.instanceName }))),
+        );
+        return {
+          ok: false,
+          problem: { reason: 'unknown', what: 'instance', name, regionId: this.regionId, ...near },
+        };
       }
       if (found.length > 1 || !only)
         return {
@@ -125,6 +153,13 @@ export class NameResolver {
       case 'init':
       case 'attach_form': {
         // Status reads the disk itself (and shows its name): an id needs no lookup here.
+        if (isDiskId(command.diskId)) return { ok: true, value: command };
+        const disk = await this.disk(command.diskId);
+        return disk.ok ? { ok: true, value: { ...command, diskId: disk.value.diskId } } : disk;
+      }
+      case 'watch':
+      case 'unwatch': {
+        if ('list' in command && command.list) return { ok: true, value: command };
         if (isDiskId(command.diskId)) return { ok: true, value: command };
         const disk = await this.disk(command.diskId);
         return disk.ok ? { ok: true, value: { ...command, diskId: disk.value.diskId } } : disk;

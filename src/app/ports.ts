@@ -13,7 +13,8 @@ export type {
   GuardAuditLog,
   StepReport,
 } from '../jobs/ports.js';
-export type { WatchEntry } from '../store/watch-store.js';
+export type { IncidentResolution } from '../jobs/watch-service.js';
+export type { AlertMessageRef, WatchEntry } from '../store/watch-store.js';
 
 /** An expected cloud failure as data: a stable code and the plain-language message (cloud/explain). */
 export interface CloudFailure {

@@ -92,19 +92,46 @@ export function wholeNumber(min: number, max: number, message: string) {
     .transform((s) => Number.parseInt(s, 10));
 }
 
-const GIB_PER = { t: 1024, m: 1 / 1024 } as const;
+/**
+ * GiB per unit as people type them: `G`/`GiB`, `T`/`TiB`, `M`/`MiB` are binary (1024ⁿ bytes, as
+ * `--size 100G` is read); `GB`, `TB`, `MB` are decimal (1000ⁿ bytes): 100 GB is 93.1 GiB.
+ */
+const GIB_PER: Record<string, number> = {
+  g: 1,
+  gib: 1,
+  t: 1024,
+  tib: 1024,
+  m: 1 / 1024,
+  mib: 1 / 1024,
+  gb: 1e9 / 2 ** 30,
+  tb: 1e12 / 2 ** 30,
+  mb: 1e6 / 2 ** 30,
+};
+const BINARY_OF: Record<string, string> = { gb: 'GiB', tb: 'TiB', mb: 'MiB' };
+
+const oneDecimal = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
 /** The GiB figure for a size typed with another unit (`10TB`, `1.5T`, `500GB`), as a hint. */
-function sizeHint(typed: string): string | undefined {
+export function sizeHint(typed: string): string | undefined {
   const match = /^(\d{1,9}(?:\.\d{1,6})?)\s*(t|tb|tib|g|gb|gib|m|mb|mib)$/i.exec(typed);
   if (!match) return undefined;
   const amount = Number(match[1]);
   const unit = (match[2] ?? '').toLowerCase();
-  const gib = unit.startsWith('g') ? amount : amount * GIB_PER[unit.startsWith('t') ? 't' : 'm'];
-  const whole = Math.ceil(gib);
+  const gib = amount * (GIB_PER[unit] ?? 1);
+  const whole = Math.ceil(gib - 1e-9);
   if (gib < LIMITS.minSizeGiB) return `${typed} is under 1 GiB; the smallest size is --size 1`;
   if (whole > LIMITS.maxSizeGiB) {
-    return `${typed} is ${whole} GiB, over the ${LIMITS.maxSizeGiB} GiB (64 TiB) maximum`;
+    return `${typed} is ${oneDecimal(gib)} GiB, over the ${LIMITS.maxSizeGiB} GiB (64 TiB) maximum`;
+  }
+  const binary = BINARY_OF[unit];
+  if (binary) {
+    // A decimal unit: say both figures, and offer the binary one in case that is what was meant.
+    const meant = amount * (GIB_PER[binary.toLowerCase()] ?? 1);
+    const alternative =
+      Number.isInteger(meant) && meant <= LIMITS.maxSizeGiB
+        ? `, or --size ${meant} if you meant ${match[1]} ${binary}`
+        : '';
+    return `${match[1]} ${unit.toUpperCase()} is ${oneDecimal(gib)} GiB (${unit.toUpperCase()} counts 1000s, disks are sized in GiB of 1024³ bytes): use --size ${whole} for at least ${match[1]} ${unit.toUpperCase()}${alternative}`;
   }
   const exact = whole === gib ? '' : ' (rounded up to a whole GiB)';
   return `${typed} is ${whole} GiB${exact}: use --size ${whole}`;

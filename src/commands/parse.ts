@@ -10,6 +10,7 @@
  * Never throws: any string gives `{ ok: true }` or `{ ok: false }` with a message and a usage.
  */
 import { fastIssues } from './fast-errors.js';
+import { sizeHint } from './fields.js';
 import { show, suggest } from './format.js';
 import { COMMAND_SCHEMAS } from './schemas.js';
 import { FLAGS, POSITIONALS } from './spec.js';
@@ -99,12 +100,13 @@ function scan(sub: Subcommand, tokens: readonly Token[]): Scanned | ParseResult 
   if (positional.rest) input[positional.rest.field] = [];
   const seen = new Set<string>();
   let positionals = 0;
-  let afterValueOf: string | undefined;
+  let afterValueOf: { flag: string; value: string } | undefined;
 
   for (let k = 0; k < tokens.length; k++) {
     const token = tokens[k] as Token;
     const flag = asFlag(token);
-    const previousFlag = afterValueOf;
+    const previous = afterValueOf;
+    const previousFlag = previous?.flag;
     afterValueOf = undefined;
 
     if (flag === undefined && isSingleDashWord(token)) {
@@ -120,11 +122,11 @@ function scan(sub: Subcommand, tokens: readonly Token[]): Scanned | ParseResult 
     if (flag === undefined) {
       const { fields, rest } = positional;
       const slot = fields[positionals] ?? rest;
-      if (slot === undefined) return unexpected(sub, token, previousFlag);
+      if (slot === undefined) return unexpected(sub, token, previous);
       // A name right after a flag's value is more likely an unquoted value spilling over
       // (`--reason db is gone`) than an instance name.
       if (slot === rest && previousFlag !== undefined && !/^[di]-/i.test(token.value)) {
-        return unexpected(sub, token, previousFlag);
+        return unexpected(sub, token, previous);
       }
       const path = slot === rest ? `${slot.field}.${positionals - fields.length}` : slot.field;
       if (slot === rest) (input[slot.field] as string[]).push(token.value);
@@ -188,7 +190,7 @@ function scan(sub: Subcommand, tokens: readonly Token[]): Scanned | ParseResult 
       if (next !== undefined && asFlag(next) === undefined) {
         given = next.value;
         k++;
-        afterValueOf = canonical;
+        afterValueOf = { flag: canonical, value: next.value };
       }
     }
     if (given === undefined || (flag.inline !== undefined && given === '')) {
@@ -227,11 +229,23 @@ function scan(sub: Subcommand, tokens: readonly Token[]): Scanned | ParseResult 
   return { input, origins };
 }
 
-const quoteHint = (flag: string) =>
-  ` If it is part of the ${flag} value, put the whole value in quotes: ${flag} "…".`;
+/**
+ * What to do with a word that followed a flag's value. Quoting helps a text value; a size takes
+ * no quoted unit (`--size "100 GB"` is refused too), so it gets the figure to type instead.
+ */
+function spillHint(flag: string, value: string | undefined, word: string | undefined): string {
+  if (flag !== '--size')
+    return ` If it is part of the ${flag} value, put the whole value in quotes: ${flag} "…".`;
+  const advice = value !== undefined && word !== undefined ? sizeHint(`${value}${word}`) : undefined;
+  return ` --size takes one number of GiB with no space before a unit${advice ? `: ${advice}` : ', e.g. --size 100'}.`;
+}
 
-function unexpected(sub: Subcommand, token: Token, afterValueOf: string | undefined): ParseResult {
-  let hint = afterValueOf === undefined ? '' : quoteHint(afterValueOf);
+function unexpected(
+  sub: Subcommand,
+  token: Token,
+  afterValueOf: { flag: string; value: string } | undefined,
+): ParseResult {
+  let hint = afterValueOf === undefined ? '' : spillHint(afterValueOf.flag, afterValueOf.value, token.value);
   const asChoice = `--${token.value.toLowerCase()}`;
   if (FLAGS[sub][token.value.toLowerCase()] !== undefined) hint = ` Did you mean ${asChoice}?`;
   const what =
@@ -277,7 +291,7 @@ function fromIssues(
       params?.code !== undefined
         ? issue.message
         : capitalize(`${label} ${issue.message}${origin ? `, got ${show(origin.value)}` : ''}.`) +
-          (origin?.afterFlag === undefined ? '' : quoteHint(origin.afterFlag));
+          (origin?.afterFlag === undefined ? '' : spillHint(origin.afterFlag, undefined, undefined));
     return { code, message, token: origin?.token, rank };
   });
   described.sort((a, b) => a.rank - b.rank);

@@ -31,7 +31,6 @@ import {
 import { show, suggest } from './format.js';
 import {
   CHANNEL_REF_PATTERN,
-  DISK_ID_PATTERN,
   type DiskCommand,
   LIMITS,
   REQUEST_FILTERS,
@@ -286,26 +285,20 @@ const channelSchema = z.string().transform((typed, ctx) => {
   return z.NEVER;
 });
 
-/** The watch keeps disk ids (its entries outlive names), so only an id is accepted here. */
-const watchDiskIdSchema = z
-  .string()
-  .trim()
-  .transform((typed) => typed.toLowerCase())
-  .pipe(z.string().regex(DISK_ID_PATTERN, { message: 'must be a disk id like d-bp1abc2def3ghi4jkl5m' }));
-
 const watchSchema = z
-  .object({ diskId: watchDiskIdSchema.optional(), channel: channelSchema.optional(), list: z.boolean() })
+  // A name is resolved to its id before the handler runs: the watch keeps ids (entries outlive names).
+  .object({ diskId: diskRefSchema.optional(), channel: channelSchema.optional(), list: z.boolean() })
   .transform(
     crossCheck((v, ctx) => {
       if (v.list && v.diskId !== undefined)
-        coded(ctx, 'conflicting_flags', '--list takes no disk id: /disk watch --list.', ['list']);
+        coded(ctx, 'conflicting_flags', '--list takes no disk: /disk watch --list.', ['list']);
       else if (v.list && v.channel !== undefined)
         coded(ctx, 'conflicting_flags', '--list and --channel do not go together.', ['channel']);
       else if (!v.list && v.diskId === undefined)
         coded(
           ctx,
           'missing_argument',
-          'The disk id is required, e.g. /disk watch d-bp1abc2def3ghi4jkl5m (or /disk watch --list).',
+          'The disk is required, by id or name, e.g. /disk watch shared-db (or /disk watch --list).',
           [],
         );
     }),
@@ -323,7 +316,7 @@ const watchSchema = z
   );
 
 const unwatchSchema = z
-  .object({ diskId: watchDiskIdSchema })
+  .object({ diskId: diskRefSchema })
   .transform((v): DiskCommand => ({ kind: 'unwatch', diskId: v.diskId }));
 
 /** The schema of each subcommand, keyed by subcommand. Input: the tokenized form built by parse.ts. */

@@ -23,8 +23,8 @@ const USAGE: Record<Subcommand, readonly string[]> = {
   requests: ['/disk requests [--mine | --pending | --all]'],
   cancel: ['/disk cancel <request-id>'],
   init: ['/disk init <disk> --fs ocfs2 --mount <path> [--slots <n>] [--label <label>] [--reason "<text>"]'],
-  watch: ['/disk watch <disk-id> [--channel #channel]', '/disk watch --list'],
-  unwatch: ['/disk unwatch <disk-id>'],
+  watch: ['/disk watch <disk> [--channel #channel]', '/disk watch --list'],
+  unwatch: ['/disk unwatch <disk>'],
 };
 
 /** One line per subcommand, as help lists them. */

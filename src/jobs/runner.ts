@@ -26,6 +26,7 @@ import type {
   GuardAuditLog,
   StepReport,
 } from './ports.js';
+import { recheckDetail } from './recheck-report.js';
 import { CURSOR, STEP_RUNNERS, type StepContext, type StepRunner } from './steps/index.js';
 import { withMountTable } from './steps/mount-table.js';
 
@@ -184,11 +185,10 @@ export class RequestRunner {
       if (stop) return this.end(request, stop);
       lease.assertHeld();
       cursor = await this.advance(request, cursor, CURSOR.CHECKED, { checks: checks.map((c) => c.code) });
-      const safety = guardChecks(checks).map((c) => c.code);
       await this.report(request, {
         label: 'Preflight re-checked',
         status: 'ok',
-        detail: `${checks.length} checks passed${safety.length > 0 ? ` (data safety: ${safety.join(', ')})` : ''}`,
+        detail: recheckDetail(request.checks, checks),
         durationMs: clock.now() - checkedAt,
       });
     } else if (cursor === CURSOR.CHECKED && (request.kind === 'attach' || request.kind === 'detach')) {

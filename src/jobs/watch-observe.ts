@@ -130,6 +130,12 @@ function observeDisk(
     attachments: disk.attachments.map((a) => ({ instanceId: a.instanceId, attachedTime: a.attachedTime })),
     instances: facts,
     holderKey,
+    names: Object.fromEntries(
+      [
+        [disk.diskId, disk.diskName],
+        ...disk.attachments.map((a) => [a.instanceId, instances.get(a.instanceId)?.instanceName ?? '']),
+      ].filter(([, name]) => name !== ''),
+    ),
   };
 }
 

@@ -9,7 +9,7 @@ import type { AssistantTiming } from '../cloud/assistant.js';
 import { DEFAULT_ASSISTANT_TIMING } from '../cloud/assistant.js';
 import type { EcsGateway } from '../cloud/gateway.js';
 import { meteredGateway } from '../cloud/metered-gateway.js';
-import type { CycleCommit, RedisWatchStore, WatchEntry } from '../store/watch-store.js';
+import type { AlertMessageRef, CycleCommit, RedisWatchStore, WatchEntry } from '../store/watch-store.js';
 import type { Clock } from '../workflow/ports.js';
 import type { WatchPolicy } from '../workflow/watch-policy.js';
 import {
@@ -25,9 +25,19 @@ import { observeDisks } from './watch-observe.js';
 
 export type AlertPhase = 'opened' | 'reminder' | 'resolved';
 
+/** How an incident ended: what the resolution names, and the alerts whose buttons it takes away. */
+export interface IncidentResolution {
+  readonly resolvedAt: number;
+  /** Bot requests that ran on the disk while the incident was open, oldest first. */
+  readonly requestIds: readonly string[];
+  readonly alerts: readonly AlertMessageRef[];
+}
+
 /** Posts what the watcher found; a failure is logged and an unposted opening is retried next cycle. */
 export interface WatchNotifier {
-  incident(phase: AlertPhase, incident: IncidentRecord): Promise<void>;
+  /** Returns the messages posted, so the resolution can end them. */
+  incident(phase: 'opened' | 'reminder', incident: IncidentRecord): Promise<readonly AlertMessageRef[]>;
+  resolved(incident: IncidentRecord, resolution: IncidentResolution): Promise<void>;
   attachmentsChanged(entry: WatchEntry, notice: AttachmentNotice): Promise<void>;
 }
 
@@ -252,12 +262,18 @@ export class WatchService {
     },
     unposted: IncidentRecord[],
   ): Promise<void> {
-    const { notifier } = this.options;
+    const { notifier, store, clock } = this.options;
     const post = async (phase: AlertPhase, incident: IncidentRecord) => {
       try {
-        await notifier.incident(phase, incident);
+        if (phase === 'resolved') {
+          const [alerts, requestIds] = await Promise.all([
+            store.takeAlertMessages(incident),
+            store.requestsOn(incident.diskId, incident.openedAt),
+          ]);
+          await notifier.resolved(incident, { resolvedAt: clock.now(), requestIds, alerts });
+        } else await store.addAlertMessages(incident, await notifier.incident(phase, incident));
         this.options.metrics?.alerts.inc({ kind: incident.kind, phase });
-        if (phase === 'opened') await this.options.store.markNotified(token, incident);
+        if (phase === 'opened') await store.markNotified(token, incident);
       } catch (error) {
         this.logger.warn(
           { err: error, diskId: incident.diskId, kind: incident.kind, phase },

@@ -38,6 +38,9 @@ Tour (pick who you are at the top of the page; type in #storage-ops):
      formatted once, mounted on every instance; /disk status shared-db shows ocfs2 rw at /shared on each
   5. /disk status shared-db; Cloud admin: inject throttling, crash an instance, format & mount a file system
   6. As ${USERS.oncall.name}: /disk failover shared-db --from ${one} --to ${four} --emergency "drill"
+  7. Cloud admin: crash the primary; the watch alerts "Primary down" with a Fail over button, and
+     once resolved the alert is edited to name the request that resolved it (its buttons gone)
+  8. Cloud admin: Recover the crashed instance (it comes back fenced out of the reservation: it cannot write)
 Bot log: ${sandbox.logFile} · Redis: ${redis}
 Ctrl-C (or SIGTERM to pid ${process.pid}) stops everything.
 `;

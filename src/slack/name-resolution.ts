@@ -56,10 +56,24 @@ export function nameProblemReply(problem: NameProblem): CommandReply {
   switch (problem.reason) {
     case 'cloud_failed':
       return cloudFailed(problem.failure);
-    case 'unknown':
+    case 'unknown': {
+      const near = problem.near
+        ? `Did you mean *${escapeMrkdwn(problem.near.name)}* (\`${problem.near.id}\`)?`
+        : undefined;
       return problem.what === 'disk'
-        ? unknown('disk', problem.name, problem.regionId, '`/disk list` shows the multi-attach disks.')
-        : unknown('instance', problem.name, problem.regionId, 'Instance names are exact and case-sensitive.');
+        ? unknown(
+            'disk',
+            problem.name,
+            problem.regionId,
+            near ?? '`/disk list` shows the multi-attach disks.',
+          )
+        : unknown(
+            'instance',
+            problem.name,
+            problem.regionId,
+            near ?? 'Instance names are exact and case-sensitive.',
+          );
+    }
     case 'ambiguous':
       return problem.what === 'disk'
         ? candidates('disk', problem.name, problem.regionId, problem.candidates, diskLine)
@@ -67,7 +81,7 @@ export function nameProblemReply(problem: NameProblem): CommandReply {
   }
 }
 
-const RESOLVED_KINDS = ['status', 'attach', 'detach', 'failover', 'init'] as const;
+const RESOLVED_KINDS = ['status', 'attach', 'detach', 'failover', 'init', 'watch', 'unwatch'] as const;
 
 /** Wraps the handlers that take disks or instances so they only ever see ids. */
 export function withNameResolution(handlers: CommandHandlers, resolver: NameResolver): CommandHandlers {

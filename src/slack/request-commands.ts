@@ -50,7 +50,7 @@ function openedReply(request: DiskRequest, link: string | undefined): string {
 
 function refusedChecks(checks: readonly Check[]): CommandReply {
   const failed = checks.filter((c) => c.level === 'error');
-  const lines = failed.map((c) => `${LEVEL_ICON.error} *${c.code}*: ${escapeMrkdwn(c.message)}`).join('\n');
+  const lines = failed.map((c) => `${LEVEL_ICON.error} ${escapeMrkdwn(c.message)}`).join('\n');
   return plain(`Nothing was requested; fix this first:\n${lines}`);
 }
 

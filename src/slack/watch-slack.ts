@@ -5,10 +5,11 @@
  */
 import type { App, BlockAction, ButtonAction, webApi } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
-import type { WatchEntry } from '../app/ports.js';
+import type { AlertMessageRef, IncidentResolution, WatchEntry } from '../app/ports.js';
 import type { FirstLookPoster, WatchCommands } from '../app/watch-commands.js';
 import { describeFailure } from '../cloud/explain.js';
 import type { Logger } from '../logger.js';
+import type { DiskRequest } from '../workflow/request.js';
 import type { AttachmentNotice, Evaluation, IncidentRecord } from '../workflow/watch-rules.js';
 import { escapeMrkdwn } from './blocks/escape.js';
 import {
@@ -16,9 +17,12 @@ import {
   ACTION_WATCH_FAILOVER,
   type AlertOptions,
   attachmentNoticeMessage,
+  endedAlertMessage,
   healthLine,
   incidentMessage,
   parseFailoverButtonValue,
+  type ResolvingRequest,
+  resolvedMessage,
   watchListBlocks,
 } from './blocks/watch.js';
 import type { CommandHandler, CommandHandlers, CommandReply } from './ports.js';
@@ -28,16 +32,46 @@ export class SlackWatchNotifier implements FirstLookPoster {
   constructor(
     private readonly client: webApi.WebClient,
     private readonly token: () => string,
-    private readonly options: AlertOptions & { auditChannel?: string },
+    private readonly options: AlertOptions & {
+      auditChannel?: string;
+      /** Reads a request, so the resolution names who filed what. */
+      request?: (id: string) => Promise<DiskRequest | undefined>;
+    },
   ) {}
 
-  async incident(phase: 'opened' | 'reminder' | 'resolved', incident: IncidentRecord): Promise<void> {
+  async incident(phase: 'opened' | 'reminder', incident: IncidentRecord): Promise<AlertMessageRef[]> {
     const message = incidentMessage(phase, incident, this.options);
     const channels = [incident.channelId];
     if (incident.kind === 'double_mount' && phase === 'opened' && this.options.auditChannel)
       channels.push(this.options.auditChannel);
-    for (const channel of new Set(channels))
-      await this.client.chat.postMessage({ token: this.token(), channel, ...message });
+    const posted: AlertMessageRef[] = [];
+    for (const channel of new Set(channels)) {
+      const result = await this.client.chat.postMessage({ token: this.token(), channel, ...message });
+      if (result.ts) posted.push({ channel: result.channel ?? channel, ts: result.ts });
+    }
+    return posted;
+  }
+
+  /** Ends every alert of the incident (buttons gone, outcome named), then posts the resolution. */
+  async resolved(incident: IncidentRecord, resolution: IncidentResolution): Promise<void> {
+    const requests: ResolvingRequest[] = [];
+    for (const id of resolution.requestIds) {
+      const request = await this.options.request?.(id);
+      if (request)
+        requests.push({ id, kind: request.kind, requesterId: request.requesterId, state: request.state });
+    }
+    const view = { resolvedAt: resolution.resolvedAt, requests };
+    const ended = endedAlertMessage(incident, view);
+    await Promise.all(
+      resolution.alerts.map((alert) =>
+        this.client.chat.update({ token: this.token(), channel: alert.channel, ts: alert.ts, ...ended }),
+      ),
+    );
+    await this.client.chat.postMessage({
+      token: this.token(),
+      channel: incident.channelId,
+      ...resolvedMessage(incident, view),
+    });
   }
 
   async attachmentsChanged(entry: WatchEntry, notice: AttachmentNotice): Promise<void> {
@@ -105,6 +139,11 @@ export function watchCommandHandlers(commands: WatchCommands): CommandHandlers {
   };
 }
 
+/** Why an old alert's button filed nothing, and what to do instead. */
+export function endedIncidentRefusal(diskId: string, from: string): string {
+  return `:no_entry: Nothing was filed: this alert has ended. The watch no longer sees \`${from}\` down as the primary of \`${diskId}\` (the alert in the channel names what resolved it). \`/disk status ${diskId}\` shows the disk now; if it still needs a failover, file it with \`/disk failover\`.`;
+}
+
 /**
  * The alert's buttons. The click files a failover request exactly like `/disk failover`, as the
  * clicker, in the alert's channel; the emergency button adds the emergency reason, and the
@@ -112,7 +151,12 @@ export function watchCommandHandlers(commands: WatchCommands): CommandHandlers {
  */
 export function registerWatchButtons(
   app: App,
-  deps: { failover: CommandHandler<'failover'> | undefined; logger: Logger },
+  deps: {
+    failover: CommandHandler<'failover'> | undefined;
+    /** The open incidents: a button whose incident has ended files nothing. */
+    incidents: () => Promise<readonly IncidentRecord[]>;
+    logger: Logger;
+  },
 ): void {
   for (const [actionId, emergency] of [
     [ACTION_WATCH_FAILOVER, false],
@@ -125,6 +169,13 @@ export function registerWatchButtons(
         respond({ response_type: 'ephemeral', replace_original: false, text, ...(blocks ? { blocks } : {}) });
       if (!value || !deps.failover)
         return void (await say('That button cannot be read any more; use `/disk failover`.'));
+      const open = (await deps.incidents()).some(
+        (i) => i.kind === 'primary_down' && i.diskId === value.diskId && i.failover?.from === value.from,
+      );
+      if (!open) return void (await say(endedIncidentRefusal(value.diskId, value.from)));
+      await say(
+        `:hourglass_flowing_sand: Opening a failover of \`${value.diskId}\` from \`${value.from}\` to \`${value.to}\`: reading the disk and both instances, the request follows here…`,
+      );
       const result = await deps
         .failover(
           {

@@ -18,6 +18,7 @@ import { commandName, type RedisLike } from './scripts.js';
  *   <prefix>{wf}:watch:state      hash  disk id → DiskWatchState JSON (the last cycle's view)
  *   <prefix>{wf}:watch:incidents  hash  <disk>:<kind> → IncidentRecord JSON (open incidents)
  *   <prefix>{wf}:watch:active     hash  <disk>|<request> → `running`, or the ms the request finished
+ *   <prefix>{wf}:watch:alerts     hash  <disk>:<kind> → JSON [{channel, ts}] (the open incident's posted alerts)
  *   <prefix>{wf}:watch:lease      hash  owner, token (PX ttl): the one watcher
  *   <prefix>{wf}:watch:fence      int   fencing tokens
  */
@@ -48,6 +49,7 @@ const stateSchema = z.object({
   misses: z.record(z.string(), z.number()),
   primary: z.string().optional(),
   lastHolderKey: z.string().optional(),
+  names: z.record(z.string(), z.string()).optional(),
   at: z.number(),
 });
 
@@ -84,6 +86,13 @@ function incidentJson(i: IncidentRecord): string {
 }
 const field = (diskId: string, kind: IncidentKind) => `${diskId}:${kind}`;
 
+/** A posted alert message, kept so the resolution can take its buttons away. */
+export interface AlertMessageRef {
+  readonly channel: string;
+  readonly ts: string;
+}
+const alertRefsSchema = z.array(z.object({ channel: z.string(), ts: z.string() }));
+
 export interface CycleCommit {
   readonly at: number;
   readonly states: readonly (readonly [string, DiskWatchState])[];
@@ -99,6 +108,7 @@ export class RedisWatchStore {
     state: string;
     incidents: string;
     active: string;
+    alerts: string;
     lease: string;
     fence: string;
     audit: string;
@@ -115,6 +125,7 @@ export class RedisWatchStore {
       state: `${base}state`,
       incidents: `${base}incidents`,
       active: `${base}active`,
+      alerts: `${base}alerts`,
       lease: `${base}lease`,
       fence: `${base}fence`,
       audit: wf.audit,
@@ -210,6 +221,38 @@ export class RedisWatchStore {
     }
     if (stale.length > 0) await this.redis.hdel(this.keys.active, ...stale);
     return out;
+  }
+
+  /** The requests that ran on the disk since `since` (ms), running ones included: who ended an incident. */
+  async requestsOn(diskId: string, since: number): Promise<string[]> {
+    const all = await this.redis.hgetall(this.keys.active);
+    return Object.entries(all)
+      .filter(([field, v]) => field.startsWith(`${diskId}|`) && (v === 'running' || Number(v) >= since))
+      .sort(
+        ([, a], [, b]) => (a === 'running' ? Infinity : Number(a)) - (b === 'running' ? Infinity : Number(b)),
+      )
+      .map(([field]) => field.slice(diskId.length + 1));
+  }
+
+  /** Only the leader posts alerts, so this read-append-write has no concurrent writer. */
+  async addAlertMessages(
+    incident: Pick<IncidentRecord, 'diskId' | 'kind'>,
+    refs: readonly AlertMessageRef[],
+  ): Promise<void> {
+    if (refs.length === 0) return;
+    const key = field(incident.diskId, incident.kind);
+    const known =
+      parseJson(alertRefsSchema, (await this.redis.hget(this.keys.alerts, key)) ?? undefined) ?? [];
+    await this.redis.hset(this.keys.alerts, key, JSON.stringify([...known, ...refs]));
+  }
+
+  /** The incident's posted alerts, forgotten as they are returned (the resolution edits them once). */
+  async takeAlertMessages(incident: Pick<IncidentRecord, 'diskId' | 'kind'>): Promise<AlertMessageRef[]> {
+    const key = field(incident.diskId, incident.kind);
+    const raw = await this.redis.hget(this.keys.alerts, key);
+    if (raw === null || raw === undefined) return [];
+    await this.redis.hdel(this.keys.alerts, key);
+    return parseJson(alertRefsSchema, raw) ?? [];
   }
 
   /** The lease's token when this owner leads (new or renewed), 0 when another replica does. */

@@ -42,7 +42,11 @@ export async function startSlack(
       ...(options.readinessChecks ?? []),
     ],
   });
-  registerWatchButtons(slack.app, { failover: handlers.handlers.failover, logger });
+  registerWatchButtons(slack.app, {
+    failover: handlers.handlers.failover,
+    incidents: () => parts.stores.watch.incidents(),
+    logger,
+  });
   const approvalsChannel = options.policy.channels.approvals;
   parts.posts.workflowSteps.register(slack.app, {
     handlers: handlers.handlers,

@@ -65,6 +65,7 @@ export function assembleSlackPosts(
       emergency: policy.actions.failover.emergency !== undefined,
       remindAfterMs: policy.watch.remindAfter,
       ...(policy.channels.audit ? { auditChannel: policy.channels.audit } : {}),
+      request: (id) => stores.requests.get(id),
     }),
     transitionListeners: (reviews) => [
       new SlackCardPublisher(client, token, logger.child({ module: 'cards' }), policy.channels.audit),

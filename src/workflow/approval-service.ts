@@ -106,10 +106,7 @@ export class ApprovalService {
     const checks = input.checks ?? [];
     const errors = checks.filter((c) => c.level === 'error');
     if (errors.length > 0) {
-      return refuse(
-        'checks_failed',
-        `Checks failed: ${errors.map((c) => `${c.code}: ${c.message}`).join('; ')}`,
-      );
+      return refuse('checks_failed', `Checks failed: ${errors.map((c) => c.message).join(' ')}`);
     }
     const quorum = requiredQuorum(policy, input.kind, {
       allowSingleNodeFs: input.allowSingleNodeFs,

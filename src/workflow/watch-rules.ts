@@ -36,6 +36,14 @@ export interface DiskObservation {
   readonly instances: readonly InstanceFacts[];
   /** Holder key as any answering guest reported it; null: nobody holds; undefined: nobody could say. */
   readonly holderKey: string | null | undefined;
+  /** Names of the disk and its instances, by id, for people (alerts show `name (id)`). */
+  readonly names?: Readonly<Record<string, string>>;
+}
+
+/** `name (id)` when the observation knows the id's name, else the id alone. */
+export function namedId(names: Readonly<Record<string, string>> | undefined, id: string): string {
+  const name = names?.[id];
+  return name && name !== id ? `${name} (${id})` : id;
 }
 
 /** Kept in Redis between cycles, one per watched disk. */
@@ -46,6 +54,8 @@ export interface DiskWatchState {
   readonly primary?: string;
   /** The last holder key seen (kept while the reservation is lost, so "lost" stays open). */
   readonly lastHolderKey?: string;
+  /** Names of the disk and its instances as last read, for `/disk watch --list` and App Home. */
+  readonly names?: Readonly<Record<string, string>>;
   readonly at: number;
 }
 
@@ -129,10 +139,11 @@ function primaryDown(
       i.answer === 'ok' &&
       (input.fencingMode === 'detach' || i.registered === true),
   );
+  const names = input.observation.names;
   return {
     kind: 'primary_down',
-    summary: `The primary ${primary} ${why}.`,
-    details: { primary, status, missed, standby: standby?.instanceId ?? null },
+    summary: `The primary ${namedId(names, primary)} ${why}.`,
+    details: { primary, status, missed, standby: standby?.instanceId ?? null, ...(names ? { names } : {}) },
     failover: { from: primary, ...(standby ? { to: standby.instanceId } : {}) },
   };
 }
@@ -141,13 +152,16 @@ function doubleMount(o: DiskObservation): Finding | undefined {
   const mounted = o.instances.filter((i) => i.singleNodeMounted && i.mountpoints.length > 0);
   if (mounted.length < 2) return undefined;
   const fstype = mounted[0]?.fstype ?? 'a single-node file system';
-  const where = mounted.map((i) => `${i.instanceId} (${i.mountpoints.join(', ')})`).join(', ');
+  const where = mounted
+    .map((i) => `${namedId(o.names, i.instanceId)} at ${i.mountpoints.join(', ')}`)
+    .join('; ');
   return {
     kind: 'double_mount',
     summary: `${fstype} is mounted on ${mounted.length} instances at once: ${where}. It will corrupt.`,
     details: {
       fstype,
       mounts: mounted.map((i) => ({ instanceId: i.instanceId, mountpoints: [...i.mountpoints] })),
+      ...(o.names ? { names: o.names } : {}),
     },
   };
 }
@@ -211,6 +225,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     misses,
     ...(primary ? { primary } : {}),
     ...(lastHolderKey ? { lastHolderKey } : {}),
+    ...(o.names ? { names: o.names } : {}),
     at: input.now,
   };
   return { state, findings, held, ...(notice ? { notice } : {}) };

@@ -193,7 +193,8 @@ describe('approvals end to end over signed HTTP', () => {
       responseUrl: h.fake.responseUrl('big'),
     });
     const refused = await h.fake.waitFor((c) => c.method === '/response/big');
-    expect(json(refused)).toContain('size_out_of_range');
+    expect(json(refused)).toContain('GiB is outside');
+    expect(json(refused)).not.toContain('size_out_of_range');
     expect(h.fake.apiCalls('chat.postMessage').filter((c) => c.body.channel === APPROVALS_CHANNEL)).toEqual(
       [],
     );

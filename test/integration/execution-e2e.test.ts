@@ -101,7 +101,7 @@ describe('execution end to end: signed HTTP → approval → real SDK → emulat
       .apiCalls('chat.postMessage')
       .filter((c) => c.body.channel === APPROVALS_CHANNEL && !c.body.thread_ts).length;
     const reply = await command(`attach ${diskId} ${SEED.instances.nvmeI[16]?.id}`);
-    expect(json(reply)).toContain('attachment_limit_exceeded');
+    expect(json(reply)).toContain('A multi-attach disk serves at most');
     expect(json(reply)).toContain('16');
     const cardsAfter = h.fake
       .apiCalls('chat.postMessage')

@@ -110,13 +110,13 @@ describe('/disk init --fs ocfs2', () => {
     expect(mounts.every((m) => m.mountpoints.includes('/shared') && !m.readOnly)).toBe(true);
     // Never twice: the disk now carries OCFS2, so a second init is refused at filing.
     const again = json(await f.command(`init ${disk} --fs ocfs2 --mount /other`));
-    expect(again).toContain('init_signature');
+    expect(again).toContain('The disk is not blank');
     expect((await ocfs2()).filesystems[disk]?.formats).toBe(1);
   });
 
   it('refuses at filing when any guest sees a signature, naming what and where', async () => {
     const reply = json(await f.command(`init ${SEED.disks.sharedExt4.diskId} --fs ocfs2 --mount /shared`));
-    expect(reply).toContain('init_signature');
+    expect(reply).toContain('The disk is not blank');
     expect(reply).toMatch(new RegExp(`ext4 on /dev/nvme\\w+ \\(${SEED.disks.sharedExt4.attachedTo}\\)`));
     expect(reply).toContain('never wipes');
   });
@@ -128,7 +128,7 @@ describe('/disk init --fs ocfs2', () => {
     expect(disk).toMatch(/^d-/);
     const reply = json(await f.command(`init init-test-${diskCount} --fs ocfs2 --mount /shared --slots 1`));
     await f.emu.admin(`instances/${ids[6]}/ocfs2`, { tools: true, installable: true });
-    expect(reply).toContain('init_tools');
+    expect(reply).toContain('ocfs2-tools is missing');
     expect(reply).toContain(`no package manager can install it on ${ids[6]}`);
     expect(reply).toContain('--slots 1 is fewer than the 2 attached instances');
   });
@@ -224,7 +224,7 @@ describe('growing the cluster on attach', () => {
   it('refuses the attach when no node slot is free', async () => {
     const disk = await initDisk([ids[16]!, ids[17]!], '--slots 2');
     const reply = json(await f.command(`attach ${disk} ${ids[18]}`));
-    expect(reply).toContain('no_free_node_slots');
+    expect(reply).toContain('No free node slots');
     expect(reply).toContain('has 2 slots and 2 nodes');
   });
 });

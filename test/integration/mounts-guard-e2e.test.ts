@@ -44,7 +44,8 @@ describe('the single-node file-system guard', () => {
         .filter((c) => c.body.channel === APPROVALS_CHANNEL && !c.body.thread_ts).length;
     const before = cards();
     const reply = json(await f.command(`attach ${disk} ${i1}`));
-    expect(reply).toContain('single_node_fs');
+    expect(reply).not.toContain('single_node_fs');
+    expect(reply).toContain('a single-node file system');
     expect(reply).toContain('ext4');
     expect(reply).toContain('OCFS2');
     expect(reply).toContain('GFS2');

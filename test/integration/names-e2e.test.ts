@@ -128,7 +128,27 @@ describe('/disk attach <disk> <instance-name>', () => {
     const requests = await requestCount();
     const reply = json(await f.command('attach names-db nvme-i-99'));
     expect(reply).toContain('No instance is named *nvme-i-99* in cn-hangzhou');
+    expect(reply).toMatch(/Did you mean \*nvme-i-\d+\* \(`i-/);
     expect(await requestCount()).toBe(requests);
+  });
+});
+
+describe('names on the watch and "did you mean" (issue 21)', () => {
+  const { name, diskId } = SEED.disks.sharedExt4;
+
+  it('a misspelled disk name gets the closest name with its id', async () => {
+    const typo = `${name.slice(0, -1)}x`;
+    const reply = json(await f.command(`status ${typo}`));
+    expect(reply).toContain(`No disk is named *${typo}*`);
+    expect(reply).toContain(`Did you mean *${name}* (\`${diskId}\`)?`);
+  });
+
+  it('/disk watch and /disk unwatch take a disk name and keep its id', async () => {
+    const watched = json(await f.command(`watch ${name}`));
+    expect(watched).toContain(`\`${diskId}\``);
+    expect(watched).not.toContain('must be a disk id');
+    const unwatched = json(await f.command(`unwatch ${name}`));
+    expect(unwatched).toContain(`No longer watching \`${diskId}\``);
   });
 });
 
@@ -136,8 +156,11 @@ describe('a request that would change nothing', () => {
   it('attach of instances that already have the disk: "nothing to change", no request, no card', async () => {
     const [before, requests] = [cards(), await requestCount()];
     const reply = json(await f.command(`attach names-db ${n1.name} ${n2.name}`));
-    expect(reply).toContain('Nothing to change');
-    expect(reply).toContain('already attached');
+    // One whole sentence, not "Nothing to change: … nothing will change" (issue 21).
+    expect(reply).toContain(
+      'Nothing to change: The disk is already attached to every instance named. No request',
+    );
+    expect(reply).not.toContain('nothing will change');
     expect(reply).not.toMatch(/R-[0-9A-Z]{10}/);
     expect(cards()).toBe(before);
     expect(await requestCount()).toBe(requests);

@@ -92,7 +92,12 @@ describe('a failed result: the requester mentioned, the cloud error named, Retry
       messageTs: String(result.body.ts ?? request.card.ts),
       responseUrl: h.fake.responseUrl('retry-click'),
     });
-    const reply = json(await h.fake.waitFor((c) => c.method === '/response/retry-click', 15_000));
+    // The click answers at once with what it is doing, before the slow preflight of the new request.
+    const working = json(await h.fake.waitFor((c) => c.method === '/response/retry-click', 15_000));
+    expect(working).toContain(`Opening a new attach request with the same parameters as \`${id}\``);
+    const reply = json(
+      await h.fake.waitFor((c) => c.method === '/response/retry-click' && json(c).includes('opened'), 15_000),
+    );
     const retried = /R-[0-9A-Z]{10}/.exec(reply.replace(id, ''))?.[0];
     expect(reply).toContain('opened');
     expect(retried).toBeDefined();

@@ -24,6 +24,7 @@ import {
 const disk = SEED.disks.sharedExt4.diskId;
 const primary = SEED.disks.sharedExt4.attachedTo;
 const standby = SEED.instances.nvmeI[0]?.id ?? '';
+const standbyName = SEED.instances.nvmeI[0]?.name ?? '';
 let emu: EmulatorHarness;
 let r: Replica;
 
@@ -73,6 +74,9 @@ describe('the watch', { timeout: 120_000 }, () => {
     await emu.admin(`instances/${standby}/disks/${disk}/filesystem`, { mountpoints: [] });
     await waitForPost(r, (t) => t.includes('Resolved') && t.includes('ext4'));
     expect(count(/Resolved/)).toBe(1);
+    const ended = r.h.fake.apiCalls('chat.update').filter((c) => c.body.channel === WATCH_CHANNEL);
+    expect(ended.map((c) => text(c).includes('RED ALERT') && text(c).includes('Resolved'))).toEqual([true]);
+    expect(text(ended[0] ?? alert)).toContain('No bot request ran on this disk meanwhile');
     const events = (await r.h.audit.range()).map((e) => e.event);
     expect(events).toContain('watch_incident_opened');
     expect(events).toContain('watch_incident_resolved');
@@ -81,7 +85,9 @@ describe('the watch', { timeout: 120_000 }, () => {
   it('a crashed primary: alert with the button; an on-call click files the failover, approved it fences', async () => {
     await emu.admin(`instances/${primary}/crash`, {});
     const alert = await waitForPost(r, (t) => t.includes('Primary down'), 8 * INTERVAL_MS);
-    expect(text(alert)).toContain(`Fail over to ${standby}`);
+    // Names next to ids on the alert and its button (issue 21).
+    expect(text(alert)).toContain(`Fail over to ${standbyName} (${standby})`);
+    expect(text(alert)).toContain(`${SEED.disks.sharedExt4.name} (\`${disk}\`)`);
     const raw = alert.body.blocks;
     const blocks = (typeof raw === 'string' ? JSON.parse(raw) : raw) as {
       elements?: { action_id?: string; value?: string }[];
@@ -96,7 +102,14 @@ describe('the watch', { timeout: 120_000 }, () => {
       messageTs: String(alert.at),
       responseUrl: r.h.fake.responseUrl('watch-click'),
     });
-    const reply = await r.h.fake.waitFor((c) => c.method === '/response/watch-click', 20_000);
+    const working = await r.h.fake.waitFor((c) => c.method === '/response/watch-click', 20_000);
+    expect(json(working)).toContain(
+      `Opening a failover of \`${disk}\` from \`${primary}\` to \`${standby}\``,
+    );
+    const reply = await r.h.fake.waitFor(
+      (c) => c.method === '/response/watch-click' && /R-[0-9A-Z]{10}/.test(json(c)),
+      20_000,
+    );
     const requestId = /R-[0-9A-Z]{10}/.exec(json(reply))?.[0] ?? '';
     const request = await r.h.bot.service.get(requestId);
     expect(request?.kind).toBe('failover');
@@ -106,8 +119,34 @@ describe('the watch', { timeout: 120_000 }, () => {
     const resv = await reservationOf(emu, disk);
     expect(resv?.holder).toBe(reservationKeyFor(standby));
     expect(resv?.registrants.map((x) => x.instanceId)).toEqual([standby]);
-    await waitForPost(r, (t) => t.includes('Resolved') && t.includes(primary), 8 * INTERVAL_MS);
+    const resolved = await waitForPost(
+      r,
+      (t) => t.includes('Resolved') && t.includes(primary),
+      8 * INTERVAL_MS,
+    );
     expect(count(/Primary down/)).toBe(1);
+    // The resolution names the request that ended it and who filed it, not the fault again.
+    expect(text(resolved)).toContain(`Ended by \`${requestId}\` (failover by <@U0ALICE>, succeeded)`);
+    expect(text(resolved)).not.toContain('has not answered');
+    // The alert itself was edited: no buttons left, the outcome named.
+    const ended = r.h.fake
+      .apiCalls('chat.update')
+      .filter((c) => c.body.channel === WATCH_CHANNEL && text(c).includes('Primary down'));
+    expect(ended).toHaveLength(1);
+    expect(text(ended[0] ?? alert)).toContain(requestId);
+    expect(text(ended[0] ?? alert)).not.toContain(ACTION_WATCH_FAILOVER);
+    // A click on the old button (a stale client still shows it) files nothing and says why.
+    await r.h.client.click({
+      userId: 'U0ALICE',
+      actionId: ACTION_WATCH_FAILOVER,
+      value: button?.value ?? '',
+      channelId: WATCH_CHANNEL,
+      messageTs: String(alert.at),
+      responseUrl: r.h.fake.responseUrl('watch-click-late'),
+    });
+    const refused = await r.h.fake.waitFor((c) => c.method === '/response/watch-click-late', 20_000);
+    expect(json(refused)).toContain('Nothing was filed: this alert has ended');
+    expect(json(refused)).not.toMatch(/R-[0-9A-Z]{10}/);
   });
 
   it('a detach made in the console is reported', async () => {

@@ -202,10 +202,12 @@ describe('parseDiskCommand: messages', () => {
   });
 
   it.each([
-    ['10TB', 'use --size 10240'],
+    ['10TB', 'use --size 9314 for at least 10 TB, or --size 10240 if you meant 10 TiB'],
     ['10 TiB', undefined],
     ['1.5T', 'use --size 1536'],
-    ['500GB', 'use --size 500'],
+    ['500GB', '500 GB is 465.7 GiB'],
+    ['100GB', '100 GB is 93.1 GiB (GB counts 1000s, disks are sized in GiB of 1024³ bytes): use --size 94'],
+    ['100 MB', 'under 1 GiB'],
     ['0.5TiB', 'use --size 512'],
     ['2048MiB', 'use --size 2'],
     ['100MB', 'under 1 GiB'],
@@ -215,6 +217,16 @@ describe('parseDiskCommand: messages', () => {
     expect(error.token).toBe('--size');
     if (hint) expect(error.message).toContain(hint);
     else expect(error.message).toContain('use --size 10240');
+  });
+
+  it('a unit typed apart from the --size value gets the figure to type, not advice to quote it', () => {
+    const error = err('create db1 --size 100 GB');
+    expect(error.message).toContain('--size takes one number of GiB with no space before a unit');
+    expect(error.message).toContain('use --size 94 for at least 100 GB, or --size 100 if you meant 100 GiB');
+    expect(error.message).not.toContain('quotes');
+    // The advice, followed, is accepted.
+    expect(parseDiskCommand('create db1 --size 94').ok).toBe(true);
+    expect(err('create db1 --reason db is gone').message).toContain('put the whole value in quotes');
   });
 
   it('checks conflicts only once every flag is valid', () => {

@@ -4,6 +4,17 @@ import { parseDiskCommand } from '../../src/commands/index.js';
 const parse = (text: string) => parseDiskCommand(text);
 
 describe('/disk watch and /disk unwatch', () => {
+  it('takes a disk by name too (resolved to its id before the handler runs)', () => {
+    expect(parse('watch shared-db')).toEqual({
+      ok: true,
+      command: { kind: 'watch', list: false, diskId: 'shared-db' },
+    });
+    expect(parse('unwatch shared-db')).toEqual({
+      ok: true,
+      command: { kind: 'unwatch', diskId: 'shared-db' },
+    });
+  });
+
   it('reads a disk, a picked channel or a channel id, and --list', () => {
     expect(parse('watch D-BP1ABC')).toEqual({
       ok: true,
@@ -34,6 +45,6 @@ describe('/disk watch and /disk unwatch', () => {
       ok: false,
       error: { code: 'missing_argument', subcommand: 'unwatch' },
     });
-    expect(parse('watch x-1')).toMatchObject({ ok: false, error: { code: 'invalid_value' } });
+    expect(parse('watch 9x')).toMatchObject({ ok: false, error: { code: 'invalid_value' } });
   });
 });

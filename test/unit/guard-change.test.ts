@@ -9,7 +9,7 @@ import {
   guardChange,
   singleNodeFsRule,
 } from '../../src/cloud/preflight/index.js';
-import type { InspectReport } from '../../src/cloud/scripts/index.js';
+import { type InspectReport, reservationKeyFor } from '../../src/cloud/scripts/index.js';
 import { requiredQuorum } from '../../src/workflow/approvers.js';
 import { defaultPolicy, parsePolicy } from '../../src/workflow/policy.js';
 
@@ -82,6 +82,27 @@ describe('detachMountRule', () => {
       outcomes: [mounted('i-a', [])],
     });
     expect(clear).toMatchObject({ code: 'detach_not_mounted', level: 'ok', facts: 'i-a:none;i-b:stopped' });
+  });
+
+  it('words --force per node state: a node fenced out of the reservation cannot write, so loses nothing', () => {
+    const reservation = {
+      holder: reservationKeyFor('i-b'),
+      type: 'write_exclusive_registrants_only',
+      registrants: [{ key: reservationKeyFor('i-b'), instanceId: 'i-b' }],
+    };
+    const fencedMount = mounted('i-a', ['/u01']);
+    if (fencedMount.ok) fencedMount.value.reservation = reservation;
+    const [forced] = detachMountRule(d, [instance('i-a')], true, { outcomes: [fencedMount] });
+    expect(forced?.level).toBe('danger');
+    expect(forced?.message).toContain(
+      'i-a is fenced out of the NVMe reservation and cannot write, so no unflushed write is lost there',
+    );
+    expect(forced?.message).not.toContain('writes not yet flushed');
+    const [live] = detachMountRule(d, [instance('i-a')], true, { outcomes: [mounted('i-a', ['/u01'])] });
+    expect(live?.message).toContain('writes not yet flushed on a node that can write are lost');
+    const [refused] = detachMountRule(d, [instance('i-a')], false, { outcomes: [fencedMount] });
+    expect(refused?.message).toContain('gives the application there I/O errors (i-a is fenced out');
+    expect(refused?.message).not.toContain('loses unflushed writes');
   });
 
   it('fails closed when the guest does not answer', () => {

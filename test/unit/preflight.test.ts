@@ -297,7 +297,12 @@ describe('failover rules', () => {
   it('passes when the source holds the disk and the target can take it', () => {
     const checks = evaluatePreflight('failover', failover(), source);
     expect(codes(checks, 'error')).toEqual([]);
-    expect(codes(checks)).toEqual(['disk_multi_attach', 'from_attached', 'attachment_limit']);
+    expect(codes(checks)).toEqual([
+      'disk_multi_attach',
+      'from_attached',
+      'fences_running_node',
+      'attachment_limit',
+    ]);
   });
 
   it('from_not_attached, same_instance, and a target that is not Running', () => {

@@ -49,7 +49,7 @@ describe('evaluate', () => {
       ),
     );
     expect(e.findings.map((f) => f.kind)).toEqual(['double_mount']);
-    expect(e.findings[0]?.summary).toContain('i-a (/data), i-b (/x)');
+    expect(e.findings[0]?.summary).toContain('i-a at /data; i-b at /x');
   });
 
   it('a silent guest counts misses, and the primary is down only after missedBeforeAlert cycles', () => {

@@ -67,7 +67,7 @@ export function singleNodeFsRule(
         check(
           'filesystem_known_blank',
           'ok',
-          `${disk.diskId} was created blank by the bot and never attached: attached to ${targets} at once.`,
+          `${disk.diskId} was created blank by the bot and never attached, so no file system can be mounted anywhere yet: it may be attached to ${targets} in one step.`,
           'fs=blank',
         ),
       ];

@@ -5,6 +5,7 @@ import { singleNodeFsRule } from './guard.js';
 import { initChecks } from './init-rules.js';
 import { detachMountRule } from './mount-guard.js';
 import { ocfs2GrowRule } from './ocfs2-grow.js';
+import { failoverHolderChecks, fstypeRead, reservationRead } from './reservation-facts.js';
 import {
   attachmentLimitRule,
   billingRule,
@@ -75,12 +76,7 @@ function attachChecks(p: ParamsOf['attach'], world: WorldSnapshot): Check[] {
     );
   }
   if (adding.length === 0) {
-    checks.push(
-      warning(
-        'nothing_to_attach',
-        'The disk is already attached to every instance named: nothing will change.',
-      ),
-    );
+    checks.push(warning('nothing_to_attach', 'The disk is already attached to every instance named.'));
   }
   return checks;
 }
@@ -101,12 +97,7 @@ function detachChecks(p: ParamsOf['detach'], world: WorldSnapshot): Check[] {
   ];
   if (absent.length > 0) checks.push(ok('not_attached', `Not attached to ${absent.join(', ')}: skipped.`));
   if (leaving.length === 0) {
-    checks.push(
-      warning(
-        'nothing_to_detach',
-        'The disk is attached to none of the instances named: nothing will change.',
-      ),
-    );
+    checks.push(warning('nothing_to_detach', 'The disk is attached to none of the instances named.'));
   } else {
     checks.push(
       ok(
@@ -126,13 +117,13 @@ function failoverChecks(p: ParamsOf['failover'], world: WorldSnapshot): Check[] 
   if (!disk || diskChecks.some((c) => c.level === 'error')) return [...diskChecks, ...missing];
   const attached = new Set(disk.attachments.map((a) => a.instanceId));
   const checks = [...diskChecks, ...missing];
+  const fromStatus = world.instances.get(p.fromInstanceId)?.status;
+  const fstype = fstypeRead(world.filesystem);
   checks.push(
-    attached.has(p.fromInstanceId)
-      ? ok('from_attached', `${p.fromInstanceId} holds the disk now.`)
-      : error(
-          'from_not_attached',
-          `${p.fromInstanceId} is not attached to ${p.diskId}: there is nothing to fail over from. Check --from.`,
-        ),
+    ...failoverHolderChecks(p, disk, reservationRead(world.filesystem), {
+      ...(fromStatus ? { status: fromStatus } : {}),
+      ...(fstype ? { fstype } : {}),
+    }),
   );
   const target = world.instances.get(p.toInstanceId);
   if (!target) return checks;

@@ -8,6 +8,7 @@
 import type { Check } from '../../workflow/request.js';
 import type { DiskInfo, InstanceInfo } from '../gateway.js';
 import { type FilesystemSnapshot, guestViews, mountFact, mountText } from './guest-view.js';
+import { fencedOut, reservationRead } from './reservation-facts.js';
 
 export const MOUNTS_RULE = 'mounts';
 
@@ -28,7 +29,10 @@ export function detachMountRule(
 ): Check[] {
   if (leaving.length === 0 || fs === undefined) return [];
   const views = new Map(guestViews(fs).map((v) => [v.instanceId, v]));
+  const reservation = reservationRead(fs);
   const rw: string[] = [];
+  /** Mounted read-write but fenced out of the reservation: it cannot write, so it has nothing to lose. */
+  const fenced: string[] = [];
   const ro: string[] = [];
   const unknown: string[] = [];
   const clear: string[] = [];
@@ -50,6 +54,7 @@ export function detachMountRule(
       facts.push(`${id}:none`);
     } else {
       (view.readOnly ? ro : rw).push(`${id} has it ${mountText(view)}`);
+      if (!view.readOnly && fencedOut(reservation, id)) fenced.push(id);
       facts.push(mountFact(view) ?? `${id}:mounted`);
     }
   }
@@ -62,12 +67,18 @@ export function detachMountRule(
         ? [`the mount state of ${unknown.join('; ')} could not be read, so it may be mounted read-write`]
         : []),
     ].join('; ');
+    const writers = rw.length - fenced.length + unknown.length;
+    const fencedWords =
+      fenced.length > 0
+        ? `${fenced.join(', ')} ${fenced.length === 1 ? 'is' : 'are'} fenced out of the NVMe reservation and cannot write, so no unflushed write is lost there`
+        : '';
+    const loss = writers > 0 ? 'writes not yet flushed on a node that can write are lost' : '';
     if (force)
       return [
         check(
           'detach_mounted_force',
           'danger',
-          `${parts}. --force: DetachDisk cuts ${disk_} off under a live mount; writes not yet flushed there are lost and the application gets I/O errors.`,
+          `${parts}. --force: DetachDisk cuts ${disk_} off under a live mount and the application there gets I/O errors; ${[loss, fencedWords].filter(Boolean).join('; ')}.`,
           fact,
         ),
       ];
@@ -75,7 +86,7 @@ export function detachMountRule(
       check(
         rw.length > 0 ? 'detach_mounted' : 'detach_mount_unknown',
         'error',
-        `Unmount first: ${parts}. Detaching ${disk_} under a mount loses unflushed writes. Unmount it (umount) and ask again, or ask with --force (it needs more approvals).`,
+        `Unmount first: ${parts}. Detaching ${disk_} under a mount ${writers > 0 ? 'loses unflushed writes' : 'gives the application there I/O errors'}${fencedWords ? ` (${fencedWords})` : ''}. Unmount it (umount) and ask again, or ask with --force (it needs more approvals).`,
         fact,
       ),
     ];

@@ -115,7 +115,15 @@ export async function loadWorld<K extends RequestKind>(
     (detachDisks ? undefined : (await byId())[0]);
   const filesystem =
     disk && options.readFilesystem
-      ? await inspectFor(gateway, kind, disk, instances, regionId, options.readFilesystem)
+      ? await inspectFor(
+          gateway,
+          kind,
+          disk,
+          instances,
+          regionId,
+          options.readFilesystem,
+          kind === 'failover' ? (params as ParamsOf['failover']).fromInstanceId : undefined,
+        )
       : undefined;
   const ocfs2Grow =
     kind === 'attach' && disk && filesystem && options.probeOcfs2
@@ -141,8 +149,25 @@ async function inspectFor(
   instances: ReadonlyMap<string, InstanceInfo>,
   regionId: string,
   options: FilesystemReadOptions,
+  /** Failover: the source, whose guest may be the one that hung. */
+  skip?: string,
 ): Promise<FilesystemSnapshot | undefined> {
   if (kind === 'attach') return readFilesystem(gateway, disk, regionId, options);
+  if (kind === 'failover') {
+    // The reservation, read by the other attached guests still Running: a hung source is not waited for.
+    const readers = disk.attachments.filter(
+      (a) => a.instanceId !== skip && instances.get(a.instanceId)?.status === 'Running',
+    );
+    return readers.length > 0
+      ? readFilesystem(
+          gateway,
+          disk,
+          regionId,
+          options,
+          readers.map((a) => a.instanceId),
+        )
+      : undefined;
+  }
   if (kind !== 'detach') return undefined;
   const leaving = disk.attachments
     .map((a) => instances.get(a.instanceId))

@@ -80,6 +80,13 @@ export function createFormModal(channelId: string, defaultZone?: string): View {
       block_id: CREATE_FIELDS.zone,
       optional: true,
       label: { type: 'plain_text', text: 'Zone (not for Regional ESSD)' },
+      // Said, not silently chosen: the typed command asks for --zone, so the form shows its pick.
+      hint: {
+        type: 'plain_text',
+        text: defaultZone
+          ? `Filled in with ${defaultZone}, the first zone allowed here (the typed command needs --zone ${defaultZone}). Change it, or empty it for a Regional ESSD.`
+          : 'The zone the disk lives in, e.g. cn-hangzhou-i (the typed command needs --zone). Leave it empty for a Regional ESSD.',
+      },
       element: {
         type: 'plain_text_input',
         action_id: 'value',

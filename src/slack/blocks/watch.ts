@@ -7,11 +7,12 @@
 import type { KnownBlock } from '@slack/types';
 import type { WatchEntry } from '../../app/ports.js';
 import { CLUSTER_FS_ADVICE } from '../../cloud/mounts.js';
-import type {
-  AttachmentNotice,
-  DiskWatchState,
-  IncidentKind,
-  IncidentRecord,
+import {
+  type AttachmentNotice,
+  type DiskWatchState,
+  type IncidentKind,
+  type IncidentRecord,
+  namedId,
 } from '../../workflow/watch-rules.js';
 import { escapeMrkdwn } from './escape.js';
 
@@ -39,6 +40,23 @@ const TITLE: Record<IncidentKind, string> = {
   primary_down: ':rotating_light: *Primary down*',
   reservation: ':warning: *NVMe reservation anomaly*',
   disk_missing: ':warning: *Watched disk not found*',
+};
+
+/** `name (id)` from the names the watch read with the incident, else the id. */
+function plainName(i: IncidentRecord, id: string): string {
+  const names = i.details.names;
+  const known =
+    names && typeof names === 'object' && !Array.isArray(names)
+      ? Object.fromEntries(
+          Object.entries(names).filter((e): e is [string, string] => typeof e[1] === 'string'),
+        )
+      : undefined;
+  return namedId(known, id);
+}
+const nameOf = (i: IncidentRecord, id: string) => escapeMrkdwn(plainName(i, id));
+const code = (i: IncidentRecord, id: string) => {
+  const label = nameOf(i, id);
+  return label === id ? `\`${id}\`` : label.replace(`(${id})`, `(\`${id}\`)`);
 };
 
 const section = (text: string): KnownBlock => ({
@@ -77,7 +95,7 @@ function failoverActions(i: IncidentRecord, options: AlertOptions): KnownBlock[]
           type: 'button',
           action_id: ACTION_WATCH_FAILOVER,
           style: 'primary',
-          text: { type: 'plain_text', text: `Fail over to ${to}`.slice(0, 75) },
+          text: { type: 'plain_text', text: `Fail over to ${plainName(i, to)}`.slice(0, 75) },
           value,
         },
         ...(options.emergency
@@ -92,7 +110,7 @@ function failoverActions(i: IncidentRecord, options: AlertOptions): KnownBlock[]
                   title: { type: 'plain_text' as const, text: 'Emergency failover' },
                   text: {
                     type: 'mrkdwn' as const,
-                    text: `Fence ${i.failover.from} and start ${to} at once, without waiting for approvals? On-call only; a review follows.`,
+                    text: `Fence ${nameOf(i, i.failover.from)} and start ${nameOf(i, to)} at once, without waiting for approvals? On-call only; a review follows.`,
                   },
                   confirm: { type: 'plain_text' as const, text: 'Fail over now' },
                   deny: { type: 'plain_text' as const, text: 'Cancel' },
@@ -111,36 +129,63 @@ function detailLines(i: IncidentRecord): string[] {
     return [
       ...mounts.map((m) => {
         const row = m as { instanceId?: string; mountpoints?: string[] };
-        return `• \`${row.instanceId ?? '?'}\` at ${(row.mountpoints ?? []).map((p) => `\`${escapeMrkdwn(p)}\``).join(', ')}`;
+        return `• ${code(i, row.instanceId ?? '?')} at ${(row.mountpoints ?? []).map((p) => `\`${escapeMrkdwn(p)}\``).join(', ')}`;
       }),
       `Unmount it everywhere but one instance now. ${CLUSTER_FS_ADVICE}`,
     ];
   }
   if (i.kind === 'primary_down' && i.failover) {
     return [
-      `Primary: \`${i.failover.from}\` · best standby: ${i.failover.to ? `\`${i.failover.to}\`` : '_none_'}`,
+      `Primary: ${code(i, i.failover.from)} · best standby: ${i.failover.to ? code(i, i.failover.to) : '_none_'}`,
     ];
   }
   return [];
 }
 
-/** The message of one incident phase; `text` is the notification fallback. */
+/** A bot request that ran on the disk while an incident was open, as the resolution names it. */
+export interface ResolvingRequest {
+  readonly id: string;
+  readonly kind: string;
+  readonly requesterId: string;
+  readonly state: string;
+}
+
+export interface ResolutionView {
+  readonly resolvedAt: number;
+  readonly requests: readonly ResolvingRequest[];
+}
+
+/** What the incident was, in a few words (the fault sentence is the alert's, not the resolution's). */
+function incidentLabel(i: IncidentRecord): string {
+  if (i.kind === 'primary_down' && i.failover) return `primary ${code(i, i.failover.from)} down`;
+  if (i.kind === 'double_mount' && typeof i.details.fstype === 'string')
+    return `${escapeMrkdwn(i.details.fstype)} mounted on several instances`;
+  return TITLE_WORDS[i.kind];
+}
+const TITLE_WORDS: Record<IncidentKind, string> = {
+  double_mount: 'single-node file system mounted on several instances',
+  primary_down: 'primary down',
+  reservation: 'NVMe reservation anomaly',
+  disk_missing: 'disk not found',
+};
+
+/** Who and what ended the incident: the bot requests that ran on the disk meanwhile, or none. */
+export function resolutionSentence(r: ResolutionView): string {
+  if (r.requests.length === 0)
+    return 'No bot request ran on this disk meanwhile: it recovered, or someone fixed it outside the bot.';
+  const named = r.requests.map(
+    (q) => `\`${q.id}\` (${escapeMrkdwn(q.kind)} by <@${q.requesterId}>, ${escapeMrkdwn(q.state)})`,
+  );
+  return `Ended by ${named.join(', ')}.`;
+}
+
+/** The message of an opened incident or its reminder; `text` is the notification fallback. */
 export function incidentMessage(
-  phase: 'opened' | 'reminder' | 'resolved',
+  phase: 'opened' | 'reminder',
   i: IncidentRecord,
   options: AlertOptions,
 ): { text: string; blocks: KnownBlock[] } {
-  const disk = `\`${i.diskId}\``;
-  if (phase === 'resolved') {
-    const text = `Resolved on ${i.diskId}: ${i.kind.replace('_', ' ')}`;
-    return {
-      text,
-      blocks: [
-        section(`:white_check_mark: *Resolved* on ${disk}: ${escapeMrkdwn(i.summary)}`),
-        context(`Opened ${when(i.openedAt)} · the watch no longer sees it`),
-      ],
-    };
-  }
+  const disk = code(i, i.diskId);
   const prefix = phase === 'reminder' ? '*Still open* · ' : '';
   const title = `${prefix}${TITLE[i.kind]} on ${disk}`;
   return {
@@ -154,6 +199,41 @@ export function incidentMessage(
       ...failoverActions(i, options),
       context(
         `Since ${when(i.openedAt)} · reminder every ${Math.round(options.remindAfterMs / 60_000)} min while open · \`/disk status ${i.diskId}\``,
+      ),
+    ],
+  };
+}
+
+/** The resolution posted in the channel: what ended, and who and what ended it. */
+export function resolvedMessage(
+  i: IncidentRecord,
+  r: ResolutionView,
+): { text: string; blocks: KnownBlock[] } {
+  const what = incidentLabel(i);
+  return {
+    text: `Resolved on ${i.diskId}: ${what.replaceAll('`', '')}`,
+    blocks: [
+      section(`:white_check_mark: *Resolved* on ${code(i, i.diskId)}: ${what}\n${resolutionSentence(r)}`),
+      context(`Opened ${when(i.openedAt)} · resolved ${when(r.resolvedAt)} · \`/disk status ${i.diskId}\``),
+    ],
+  };
+}
+
+/** An alert once its incident ended: the fault kept for the record, the buttons replaced by the outcome. */
+export function endedAlertMessage(
+  i: IncidentRecord,
+  r: ResolutionView,
+): { text: string; blocks: KnownBlock[] } {
+  return {
+    text: `Resolved: ${i.kind.replace('_', ' ')} on ${i.diskId}`,
+    blocks: [
+      section(
+        `~${TITLE[i.kind].replace(/^:[a-z_]+: /, '')} on \`${i.diskId}\`~ :white_check_mark: *Resolved*`,
+      ),
+      context(escapeMrkdwn(i.summary)),
+      section(resolutionSentence(r)),
+      context(
+        `Opened ${when(i.openedAt)} · resolved ${when(r.resolvedAt)} · this alert's buttons ended with it · \`/disk status ${i.diskId}\``,
       ),
     ],
   };
@@ -189,15 +269,19 @@ export function healthLine(
   incidents: readonly IncidentRecord[],
 ): string {
   const where = `<#${entry.channelId}>`;
+  const label = (id: string) => {
+    const shown = escapeMrkdwn(namedId(state?.names, id));
+    return shown === id ? `\`${id}\`` : shown.replace(`(${id})`, `(\`${id}\`)`);
+  };
   const open = SEVERITY.filter((k) => incidents.some((i) => i.kind === k));
   if (open.length > 0) {
     const icon =
       open[0] === 'double_mount' || open[0] === 'primary_down' ? ':red_circle:' : ':large_orange_circle:';
-    return `${icon} \`${entry.diskId}\` · ${open.map((k) => k.replace('_', ' ')).join(', ')} · ${where}`;
+    return `${icon} ${label(entry.diskId)} · ${open.map((k) => k.replace('_', ' ')).join(', ')} · ${where}`;
   }
   if (!state) return `:white_circle: \`${entry.diskId}\` · not checked yet · ${where}`;
-  const primary = state.primary ? ` · primary \`${state.primary}\`` : '';
-  return `:large_green_circle: \`${entry.diskId}\` · ${state.attachments.length} attached${primary} · checked ${when(state.at)} · ${where}`;
+  const primary = state.primary ? ` · primary ${label(state.primary)}` : '';
+  return `:large_green_circle: ${label(entry.diskId)} · ${state.attachments.length} attached${primary} · checked ${when(state.at)} · ${where}`;
 }
 
 export function watchListBlocks(lines: readonly string[], title: string): KnownBlock[] {

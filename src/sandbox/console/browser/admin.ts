@@ -7,6 +7,7 @@
  */
 import { api, messageOf, toast } from './api.js';
 import { byId, el } from './dom.js';
+import { type MountFacts, mountText } from './mount-text.js';
 
 interface FaultRule {
   throttleRate?: number;
@@ -40,13 +41,8 @@ interface AdminState {
     /** Keeps the old size of a resized disk until it reboots. */
     staleSize?: boolean;
   }[];
-  mounts: {
-    instanceId: string;
-    diskId: string;
-    fstype?: string | null;
-    mountpoints: string[];
-    readOnly: boolean;
-  }[];
+  mounts: MountFacts['mounts'];
+  reservations?: MountFacts['reservations'];
 }
 type Disk = AdminState['disks'][number];
 
@@ -146,12 +142,6 @@ function faultsSection(faults: Faults): HTMLElement {
   const summary = entries.map(([name, f]) => describeFault(name, f)).join(' \u00b7 ');
   box.appendChild(el('div', 'muted', entries.length ? summary : 'No faults: every call succeeds.'));
   return box;
-}
-
-function mountText(state: AdminState, instanceId: string, diskId: string): string {
-  const m = state.mounts.find((x) => x.instanceId === instanceId && x.diskId === diskId);
-  if (!m) return 'not mounted';
-  return `${m.fstype || '?'} at ${m.mountpoints.join(', ')}${m.readOnly ? ' (ro)' : ' (rw)'}`;
 }
 
 function fileSystemRow(disk: Disk, names: Record<string, string>): HTMLElement {

@@ -41,6 +41,13 @@ export function registerRetryButton(app: App, deps: RetryButtonDeps): void {
       : undefined;
     if (!command || !handler)
       return tellClicker(body, respond, deps.home, `Request \`${request.id}\` cannot be retried from here.`);
+    // The new request's preflight reads the cloud (seconds, more with a slow guest): say so at once.
+    await tellClicker(
+      body,
+      respond,
+      deps.home,
+      `:hourglass_flowing_sand: Opening a new ${request.kind} request with the same parameters as \`${request.id}\`: checking the cloud now, the result follows here…`,
+    );
     const reply = await handler(command, {
       userId: body.user.id,
       channelId: body.channel?.id ?? request.channelId,
