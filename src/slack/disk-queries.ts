@@ -3,6 +3,7 @@ import type { AssistantTiming } from '../cloud/assistant.js';
 import { describeFailure } from '../cloud/explain.js';
 import type { DiskInfo, EcsGateway } from '../cloud/gateway.js';
 import { readMounts } from '../cloud/mounts.js';
+import { MAX_ATTACHMENTS } from '../commands/index.js';
 import { escapeMrkdwn } from './blocks/escape.js';
 import { textTable } from './blocks/execution.js';
 import { mountAlertMessage, mountTableBlocks } from './blocks/mounts.js';
@@ -39,7 +40,7 @@ function diskHeadline(disk: DiskInfo): string {
   return (
     `*${disk.diskId}* (${escapeMrkdwn(disk.diskName || 'unnamed')}) · ${disk.category}${pl} · ${disk.sizeGiB} GiB · ` +
     `${disk.zoneId || disk.regionId} · ${disk.status} · multi-attach ${disk.multiAttach ? 'on' : 'off'} · ` +
-    `${disk.attachments.length}/16 attached`
+    `${disk.attachments.length}/${MAX_ATTACHMENTS} attached`
   );
 }
 
@@ -100,7 +101,7 @@ export function diskQueryHandlers(deps: DiskQueryDeps): CommandHandlers {
           `${d.category} ${d.performanceLevel}`.trim(),
           `${d.sizeGiB} GiB`,
           d.status,
-          `${d.attachments.length}/16`,
+          `${d.attachments.length}/${MAX_ATTACHMENTS}`,
         ]);
         const table = textTable(['disk', 'name', 'zone', 'category', 'size', 'status', 'attached'], rows);
         return {
