@@ -3,12 +3,20 @@ import { describe, expect, it } from 'vitest';
 import {
   COMMAND_ERROR_CODES,
   type DiskCommand,
+  LIMITS,
+  MAX_ATTACHMENTS,
   parseDiskCommand,
+  regionTypo,
   renderDiskCommand,
   SUBCOMMANDS,
   type Tag,
   tokenize,
 } from '../../src/commands/index.js';
+
+// fast-check 4 sizes arbitraries "small" by default (at most about 10 elements or characters),
+// so a maxLength of 300 or 20 would never be reached; with this, an arbitrary given a maxLength
+// generates every length up to it (checked below by "the generators reach their limits").
+fc.configureGlobal({ defaultSizeToMaxWhenMaxSpecified: true });
 
 const KINDS = new Set<string>([...SUBCOMMANDS, 'create_form', 'attach_form']);
 
@@ -88,24 +96,34 @@ const PIECES = [
   '😀',
   '\ud800',
 ];
-const soup = fc
-  .array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ unit: 'binary', maxLength: 8 })), { maxLength: 30 })
-  .chain((parts) =>
-    fc
-      .array(fc.constantFrom(' ', '  ', '\t', '\n', '\u00a0', ''), {
-        minLength: parts.length,
-        maxLength: parts.length,
-      })
-      .map((seps) => parts.map((p, i) => `${p}${seps[i]}`).join('')),
-  );
+const SOUP_PIECES = 30;
+const soupParts = fc.array(
+  fc.oneof(fc.constantFrom(...PIECES), fc.string({ unit: 'binary', maxLength: 8 })),
+  {
+    maxLength: SOUP_PIECES,
+  },
+);
+const soup = soupParts.chain((parts) =>
+  fc
+    .array(fc.constantFrom(' ', '  ', '\t', '\n', '\u00a0', ''), {
+      minLength: parts.length,
+      maxLength: parts.length,
+    })
+    .map((seps) => parts.map((p, i) => `${p}${seps[i]}`).join('')),
+);
+
+const BINARY_CHARS = 300;
+const GRAPHEMES = 200;
+const binaryText = fc.string({ unit: 'binary', maxLength: BINARY_CHARS });
+const graphemeText = fc.string({ unit: 'grapheme', maxLength: GRAPHEMES });
 
 describe('parseDiskCommand never throws', () => {
   it('for any string of code units (unicode, lone surrogates, control characters)', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), checkAnyText), { numRuns: 3_000 });
+    fc.assert(fc.property(binaryText, checkAnyText), { numRuns: 3_000 });
   });
 
   it('for any grapheme string', () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 200 }), checkAnyText), { numRuns: 1_000 });
+    fc.assert(fc.property(graphemeText, checkAnyText), { numRuns: 1_000 });
   });
 
   it('for soups of grammar pieces and junk', () => {
@@ -133,8 +151,12 @@ describe('parseDiskCommand never throws', () => {
 const lowerAlnum = (max: number) => fc.stringMatching(new RegExp(`^[a-z0-9]{1,${max}}$`));
 const diskId = lowerAlnum(22).map((s) => `d-${s}`);
 const instanceId = lowerAlnum(22).map((s) => `i-${s}`);
-const instances = fc.uniqueArray(instanceId, { minLength: 1, maxLength: 16 });
-const region = fc.stringMatching(/^[a-z]{2}-[a-z]{3,10}(-[0-9])?$/);
+const instances = fc.uniqueArray(instanceId, { minLength: 1, maxLength: MAX_ATTACHMENTS });
+// A made-up region within two edits of a real one is answered with "did you mean" (seed 17695
+// drew `me-eat-0`, one edit from me-east-1), so only far-off ones are valid commands.
+const region = fc
+  .stringMatching(/^[a-z]{2}-[a-z]{3,10}(-[0-9])?$/)
+  .filter((r) => regionTypo(r) === undefined);
 const zoneIn = (r: string) => fc.stringMatching(/^(-[a-z]|[a-z])$/).map((suffix) => `${r}${suffix}`);
 const name = fc.oneof(
   fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9._:-]{1,40}$/),
@@ -165,17 +187,19 @@ const text = (maxLength: number) =>
   fc
     .string({ unit: fc.constantFrom(...TEXT_CHARS), minLength: 1, maxLength })
     .filter((s) => s === s.trim() && s.length > 0);
+const TAG_KEY_CHARS = 20;
+const TAG_VALUE_CHARS = 30;
 const tagKey = fc
-  .string({ unit: fc.constantFrom(...'abkZ09_.:/ -'), minLength: 1, maxLength: 20 })
+  .string({ unit: fc.constantFrom(...'abkZ09_.:/ -'), minLength: 1, maxLength: TAG_KEY_CHARS })
   .filter((k) => k === k.trim() && !/^(aliyun|acs:|https?:\/\/)/i.test(k));
 const tagValue = fc.oneof(
   fc.constant(''),
-  text(30).filter((v) => !/^(acs:|https?:\/\/)/i.test(v)),
+  text(TAG_VALUE_CHARS).filter((v) => !/^(acs:|https?:\/\/)/i.test(v)),
 );
 const tags: fc.Arbitrary<Tag[]> = fc.uniqueArray(
   // fc.record builds null-prototype objects; the parser builds plain ones.
   fc.tuple(tagKey, tagValue).map(([key, value]) => ({ key, value })),
-  { maxLength: 20, selector: (t) => t.key },
+  { maxLength: LIMITS.maxTags, selector: (t) => t.key },
 );
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 
@@ -219,6 +243,24 @@ const createCommand = fc
     ),
   );
 
+const MOUNTPOINT_CHARS = 200;
+/** Absolute paths of plain segments (no `.`/`..` parts), up to the 200 characters `--mount` takes. */
+const mountpoint = fc
+  .array(fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,30}$/), { minLength: 1, maxLength: 12 })
+  .map((segments) => `/${segments.join('/')}`.slice(0, MOUNTPOINT_CHARS))
+  .filter((path) => !path.endsWith('/'));
+const initCommand = fc
+  .record({
+    diskId,
+    mountpoint,
+    slots: opt(fc.integer({ min: 1, max: 255 })),
+    label: opt(fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/)),
+    reason: opt(text(120)),
+  })
+  .map((r): DiskCommand => compact({ kind: 'init' as const, fs: 'ocfs2' as const, ...r }));
+/** A channel as Slack puts a picked one in the text is turned into its id; the bare id reads back. */
+const channelId = fc.stringMatching(/^[CG][A-Z0-9]{2,12}$/);
+
 const validCommand: fc.Arbitrary<DiskCommand> = fc.oneof(
   opt(fc.constantFrom(...SUBCOMMANDS)).map((topic): DiskCommand => compact({ kind: 'help' as const, topic })),
   fc.constant<DiskCommand>({ kind: 'create_form' }),
@@ -257,6 +299,12 @@ const validCommand: fc.Arbitrary<DiskCommand> = fc.oneof(
     .constantFrom('mine', 'pending', 'all' as const)
     .map((filter): DiskCommand => ({ kind: 'requests', filter })),
   fc.stringMatching(/^R-[A-Z0-9]{8,26}$/).map((requestId): DiskCommand => ({ kind: 'cancel', requestId })),
+  initCommand,
+  fc.constant<DiskCommand>({ kind: 'watch', list: true }),
+  fc
+    .record({ diskId, channelId: opt(channelId) })
+    .map((r): DiskCommand => compact({ kind: 'watch' as const, list: false as const, ...r })),
+  diskId.map((id): DiskCommand => ({ kind: 'unwatch', diskId: id })),
 );
 
 const VALUE_FLAGS = new Set([
@@ -271,6 +319,11 @@ const VALUE_FLAGS = new Set([
   'from',
   'to',
   'emergency',
+  'fs',
+  'mount',
+  'slots',
+  'label',
+  'channel',
 ]);
 
 /** Retypes canonical text the way people and phones do: dashes, case, `=`, smart quotes, spacing. */
@@ -328,5 +381,33 @@ describe('round trip: valid commands rendered to text parse back to the same com
       ),
       { numRuns: 3_000 },
     );
+  });
+});
+
+describe('the generators reach their limits', () => {
+  /** The longest of many samples: at size "max" every limit below is reached. */
+  const longest = <T>(arb: fc.Arbitrary<T>, length: (value: T) => number) =>
+    Math.max(...fc.sample(arb, { numRuns: 2_000, seed: 42 }).map(length));
+  const graphemes = (s: string) => [...new Intl.Segmenter().segment(s)].length;
+
+  it('strings, lists and tags reach their maxLength', () => {
+    expect(longest(binaryText, (s) => [...s].length)).toBe(BINARY_CHARS);
+    expect(longest(graphemeText, graphemes)).toBeGreaterThanOrEqual(GRAPHEMES - 10);
+    expect(longest(soupParts, (parts) => parts.length)).toBe(SOUP_PIECES);
+    expect(longest(instances, (ids) => ids.length)).toBe(MAX_ATTACHMENTS);
+    expect(longest(tags, (t) => t.length)).toBe(LIMITS.maxTags);
+    expect(longest(tagKey, (k) => k.length)).toBe(TAG_KEY_CHARS);
+    expect(longest(tagValue, (v) => [...v].length)).toBe(TAG_VALUE_CHARS);
+    expect(longest(mountpoint, (m) => m.length)).toBe(MOUNTPOINT_CHARS);
+  });
+
+  it('every subcommand is generated, and each renders to text that starts with it', () => {
+    const commands = fc.sample(validCommand, { numRuns: 3_000, seed: 42 });
+    const kinds = new Set(commands.map((c) => c.kind));
+    expect([...KINDS].filter((k) => !kinds.has(k as DiskCommand['kind']) && k !== 'attach_form')).toEqual([]);
+    for (const command of commands) {
+      const verb = command.kind === 'create_form' ? 'create' : command.kind;
+      expect(renderDiskCommand(command).split(' ')[0]).toBe(verb);
+    }
   });
 });
