@@ -19,6 +19,8 @@ export {
   isDiskId,
   isInstanceId,
   LIMITS,
+  MAX_ATTACHMENTS,
+  MOUNTPOINT_PATTERN,
   type NameMap,
   type ParseResult,
   PERFORMANCE_LEVELS,

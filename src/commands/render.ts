@@ -67,6 +67,13 @@ export function renderDiskCommand(command: DiskCommand): string {
       parts.push(...flag('slots', command.slots), ...flag('label', command.label));
       parts.push(...flag('reason', command.reason));
       break;
+    case 'watch':
+      if (command.list) parts.push('watch', '--list');
+      else parts.push('watch', command.diskId, ...flag('channel', command.channelId));
+      break;
+    case 'unwatch':
+      parts.push('unwatch', command.diskId);
+      break;
   }
   return parts.join(' ');
 }

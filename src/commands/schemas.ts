@@ -33,6 +33,7 @@ import {
   CHANNEL_REF_PATTERN,
   type DiskCommand,
   LIMITS,
+  MOUNTPOINT_PATTERN,
   REQUEST_FILTERS,
   SUBCOMMANDS,
   type Subcommand,
@@ -248,7 +249,7 @@ const initSchema = z
         .trim()
         .max(200, 'must be at most 200 characters')
         .regex(
-          /^(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$/,
+          MOUNTPOINT_PATTERN,
           'must be an absolute path like /shared (letters, digits, . _ - and /; no . or .. parts)',
         ),
       'The mount point is required: add --mount <path>, e.g. --mount /shared.',

@@ -145,13 +145,22 @@ export interface CommandError {
 
 export type ParseResult = { ok: true; command: DiskCommand } | { ok: false; error: CommandError };
 
+/** A multi-attach disk attaches to at most 16 instances (multi-attach-facts.md). */
+export const MAX_ATTACHMENTS = 16;
+
+/**
+ * A mount point the bot puts into a guest script's text (Cloud Assistant interpolates it): an
+ * absolute path of plain characters without `.`/`..` parts. `/disk init`, the policy's takeover
+ * mount and the scripts' callers all check it.
+ */
+export const MOUNTPOINT_PATTERN = /^(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$/;
+
 /** Limits the grammar checks; size ranges per category/PL are preflight's job, not the parser's. */
 export const LIMITS = {
   minSizeGiB: 1,
   maxSizeGiB: 65_536,
   maxProvisionedIops: 50_000,
-  /** A multi-attach disk attaches to at most 16 instances (multi-attach-facts.md). */
-  maxInstances: 16,
+  maxInstances: MAX_ATTACHMENTS,
   /** ECS takes 20 tags per CreateDisk; the bot adds its own "created blank" tag. */
   maxTags: 19,
   maxTagKeyChars: 128,
@@ -173,8 +182,9 @@ export const isDiskId = (ref: string): boolean => DISK_ID_PATTERN.test(ref);
 /** A normalised instance reference that is an id rather than a name. */
 export const isInstanceId = (ref: string): boolean => INSTANCE_ID_PATTERN.test(ref);
 /**
- * Request ids as the store generates them: `R-` then 8–26 upper-case letters or digits (a ULID
- * fits). Users may type them in lower case; the parser upper-cases before matching.
+ * Request ids: the store generates `R-` and 10 Crockford base32 characters; 8–26 upper-case letters
+ * or digits are accepted (a ULID fits). Users may type them in lower case; the parser upper-cases
+ * before matching. The one definition: the workflow, the stores and the Slack payloads use it too.
  */
 export const REQUEST_ID_PATTERN = /^R-[A-Z0-9]{8,26}$/;
 /** Region ids (`cn-hangzhou`, `ap-southeast-1`) and zone ids (`cn-hangzhou-h`, `ap-southeast-1a`). */

@@ -6,6 +6,7 @@
  * without the stack online, no free node slot at mount. A node that does not answer is the
  * existing crashed-instance fault.
  */
+import { MOUNTPOINT_PATTERN } from '../commands/index.js';
 import { SCRIPT_EXIT } from './scripts.js';
 import { type Attachment, type Disk, mountKey, type World } from './world.js';
 
@@ -66,7 +67,6 @@ const fail = (name: string, exitCode: number, message: string): Result => ({
 });
 const ok = (value: unknown): Result => ({ exitCode: 0, output: `${JSON.stringify(value)}\n` });
 
-const MOUNTPOINT = /^(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$/;
 const CLUSTER = /^[A-Za-z0-9]{1,16}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const NODE = /^([A-Za-z0-9][A-Za-z0-9-]{0,62}):(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,3})$/;
@@ -84,7 +84,7 @@ export const isOcfs2Script = (name: string): name is Ocfs2ScriptName =>
 
 function probe(world: World, instanceId: string, found: Found, args: Record<string, string>): Result {
   const path = args.mountpoint ?? '';
-  if (!MOUNTPOINT.test(path))
+  if (!MOUNTPOINT_PATTERN.test(path))
     return fail('ocfs2-probe', SCRIPT_EXIT.usage, '"mountpoint" must be an absolute path');
   const host = ocfs2Host(world, instanceId);
   let inUse: { source: string; fstype: string | null } | null = null;
@@ -209,7 +209,8 @@ function mount(world: World, instanceId: string, found: Found, args: Record<stri
   const name = 'ocfs2-mount';
   const mp = args.mountpoint ?? '';
   const uuid = args.uuid ?? '';
-  if (!MOUNTPOINT.test(mp)) return fail(name, SCRIPT_EXIT.usage, '"mountpoint" must be an absolute path');
+  if (!MOUNTPOINT_PATTERN.test(mp))
+    return fail(name, SCRIPT_EXIT.usage, '"mountpoint" must be an absolute path');
   if (!found)
     return fail(name, SCRIPT_EXIT.noDevice, `no NVMe device with serial ${args.serial} on this host`);
   const { disk, attachment } = found;
@@ -251,7 +252,7 @@ function mount(world: World, instanceId: string, found: Found, args: Record<stri
 /** Unmounts the path and drops the fstab line (both no-ops when absent), as before a DetachDisk. */
 function leave(world: World, instanceId: string, found: Found, args: Record<string, string>): Result {
   const mp = args.mountpoint ?? '';
-  if (!MOUNTPOINT.test(mp))
+  if (!MOUNTPOINT_PATTERN.test(mp))
     return fail('ocfs2-leave', SCRIPT_EXIT.usage, '"mountpoint" must be an absolute path');
   const host = ocfs2Host(world, instanceId);
   const line = `UUID=${args.uuid} ${mp} ocfs2 _netdev,defaults 0 0`;

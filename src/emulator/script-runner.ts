@@ -1,5 +1,7 @@
 /** Runs the bot's scripts (scripts.ts) against the emulated hosts and disks instead of a shell. */
 
+import { SERIAL_CHARACTERS } from '../cloud/scripts/contract.js';
+import { MOUNTPOINT_PATTERN } from '../commands/index.js';
 import { isOcfs2Script, runOcfs2Script } from './ocfs2-runner.js';
 import { isResizeScript, runResizeScript } from './resize-runner.js';
 import {
@@ -17,6 +19,9 @@ import {
   type TakeoverReport,
 } from './scripts.js';
 import { type Attachment, type Disk, mountKey, type Reservation, serialOf, type World } from './world.js';
+
+/** The scripts' `case` guard on each serial (`*[!chars]*` refuses), as a regular expression. */
+const SERIAL_GUARD = new RegExp(`^[${SERIAL_CHARACTERS}]+$`);
 
 export interface ScriptResult {
   exitCode: number;
@@ -144,7 +149,6 @@ function inspect(world: World, instanceId: string, serial: string): InspectRepor
   };
 }
 
-const MOUNTPOINT = /^(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$/;
 const OPTIONS = /^[A-Za-z0-9_=,.:-]{1,200}$/;
 
 /** Mounts the disk's file system on this host, as the real script does (mount options `ro` → read-only). */
@@ -156,7 +160,7 @@ function takeoverMount(
 ): ScriptResult {
   const mountpoint = args.mountpoint ?? '';
   const options = args.options ?? '';
-  if (!MOUNTPOINT.test(mountpoint))
+  if (!MOUNTPOINT_PATTERN.test(mountpoint))
     return fail(SCRIPT_EXIT.usage, 'takeover-mount: "mountpoint" must be an absolute path');
   if (!OPTIONS.test(options))
     return fail(
@@ -228,7 +232,7 @@ export function runScript(
   }
   if (name === 'inspect-disks') {
     const serials = (args.serials ?? '').split(',').filter((s) => s !== '');
-    if (serials.some((s) => !/^[A-Za-z0-9_-]+$/.test(s)))
+    if (serials.some((s) => !SERIAL_GUARD.test(s)))
       return fail(SCRIPT_EXIT.usage, `${name}: parameter "serials" is missing or malformed`);
     return ok({ disks: serials.map((s) => inspect(world, instanceId, s)).filter((r) => r.attached) });
   }

@@ -75,6 +75,7 @@ export class WatchService {
   private renewTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private cycleWaiters: ((report: CycleReport) => void)[] = [];
   private readonly logger: ExecutionLogger;
 
   constructor(private readonly options: WatchServiceOptions) {
@@ -112,11 +113,24 @@ export class WatchService {
     this.token = 0;
   }
 
-  /** Simulates a crash (tests): the loop stops, the lease is left to expire. */
-  abandon(): void {
+  /**
+   * Simulates a crash (tests): the loop stops and the lease is left to expire; resolves once a cycle
+   * in flight has ended, so nothing of this replica runs afterwards.
+   */
+  async abandon(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     clearInterval(this.renewTimer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /**
+   * Resolves with the report of the next cycle this replica's loop completes (one already in flight
+   * counts). Whoever must know that a cycle has run, e.g. to check that it posted nothing, waits for
+   * this instead of guessing a duration.
+   */
+  nextCycle(): Promise<CycleReport> {
+    return new Promise((resolve) => this.cycleWaiters.push(resolve));
   }
 
   private schedule(delayMs: number): void {
@@ -146,7 +160,10 @@ export class WatchService {
     const started = this.options.clock.now();
     try {
       this.token = await this.options.store.lease(this.owner, this.token, this.ttlMs);
-      if (this.token > 0) await this.runCycle(this.token);
+      if (this.token > 0) {
+        const report = await this.runCycle(this.token);
+        for (const resolve of this.cycleWaiters.splice(0)) resolve(report);
+      }
     } catch (error) {
       this.logger.warn({ err: error }, 'watch_cycle_failed');
     }

@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { DiskQueries } from '../app/disk-queries.js';
 import type { CloudFailure } from '../app/ports.js';
 import type { DiskInfo } from '../cloud/gateway.js';
+import { MAX_ATTACHMENTS } from '../commands/index.js';
 import { escapeMrkdwn } from './blocks/escape.js';
 import { textTable } from './blocks/execution.js';
 import { mountAlertMessage, mountTableBlocks } from './blocks/mounts.js';
@@ -26,7 +27,7 @@ function diskHeadline(disk: DiskInfo): string {
   return (
     `*${disk.diskId}* (${escapeMrkdwn(disk.diskName || 'unnamed')}) · ${disk.category}${pl} · ${disk.sizeGiB} GiB · ` +
     `${disk.zoneId || disk.regionId} · ${disk.status} · multi-attach ${disk.multiAttach ? 'on' : 'off'} · ` +
-    `${disk.attachments.length}/16 attached`
+    `${disk.attachments.length}/${MAX_ATTACHMENTS} attached`
   );
 }
 
@@ -69,7 +70,7 @@ export function diskQueryHandlers(queries: DiskQueries): CommandHandlers {
         `${d.category} ${d.performanceLevel}`.trim(),
         `${d.sizeGiB} GiB`,
         d.status,
-        `${d.attachments.length}/16`,
+        `${d.attachments.length}/${MAX_ATTACHMENTS}`,
       ]);
       const table = textTable(['disk', 'name', 'zone', 'category', 'size', 'status', 'attached'], rows);
       return {

@@ -1,5 +1,6 @@
 import { ECS_CALL_CLASSES, type EcsCallClass, type RateLimiter } from '../cloud/resilient-gateway.js';
 import type { EcsLimits } from '../workflow/policy.js';
+import type { Clock } from '../workflow/ports.js';
 import { type ExecutionKeys, executionKeys } from './execution-keys.js';
 import { registerExecutionScripts, runExecutionScript } from './execution-scripts.js';
 import type { RedisLike } from './scripts.js';
@@ -56,11 +57,17 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly keys: ExecutionKeys;
   private readonly budgets: Record<EcsCallClass, RateBudget>;
   private readonly aimd: AimdTuning;
+  private readonly clock: Clock | undefined;
 
   constructor(
     private readonly redis: RedisLike,
     budget: EcsLimits | RateBudget,
-    options: { prefix?: string | undefined; aimd?: Partial<AimdTuning> } = {},
+    options: {
+      prefix?: string | undefined;
+      aimd?: Partial<AimdTuning>;
+      /** Tests: a fake clock instead of Redis' TIME, shared by the replicas under test. */
+      clock?: Clock;
+    } = {},
   ) {
     this.budgets = normalise(budget);
     for (const callClass of ECS_CALL_CLASSES) {
@@ -70,6 +77,7 @@ export class RedisRateLimiter implements RateLimiter {
       }
     }
     this.aimd = { ...DEFAULT_AIMD, ...options.aimd };
+    this.clock = options.clock;
     this.keys = executionKeys(options.prefix);
     registerExecutionScripts(redis);
   }
@@ -80,7 +88,7 @@ export class RedisRateLimiter implements RateLimiter {
       this.redis,
       'reserveEcsSlot',
       [this.keys.rate(callClass)],
-      [ratePerSecond, ratePerSecond * this.aimd.increaseFraction, burst],
+      [ratePerSecond, ratePerSecond * this.aimd.increaseFraction, burst, this.clockArg()],
     )) as [number, string];
     return Number(wait);
   }
@@ -100,6 +108,7 @@ export class RedisRateLimiter implements RateLimiter {
         this.aimd.holdMs,
         pause,
         burst,
+        this.clockArg(),
       ],
     )) as [number, string];
     return { ratePerSecond: Number(rate) };
@@ -108,13 +117,23 @@ export class RedisRateLimiter implements RateLimiter {
   /** The class's current shared rate, without booking a slot. */
   async state(callClass: EcsCallClass): Promise<BucketState> {
     const { ratePerSecond } = this.budgets[callClass];
-    const [[base, since], time] = await Promise.all([
+    const [[base, since], now] = await Promise.all([
       this.redis.hmget(this.keys.rate(callClass), 'base', 'since'),
-      this.redis.time(),
+      this.now(),
     ]);
     if (base == null || since == null) return { ratePerSecond };
-    const now = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
     const grown = Number(base) + (ratePerSecond * this.aimd.increaseFraction * (now - Number(since))) / 1000;
     return { ratePerSecond: Math.min(ratePerSecond, grown) };
+  }
+
+  /** The scripts' last argument: empty for Redis' TIME. */
+  private clockArg(): string {
+    return this.clock ? String(this.clock.now()) : '';
+  }
+
+  private async now(): Promise<number> {
+    if (this.clock) return this.clock.now();
+    const [seconds, micros] = await this.redis.time();
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   }
 }

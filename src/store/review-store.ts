@@ -6,6 +6,7 @@
  * (`keys.ts` owns `<prefix>{wf}:audit`; the review keys live here, next to their only user.)
  */
 import { z } from 'zod';
+import { REQUEST_ID_PATTERN } from '../commands/index.js';
 import { CodedError } from '../errors.js';
 import type { StoreResult } from '../workflow/ports.js';
 import type { IncidentLog, NewReview, ReviewItem, ReviewStore } from '../workflow/reviews.js';
@@ -53,7 +54,7 @@ export class RedisReviewStore implements ReviewStore, IncidentLog {
   }
 
   private key(requestId: string): string {
-    if (!/^R-[0-9A-Z]{6,26}$/.test(requestId)) throw new TypeError(`not a request id: ${requestId}`);
+    if (!REQUEST_ID_PATTERN.test(requestId)) throw new TypeError(`not a request id: ${requestId}`);
     return `${this.base}review:${requestId}`;
   }
 

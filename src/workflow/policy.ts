@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml';
 import { type core, z } from 'zod';
+import { DISK_CATEGORIES, MOUNTPOINT_PATTERN } from '../commands/index.js';
 import { failure, type Outcome, success } from '../errors.js';
 import type { RequestKind } from './request.js';
 import { watchPolicySchema } from './watch-policy.js';
@@ -81,7 +82,7 @@ const takeoverMountSchema = z.strictObject({
   mount: z
     .string({ error: 'expected an absolute mount point like /data' })
     .max(200, { error: 'at most 200 characters' })
-    .regex(/^(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$/, {
+    .regex(MOUNTPOINT_PATTERN, {
       error: 'expected an absolute mount point like /data (letters, digits, . _ - and /; no . or .. parts)',
     }),
   options: z
@@ -171,7 +172,7 @@ export const policySchema = z.strictObject({
       categories: z
         .array(z.string().min(1))
         .min(1)
-        .default(['cloud_essd', 'cloud_auto', 'cloud_regional_disk_auto']),
+        .default([...DISK_CATEGORIES]),
       zones: z.array(z.string().min(1)).default([]),
       ecs: ecsLimitsSchema,
     })

@@ -18,7 +18,6 @@ export const SIZE_RANGES: Readonly<Record<string, { min: number; max: number }>>
 
 /** ECS defaults an ESSD without a PL to PL1; the plan names it so approvers see what will exist. */
 export const DEFAULT_ESSD_PL = 'PL1';
-export const MAX_ATTACHMENTS = 16;
 
 /**
  * Tagged on every disk the bot creates (so the plan shows it): with no attachment and no

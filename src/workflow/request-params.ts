@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DISK_CATEGORIES } from '../commands/index.js';
 import type { RequestKind, RequestParams } from './request.js';
 
 /**
@@ -12,7 +13,7 @@ const names = z.record(z.string(), z.string()).optional();
 export const createParamsSchema = z.object({
   name: z.string(),
   sizeGiB: z.number().int(),
-  category: z.enum(['cloud_essd', 'cloud_auto', 'cloud_regional_disk_auto']),
+  category: z.enum(DISK_CATEGORIES),
   performanceLevel: z.enum(['PL0', 'PL1', 'PL2', 'PL3']).optional(),
   regionId: z.string(),
   zoneId: z.string().optional(),

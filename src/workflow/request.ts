@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { REQUEST_ID_PATTERN } from '../commands/index.js';
 
 /** What a request asks the cloud to do; one policy section per kind (design.md §4). */
 export const REQUEST_KINDS = ['create', 'attach', 'detach', 'failover', 'init'] as const;
@@ -107,7 +108,6 @@ export interface RequestOrigin {
 /** The actor recorded for transitions nobody clicked (expiry sweeper). */
 export const SYSTEM_ACTOR = 'system';
 
-export const REQUEST_ID_PATTERN = /^R-[0-9A-Z]{6,26}$/;
 export const isRequestId = (value: string): boolean => REQUEST_ID_PATTERN.test(value);
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { REQUEST_ID_PATTERN } from '../../src/commands/index.js';
 import {
   REJECT_REASON_BLOCK,
   REJECT_REASON_INPUT,
@@ -44,7 +45,6 @@ async function openRequest(text: string, user: string = USERS.alice): Promise<Ca
   const post = await h.fake.waitFor(
     (c) => c.method === 'chat.postMessage' && c.body.channel === APPROVALS_CHANNEL && !c.body.thread_ts,
   );
-  const posted = h.fake.calls.indexOf(post);
   const blocks = post.body.blocks as {
     type: string;
     block_id?: string;
@@ -53,7 +53,7 @@ async function openRequest(text: string, user: string = USERS.alice): Promise<Ca
   const actions = blocks.find((b) => b.type === 'actions');
   const value = actions?.elements?.find((e) => e.action_id === ACTION_APPROVE)?.value ?? '';
   const requestId = (JSON.parse(value) as { id: string }).id;
-  expect(posted).toBeGreaterThanOrEqual(0);
+  expect(requestId).toMatch(REQUEST_ID_PATTERN);
   return { requestId, ts: '', value, blocks };
 }
 

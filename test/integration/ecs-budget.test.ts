@@ -18,22 +18,29 @@ const BUDGET = {
 let redis: Redis;
 let other: Redis;
 let prefix: string;
+/** The replicas' shared clock in the bucket tests: time moves only when a test advances it. */
+let nowMs: number;
+const clock = { now: () => nowMs };
+const advance = (ms: number) => {
+  nowMs += ms;
+};
 
 beforeEach(() => {
   redis = new Redis(inject('redisUrl'));
   other = new Redis(inject('redisUrl'));
   prefix = `sdb-budget:${randomUUID().slice(0, 8)}:`;
+  nowMs = 1_700_000_000_000;
 });
 afterEach(async () => {
   await redis.quit();
   await other.quit();
 });
 
-/** Two replicas' limiters: separate Redis clients, the same keys. */
+/** Two replicas' limiters: separate Redis clients, the same keys, the same fake clock. */
 function replicas(aimd = {}) {
   return [
-    new RedisRateLimiter(redis, BUDGET, { prefix, aimd }),
-    new RedisRateLimiter(other, BUDGET, { prefix, aimd }),
+    new RedisRateLimiter(redis, BUDGET, { prefix, aimd, clock }),
+    new RedisRateLimiter(other, BUDGET, { prefix, aimd, clock }),
   ] as const;
 }
 
@@ -42,24 +49,22 @@ describe('the shared ECS budget', () => {
     const [a, b] = replicas();
     const waits = [];
     for (let i = 0; i < 6; i++) waits.push(await (i % 2 === 0 ? a : b).reserve('read'));
-    expect(waits.slice(0, 3)).toEqual([0, 0, 0]);
-    // Slots 4–6 are booked 100 ms apart (minus the few ms the loop took).
-    expect(waits[3]).toBeGreaterThan(80);
-    expect(waits[4]! - waits[3]!).toBeGreaterThan(80);
-    expect(waits[5]! - waits[4]!).toBeGreaterThan(80);
-    expect(waits[5]).toBeLessThanOrEqual(300);
+    // A burst of 3 at once, then one slot every 100 ms (10 calls/s), whichever replica asks.
+    expect(waits).toEqual([0, 0, 0, 100, 200, 300]);
+    advance(300);
+    expect(await a.reserve('read')).toBe(100);
   });
 
   it('keeps reads, mutations and Cloud Assistant calls in separate buckets', async () => {
     const [a, b] = replicas();
     for (let i = 0; i < 20; i++) await a.reserve('read');
-    // Reads are booked 1.7 s ahead; mutations and assistant calls still go at once.
-    expect(await b.reserve('read')).toBeGreaterThan(1_500);
+    // The 21st read is booked 1.8 s ahead (3 at once, then 100 ms each); the other classes go at once.
+    expect(await b.reserve('read')).toBe(1_800);
     expect(await b.reserve('mutate')).toBe(0);
     expect(await b.reserve('assistant')).toBe(0);
     expect(await a.reserve('assistant')).toBe(0);
-    // The assistant bucket has its own rate (4/s) and burst (2).
-    expect(await a.reserve('assistant')).toBeGreaterThan(200);
+    // The assistant bucket has its own burst (2) and rate (4/s: one slot every 250 ms).
+    expect(await a.reserve('assistant')).toBe(250);
   });
 
   it('refuses a budget that cannot work', () => {
@@ -75,32 +80,35 @@ describe('AIMD under throttling', () => {
     const [a, b] = replicas({ holdMs: 300, floorFraction: 0.1 });
     expect((await a.throttled('mutate')).ratePerSecond).toBe(5);
     // The same congestion event (within holdMs), seen by the other replica: no second decrease.
-    expect((await b.throttled('mutate')).ratePerSecond).toBeGreaterThanOrEqual(5);
-    expect((await b.state('mutate')).ratePerSecond).toBeLessThan(5.5);
-    await sleep(350);
+    advance(299);
+    const same = (await b.throttled('mutate')).ratePerSecond;
+    expect(same).toBeGreaterThanOrEqual(5);
+    expect(same).toBeLessThan(5.5);
+    advance(51);
     const second = (await b.throttled('mutate')).ratePerSecond;
     expect(second).toBeGreaterThanOrEqual(2.5);
     expect(second).toBeLessThan(3);
     for (let i = 0; i < 4; i++) {
-      await sleep(320);
+      advance(320);
       await a.throttled('mutate');
     }
-    expect((await a.state('mutate')).ratePerSecond).toBeGreaterThanOrEqual(1);
-    expect((await a.state('mutate')).ratePerSecond).toBeLessThan(1.5);
+    // The floor: 10 % of the policy rate.
+    expect((await a.state('mutate')).ratePerSecond).toBe(1);
     // Other classes keep their full rate.
     expect((await b.state('read')).ratePerSecond).toBe(10);
     expect((await b.state('assistant')).ratePerSecond).toBe(4);
   });
 
   it('grows the rate back additively, and the slower rate spaces the bookings', async () => {
-    const [a, b] = replicas({ increaseFraction: 0.5 });
-    await a.throttled('read'); // 10 → 5 calls/s, growing by 5 calls/s per second
-    const low = (await b.state('read')).ratePerSecond;
-    expect(low).toBeLessThan(6);
-    await sleep(400);
-    const later = (await b.state('read')).ratePerSecond;
-    expect(later).toBeGreaterThan(low + 1);
-    await sleep(1_200);
+    const [a, b] = replicas(); // grows by 5 % of the policy rate per second: 0.5 calls/s per second
+    await a.throttled('read'); // 10 → 5 calls/s
+    expect((await b.state('read')).ratePerSecond).toBe(5);
+    // At 5 calls/s the slots are 200 ms apart (100 ms at the policy rate).
+    const waits = [await b.reserve('read'), await b.reserve('read'), await b.reserve('read')];
+    expect(waits[2]! - waits[1]!).toBe(200);
+    advance(4_000);
+    expect((await b.state('read')).ratePerSecond).toBe(7);
+    advance(6_000);
     expect((await b.state('read')).ratePerSecond).toBe(10);
     expect(await redis.hexists(`${prefix}{ecs}:rate:read`, 'base')).toBe(1);
     await b.reserve('read'); // back at the policy rate: the AIMD fields are dropped
@@ -110,9 +118,7 @@ describe('AIMD under throttling', () => {
   it('holds every replica back for the retry-after hint', async () => {
     const [a, b] = replicas();
     await a.throttled('assistant', 600);
-    const wait = await b.reserve('assistant');
-    expect(wait).toBeGreaterThan(450);
-    expect(wait).toBeLessThanOrEqual(600);
+    expect(await b.reserve('assistant')).toBe(600);
   });
 });
 

@@ -6,10 +6,12 @@ import type { SpawnedWorker } from '../support/execution-workers.js';
 import { attachHandOver, failoverHandOver, type HandOver, RESUMED_LABEL } from '../support/handover.js';
 
 /**
- * kill -9 of the replica running a request, with the shipped BullMQ and lock timing. The hand-over
- * figure against the 10 s target is printed by `npm run bench:handover`; here the bound has slack
- * for a loaded machine (the worst case by configuration is lockDuration + stalledInterval = 9 s).
+ * kill -9 of the replica running a request. The shipped BullMQ timing is checked by its
+ * configuration here and measured against the 10 s target by `npm run bench:handover`; the replicas
+ * below run a shorter lock (4 s, renewed every second, so a 3 s stall still keeps a job) and stalled
+ * check, so a hand-over takes at most 5 s by configuration; the bound has slack for a loaded machine.
  */
+const TEST_QUEUE = { lockDurationMs: 4_000, stalledIntervalMs: 1_000 };
 const LOADED_MACHINE_SLACK_MS = 6_000;
 
 let emu: EmulatorHarness;
@@ -29,7 +31,7 @@ afterEach(async () => {
 async function setup() {
   await emu.reset();
   h = await executionHarness(inject('redisUrl'), emu.gateway());
-  return { emu, h, redisUrl: inject('redisUrl'), spawned };
+  return { emu, h, redisUrl: inject('redisUrl'), spawned, queue: TEST_QUEUE };
 }
 
 function expectResumedOnce(run: HandOver): void {
@@ -37,10 +39,12 @@ function expectResumedOnce(run: HandOver): void {
   expect(resumed.map((e) => [e.worker, e.requestId])).toEqual([[run.survivor.name, run.request.id]]);
   const finished = run.events.filter((e) => e.type === 'finished' && e.requestId === run.request.id);
   expect(finished.map((e) => e.worker)).toEqual([run.survivor.name]);
-  expect(run.handOverMs).toBeLessThanOrEqual(worstHandOverMs() + LOADED_MACHINE_SLACK_MS);
+  expect(run.handOverMs).toBeLessThanOrEqual(
+    worstHandOverMs({ ...DEFAULT_QUEUE_TIMING, ...TEST_QUEUE }) + LOADED_MACHINE_SLACK_MS,
+  );
 }
 
-describe('hand-over after kill -9 of one of two replicas (shipped timing)', () => {
+describe('hand-over after kill -9 of one of two replicas', () => {
   it('the configured worst case is under 10 s, and a live replica may stall ≈ 6 s without losing its job', () => {
     expect(worstHandOverMs()).toBeLessThanOrEqual(10_000);
     expect(DEFAULT_QUEUE_TIMING.lockDurationMs - DEFAULT_QUEUE_TIMING.lockRenewMs).toBeGreaterThanOrEqual(

@@ -10,9 +10,9 @@ import { SEED } from '../../src/emulator/index.js';
 import { RedisWatchStore } from '../../src/store/watch-store.js';
 import type { EmulatorHarness } from '../support/execution-emulator.js';
 import {
+  cycles,
   INTERVAL_MS,
   type Replica,
-  sleep,
   startReplica,
   startWatchEmulator,
   text,
@@ -30,7 +30,7 @@ let b: Replica;
 beforeAll(async () => {
   emu = await startWatchEmulator();
   a = await startReplica(emu, prefix, 'replica-a');
-  await sleep(500); // a takes the lease first
+  await cycles(a, 1); // a takes the lease first
   b = await startReplica(emu, prefix, 'replica-b');
 });
 afterAll(async () => {
@@ -53,21 +53,23 @@ describe('one watcher across replicas', { timeout: 120_000 }, () => {
     await waitForPost(a, (t) => t.includes('RED ALERT'));
     expect(all(/RED ALERT/)).toBe(1);
 
-    a.h.bot.watch?.abandon(); // killed: no release, the lease expires
+    await a.h.bot.watch?.abandon(); // killed: no release, the lease expires
     const killedAt = Date.now();
-    while (!b.h.bot.watch?.isLeader && Date.now() - killedAt < 3 * INTERVAL_MS) await sleep(100);
+    // b's first completed cycle: only a leader runs one.
+    const first = await cycles(b, 1);
     expect(b.h.bot.watch?.isLeader).toBe(true);
-    // Two intervals (lease TTL 1.5 intervals + a follower asking every half interval), plus load margin.
-    expect(Date.now() - killedAt).toBeLessThanOrEqual(2 * INTERVAL_MS + 2_000);
+    // Two intervals (lease TTL 1.5 intervals + a follower asking every half interval) and b's
+    // cycle, plus load margin.
+    expect(Date.now() - killedAt).toBeLessThanOrEqual(2 * INTERVAL_MS + first.ms + 2_000);
     const store = new RedisWatchStore(b.h.redis, { prefix });
     const before = (await store.states()).get(disk)?.at ?? 0;
-    await sleep(2 * INTERVAL_MS);
+    expect((await cycles(b, 1)).committed).toBe(true);
     expect((await store.states()).get(disk)?.at ?? 0).toBeGreaterThan(before);
     expect(all(/RED ALERT/)).toBe(1);
 
     await emu.admin(`instances/${standby}/disks/${disk}/filesystem`, { mountpoints: [] });
     await waitForPost(b, (t) => t.includes('Resolved'));
-    await sleep(INTERVAL_MS + 1_000);
+    await cycles(b, 2);
     expect(all(/Resolved/)).toBe(1);
     expect(a.posts().filter((c) => /Resolved/.test(text(c)))).toHaveLength(0);
   });
@@ -75,8 +77,7 @@ describe('one watcher across replicas', { timeout: 120_000 }, () => {
   it('a stale leader’s cycle writes nothing', async () => {
     const stale = a.h.bot.watch;
     if (!stale) throw new Error('no watcher');
-    b.h.bot.watch?.abandon();
-    await sleep(INTERVAL_MS); // a cycle of b in flight ends
+    await b.h.bot.watch?.abandon(); // and a cycle of b in flight has ended
     const store = new RedisWatchStore(a.h.redis, { prefix });
     await emu.admin(`instances/${standby}/disks/${disk}/filesystem`, { mountpoints: ['/data'] });
     const before = JSON.stringify([...(await store.states())]);
@@ -85,7 +86,6 @@ describe('one watcher across replicas', { timeout: 120_000 }, () => {
     expect(report.opened).toBe(1); // it saw the double mount…
     expect(JSON.stringify([...(await store.states())])).toBe(before); // …and wrote nothing
     expect(await store.incidents()).toEqual([]);
-    await sleep(500);
-    expect(all(/RED ALERT/)).toBe(1); // and posted nothing
+    expect(all(/RED ALERT/)).toBe(1); // and posted nothing (a cycle posts before it returns)
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Hand-over of a request whose replica dies mid-step, with the shipped timing (TIMING=production):
- * two `worker-process.ts` replicas on one Redis, an attach of 16 instances or a reservation-mode
+ * Hand-over of a request whose replica dies mid-step, with the shipped timing (TIMING=production) or
+ * a shorter queue timing (`HandOverSetup.queue`, for the test): two `worker-process.ts` replicas on one Redis, an attach of 16 instances or a reservation-mode
  * failover, `kill -9` of the replica running it in the middle of its mutations, and the time until
  * the survivor reports "Resumed after an interrupted attempt". Shared by the test and
  * `npm run bench:handover`.
@@ -42,6 +42,8 @@ export interface HandOverSetup {
   readonly redisUrl: string;
   /** Replicas spawned here, for the caller to stop. */
   readonly spawned: SpawnedWorker[];
+  /** BullMQ lock and stalled-check timing of the replicas; absent = the shipped timing. */
+  readonly queue?: { readonly lockDurationMs: number; readonly stalledIntervalMs: number };
 }
 
 async function until<T>(
@@ -90,7 +92,12 @@ async function pair(setup: HandOverSetup, tag: string): Promise<SpawnedWorker[]>
       REDIS_URL: setup.redisUrl,
       SDB_PREFIX: setup.h.prefix,
       ECS_ENDPOINT: setup.emu.emu.endpoint,
-      TIMING: 'production',
+      ...(setup.queue
+        ? {
+            LOCK_DURATION_MS: String(setup.queue.lockDurationMs),
+            STALLED_INTERVAL_MS: String(setup.queue.stalledIntervalMs),
+          }
+        : { TIMING: 'production' }),
       MUTATION_CONCURRENCY: '2',
     }),
   );

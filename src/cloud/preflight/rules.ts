@@ -3,17 +3,14 @@
  * One rule per multi-attach limit (docs/multi-attach-facts.md); every code is stable and every
  * message says what to change. The cloud error a rule prevents is named in its comment.
  */
+
+import { DISK_CATEGORIES, MAX_ATTACHMENTS } from '../../commands/index.js';
 import type { Check } from '../../workflow/request.js';
-import { DEFAULT_ESSD_PL, MAX_ATTACHMENTS, SIZE_RANGES } from '../../workflow/request-builder.js';
+import { DEFAULT_ESSD_PL, SIZE_RANGES } from '../../workflow/request-builder.js';
 import type { ParamsOf } from '../../workflow/request-params.js';
 import type { DiskInfo, InstanceInfo } from '../gateway.js';
 import type { WorldSnapshot } from './world.js';
 
-export const MULTI_ATTACH_CATEGORIES: readonly string[] = [
-  'cloud_essd',
-  'cloud_auto',
-  'cloud_regional_disk_auto',
-];
 const REGIONAL = 'cloud_regional_disk_auto';
 const PAY_AS_YOU_GO = 'PostPaid';
 
@@ -27,7 +24,7 @@ const list = (ids: readonly string[]): string => ids.join(', ');
 
 /** InvalidParameter.DiskCategoryAndMultiAttachNotMatch */
 export function categoryRule(p: ParamsOf['create']): Check {
-  return MULTI_ATTACH_CATEGORIES.includes(p.category)
+  return (DISK_CATEGORIES as readonly string[]).includes(p.category)
     ? ok('category_multi_attach', `${p.category} supports multi-attach.`)
     : error(
         'category_not_multi_attach',

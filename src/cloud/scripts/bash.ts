@@ -3,6 +3,7 @@
  * Kept as TypeScript strings, like the Lua scripts, so tsx, vitest and a bundle need no file lookups.
  * Escaped for a template literal: read `\\` as one backslash and `\${` as `${`.
  */
+import { SERIAL_CHARACTERS } from './contract.js';
 
 /** Strict mode, JSON string building, failures, device lookup by serial, reservation report parsing. */
 export const COMMON_BASH = `# Runs as root through Cloud Assistant; stdout is the answer, so nothing else may print there.
@@ -33,7 +34,7 @@ fail() {
 
 check_serial() {
   case $serial in
-    '' | *[!A-Za-z0-9_-]*) fail 2 'parameter "serial" is missing or malformed (send it in Parameters with EnableParameter=true)' ;;
+    '' | *[!${SERIAL_CHARACTERS}]*) fail 2 'parameter "serial" is missing or malformed (send it in Parameters with EnableParameter=true)' ;;
   esac
 }
 

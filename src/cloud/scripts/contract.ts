@@ -140,15 +140,18 @@ export const fsGrowReportSchema = z.object({
 export type FsGrowReport = z.infer<typeof fsGrowReportSchema>;
 
 /**
- * Mount points and options the bot puts in `takeover-mount` (Cloud Assistant interpolates them
- * into the script text): an absolute path of plain characters without `.`/`..` parts, and mount
- * options like `noatime,nodiratime`. The policy parser and the script both check them.
+ * Mount options the bot puts in `takeover-mount` (Cloud Assistant interpolates them into the script
+ * text), like `noatime,nodiratime`; mount points match `MOUNTPOINT_PATTERN` (src/commands). The
+ * policy parser and the script both check them.
  */
-export const SAFE_MOUNTPOINT = /^(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$/;
 export const SAFE_MOUNT_OPTIONS = /^[A-Za-z0-9_=,.:-]{1,200}$/;
 
-/** Serials are interpolated into the script text by Cloud Assistant: only plain characters pass. */
-export const SAFE_SERIAL = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * Serials are interpolated into the script text by Cloud Assistant: only these characters pass,
+ * checked by the bot before sending (`SAFE_SERIAL`) and by the scripts' guards on the host.
+ */
+export const SERIAL_CHARACTERS = 'A-Za-z0-9_-';
+export const SAFE_SERIAL = new RegExp(`^[${SERIAL_CHARACTERS}]{1,64}$`);
 
 /** The serial the guest sees: DescribeDisks' SerialNumber, else the disk id without `d-`. */
 export const serialFor = (disk: { diskId: string; serialNumber: string }): string =>

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { INSPECT_BODY } from './bodies.js';
-import { inspectReportSchema } from './contract.js';
+import { inspectReportSchema, SERIAL_CHARACTERS } from './contract.js';
 
 /**
  * `inspect-disks:1` {serials}: the watcher's inspect, one RunCommand for up to 100 instances and
@@ -15,7 +15,7 @@ export const INSPECT_DISKS_BODY = `# Read-only: the inspect report of every list
 script=inspect-disks
 serials='{{serials}}'
 case $serials in
-  '' | *[!A-Za-z0-9_,-]*) fail 2 'parameter "serials" is missing or malformed (comma-separated serials)' ;;
+  '' | *[!,${SERIAL_CHARACTERS}]*) fail 2 'parameter "serials" is missing or malformed (comma-separated serials)' ;;
 esac
 inspect_one() (
 serial=$1

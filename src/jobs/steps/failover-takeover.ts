@@ -8,12 +8,12 @@ import type { DiskInfo } from '../../cloud/gateway.js';
 import type { MountRow } from '../../cloud/mounts.js';
 import {
   SAFE_MOUNT_OPTIONS,
-  SAFE_MOUNTPOINT,
   SAFE_SERIAL,
   scriptText,
   serialFor,
   takeoverReportSchema,
 } from '../../cloud/scripts/index.js';
+import { MOUNTPOINT_PATTERN } from '../../commands/index.js';
 import type { StepContext } from './context.js';
 import type { StepOutcome } from './failover-timeline.js';
 
@@ -70,7 +70,7 @@ export async function mountOnStandby(
   const serial = serialFor(disk);
   if (
     !SAFE_SERIAL.test(serial) ||
-    !SAFE_MOUNTPOINT.test(mount.mount) ||
+    !MOUNTPOINT_PATTERN.test(mount.mount) ||
     !SAFE_MOUNT_OPTIONS.test(mount.options)
   )
     return refused('unsafe_parameter', 'the serial, mount point or options cannot be put in a script');

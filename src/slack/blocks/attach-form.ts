@@ -6,6 +6,7 @@
 import type { KnownBlock, PlainTextOption, View } from '@slack/types';
 import { z } from 'zod';
 import type { DiskInfo, InstanceInfo } from '../../cloud/gateway.js';
+import { MAX_ATTACHMENTS } from '../../commands/index.js';
 import { escapeMrkdwn } from './escape.js';
 
 export const VIEW_ATTACH = 'attach_disk_form';
@@ -22,8 +23,6 @@ export const ATTACH_FIELDS = {
 export const ATTACH_VALUE = 'value';
 export const ALLOW_SINGLE_NODE_FS = 'allow';
 
-/** A multi-attach disk attaches to at most 16 instances. */
-const MAX_ATTACHMENTS = 16;
 /** Slack cuts option text at 75 characters. */
 const OPTION_TEXT_MAX = 75;
 

@@ -1,5 +1,6 @@
 import type { View } from '@slack/types';
 import { z } from 'zod';
+import { REQUEST_ID_PATTERN } from '../../commands/index.js';
 import { clip, SLACK_LIMITS } from './limits.js';
 
 export const VIEW_REJECT = 'request_reject_reason';
@@ -8,7 +9,7 @@ export const REJECT_REASON_INPUT = 'reason_input';
 
 /** What the reject modal remembers between the click and the submit. */
 const rejectMetadataSchema = z.object({
-  id: z.string().regex(/^R-[0-9A-Z]{6,26}$/),
+  id: z.string().regex(REQUEST_ID_PATTERN),
   planHash: z.string().regex(/^[0-9a-f]{64}$/),
   channelId: z.string().min(1),
   /** The Reject click came from App Home: the submit refreshes the clicker's Home. */

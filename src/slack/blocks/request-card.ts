@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
+import { REQUEST_ID_PATTERN } from '../../commands/index.js';
 import type { CheckLevel, DiskRequest, PlanStep, RequestState } from '../../workflow/request.js';
 import { escapeMrkdwn } from './escape.js';
 import { chunkLines, clip, codeBlock, joinWithin, plural, SLACK_LIMITS, slackDate } from './limits.js';
@@ -260,7 +261,7 @@ export function plainRequestCard(request: DiskRequest): { text: string; blocks: 
 }
 
 const cardButtonValueSchema = z.object({
-  id: z.string().regex(/^R-[0-9A-Z]{6,26}$/),
+  id: z.string().regex(REQUEST_ID_PATTERN),
   planHash: z.string().regex(/^[0-9a-f]{64}$/),
 });
 

@@ -6,11 +6,15 @@ import { defineScript } from './prelude.js';
  *   tat    theoretical arrival time (ms) of the next free slot
  *   base   rate (calls/s) right after the last decrease; absent = the full policy rate
  *   since  Redis time (ms) of the last decrease
- * Time is Redis' TIME, never a caller's clock: every replica must read the same clock.
+ * Time is Redis' TIME, never a replica's clock: every replica must read the same clock. The last
+ * ARGV is empty in production; a test passes its fake clock's milliseconds there.
  */
 const CURRENT_RATE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(ARGV[#ARGV])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 local f = redis.call('HMGET', KEYS[1], 'tat', 'base', 'since')
 local ceiling, increase = tonumber(ARGV[1]), tonumber(ARGV[2])
 local rate = ceiling
@@ -28,14 +32,14 @@ end`;
 
 export const reserveEcsSlot = defineScript({
   name: 'reserveEcsSlot',
-  version: 1,
+  version: 2,
   numberOfKeys: 1,
   header: `
 --[[ reserveEcsSlot: books the next slot of one class of the shared ECS budget.
   KEYS[1] the class's bucket hash
   ARGV[1] policy rate (calls/s)  ARGV[2] additive increase (calls/s gained per second since the
   last decrease)  ARGV[3] policy burst (calls allowed back to back at the full rate; scaled down
-  with the rate, at least 1)
+  with the rate, at least 1)  ARGV[4] '' (Redis TIME) or a test clock's ms
   Returns {wait ms before the call (0 = now), current rate as a string}. The slot is always
           booked, so callers queue fairly instead of polling.
   Side effects: HSET tat; HDEL base/since once the rate is back at the policy rate; PEXPIRE.
@@ -54,7 +58,7 @@ return { math.ceil(wait), string.format('%.3f', rate) }`,
 
 export const ecsThrottled = defineScript({
   name: 'ecsThrottled',
-  version: 1,
+  version: 2,
   numberOfKeys: 1,
   header: `
 --[[ ecsThrottled: the cloud answered a throttling code; shrink the class's rate (multiplicative
@@ -63,7 +67,7 @@ export const ecsThrottled = defineScript({
   ARGV[1] policy rate (calls/s)  ARGV[2] additive increase (calls/s per second)  ARGV[3] decrease
   factor (0–1)  ARGV[4] floor (calls/s)  ARGV[5] hold (ms): throttles within this long of the last
   decrease are the same congestion event and do not shrink the rate again  ARGV[6] pause (ms, 0 =
-  none)  ARGV[7] policy burst
+  none)  ARGV[7] policy burst  ARGV[8] '' (Redis TIME) or a test clock's ms
   Returns {1 if the rate was decreased else 0, the rate now as a string}.
   Side effects: HSET base/since on a decrease; HSET tat so no slot starts within the pause; PEXPIRE.
 ]]`,

@@ -1,5 +1,6 @@
 import type { App, BlockAction, ButtonAction, webApi } from '@slack/bolt';
 import { z } from 'zod';
+import { REQUEST_ID_PATTERN } from '../../../commands/index.js';
 import type { Logger } from '../../../logger.js';
 import type { ApprovalService } from '../../../workflow/approval-service.js';
 import type { ReviewService } from '../../../workflow/reviews.js';
@@ -14,7 +15,7 @@ export interface ReviewButtonDeps {
   readonly logger: Logger;
 }
 
-const valueSchema = z.string().regex(/^R-[0-9A-Z]{6,26}$/);
+const valueSchema = z.string().regex(REQUEST_ID_PATTERN);
 
 /** "Acknowledge review" on App Home: ack, one service call, then refresh the clicker's Home and note it in the card's thread. */
 export function registerReviewButton(app: App, deps: ReviewButtonDeps): void {
