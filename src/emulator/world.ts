@@ -191,7 +191,11 @@ export class World {
   private tokens = 0;
   private counters = new Map<string, number>();
 
-  constructor(readonly timing: Timing) {}
+  /** `idNamespace` keeps the ids of new resources distinct between the worlds of several accounts. */
+  constructor(
+    readonly timing: Timing,
+    private readonly idNamespace = '',
+  ) {}
 
   now(): number {
     return this.timing.now();
@@ -239,7 +243,7 @@ export class World {
   nextId(prefix: string): string {
     const n = (this.counters.get(prefix) ?? 0) + 1;
     this.counters.set(prefix, n);
-    return stableId(prefix, `${prefix}${n}`);
+    return stableId(prefix, `${this.idNamespace}${prefix}${n}`);
   }
 }
 
