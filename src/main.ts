@@ -56,7 +56,10 @@ async function run(config: AppConfig, logger: Logger): Promise<void> {
   // named on /readyz and in its commands' answers) before the first command.
   const health = (await cloud.accounts?.check()) ?? [];
   for (const h of health.filter((a) => !a.ok)) {
-    logger.warn({ event: 'accounts.unavailable', account: h.alias, reason: h.reason }, 'account role cannot be assumed');
+    logger.warn(
+      { event: 'accounts.unavailable', account: h.alias, reason: h.reason },
+      'account role cannot be assumed',
+    );
   }
   const starting = startBot({
     ...(cloud.accounts ? { readinessChecks: [cloud.accounts.readinessCheck()] } : {}),

@@ -50,8 +50,24 @@ interface Session {
 
 const DEFAULT_REQUEST_SESSIONS = 64;
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/**
+ * The library reports a refused AssumeRole as `refresh session token failed: <STS error body>`;
+ * people need the STS code and message, not the JSON around them.
+ */
+export function assumeRoleFailure(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const json = text.indexOf('{');
+  if (json >= 0) {
+    try {
+      const body = JSON.parse(text.slice(json)) as { Code?: unknown; Message?: unknown };
+      if (typeof body.Code === 'string') {
+        return typeof body.Message === 'string' ? `${body.Code}: ${body.Message}` : body.Code;
+      }
+    } catch {
+      // Not the STS error body: the text as it is says more than nothing.
+    }
+  }
+  return text;
 }
 
 export class AccountGateways {
@@ -105,7 +121,7 @@ export class AccountGateways {
           this.failures.delete(alias);
           return { alias, ok: true };
         } catch (error) {
-          const reason = describe(error);
+          const reason = assumeRoleFailure(error);
           this.failures.set(alias, reason);
           return { alias, ok: false, reason };
         }
@@ -147,13 +163,14 @@ export class AccountGateways {
       get: (_target, name) => {
         // Not a thenable, and no symbol-keyed protocol: only method names are routed.
         if (typeof name !== 'string' || name === 'then') return undefined;
-        return (...args: unknown[]) => {
+        // Every gateway method returns a promise: an unavailable account rejects it, never throws.
+        return async (...args: unknown[]) => {
           const gateway = this.gatewayFor(currentAccountScope()) as unknown as Record<
-            PropertyKey,
+            string,
             (...a: unknown[]) => unknown
           >;
           const method = gateway[name];
-          if (typeof method !== 'function') throw new Error(`EcsGateway has no ${String(name)}`);
+          if (typeof method !== 'function') throw new Error(`EcsGateway has no ${name}`);
           return method.apply(gateway, args);
         };
       },

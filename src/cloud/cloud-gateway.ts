@@ -3,7 +3,7 @@
  * credential, or — when the policy lists `accounts` — the account registry's routed gateway.
  */
 import { type SourceKeys, sourceProvider } from './account-credentials.js';
-import { type AccountRole, AccountGateways } from './accounts.js';
+import { AccountGateways, type AccountRole } from './accounts.js';
 import { EcsSdkGateway } from './ecs-sdk-gateway.js';
 import type { EcsGateway } from './gateway.js';
 
