@@ -143,7 +143,10 @@ export interface CommandError {
   usage: string;
 }
 
-export type ParseResult = { ok: true; command: DiskCommand } | { ok: false; error: CommandError };
+/** `account`: the alias given with the global `--account` flag, absent when none was given. */
+export type ParseResult =
+  | { ok: true; command: DiskCommand; account?: string }
+  | { ok: false; error: CommandError };
 
 /** Limits the grammar checks; size ranges per category/PL are preflight's job, not the parser's. */
 export const LIMITS = {
