@@ -41,6 +41,7 @@ import type { RedisClient } from './store/connection.js';
 import { RedisRequestStore } from './store/redis-request-store.js';
 import { RedisReviewStore } from './store/review-store.js';
 import { RedisWatchStore } from './store/watch-store.js';
+import { accountAliases } from './workflow/account-policy.js';
 import { ApprovalService } from './workflow/approval-service.js';
 import { GroupDirectory, isViewer } from './workflow/approvers.js';
 import { PendingExecutor } from './workflow/executor.js';
@@ -341,6 +342,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     reviews,
     watchedDisks: () => watchedDiskLines(watchStore),
     rateLimit: commandRate.take,
+    accounts: accountAliases(options.policy),
     canView,
     checkRequest,
     ...(resolver ? { resolver } : {}),

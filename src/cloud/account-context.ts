@@ -23,3 +23,9 @@ export function inAccountScope<T>(scope: AccountScope, run: () => T): T {
 export function currentAccountScope(): AccountScope | undefined {
   return storage.getStore();
 }
+
+/** `{ account }` of the current scope, or `{}` without one: spread into what a request records. */
+export function accountOfScope(): { account?: string } {
+  const account = storage.getStore()?.account;
+  return account === undefined ? {} : { account };
+}

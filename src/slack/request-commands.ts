@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
+import { accountOfScope } from '../cloud/account-context.js';
 import { guardAuditRecord } from '../cloud/preflight/guard-audit.js';
 import type { GuardAuditLog } from '../jobs/ports.js';
 import type { Logger } from '../logger.js';
@@ -127,6 +128,7 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
       allowSingleNodeFs: built.allowSingleNodeFs,
       force: built.force,
       emergency: built.emergency,
+      ...accountOfScope(),
     });
     if (!opened.ok) return plain(`:no_entry: ${opened.message}`);
     if (checks.some((c) => c.rule && c.level === 'danger'))

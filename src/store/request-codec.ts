@@ -24,6 +24,7 @@ export function encodeBody(request: DiskRequest): string {
     checks: request.checks.map((c) => ({ ...c })),
     ...(request.emergency ? { emergency: true } : {}),
     ...(request.review ? { review: request.review } : {}),
+    ...(request.account ? { account: request.account } : {}),
   };
   return JSON.stringify(body);
 }
@@ -98,5 +99,6 @@ export function decodeRequest(id: string, hash: Record<string, string>): DiskReq
     ...(hash.outCode !== undefined ? { outcome: { code: hash.outCode, message: hash.outMsg ?? '' } } : {}),
     ...(body.data.emergency ? { emergency: true } : {}),
     ...(body.data.review ? { review: body.data.review } : {}),
+    ...(body.data.account ? { account: body.data.account } : {}),
   };
 }

@@ -22,7 +22,14 @@ export function defaultAccount(policy: Policy): string | undefined {
  * `accounts` and none was asked for. Codes `account_unknown` and `accounts_not_configured`.
  */
 export function resolveAccount(policy: Policy, requested: string | undefined): Outcome<string | undefined> {
-  const aliases = accountAliases(policy);
+  return resolveAccountAlias(accountAliases(policy), requested);
+}
+
+/** `resolveAccount` over the configured aliases alone (what the Slack listener is given). */
+export function resolveAccountAlias(
+  aliases: readonly string[],
+  requested: string | undefined,
+): Outcome<string | undefined> {
   if (requested === undefined) return success(aliases[0]);
   if (aliases.length === 0) {
     return failure(

@@ -95,6 +95,8 @@ export interface DiskRequest {
   /** Emergency failover: opened with the emergency quorum; `review: 'required'` asks for a post-hoc review. */
   readonly emergency?: boolean;
   readonly review?: 'required' | 'optional';
+  /** Policy `accounts` alias the request acts in; absent without accounts (and on older records). */
+  readonly account?: string;
 }
 
 /** The actor recorded for transitions nobody clicked (expiry sweeper). */
@@ -158,6 +160,7 @@ export const requestBodySchema = z.object({
   checks: z.array(checkSchema),
   emergency: z.boolean().optional(),
   review: z.enum(['required', 'optional']).optional(),
+  account: z.string().optional(),
 });
 export type RequestBody = z.infer<typeof requestBodySchema>;
 
