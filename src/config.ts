@@ -78,6 +78,14 @@ const rawSchema = z.object({
       .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, 'must be host[:port] without a scheme, e.g. 127.0.0.1:8080')
       .optional(),
   ),
+  /** STS for the policy's `accounts` (AssumeRole); omitted, the library's `sts.aliyuncs.com`. */
+  STS_ENDPOINT: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, 'must be host[:port] without a scheme, e.g. 127.0.0.1:8080')
+      .optional(),
+  ),
   ECS_PROTOCOL: z.preprocess(blankToUndefined, z.enum(['http', 'https']).default('https')),
   MULTI_ATTACH_ZONES: z.preprocess(
     blankToUndefined,
@@ -121,6 +129,8 @@ export interface AppConfig {
   readonly cloud: {
     readonly regionId: string;
     readonly endpoint?: string;
+    /** STS for AssumeRole into the policy's accounts; spoken over `protocol` like ECS. */
+    readonly stsEndpoint?: string;
     readonly protocol: 'http' | 'https';
     readonly credentials: CloudCredentialHints;
     /** Zones known to offer multi-attach (the API cannot say); unset = create requests carry a warning. */
@@ -284,6 +294,7 @@ export function loadConfig(given: NodeJS.ProcessEnv = process.env, readText?: Re
     cloud: {
       regionId: raw.ALIBABA_CLOUD_REGION_ID,
       ...(raw.ECS_ENDPOINT ? { endpoint: raw.ECS_ENDPOINT } : {}),
+      ...(raw.STS_ENDPOINT ? { stsEndpoint: raw.STS_ENDPOINT } : {}),
       protocol: raw.ECS_PROTOCOL,
       ...(raw.MULTI_ATTACH_ZONES
         ? { multiAttachZones: raw.MULTI_ATTACH_ZONES.split(',').map((z) => z.trim()) }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { startBot } from './bot.js';
-import { EcsSdkGateway } from './cloud/ecs-sdk-gateway.js';
+import { accountRoles, buildCloudGateway } from './cloud/cloud-gateway.js';
 import { type AppConfig, loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
@@ -43,7 +43,26 @@ async function run(config: AppConfig, logger: Logger): Promise<void> {
     logger.warn({ event: 'redis.error', error: error.message }, 'Redis connection error'),
   );
 
+  const { accessKeyId, accessKeySecret, securityToken } = config.cloud.credentials;
+  const cloud = buildCloudGateway({
+    regionId: config.cloud.regionId,
+    protocol: config.cloud.protocol,
+    ...(config.cloud.endpoint ? { endpoint: config.cloud.endpoint } : {}),
+    ...(config.cloud.stsEndpoint ? { stsEndpoint: config.cloud.stsEndpoint } : {}),
+    keys: { accessKeyId, accessKeySecret, securityToken },
+    accounts: accountRoles(policy.accounts),
+  });
+  // Each account's role is assumed once now, so an account that cannot be reached is known (and
+  // named on /readyz and in its commands' answers) before the first command.
+  const health = (await cloud.accounts?.check()) ?? [];
+  for (const h of health.filter((a) => !a.ok)) {
+    logger.warn(
+      { event: 'accounts.unavailable', account: h.alias, reason: h.reason },
+      'account role cannot be assumed',
+    );
+  }
   const starting = startBot({
+    ...(cloud.accounts ? { readinessChecks: [cloud.accounts.readinessCheck()] } : {}),
     slack: {
       botToken: config.slack.botToken,
       transport: config.slack.transport,
@@ -56,20 +75,7 @@ async function run(config: AppConfig, logger: Logger): Promise<void> {
     logger,
     metrics,
     cloud: {
-      gateway: new EcsSdkGateway({
-        regionId: config.cloud.regionId,
-        protocol: config.cloud.protocol,
-        ...(config.cloud.endpoint ? { endpoint: config.cloud.endpoint } : {}),
-        ...(config.cloud.credentials.accessKeyId
-          ? { accessKeyId: config.cloud.credentials.accessKeyId }
-          : {}),
-        ...(config.cloud.credentials.accessKeySecret
-          ? { accessKeySecret: config.cloud.credentials.accessKeySecret }
-          : {}),
-        ...(config.cloud.credentials.securityToken
-          ? { securityToken: config.cloud.credentials.securityToken }
-          : {}),
-      }),
+      gateway: cloud.gateway,
       connection: config.redisUrl,
       ...(config.cloud.multiAttachZones ? { multiAttachZones: config.cloud.multiAttachZones } : {}),
     },

@@ -4,6 +4,7 @@
  * once and render the outcome. The builder and the cloud preflight are one injected function each,
  * so the safety pipeline can replace them without touching the order of filing.
  */
+import { accountOfScope } from '../cloud/account-context.js';
 import { guardAuditRecord } from '../cloud/preflight/guard-audit.js';
 import type { Logger } from '../logger.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
@@ -99,6 +100,7 @@ export class FilingService {
       force: built.force,
       emergency: built.emergency,
       ...(requester.origin ? { origin: requester.origin } : {}),
+      ...accountOfScope(),
     });
     if (!opened.ok) return { ok: false, reason: 'not_opened', message: opened.message };
     const request = opened.value;

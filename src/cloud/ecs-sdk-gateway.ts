@@ -2,6 +2,7 @@ import Credentials from '@alicloud/credentials';
 import Ecs, * as models from '@alicloud/ecs20140526';
 import { $OpenApiUtil } from '@alicloud/openapi-core';
 import { RuntimeOptions } from '@darabonba/typescript';
+import type { SdkCredential } from './account-credentials.js';
 import { type CommandApi, CommandRegistry, MANAGED_TAG, type RegisteredCommand } from './command-registry.js';
 import { EcsSdkLifecycle } from './ecs-sdk-lifecycle.js';
 import { chunks, str, toDisk } from './ecs-sdk-mapping.js';
@@ -26,6 +27,8 @@ export interface EcsSdkGatewayOptions {
   readonly accessKeyId?: string;
   readonly accessKeySecret?: string;
   readonly securityToken?: string;
+  /** Signs instead of the keys: an assumed role's credential (account-credentials.ts). */
+  readonly credential?: SdkCredential;
   /**
    * Per-call budget. The SDK's connect timeout doubles as the socket idle timeout, so both are
    * set together; ECS answers async operations at once, so 10 s only ever trips on a sick network.
@@ -61,8 +64,9 @@ export class EcsSdkGateway implements EcsGateway, CommandApi {
 
   constructor(options: EcsSdkGatewayOptions) {
     const timeout = options.timeoutMs ?? 10_000;
-    const keys =
-      options.accessKeyId && options.accessKeySecret
+    const keys = options.credential
+      ? { credential: options.credential }
+      : options.accessKeyId && options.accessKeySecret
         ? {
             accessKeyId: options.accessKeyId,
             accessKeySecret: options.accessKeySecret,

@@ -9,6 +9,7 @@
  *      to the token that caused it (see `fromIssues` for which issue leads).
  * Never throws: any string gives `{ ok: true }` or `{ ok: false }` with a message and a usage.
  */
+import { takeAccountFlag } from './account-flag.js';
 import { fastIssues } from './fast-errors.js';
 import { sizeHint } from './fields.js';
 import { show, suggest } from './format.js';
@@ -340,6 +341,16 @@ function parse(text: string, fast: boolean): ParseResult {
       tokenized.raw,
     );
   }
+  const taken = takeAccountFlag(tokenized.tokens, asFlag);
+  if (!taken.ok) return fail(sub, 'invalid_value', taken.message, taken.token);
+  const result = parseTokens(taken.tokens, fast);
+  return result.ok && taken.account !== undefined ? { ...result, account: taken.account } : result;
+}
+
+/** The grammar after the global `--account` was taken out. */
+function parseTokens(tokens: Token[], fast: boolean): ParseResult {
+  const first = tokens[0];
+  const sub = first && !first.quoted ? subcommandOf(first) : undefined;
   if (first === undefined) return fail(undefined, 'empty', 'Type a /disk command, e.g. /disk help.');
   if (isHelpFlag(first)) return { ok: true, command: { kind: 'help' } };
   if (sub === undefined) {
@@ -351,7 +362,7 @@ function parse(text: string, fast: boolean): ParseResult {
       first.raw,
     );
   }
-  const rest = tokenized.tokens.slice(1);
+  const rest = tokens.slice(1);
   if (rest.some(isHelpFlag)) return { ok: true, command: { kind: 'help', topic: sub } };
 
   // Bare `/disk create` opens the form; anything after it is the one-line form of the command.

@@ -143,7 +143,10 @@ export interface CommandError {
   usage: string;
 }
 
-export type ParseResult = { ok: true; command: DiskCommand } | { ok: false; error: CommandError };
+/** `account`: the alias given with the global `--account` flag, absent when none was given. */
+export type ParseResult =
+  | { ok: true; command: DiskCommand; account?: string }
+  | { ok: false; error: CommandError };
 
 /** A multi-attach disk attaches to at most 16 instances (multi-attach-facts.md). */
 export const MAX_ATTACHMENTS = 16;

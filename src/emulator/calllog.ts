@@ -13,6 +13,10 @@ export interface CallRecord {
   status: number;
   requestId: string;
   accessKeyId: string | null;
+  /** The account whose world the call acted on; null when the caller was never authenticated. */
+  accountId: string | null;
+  /** The STS session (`RoleSessionName`) the call was signed under; null for a long-lived key. */
+  roleSessionName: string | null;
 }
 
 /** Oldest entries go first once the log holds this many, so a long sandbox session stays small. */

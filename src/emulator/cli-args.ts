@@ -2,10 +2,12 @@
 import { parseArgs } from 'node:util';
 import type { FaultRule } from './faults.js';
 import type { EmulatorOptions } from './server.js';
+import type { EmulatorAccount } from './sts.js';
 import { LATENCY_KINDS, type LatencyKind, type LatencySpec } from './world.js';
 
 export const USAGE = `usage: emulator [--port N] [--host H] [--seed default|empty|large]
                 [--access-key-id ID --access-key-secret SECRET]
+                [--accounts ID[:EXTERNAL_ID],ID[:EXTERNAL_ID]...]
                 [--latency-ms N] [--jitter-ms N] [--throttle-rate R] [--error-rate R]`;
 
 export class UsageError extends Error {}
@@ -27,6 +29,22 @@ function number(name: string, raw: string | undefined, range: { min: number; max
   return n;
 }
 
+const ACCOUNT = /^(\d{16})(?::([\w+=,.@:/-]{2,1224}))?$/;
+
+/** `1111111111111111,2222222222222222:ext-id`: 16-digit account ids, each with an optional external id. */
+function parseAccounts(raw: string): EmulatorAccount[] {
+  const accounts = raw.split(',').map((entry) => {
+    const m = ACCOUNT.exec(entry.trim());
+    if (!m?.[1]) {
+      throw new UsageError(`--accounts: "${entry}" is not a 16-digit account id (optionally :external-id)`);
+    }
+    return m[2] === undefined ? { accountId: m[1] } : { accountId: m[1], externalId: m[2] };
+  });
+  const ids = accounts.map((a) => a.accountId);
+  if (new Set(ids).size !== ids.length) throw new UsageError('--accounts: an account id is repeated');
+  return accounts;
+}
+
 /** @throws UsageError for any flag the emulator cannot honour. */
 export function parseCli(argv: string[]): EmulatorOptions {
   let values: Record<string, string | undefined>;
@@ -41,6 +59,7 @@ export function parseCli(argv: string[]): EmulatorOptions {
         seed: { type: 'string' },
         'access-key-id': { type: 'string' },
         'access-key-secret': { type: 'string' },
+        accounts: { type: 'string' },
         'latency-ms': { type: 'string' },
         'jitter-ms': { type: 'string' },
         'throttle-rate': { type: 'string' },
@@ -65,6 +84,7 @@ export function parseCli(argv: string[]): EmulatorOptions {
     throw new UsageError('--access-key-id and --access-key-secret go together');
   }
   if (id !== undefined && secret !== undefined) options.accessKeys = { [id]: secret };
+  if (values.accounts !== undefined) options.accounts = parseAccounts(values.accounts);
   const baseMs = number('latency-ms', values['latency-ms'], { min: 0, max: 600_000, int: true });
   const jitterMs = number('jitter-ms', values['jitter-ms'], { min: 0, max: 600_000, int: true });
   if (baseMs !== undefined || jitterMs !== undefined) {

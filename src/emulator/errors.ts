@@ -20,6 +20,16 @@ const CATALOGUE = {
   'InvalidAccessKeyId.NotFound': [404, 'Specified access key is not found.'],
   'InvalidAction.NotFound': [404, 'Specified api is not found, please check your url and method.'],
   InvalidVersion: [400, 'Specified parameter Version is not valid.'],
+  // STS temporary credentials and AssumeRole (the STS AssumeRole error table and the codes ECS answers
+  // for a bad SecurityToken). A wrong ExternalId fails the role's trust policy: NoPermission.
+  MissingSecurityToken: [400, 'SecurityToken is mandatory for this action.'],
+  'InvalidSecurityToken.Expired': [400, 'Specified SecurityToken is expired.'],
+  'InvalidSecurityToken.Malformed': [400, 'Specified SecurityToken is malformed.'],
+  'InvalidSecurityToken.MismatchWithAccessKey': [400, 'Specified SecurityToken mismatch with the AccessKey.'],
+  'InvalidParameter.RoleSessionName': [400, 'The parameter RoleSessionName is wrongly formed.'],
+  'InvalidParameter.DurationSeconds': [400, 'The Min/Max value of DurationSeconds is 15min/1hr.'],
+  'EntityNotExist.Role': [404, 'The specified Role not exists.'],
+  NoPermission: [403, 'No permission perform sts:AssumeRole on this Role.'],
   // RAM: the call is outside the caller's policy (body carries AccessDeniedDetail).
   'Forbidden.RAM': [
     403,

@@ -30,4 +30,5 @@ export {
 } from './scripts.js';
 export { SEED, type SeedName } from './seed.js';
 export { API_VERSION, type EmulatorOptions, type RunningEmulator, startEmulator } from './server.js';
+export { type EmulatorAccount, STS_API_VERSION } from './sts.js';
 export { DEFAULT_LATENCY, LATENCY_KINDS, type LatencyKind, type LatencySpec } from './world.js';

@@ -15,6 +15,7 @@ import { diskActions } from './actions/disks.js';
 import { instanceActions } from './actions/instances.js';
 import { snapshotActions } from './actions/snapshots.js';
 import { type AdminTarget, handleAdmin } from './admin.js';
+import { type AccountsTarget, handleAccountsAdmin, inAccount } from './admin-accounts.js';
 import { handleRamAdmin, type RamTarget } from './admin-ram.js';
 import { CallLog } from './calllog.js';
 import { EcsError, missing } from './errors.js';
@@ -24,6 +25,7 @@ import { authorize, type RamPolicy } from './ram.js';
 import { authRequestFor, EMULATOR_ACCOUNT_ID } from './ram-resources.js';
 import { applySeed, type SeedName } from './seed.js';
 import { NonceCache, verifySignature } from './signature.js';
+import { type EmulatorAccount, type Principal, STS_API_VERSION, StsIssuer } from './sts.js';
 import {
   DEFAULT_LATENCY,
   type LatencyConfig,
@@ -40,8 +42,13 @@ export interface EmulatorOptions {
   port?: number;
   host?: string;
   seed?: SeedName;
-  /** id → secret; default `{ sandbox: 'sandbox-secret' }`. */
+  /** id → secret; default `{ sandbox: 'sandbox-secret' }`. They belong to the first account. */
   accessKeys?: Record<string, string>;
+  /**
+   * One seeded world per account, reached through STS AssumeRole on its roles; omitted, one
+   * account (`EMULATOR_ACCOUNT_ID`) whose roles trust anyone.
+   */
+  accounts?: readonly EmulatorAccount[];
   /** id → RAM policy document: calls outside it are Forbidden.RAM. A key without one may do anything. */
   ramPolicies?: Record<string, RamPolicy>;
   latency?: Partial<Record<LatencyKind, LatencySpec>>;
@@ -105,7 +112,7 @@ function send(
   res.end(text);
 }
 
-class Emulator implements AdminTarget, RamTarget {
+class Emulator implements AdminTarget, RamTarget, AccountsTarget {
   readonly calls = new CallLog();
   readonly ramPolicies: Record<string, RamPolicy>;
   readonly faults: FaultConfig;
@@ -118,7 +125,9 @@ class Emulator implements AdminTarget, RamTarget {
   private readonly accessKeys: Record<string, string>;
   private readonly now: () => number;
   private readonly random: () => number;
-  private current: World;
+  readonly accountIds: readonly string[];
+  private readonly sts: StsIssuer;
+  private worlds = new Map<string, World>();
   hostId = '127.0.0.1';
 
   constructor(options: EmulatorOptions) {
@@ -130,22 +139,42 @@ class Emulator implements AdminTarget, RamTarget {
     this.latency = { ...this.baseLatency };
     this.faults = faultConfigSchema.parse(options.faults ?? {});
     this.behaviour = { onlineMultiAttachResize: options.onlineMultiAttachResize ?? true };
-    this.current = this.freshWorld(options.seed ?? 'default');
+    const accounts = options.accounts?.length ? options.accounts : [{ accountId: EMULATOR_ACCOUNT_ID }];
+    this.accountIds = accounts.map((a) => a.accountId);
+    this.sts = new StsIssuer(accounts, this.now);
+    this.seedWorlds(options.seed ?? 'default');
   }
 
-  private freshWorld(seed: SeedName): World {
-    const world = new World({ now: this.now, random: this.random, latency: this.latency }, this.behaviour);
-    applySeed(world, seed);
+  /** Every account gets the same seed; ids of resources created later differ between accounts. */
+  private seedWorlds(seed: SeedName): void {
+    this.worlds = new Map(
+      this.accountIds.map((accountId, i) => {
+        const timing = { now: this.now, random: this.random, latency: this.latency };
+        const world = new World(timing, this.behaviour, i === 0 ? '' : accountId);
+        applySeed(world, seed);
+        return [accountId, world];
+      }),
+    );
+  }
+
+  /** The first account's world: the one the static keys and the admin API act on by default. */
+  world(): World {
+    return this.worldOf(this.accountIds[0] ?? EMULATOR_ACCOUNT_ID);
+  }
+
+  worldOf(accountId: string): World {
+    const world = this.worlds.get(accountId);
+    if (!world) throw new Error(`no emulated account ${accountId}`);
     return world;
   }
 
-  world(): World {
-    return this.current;
+  expireStsSessions(): number {
+    return this.sts.expireAll();
   }
 
-  /** A fresh world and call log; faults and latencies are configuration and stay. */
+  /** Fresh worlds and call log; faults, latencies and issued STS tokens are configuration and stay. */
   reset(seed: SeedName): void {
-    this.current = this.freshWorld(seed);
+    this.seedWorlds(seed);
     this.calls.clear();
   }
 
@@ -155,11 +184,11 @@ class Emulator implements AdminTarget, RamTarget {
   }
 
   /** RAM, checked after authentication and before anything happens, as ECS does. */
-  private authorize(accessKeyId: string, action: string, params: Params): void {
+  private authorize(accessKeyId: string, action: string, params: Params, world: World): void {
     const policy = this.ramPolicies[accessKeyId];
     if (!policy) return;
-    this.current.settle();
-    const decision = authorize(policy, authRequestFor(action, params, this.current));
+    world.settle();
+    const decision = authorize(policy, authRequestFor(action, params, world));
     if (decision.allowed) return;
     throw new EcsError('Forbidden.RAM', undefined, {
       body: {
@@ -210,9 +239,18 @@ class Emulator implements AdminTarget, RamTarget {
         return;
       }
     }
+    const search = new URLSearchParams(query);
+    const account = search.get('account');
+    const target = account === null ? this : inAccount(this, account);
+    if (!target) {
+      send(res, 404, { error: `no emulated account ${account}`, accounts: this.accountIds });
+      return;
+    }
+    const method = req.method ?? 'GET';
     const reply =
-      handleRamAdmin(this, req.method ?? 'GET', path, parsed) ??
-      handleAdmin(this, req.method ?? 'GET', path, new URLSearchParams(query), parsed);
+      handleAccountsAdmin(target, method, path) ??
+      handleRamAdmin(target, method, path, parsed) ??
+      handleAdmin(target, method, path, search, parsed);
     send(res, reply.status, reply.body);
   }
 
@@ -227,6 +265,7 @@ class Emulator implements AdminTarget, RamTarget {
     let action = header(req, 'x-acs-action') ?? '';
     let params: RawParams = {};
     let accessKeyId: string | null = null;
+    let principal: Principal | null = null;
     let status = 200;
     let code = 'OK';
     try {
@@ -239,27 +278,36 @@ class Emulator implements AdminTarget, RamTarget {
       if (!action) throw missing('Action');
       const version = header(req, 'x-acs-version') ?? params.Version;
       if (!version) throw missing('Version');
-      if (version !== API_VERSION) throw new EcsError('InvalidVersion');
+      if (version !== API_VERSION && version !== STS_API_VERSION) throw new EcsError('InvalidVersion');
       const caller = verifySignature(
         { method: req.method ?? 'POST', path, params, headers: req.headers, body },
-        (id) => (Object.hasOwn(this.accessKeys, id) ? this.accessKeys[id] : undefined),
+        (id) => (Object.hasOwn(this.accessKeys, id) ? this.accessKeys[id] : this.sts.secretOf(id)),
         Date.now(),
       );
       accessKeyId = caller.accessKeyId;
       if (!this.nonces.remember(caller.accessKeyId, caller.nonce, Date.now())) {
         throw new EcsError('SignatureNonceUsed');
       }
+      const securityToken = header(req, 'x-acs-security-token') ?? params.SecurityToken;
+      principal = this.sts.principalOf(caller.accessKeyId, securityToken, this.accountIds[0] ?? '');
+      if (version === STS_API_VERSION) {
+        if (action !== 'AssumeRole') throw new EcsError('InvalidAction.NotFound');
+        const result = this.sts.assumeRole(principal, new Params(params));
+        send(res, 200, { RequestId: requestId, ...result }, { 'x-acs-request-id': requestId });
+        return;
+      }
+      const world = this.worldOf(principal.accountId);
       const handler = ACTIONS.get(action);
       if (!handler) throw new EcsError('InvalidAction.NotFound');
-      this.authorize(caller.accessKeyId, action, new Params(params));
+      this.authorize(caller.accessKeyId, action, new Params(params), world);
       const fault = drawFault(this.faults, action, this.random, {
         windows: this.quotas,
         nowMs: Date.now(),
       });
       if (fault.delayMs > 0) await sleep(fault.delayMs);
       if (fault.error) throw fault.error;
-      this.current.settle();
-      const result = handler({ params: new Params(params), world: this.current });
+      world.settle();
+      const result = handler({ params: new Params(params), world });
       send(res, 200, { RequestId: requestId, ...result }, { 'x-acs-request-id': requestId });
     } catch (error) {
       const e =
@@ -293,6 +341,8 @@ class Emulator implements AdminTarget, RamTarget {
         status,
         requestId,
         accessKeyId,
+        accountId: principal?.accountId ?? null,
+        roleSessionName: principal?.roleSessionName ?? null,
       });
     }
   }

@@ -228,9 +228,11 @@ export class World {
   private tokens = 0;
   private counters = new Map<string, number>();
 
+  /** `idNamespace` keeps the ids of new resources distinct between the worlds of several accounts. */
   constructor(
     readonly timing: Timing,
     readonly behaviour: RegionBehaviour = { onlineMultiAttachResize: true },
+    private readonly idNamespace = '',
   ) {}
 
   now(): number {
@@ -279,7 +281,7 @@ export class World {
   nextId(prefix: string): string {
     const n = (this.counters.get(prefix) ?? 0) + 1;
     this.counters.set(prefix, n);
-    return stableId(prefix, `${prefix}${n}`);
+    return stableId(prefix, `${this.idNamespace}${prefix}${n}`);
   }
 }
 

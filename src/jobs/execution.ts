@@ -1,4 +1,5 @@
 import { Queue, Worker } from 'bullmq';
+import { inAccountScope } from '../cloud/account-context.js';
 import type { EcsGateway } from '../cloud/gateway.js';
 import { ResilientGateway, type RetryPolicy } from '../cloud/resilient-gateway.js';
 import { CodedError } from '../errors.js';
@@ -204,7 +205,7 @@ export function createExecution(options: ExecutionOptions): Execution {
       try {
         await queue.add(
           QUEUE_NAME,
-          { requestId: request.id },
+          { requestId: request.id, ...(request.account ? { account: request.account } : {}) },
           {
             jobId: request.id,
             attempts: JOB_ATTEMPTS,
@@ -235,8 +236,13 @@ export function createExecution(options: ExecutionOptions): Execution {
       const worker = new Worker(
         QUEUE_NAME,
         async (job) => {
-          const requestId = String((job.data as { requestId?: unknown }).requestId ?? job.id);
-          await runner.run(requestId, { final: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) });
+          const data = job.data as { requestId?: unknown; account?: unknown };
+          const requestId = String(data.requestId ?? job.id);
+          // Every ECS call of the request acts in its account, under a session named after it.
+          const scope = { account: typeof data.account === 'string' ? data.account : undefined, requestId };
+          await inAccountScope(scope, () =>
+            runner.run(requestId, { final: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) }),
+          );
         },
         {
           connection,

@@ -8,14 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunningBot, startBot } from '../bot.js';
-import { EcsSdkGateway } from '../cloud/ecs-sdk-gateway.js';
+import { accountRoles, buildCloudGateway } from '../cloud/cloud-gateway.js';
 import { type LatencyKind, type LatencySpec, SEED, startEmulator } from '../emulator/index.js';
 import { createLogger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
 import { createRedis, type RedisClient } from '../store/connection.js';
 import { type RunningConsole, startConsole } from './console/server.js';
 import { Interactions } from './interactions.js';
-import { CHANNELS, sandboxPolicy } from './people.js';
+import { CHANNELS, SANDBOX_ACCOUNTS, sandboxPolicy } from './people.js';
 import { SlackPlatform } from './platform.js';
 import { RedisUnavailableError, startSandboxRedis } from './redis.js';
 import { type SlackApiStandIn, startSlackApi } from './slack-api.js';
@@ -69,7 +69,13 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
 
     const [redisStarted, emulatorStarted] = await Promise.allSettled([
       startSandboxRedis({ ...(options.redisUrl ? { url: options.redisUrl } : {}), dataDir: options.dataDir }),
-      startEmulator({ port: 0, host: '127.0.0.1', seed: 'default', latency: SANDBOX_LATENCY }),
+      startEmulator({
+        port: 0,
+        host: '127.0.0.1',
+        seed: 'default',
+        latency: SANDBOX_LATENCY,
+        accounts: Object.values(SANDBOX_ACCOUNTS).map((accountId) => ({ accountId })),
+      }),
     ]);
     if (redisStarted.status === 'fulfilled') stops.push(() => redisStarted.value.stop());
     if (emulatorStarted.status === 'fulfilled') stops.push(() => emulatorStarted.value.close());
@@ -104,6 +110,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     // A shared Redis gets a run-specific prefix, so the sandbox never touches anyone else's keys.
     const keyPrefix = redisServer.private ? undefined : `sdb-sandbox:${randomBytes(4).toString('hex')}:`;
 
+    const policy = sandboxPolicy();
     const bot: RunningBot = await startBot({
       slack: {
         botToken,
@@ -114,18 +121,19 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       http: { port: 0, host: '127.0.0.1' },
       redis,
       ...(keyPrefix ? { keyPrefix } : {}),
-      policy: sandboxPolicy(),
+      policy,
       defaultRegion: SEED.regionId,
       logger,
       metrics: createMetrics(),
       cloud: {
-        gateway: new EcsSdkGateway({
+        gateway: buildCloudGateway({
           regionId: SEED.regionId,
           endpoint: emulator.endpoint,
+          stsEndpoint: emulator.endpoint,
           protocol: 'http',
-          accessKeyId: 'sandbox',
-          accessKeySecret: 'sandbox-secret',
-        }),
+          keys: { accessKeyId: 'sandbox', accessKeySecret: 'sandbox-secret' },
+          accounts: accountRoles(policy.accounts),
+        }).gateway,
         connection: redisServer.url,
         multiAttachZones: [SEED.zones.multiAttachI, SEED.zones.multiAttachJ],
         execution: { pollIntervalMs: 250 },

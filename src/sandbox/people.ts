@@ -35,6 +35,9 @@ export const USERGROUPS: Readonly<Record<string, readonly string[]>> = {
   S0ONCALL: [USERS.oncall.id],
 };
 
+/** The emulated accounts of the sandbox: `--account staging` works out of the box. */
+export const SANDBOX_ACCOUNTS = { prod: '1111111111111111', staging: '2222222222222222' } as const;
+
 /** Approval cards go to #storage-ops (where a workflow step's card goes too); transitions are echoed to audit. */
 const POLICY_YAML = `
 region: cn-hangzhou
@@ -53,6 +56,9 @@ singleNodeFs: { quorum: 2 }
 detachMounted: { quorum: 2 }
 fencing: { mode: reservation }
 watch: { interval: 10s, missedBeforeAlert: 2, remindAfter: 10m }
+accounts:
+  prod: { roleArn: "acs:ram::${SANDBOX_ACCOUNTS.prod}:role/shared-disk-bot" }
+  staging: { roleArn: "acs:ram::${SANDBOX_ACCOUNTS.staging}:role/shared-disk-bot" }
 `;
 
 export function sandboxPolicy(): Policy {

@@ -46,6 +46,8 @@ export interface SlackAppOptions {
   readonly watchedDisks?: () => Promise<string[]>;
   /** Per-user `/disk` command rate (policy `rateLimit`). */
   readonly rateLimit?: CommandRateLimit;
+  /** Policy `accounts` aliases in order: what `--account` may name. */
+  readonly accounts?: readonly string[];
   /** Policy `viewers`: who sees the App Home details beyond their own requests. */
   readonly canView?: CanView;
   /** Disk and instance names → ids (the attach form finds its disk with it). */
@@ -131,6 +133,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     metrics: options.metrics,
     ...(options.defaultZone ? { defaultZone: options.defaultZone } : {}),
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+    ...(options.accounts ? { accounts: options.accounts } : {}),
     ...(options.resolver && options.picker ? { resolver: options.resolver } : {}),
   });
   views.registerCreateForm(routed.app, options.handlers.create, logger, options.checkRequest);

@@ -25,6 +25,7 @@ export function encodeBody(request: DiskRequest): string {
     ...(request.emergency ? { emergency: true } : {}),
     ...(request.review ? { review: request.review } : {}),
     ...(request.origin ? { origin: { ...request.origin } } : {}),
+    ...(request.account ? { account: request.account } : {}),
   };
   return JSON.stringify(body);
 }
@@ -100,5 +101,6 @@ export function decodeRequest(id: string, hash: Record<string, string>): DiskReq
     ...(body.data.emergency ? { emergency: true } : {}),
     ...(body.data.review ? { review: body.data.review } : {}),
     ...(body.data.origin ? { origin: body.data.origin } : {}),
+    ...(body.data.account ? { account: body.data.account } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { type RunningSlackApp, startSlackApp } from '../slack/app.js';
 import { registerWatchButtons, watchedDiskLines } from '../slack/watch-slack.js';
+import { accountAliases } from '../workflow/account-policy.js';
 import type { Handlers } from './handlers.js';
 import type { BotOptions } from './options.js';
 import type { SlackPosts } from './slack-posts.js';
@@ -29,6 +30,7 @@ export async function startSlack(
     logger,
     metrics: options.metrics,
     handlers: handlers.handlers,
+    accounts: accountAliases(options.policy),
     service: workflow.service,
     reviews: workflow.reviews,
     ...(watchCommands ? { watchedDisks: () => watchedDiskLines(watchCommands) } : {}),

@@ -1,4 +1,5 @@
 import { CodedError } from '../errors.js';
+import { policyForAccount } from './account-policy.js';
 import {
   hasApprovers,
   isApprover,
@@ -52,6 +53,8 @@ export interface OpenRequestInput {
   readonly emergency?: boolean;
   /** Set when a Workflow Builder step files the request; the card says so. */
   readonly origin?: RequestOrigin;
+  /** Policy `accounts` alias the request acts in; absent without accounts. */
+  readonly account?: string;
 }
 
 export interface ApprovalServiceDeps {
@@ -87,7 +90,9 @@ export class ApprovalService {
   }
 
   async open(input: OpenRequestInput): Promise<ServiceResult<DiskRequest>> {
-    const { policy, groups, clock } = this.deps;
+    const { groups, clock } = this.deps;
+    // The account's approvers, quorum, requesters and expiry where it has its own.
+    const policy = policyForAccount(this.deps.policy, input.account);
     const emergency = input.emergency === true;
     if (emergency) {
       if (input.kind !== 'failover' || !policy.actions.failover.emergency) {
@@ -137,6 +142,7 @@ export class ApprovalService {
         ? { emergency: true, review: policy.actions.failover.emergency?.review ?? 'required' }
         : {}),
       ...(input.origin ? { origin: input.origin } : {}),
+      ...(input.account === undefined ? {} : { account: input.account }),
     };
     let created: StoreResult<DiskRequest> | undefined;
     // Ids carry 20 random bits; a collision is refused atomically by the store, so draw again.
@@ -180,7 +186,8 @@ export class ApprovalService {
   ): Promise<ServiceResult<ApprovalTally>> {
     const request = await this.get(id);
     if (!request) return refuse('not_found', `No request ${id}.`);
-    if (!(await isApprover(this.deps.policy, request.kind, userId, this.deps.groups))) {
+    const policy = policyForAccount(this.deps.policy, request.account);
+    if (!(await isApprover(policy, request.kind, userId, this.deps.groups))) {
       return refuse('not_approver', `You are not an approver for ${request.kind} requests.`, { request });
     }
     // Recomputed from what is stored: a plan edited behind the store's back no longer matches.
@@ -224,7 +231,8 @@ export class ApprovalService {
     }
     const request = await this.get(id);
     if (!request) return refuse('not_found', `No request ${id}.`);
-    if (!(await isApprover(this.deps.policy, request.kind, userId, this.deps.groups))) {
+    const policy = policyForAccount(this.deps.policy, request.account);
+    if (!(await isApprover(policy, request.kind, userId, this.deps.groups))) {
       return refuse('not_approver', `You are not an approver for ${request.kind} requests.`, { request });
     }
     const at = this.deps.clock.now();

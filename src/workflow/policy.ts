@@ -137,10 +137,77 @@ const ecsLimitsSchema = z
   })
   .prefault({});
 
+const regionSchema = z
+  .string({ error: 'expected a region id like cn-hangzhou' })
+  .regex(/^[a-z]{2}-[a-z0-9-]+$/, { error: 'expected a region id like cn-hangzhou' });
+
+const fencingFields = {
+  mode: z.enum(['reservation', 'detach'], { error: 'expected reservation or detach' }),
+  takeover: takeoverMountSchema.optional(),
+};
+const fencingSchema = z
+  .strictObject({ ...fencingFields, mode: fencingFields.mode.default('reservation') })
+  .prefault({});
+
+/** Per account, an action's fields fall back one by one to the top-level action's. */
+const actionOverrideSchema = z.strictObject({
+  approvers: principalsObject.optional(),
+  quorum: quorumSchema.optional(),
+  expiresIn: durationSchema.optional(),
+});
+
+/**
+ * One Alibaba Cloud account the bot manages through STS AssumeRole (`accounts:` of the policy). The
+ * role lives in that account and trusts the bot's own role; `externalId` guards against a confused
+ * deputy. The other entries, when given, replace the top-level ones for requests in this account.
+ */
+const accountSchema = z.strictObject({
+  roleArn: z
+    .string({ error: 'expected a role ARN like acs:ram::1234567890123456:role/shared-disk-bot' })
+    .regex(/^acs:ram::\d{16}:role\/[A-Za-z0-9.@_-]{1,64}$/, {
+      error: 'expected a role ARN like acs:ram::1234567890123456:role/shared-disk-bot',
+    }),
+  externalId: z
+    .string({ error: 'expected the external id of the role’s trust policy' })
+    .regex(/^[\w+=,.@:/-]{2,1224}$/, {
+      error: 'expected 2 to 1224 letters, digits or + = , . @ : / - _',
+    })
+    .optional(),
+  /** Omitted: the policy's `region`. */
+  regions: z.array(regionSchema, { error: 'expected a list of region ids' }).min(1).optional(),
+  /** STS session length: 900 s up to the role's MaxSessionDuration (at most 12 h). */
+  durationSeconds: z
+    .int({ error: 'expected whole seconds from 900 to 43200' })
+    .min(900, { error: 'expected whole seconds from 900 to 43200' })
+    .max(43_200, { error: 'expected whole seconds from 900 to 43200' })
+    .optional(),
+  requesters: principalsObject.optional(),
+  viewers: principalsObject.optional(),
+  actions: z
+    .strictObject({
+      create: actionOverrideSchema.optional(),
+      attach: actionOverrideSchema.optional(),
+      detach: actionOverrideSchema.optional(),
+      failover: actionOverrideSchema.optional(),
+      init: actionOverrideSchema.optional(),
+    })
+    .optional(),
+  fencing: z.strictObject({ ...fencingFields, mode: fencingFields.mode.optional() }).optional(),
+  watch: watchPolicySchema.optional(),
+});
+
+/** Short names people type after `--account`. */
+export const ACCOUNT_ALIAS = /^[a-z][a-z0-9-]{0,31}$/;
+const accountAliasSchema = z
+  .string()
+  .regex(ACCOUNT_ALIAS, { error: 'expected an alias of lower-case letters, digits and -, like prod' });
+
 export const policySchema = z.strictObject({
-  region: z
-    .string()
-    .regex(/^[a-z]{2}-[a-z0-9-]+$/, { error: 'expected a region id like cn-hangzhou' })
+  region: regionSchema.optional(),
+  /** Omitted: the bot manages the one account its own credential belongs to. The first is the default. */
+  accounts: z
+    .record(accountAliasSchema, accountSchema)
+    .refine((accounts) => Object.keys(accounts).length > 0, { error: 'list at least one account' })
     .optional(),
   channels: z.strictObject({ approvals: channelId.optional(), audit: channelId.optional() }).prefault({}),
   /** Omitted = anyone may ask. */
@@ -177,14 +244,7 @@ export const policySchema = z.strictObject({
       ecs: ecsLimitsSchema,
     })
     .prefault({}),
-  fencing: z
-    .strictObject({
-      mode: z
-        .enum(['reservation', 'detach'], { error: 'expected reservation or detach' })
-        .default('reservation'),
-      takeover: takeoverMountSchema.optional(),
-    })
-    .prefault({}),
+  fencing: fencingSchema,
   watch: watchPolicySchema,
 });
 
@@ -192,6 +252,7 @@ export type Policy = z.output<typeof policySchema>;
 export type Principals = z.output<typeof principalsSchema>;
 export type ActionPolicy = Policy['actions'][RequestKind];
 export type EcsLimits = Policy['limits']['ecs'];
+export type AccountPolicy = NonNullable<Policy['accounts']>[string];
 
 /** `actions.detach.quorum`, `requesters.users[0]`; `(file)` for the root. */
 export function formatIssuePath(path: readonly PropertyKey[]): string {
@@ -208,6 +269,10 @@ function describeIssue(issue: core.$ZodIssue): string {
     return `${formatIssuePath(issue.path)}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys
       .map((k) => `"${k}"`)
       .join(', ')}`;
+  }
+  // A bad `accounts` alias: say what an alias must look like, not zod's "Invalid key in record".
+  if (issue.code === 'invalid_key' && issue.issues[0]) {
+    return `${formatIssuePath(issue.path)}: ${issue.issues[0].message}`;
   }
   return `${formatIssuePath(issue.path)}: ${issue.message}`;
 }

@@ -98,6 +98,8 @@ export interface DiskRequest {
   readonly review?: 'required' | 'optional';
   /** Filed by a Workflow Builder step rather than typed: which workflow run asked. */
   readonly origin?: RequestOrigin;
+  /** Policy `accounts` alias the request acts in; absent without accounts (and on older records). */
+  readonly account?: string;
 }
 
 /** Where a request came from when nobody typed it: a Workflow Builder run (issue 22). */
@@ -166,6 +168,7 @@ export const requestBodySchema = z.object({
   emergency: z.boolean().optional(),
   review: z.enum(['required', 'optional']).optional(),
   origin: z.object({ workflowExecutionId: z.string() }).optional(),
+  account: z.string().optional(),
 });
 export type RequestBody = z.infer<typeof requestBodySchema>;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { actorMention, requestCard } from '../../src/slack/blocks/request-card.js';
+import { actorMention, plainRequestCard, requestCard } from '../../src/slack/blocks/request-card.js';
+import { requestLine } from '../../src/slack/blocks/request-list.js';
 import type { DiskRequest } from '../../src/workflow/request.js';
 
 const base: DiskRequest = {
@@ -66,5 +67,17 @@ describe('requestCard', () => {
     expect(actorMention('W0ENT')).toBe('<@W0ENT>');
     expect(actorMention('bot')).toBe('the bot');
     expect(actorMention('system')).toBe('the bot');
+  });
+
+  it('names the account of a request on the card, the plain card and its list line; nothing without one', () => {
+    const staging = { ...base, account: 'staging' };
+    expect(JSON.stringify(requestCard(staging).blocks)).toContain('R-ABCDEF1234 · attach · account staging');
+    expect(requestCard(staging).text).toContain('R-ABCDEF1234 · account staging:');
+    expect(JSON.stringify(plainRequestCard(staging).blocks)).toContain(
+      '· attach · account staging requested',
+    );
+    expect(requestLine(staging)).toContain('`R-ABCDEF1234` · account staging ');
+    expect(JSON.stringify(requestCard(base))).not.toContain('account');
+    expect(requestLine(base)).not.toContain('account');
   });
 });

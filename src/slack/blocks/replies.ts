@@ -65,6 +65,16 @@ export function notAvailableMessage(kind: string): EphemeralMessage {
   };
 }
 
+/** `--account` named no configured account (or accounts are not configured): nothing was done. */
+export function accountRefusedMessage(message: string): EphemeralMessage {
+  const text = `${escapeMrkdwn(message)} Nothing was done.`;
+  return {
+    response_type: 'ephemeral',
+    text,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `:no_entry_sign: ${text}` } }],
+  };
+}
+
 /** A handler failed unexpectedly: the user gets a reference to quote, the logs carry the detail. */
 export function internalErrorMessage(reference: string): EphemeralMessage {
   const text = `Something went wrong on our side and nothing may have been done. Quote reference \`${reference}\` to the bot's operators.`;

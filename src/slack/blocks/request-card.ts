@@ -181,10 +181,18 @@ const section = (text: string): KnownBlock => ({
 
 /** The fallback for a message with blocks: short, escaped, mentions nobody. */
 function cardText(request: DiskRequest): string {
-  return clip(escapeMrkdwn(`${request.id}: ${summarize(request)} (${request.state})`), 3000);
+  return clip(
+    escapeMrkdwn(`${request.id}${accountSuffix(request)}: ${summarize(request)} (${request.state})`),
+    3000,
+  );
 }
 
+/** ` · account staging` on every card of a bot that manages several accounts; empty otherwise. */
+export const accountSuffix = (request: DiskRequest): string =>
+  request.account === undefined ? '' : ` · account ${request.account}`;
+
 /** The approval card: who, what, the exact cloud calls, every check, approvals and expiry. */
+
 export function requestCard(request: DiskRequest): { text: string; blocks: KnownBlock[] } {
   const summary = escapeMrkdwn(summarize(request, { maxChars: 1500 }));
   const reason = typeof request.params.reason === 'string' ? escapeMrkdwn(request.params.reason) : undefined;
@@ -202,7 +210,10 @@ export function requestCard(request: DiskRequest): { text: string; blocks: Known
       type: 'header',
       text: {
         type: 'plain_text',
-        text: clip(`${request.id} · ${request.kind}${request.emergency ? ' · EMERGENCY' : ''}`, 150),
+        text: clip(
+          `${request.id} · ${request.kind}${accountSuffix(request)}${request.emergency ? ' · EMERGENCY' : ''}`,
+          150,
+        ),
       },
     },
     {
@@ -251,7 +262,7 @@ export function requestCard(request: DiskRequest): { text: string; blocks: Known
 export function plainRequestCard(request: DiskRequest): { text: string; blocks: KnownBlock[] } {
   const blocks: KnownBlock[] = [
     section(
-      `*${request.id}* · ${request.kind} requested by ${mention(request.requesterId)}${viaWorkflow(request)}\n` +
+      `*${request.id}* · ${request.kind}${escapeMrkdwn(accountSuffix(request))} requested by ${mention(request.requesterId)}${viaWorkflow(request)}\n` +
         `${escapeMrkdwn(summarize(request, { maxChars: 1000 }))}\n` +
         `${statusLine(request)}\n_Approvals ${request.approvals.length}/${request.quorum}; the full plan is in \`/disk requests\`._`,
     ),

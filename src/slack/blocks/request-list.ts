@@ -4,7 +4,7 @@ import type { DiskRequest } from '../../workflow/request.js';
 import type { ReviewItem } from '../../workflow/reviews.js';
 import { escapeMrkdwn } from './escape.js';
 import { chunkLines, clip, plural, SLACK_LIMITS, slackDate } from './limits.js';
-import { requestCard, summarize } from './request-card.js';
+import { accountSuffix, requestCard, summarize } from './request-card.js';
 
 export const ACTION_REQUESTS_PAGE = 'requests_next_page';
 export const ACTION_ACK_REVIEW = 'review_acknowledge';
@@ -23,7 +23,7 @@ const STATE_EMOJI: Record<DiskRequest['state'], string> = {
 
 /** One line per request: state, id, what, who (kept short: a Home tab lists dozens of them). */
 export function requestLine(request: DiskRequest): string {
-  const id = `\`${request.id}\``;
+  const id = `\`${request.id}\`${escapeMrkdwn(accountSuffix(request))}`;
   return `${STATE_EMOJI[request.state]} ${id} ${escapeMrkdwn(summarize(request, { maxChars: 160 }))} · ${request.state} · <@${request.requesterId}>`;
 }
 

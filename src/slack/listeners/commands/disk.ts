@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { App, SlashCommand } from '@slack/bolt';
 import type { NameResolver } from '../../../app/name-resolver.js';
+import { inAccountScope } from '../../../cloud/account-context.js';
 import { type DiskCommand, parseDiskCommand, type Subcommand } from '../../../commands/index.js';
 import type { Logger } from '../../../logger.js';
 import type { Metrics } from '../../../metrics.js';
+import { resolveAccountAlias } from '../../../workflow/account-policy.js';
 import { attachFormModal } from '../../blocks/attach-form.js';
 import { createFormModal } from '../../blocks/create-form.js';
 import { helpBlocks } from '../../blocks/help.js';
 import {
+  accountRefusedMessage,
   internalErrorMessage,
   notAvailableMessage,
   usageErrorMessage,
@@ -76,6 +79,8 @@ export interface DiskCommandDeps {
   readonly resolver?: Pick<NameResolver, 'disk' | 'regionId'>;
   /** Per-user command rate; a command over it is answered, not run. */
   readonly rateLimit?: CommandRateLimit;
+  /** The policy's account aliases in order (the first is the default); empty: one account. */
+  readonly accounts?: readonly string[];
 }
 
 /** The rate decision; when Redis cannot count, the command goes on (its own work will say why it fails). */
@@ -145,6 +150,15 @@ export function registerDiskCommand(app: App, deps: DiskCommandDeps): void {
       return;
     }
 
+    const account = resolveAccountAlias(deps.accounts ?? [], parsed.account);
+    if (!account.ok) {
+      await ack(accountRefusedMessage(account.message));
+      timeAck();
+      deps.metrics.slackRequests.inc({ kind, outcome: 'rejected' });
+      return;
+    }
+    // Everything below — name resolution, checks, filing, reads — acts in the chosen account.
+    const inAccount = <T>(run: () => Promise<T>) => inAccountScope({ account: account.value }, run);
     const limited = await overRate(deps, command.user_id);
     if (limited) {
       await ack(limited);
@@ -167,8 +181,12 @@ export function registerDiskCommand(app: App, deps: DiskCommandDeps): void {
       await ack();
       timeAck();
       try {
-        const refused = await openAttachForm(parsed.command, command, deps.resolver, (view) =>
-          client.views.open({ trigger_id: command.trigger_id, view }),
+        const { resolver } = deps;
+        const form = parsed.command;
+        const refused = await inAccount(() =>
+          openAttachForm(form, command, resolver, (view) =>
+            client.views.open({ trigger_id: command.trigger_id, view }),
+          ),
         );
         if (refused)
           await respond({ response_type: 'ephemeral', text: refused.text, blocks: refused.blocks });
@@ -193,7 +211,8 @@ export function registerDiskCommand(app: App, deps: DiskCommandDeps): void {
     await ack(workingMessage(parsed.command.kind));
     timeAck();
     try {
-      const reply = await handler(parsed.command, contextOf(command));
+      const typed = parsed.command;
+      const reply = await inAccount(() => handler(typed, contextOf(command)));
       await respond({
         response_type: 'ephemeral',
         replace_original: true,
