@@ -26,6 +26,8 @@ import { diskQueryHandlers } from './slack/disk-queries.js';
 import { EmergencyNotifier } from './slack/emergency-notifier.js';
 import { SlackExecutionReporter } from './slack/execution-reporter.js';
 import { MountAlerter } from './slack/mount-alerts.js';
+import { createSlackOutbox, writeClient } from './slack/outbox/assembly.js';
+import { cardEntryId } from './slack/outbox/writes.js';
 import { NameResolver, withNameResolution } from './slack/name-resolution.js';
 import type { ReadinessCheck } from './slack/ops-routes.js';
 import { type Preflight, requestChecker, requestCommandHandlers } from './slack/request-commands.js';
@@ -127,6 +129,17 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const token = () => options.slack.botToken;
   const client = new webApi.WebClient(undefined, webClientOptions(options.slack));
   const groups = new GroupDirectory(slackMemberOf(client, token), clock);
+  const writes = writeClient(options.slack);
+  const outbox = createSlackOutbox({
+    redis: options.redis,
+    ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
+    client: writes,
+    token,
+    service: () => service,
+    cardDeadlineMs: options.policy.slack.cardDeadline,
+    logger: logger.child({ module: 'outbox' }),
+    metrics: options.metrics,
+  });
   // The service hands approved requests to the execution, and the execution drives the service:
   // the executor is bound once both exist.
   let execution: Execution | undefined;
@@ -172,7 +185,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     clock,
     executor,
     notifier: allOf([
-      new SlackCardPublisher(client, token, logger.child({ module: 'cards' }), options.policy.channels.audit),
+      new SlackCardPublisher(outbox, options.policy.channels),
       new EmergencyNotifier(
         client,
         token,
@@ -213,13 +226,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         options.metrics.ecsLatency.observe({ action }, seconds);
       }),
       service,
-      reporter: new SlackExecutionReporter(
-        client,
-        token,
-        logger.child({ module: 'progress' }),
-        1_000,
-        alerts,
-      ),
+      reporter: new SlackExecutionReporter(outbox, logger.child({ module: 'progress' }), 1_000, alerts),
       fencingMode: options.policy.fencing.mode,
       audit: reviewStore,
       rateBudget: options.policy.limits.ecs,
@@ -288,8 +295,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const allHandlers = {
     ...requestCommandHandlers({
       service,
-      client,
+      client: writes,
       token,
+      cardPosted: (requestId, timeoutMs) => outbox.delivered(cardEntryId(requestId), timeoutMs),
       defaultRegion: options.defaultRegion,
       ...(preflight ? { preflight } : {}),
       audit: reviewStore,
@@ -351,6 +359,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     ],
   });
   registerWatchButtons(slack.app, { failover: handlers.failover, logger });
+  outbox.start();
   watch?.start();
   const sweeper = startExpirySweeper({
     service,
@@ -379,6 +388,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       await watch?.stop();
       await sweeper.stop();
       await slack.stop();
+      await outbox.stop();
       // Stop taking jobs; a step in flight is left to BullMQ's stalled-job recovery on another replica.
       await worker?.close();
       await execution?.close();

@@ -9,10 +9,10 @@ import type { Check, DiskRequest, RequestKind, RequestParams } from '../workflow
 import { type BuiltRequest, buildRequest, type RequestCommand } from '../workflow/request-builder.js';
 import { escapeMrkdwn } from './blocks/escape.js';
 import { clip, plural, SLACK_LIMITS, withSlackDates } from './blocks/limits.js';
-import { plainRequestCard, requestCard, summarize } from './blocks/request-card.js';
+import { summarize } from './blocks/request-card.js';
 import { requestListBlocks, requestListText } from './blocks/request-list.js';
+import type { Delivery } from './outbox/outbox.js';
 import type { CommandContext, CommandHandlers, CommandReply } from './ports.js';
-import { REFUSED_PAYLOAD, slackErrorCode } from './slack-error.js';
 
 /** Cloud preflight (issue 5): extra checks fed by Describe calls; absent until the gateway is wired. */
 export type Preflight = (kind: RequestKind, params: RequestParams) => Promise<Check[]>;
@@ -21,6 +21,8 @@ export interface RequestCommandDeps {
   readonly service: ApprovalService;
   readonly client: webApi.WebClient;
   readonly token: () => string;
+  /** Waits for the request's card (queued by the card publisher) to be posted, at most `timeoutMs`. */
+  readonly cardPosted: (requestId: string, timeoutMs: number) => Promise<Delivery | undefined>;
   readonly defaultRegion: string;
   readonly preflight?: Preflight;
   /** Where data-safety decisions at filing are written (refused, failed closed, overridden). */
@@ -41,9 +43,13 @@ function plain(message: string, blocks?: KnownBlock[]): CommandReply {
   };
 }
 
-/** What the requester is told once the card is up: what happens next, in plain words. */
-function openedReply(request: DiskRequest, link: string | undefined): string {
-  const card = link ? `<${link}|the card>` : 'the card';
+/** How long filing waits for the card before answering that it is on its way (the reply has ~30 min). */
+const CARD_WAIT_MS = 6_000;
+/** The card's link is a nicety: one quick try, never a wait. */
+const PERMALINK_WAIT_MS = 1_500;
+
+/** What the requester is told once the card is up (or on its way): what happens next, in plain words. */
+function openedReply(request: DiskRequest, card: string): string {
   const what = `${escapeMrkdwn(summarize(request))}`;
   if (request.quorum === 0) {
     return (
@@ -103,8 +109,8 @@ export function requestChecker(deps: Pick<RequestCommandDeps, 'service' | 'defau
 
 /**
  * The `/disk` subcommands that open, list and cancel requests. Order: build and check everything
- * that needs no cloud call, then cloud preflight, then open (atomic), then post the card and store
- * its coordinates at once, so a crash can't leave two cards for one request.
+ * that needs no cloud call, then cloud preflight, then open (atomic; the card is queued in the
+ * outbox by the transition), then answer once the card is up or a few seconds have passed.
  */
 export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandlers {
   const check = requestChecker(deps);
@@ -132,9 +138,36 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
     if (checks.some((c) => c.rule && c.level === 'danger'))
       await auditGuard(diskId, checks, ctx.userId, 'danger', opened.value.id);
     const request = opened.value;
-    const card = await postCard(request, ctx);
-    if (!card.ok) return cardFailed(request, card.channel, card.error);
-    return plain(openedReply(request, card.link));
+    return plain(await cardReply(request));
+  };
+
+  /**
+   * The card is queued by the card publisher when the request is opened and sent by the outbox
+   * before audit lines and progress; this waits a few seconds for it, then answers either way.
+   */
+  const cardReply = async (request: DiskRequest): Promise<string> => {
+    const delivery = deps.cardPosted(request.id, CARD_WAIT_MS);
+    const stored = (await deps.service.get(request.id))?.card;
+    const posted = stored ? { ok: true as const, channel: stored.channelId, ts: stored.ts } : await delivery;
+    if (posted?.ok && posted.channel && posted.ts) {
+      const link = await permalink(posted.channel, posted.ts);
+      return openedReply(request, link ? `<${link}|the card>` : 'the card');
+    }
+    const channel = deps.service.policy.channels.approvals ?? request.channelId;
+    if (posted?.ok === false) return cardFailed(request, channel, posted.error);
+    return openedReply(
+      request,
+      `the card in <#${channel}> (Slack is slow right now; the card is posted as soon as it accepts it)`,
+    );
+  };
+
+  const permalink = async (channel: string, ts: string): Promise<string | undefined> => {
+    const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), PERMALINK_WAIT_MS).unref());
+    const ask = deps.client.chat.getPermalink({ token: deps.token(), channel, message_ts: ts }).then(
+      (link) => link.permalink,
+      () => undefined,
+    );
+    return Promise.race([ask, timeout]);
   };
 
   /** Audits the data-safety checks of one level; `danger` (an override) only once the request exists. */
@@ -162,81 +195,15 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
     }
   };
 
-  /**
-   * Posts the card and stores its coordinates. A transient failure is retried once; a card Slack
-   * refuses (or that fails twice) falls back to the plain card. Never throws: the caller cancels
-   * the request when no card could be posted, so no request waits for approval unseen.
-   */
-  const postCard = async (
-    request: DiskRequest,
-    ctx: CommandContext,
-  ): Promise<{ ok: true; link?: string } | { ok: false; channel: string; error: string }> => {
-    const channel = deps.service.policy.channels.approvals ?? ctx.channelId;
-    const token = deps.token();
-    let error = 'unknown_error';
-    const attempts = [
-      () => requestCard(request),
-      () => requestCard(request),
-      () => plainRequestCard(request),
-    ];
-    for (const [i, build] of attempts.entries()) {
-      // Slack refused the payload itself: sending it again cannot help, go to the plain card.
-      if (i === 1 && REFUSED_PAYLOAD.has(error)) continue;
-      try {
-        const posted = await deps.client.chat.postMessage({ token, channel, ...build() });
-        if (!posted.channel || !posted.ts) throw new Error('chat.postMessage returned no channel/ts');
-        const attached = await deps.service.attachCard(request.id, {
-          channelId: posted.channel,
-          ts: posted.ts,
-        });
-        if (!attached.ok)
-          deps.logger.warn(
-            { event: 'request.card_not_attached', requestId: request.id, code: attached.code },
-            attached.message,
-          );
-        if (i > 0)
-          deps.logger.warn(
-            { event: 'request.card_fallback', requestId: request.id, attempt: i + 1, previousError: error },
-            i === 2 ? 'posted the plain card' : 'card posted on retry',
-          );
-        return { ok: true, ...(await permalink(posted.channel, posted.ts)) };
-      } catch (thrown) {
-        error = slackErrorCode(thrown);
-        deps.logger.warn(
-          { event: 'request.card_post_failed', requestId: request.id, attempt: i + 1, error },
-          'could not post the approval card',
-        );
-      }
-    }
-    return { ok: false, channel, error };
-  };
-
-  const permalink = async (channel: string, ts: string): Promise<{ link?: string }> => {
-    try {
-      const link = await deps.client.chat.getPermalink({ token: deps.token(), channel, message_ts: ts });
-      return link.permalink ? { link: link.permalink } : {};
-    } catch {
-      return {};
-    }
-  };
-
-  /** No card: cancel the request (it could never be approved) and tell the requester why. */
-  const cardFailed = async (request: DiskRequest, channel: string, error: string): Promise<CommandReply> => {
+  /** No card: the outbox cancelled the request (it could never be approved); say why. */
+  const cardFailed = (request: DiskRequest, channel: string, error: string): string => {
     const where = `<#${channel}>`;
     if (request.state !== 'pending') {
-      return plain(
-        `:warning: Request \`${request.id}\` (${escapeMrkdwn(summarize(request))}) is running, but its card could not be posted to ${where} (Slack said \`${escapeMrkdwn(error)}\`). Follow it with \`/disk requests\`.`,
-      );
+      return `:warning: Request \`${request.id}\` (${escapeMrkdwn(summarize(request))}) is running, but its card could not be posted to ${where} (Slack said \`${escapeMrkdwn(error)}\`). Follow it with \`/disk requests\`.`;
     }
-    const cancelled = await deps.service.cancel(request.id, request.requesterId);
-    if (!cancelled.ok)
-      deps.logger.error(
-        { event: 'request.orphan_cancel_failed', requestId: request.id, code: cancelled.code },
-        cancelled.message,
-      );
-    return plain(
+    return (
       `:x: Nothing will run: the approval card for \`${request.id}\` could not be posted to ${where} (Slack said \`${escapeMrkdwn(error)}\`), ` +
-        'so the request was cancelled instead of waiting unseen. Ask an admin to check that the bot is in that channel, then run the command again.',
+      'so the request was cancelled instead of waiting unseen. Ask an admin to check that the bot is in that channel, then run the command again.'
     );
   };
 
