@@ -189,13 +189,16 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       at: performance.now(),
     };
     calls.push(call);
-    for (const waiter of [...waiters]) {
-      if (waiter.predicate(call)) {
-        waiters.delete(waiter);
-        waiter.resolve(call);
+    const wake = () => {
+      for (const waiter of [...waiters]) {
+        if (waiter.predicate(call)) {
+          waiters.delete(waiter);
+          waiter.resolve(call);
+        }
       }
-    }
+    };
     if (!isApi) {
+      wake();
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok');
       return;
@@ -214,6 +217,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       status: reply.status ?? 200,
       ...(reply.status === 429 ? { retryAfterSec: Number(reply.headers?.['retry-after'] ?? 0) } : {}),
     };
+    // Waiters see the call with its answer, so a test can wait for a write Slack accepted.
+    wake();
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
     res.writeHead(reply.status ?? 200, {
       'content-type': 'application/json; charset=utf-8',
