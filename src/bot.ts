@@ -26,10 +26,10 @@ import { diskQueryHandlers } from './slack/disk-queries.js';
 import { EmergencyNotifier } from './slack/emergency-notifier.js';
 import { SlackExecutionReporter } from './slack/execution-reporter.js';
 import { MountAlerter } from './slack/mount-alerts.js';
-import { createSlackOutbox, writeClient } from './slack/outbox/assembly.js';
-import { cardEntryId } from './slack/outbox/writes.js';
 import { NameResolver, withNameResolution } from './slack/name-resolution.js';
 import type { ReadinessCheck } from './slack/ops-routes.js';
+import { createSlackOutbox, writeClient } from './slack/outbox/assembly.js';
+import { cardEntryId } from './slack/outbox/writes.js';
 import { type Preflight, requestChecker, requestCommandHandlers } from './slack/request-commands.js';
 import { slackMemberOf } from './slack/usergroups.js';
 import {

@@ -162,7 +162,9 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
   };
 
   const permalink = async (channel: string, ts: string): Promise<string | undefined> => {
-    const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), PERMALINK_WAIT_MS).unref());
+    const timeout = new Promise<undefined>((resolve) =>
+      setTimeout(() => resolve(undefined), PERMALINK_WAIT_MS).unref(),
+    );
     const ask = deps.client.chat.getPermalink({ token: deps.token(), channel, message_ts: ts }).then(
       (link) => link.permalink,
       () => undefined,

@@ -153,10 +153,14 @@ export class RedisOutboxStore {
     try {
       return await command.call(this.redis, ...keys, ...args);
     } catch (error) {
-      throw new CodedError('store_unavailable', `Redis script ${script.name} failed: ${(error as Error).message}`, {
-        cause: error,
-        retryable: true,
-      });
+      throw new CodedError(
+        'store_unavailable',
+        `Redis script ${script.name} failed: ${(error as Error).message}`,
+        {
+          cause: error,
+          retryable: true,
+        },
+      );
     }
   }
 }

@@ -6,8 +6,8 @@ import { RedisOutboxStore } from '../../store/outbox-store.js';
 import type { ApprovalService } from '../../workflow/approval-service.js';
 import { webClientOptions } from '../app.js';
 import { cardAbandonment } from '../card-abandonment.js';
-import { createOutboxMetrics } from './outbox-metrics.js';
 import { SlackOutbox } from './outbox.js';
+import { createOutboxMetrics } from './outbox-metrics.js';
 
 /**
  * A Web API client for the outbox's writes: the client's own retries are off (they backed off 2 s,
@@ -50,7 +50,8 @@ export function createSlackOutbox(options: {
           attached.message,
         );
     },
-    onCardAbandoned: (requestId, reason) => cardAbandonment(options.service(), () => outbox)(requestId, reason),
+    onCardAbandoned: (requestId, reason) =>
+      cardAbandonment(options.service(), () => outbox)(requestId, reason),
     cardDeadlineMs: options.cardDeadlineMs,
     logger: options.logger,
     metrics: createOutboxMetrics(options.metrics.registry),
