@@ -11,7 +11,7 @@ export interface RecordedCall {
   readonly body: Record<string, unknown>;
   readonly at: number;
   /** What the stand-in answered: the status, and Retry-After (s) on a 429. */
-  answer?: { status: number; retryAfterSec?: number };
+  answer?: { status: number; json?: unknown; retryAfterSec?: number };
 }
 
 /**
@@ -215,6 +215,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
           : handler(body, call)));
     call.answer = {
       status: reply.status ?? 200,
+      json: reply.json,
       ...(reply.status === 429 ? { retryAfterSec: Number(reply.headers?.['retry-after'] ?? 0) } : {}),
     };
     // Waiters see the call with its answer, so a test can wait for a write Slack accepted.
