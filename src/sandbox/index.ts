@@ -19,6 +19,7 @@ import { CHANNELS, sandboxPolicy } from './people.js';
 import { SlackPlatform } from './platform.js';
 import { RedisUnavailableError, startSandboxRedis } from './redis.js';
 import { type SlackApiStandIn, startSlackApi } from './slack-api.js';
+import { SlackFaults } from './slack-faults.js';
 import { Workspace } from './workspace.js';
 
 export { RedisUnavailableError } from './redis.js';
@@ -82,7 +83,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const botToken = `xoxb-sandbox-${randomBytes(12).toString('hex')}`;
     const signingSecret = randomBytes(32).toString('hex');
     let consoleUrl = '';
+    const slackFaults = new SlackFaults();
     const slackApi: SlackApiStandIn = await startSlackApi({
+      faults: slackFaults,
       workspace,
       interactions,
       botToken,
@@ -137,7 +140,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       responseUrl: slackApi.responseUrl,
     });
     const consoleAt = (port: number) =>
-      startConsole({ workspace, platform, emulatorUrl: emulator.url, port });
+      startConsole({ workspace, platform, emulatorUrl: emulator.url, port, slackFaults });
     const web: RunningConsole = await consoleAt(options.consolePort).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE' && options.anyPortIfTaken) return consoleAt(0);
       throw error;

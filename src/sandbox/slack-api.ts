@@ -10,6 +10,7 @@ import { parse as parseQuery } from 'node:querystring';
 import { blocksProblems, viewProblems } from '../slack/blocks/limits-check.js';
 import type { Interactions, ResponseTarget } from './interactions.js';
 import { BOT_ID, BOT_NAME, BOT_USER_ID, TEAM_ID, USERGROUPS, userById } from './people.js';
+import type { SlackFaults } from './slack-faults.js';
 import type { Json, Workspace } from './workspace.js';
 
 /** Fields the Web API client sends JSON-encoded inside the form. */
@@ -33,6 +34,8 @@ export interface SlackApiOptions {
   readonly botToken: string;
   /** Where `chat.getPermalink` points: the console, which scrolls to the message. */
   readonly permalinkBase: () => string;
+  /** Throttling and failures set from Cloud admin. */
+  readonly faults?: SlackFaults;
 }
 
 const fail = (error: string, extra: Json = {}): Json => ({ ok: false, error, ...extra });
@@ -238,9 +241,9 @@ function respond(workspace: Workspace, target: ResponseTarget, body: Json): stri
 export async function startSlackApi(options: SlackApiOptions): Promise<SlackApiStandIn> {
   const table = methods(options);
   const server: Server = createServer(async (req, res) => {
-    const reply = (status: number, json: Json) => {
+    const reply = (status: number, json: Json, headers: Record<string, string> = {}) => {
       const text = JSON.stringify(json);
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
       res.end(text);
     };
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -268,6 +271,8 @@ export async function startSlackApi(options: SlackApiOptions): Promise<SlackApiS
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? str(args.token);
     if (!bearer) return reply(200, fail('not_authed'));
     if (bearer !== options.botToken) return reply(200, fail('invalid_auth'));
+    const fault = options.faults?.answer(path.slice('/api/'.length));
+    if (fault) return reply(fault.status, fault.body, fault.headers);
     reply(200, method(args));
   });
   await new Promise<void>((resolve, reject) => {

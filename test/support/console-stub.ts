@@ -11,6 +11,7 @@ import { type RunningConsole, startConsole } from '../../src/sandbox/console/ser
 import { Interactions } from '../../src/sandbox/interactions.js';
 import { BOT_ID, BOT_USER_ID, CHANNELS } from '../../src/sandbox/people.js';
 import { SlackPlatform } from '../../src/sandbox/platform.js';
+import { SlackFaults } from '../../src/sandbox/slack-faults.js';
 import { Workspace } from '../../src/sandbox/workspace.js';
 
 /** Nothing listens here: the stub app makes no Web API calls, and the admin panel is not used. */
@@ -55,7 +56,13 @@ export async function startStubConsole(options: {
     interactions: new Interactions(),
     responseUrl: (id) => `${NOWHERE}/response/${id}`,
   });
-  const web = await startConsole({ workspace, platform, emulatorUrl: NOWHERE, port: 0 });
+  const web = await startConsole({
+    workspace,
+    platform,
+    emulatorUrl: NOWHERE,
+    port: 0,
+    slackFaults: new SlackFaults(),
+  });
   return {
     app,
     workspace,

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { CHANNELS, SANDBOX_USERS, userById } from '../people.js';
 import type { SlackPlatform } from '../platform.js';
 import { readBody } from '../slack-api.js';
+import { type SlackFaults, slackFaultsSchema } from '../slack-faults.js';
 import type { Workspace } from '../workspace.js';
 import { consoleScript } from './bundle.js';
 import { PAGE_CSS, PAGE_HTML } from './page.js';
@@ -21,6 +22,8 @@ export interface ConsoleOptions {
   /** The emulator's base URL; the admin panel talks to its `/_emulator/` API through this server. */
   readonly emulatorUrl: string;
   readonly port: number;
+  /** The Slack stand-in's throttling and failures, set from the admin panel. */
+  readonly slackFaults: SlackFaults;
 }
 
 export interface RunningConsole {
@@ -151,6 +154,12 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       }
       case '/api/admin/faults':
         return admin('faults', body);
+      case '/api/admin/slack-faults': {
+        const input = parse(slackFaultsSchema);
+        if (!input) return bad;
+        options.slackFaults.set(input);
+        return { status: 200, body: { ok: true, slackFaults: input } };
+      }
       case '/api/admin/filesystem': {
         const input = parse(schemas.filesystem);
         if (!input) return bad;
@@ -182,7 +191,11 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       }
       if (url.pathname === '/api/admin/state') {
         const [state, faults] = await Promise.all([admin('state'), admin('faults')]);
-        return send(res, 200, { ...(state.body as object), ...(faults.body as object) });
+        return send(res, 200, {
+          ...(state.body as object),
+          ...(faults.body as object),
+          slackFaults: options.slackFaults.current,
+        });
       }
       if (url.pathname === '/api/events') {
         res.writeHead(200, {
