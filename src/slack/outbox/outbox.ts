@@ -87,6 +87,7 @@ export class SlackOutbox {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.wake);
     await this.pumping;
   }
 
