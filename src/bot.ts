@@ -29,7 +29,7 @@ import { MountAlerter } from './slack/mount-alerts.js';
 import { NameResolver, withNameResolution } from './slack/name-resolution.js';
 import type { ReadinessCheck } from './slack/ops-routes.js';
 import { createSlackOutbox, writeClient } from './slack/outbox/assembly.js';
-import { cardEntryId } from './slack/outbox/writes.js';
+import { cardEntryId, idPart } from './slack/outbox/writes.js';
 import { type Preflight, requestChecker, requestCommandHandlers } from './slack/request-commands.js';
 import { slackMemberOf } from './slack/usergroups.js';
 import {
@@ -346,6 +346,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     metrics: options.metrics,
     handlers,
     service,
+    publishHome: (userId, view) =>
+      outbox.put(`home:${idPart(userId)}`, { kind: 'home', user: userId, view }, 'background', 'latest'),
     reviews,
     watchedDisks: () => watchedDiskLines(watchStore),
     rateLimit: commandRate.take,

@@ -43,21 +43,21 @@ export class SlackExecutionReporter implements ExecutionReporter {
 
   async finished(request: DiskRequest, result: ExecutionResult): Promise<void> {
     await this.flush(request);
-    if (!request.card) return;
+    // No card check here: an emergency runs before its card is up, and the outbox holds thread
+    // posts until the card is posted (or drops them if it is given up).
     await this.record(`result:${request.id}`, request, executionResultMessage(request, result), 'critical');
     const alert = result.mounts?.alert;
     if (alert && this.alerts) {
       await this.alerts.raise({
         diskId: result.mounts?.diskId ?? '',
         alert,
-        channelId: request.card.channelId,
+        channelId: request.card?.channelId ?? request.channelId,
         requestId: request.id,
       });
     }
   }
 
   private queue(request: DiskRequest, line: string): void {
-    if (!request.card) return;
     const entry = this.pending.get(request.id) ?? {
       lines: [],
       timer: undefined,
