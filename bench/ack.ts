@@ -9,7 +9,7 @@
 // BENCH_PROFILE=1 starts the bot with --cpu-prof and prints where the profile went;
 // BENCH_BOT_NODE_FLAGS adds node flags to the bot (diagnostics such as --trace-gc).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -18,6 +18,7 @@ import { startFakeSlack } from '../test/support/fake-slack.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { signSlackBody, slashCommandBody } from '../test/support/slack-requests.js';
 import { type LoadResult, runLoad } from './load.js';
+import { startProductionBot } from './production-bot.js';
 
 const SECRET = 'bench-signing-secret';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -50,31 +51,6 @@ async function startBare(apiUrl: string, replies?: Record<string, unknown>): Pro
   });
   const { port } = JSON.parse(line) as { port: number };
   return { name: replies ? 'bare+reply' : 'bare', url: `http://127.0.0.1:${port}/slack/events`, child };
-}
-
-async function startProductionBot(env: Record<string, string>, dir: string): Promise<Server> {
-  const log = join(dir, 'bot.log');
-  const out = openSync(log, 'w');
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
-  // Diagnostics only (e.g. --trace-gc): the figures are for the plain production command.
-  const extra = process.env.BENCH_BOT_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...profile, ...extra, '--enable-source-maps', 'dist/main.js'], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', ...env },
-    stdio: ['ignore', out, out],
-  });
-  const deadline = Date.now() + 30_000;
-  let port: number | undefined;
-  while (port === undefined) {
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`the bot did not start:\n${readFileSync(log, 'utf8')}`);
-    port = Number(/listening on port (\d+)/.exec(readFileSync(log, 'utf8'))?.[1]) || undefined;
-    await sleep(50);
-  }
-  while ((await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status !== 200) {
-    if (Date.now() > deadline) throw new Error(`the bot is not ready:\n${readFileSync(log, 'utf8')}`);
-    await sleep(50);
-  }
-  return { name: 'bot', url: `http://127.0.0.1:${port}/slack/events`, child };
 }
 
 /** One signed request, to check that a server really answers the case (not just 200). */

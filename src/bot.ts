@@ -31,6 +31,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       : undefined;
     running.push(...(cloud?.parts ?? []));
     const handlers = assembleHandlers(options, { stores, posts, workflow, cloud, clock });
+    // Cards and results queued by a request filed as Slack starts are sent as soon as it is up.
+    posts.outbox.start();
+    running.push({ name: 'slack outbox', stop: () => posts.outbox.stop() });
     const slack = await startSlack(options, { stores, workflow, handlers, posts });
     running.push({ name: 'slack', stop: () => slack.stop() });
     const background = startBackground(options, { stores, posts, workflow, cloud, clock });

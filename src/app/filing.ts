@@ -31,7 +31,7 @@ export type FilingVerdict =
 export type FilingOutcome =
   | Exclude<FilingVerdict, { ok: true }>
   | { readonly ok: false; readonly reason: 'not_opened'; readonly message: string }
-  /** Opened, but no card could be posted; a pending request was cancelled so it never waits unseen. */
+  /** Opened, but Slack refused its card for good; the outbox cancelled a pending request so it never waits unseen. */
   | {
       readonly ok: false;
       readonly reason: 'no_card';
@@ -39,7 +39,7 @@ export type FilingOutcome =
       readonly channel: string;
       readonly error: string;
     }
-  | { readonly ok: true; readonly request: DiskRequest; readonly link?: string };
+  | { readonly ok: true; readonly request: DiskRequest; readonly link?: string; readonly queuedIn?: string };
 
 export interface FilingDeps {
   readonly service: ApprovalService;
@@ -107,19 +107,9 @@ export class FilingService {
     if (checks.some((c) => c.rule && c.level === 'danger'))
       await this.auditGuard(diskId, checks, requester.userId, 'danger', request.id);
     const card = await this.deps.cards.publish(request, requester.channelId);
-    if (card.ok) return { ok: true, request, ...(card.link ? { link: card.link } : {}) };
-    if (request.state === 'pending') await this.cancelUnseen(request);
-    return { ok: false, reason: 'no_card', request, channel: card.channel, error: card.error };
-  }
-
-  /** A pending request without a card could never be approved: cancel it. */
-  private async cancelUnseen(request: DiskRequest): Promise<void> {
-    const cancelled = await this.deps.service.cancel(request.id, request.requesterId);
-    if (!cancelled.ok)
-      this.deps.logger.error(
-        { event: 'request.orphan_cancel_failed', requestId: request.id, code: cancelled.code },
-        cancelled.message,
-      );
+    if (!card.ok) return { ok: false, reason: 'no_card', request, channel: card.channel, error: card.error };
+    if ('queuedIn' in card) return { ok: true, request, queuedIn: card.queuedIn };
+    return { ok: true, request, ...(card.link ? { link: card.link } : {}) };
   }
 
   /** Audits the data-safety checks of one level; `danger` (an override) only once the request exists. */

@@ -30,9 +30,14 @@ export interface MountAlarm {
 /** Where a request's approval card went, or why it could not be posted. */
 export type CardPublication =
   | { readonly ok: true; readonly link?: string }
+  /** Not posted yet (Slack is slow or down): the outbox posts it as soon as Slack accepts it. */
+  | { readonly ok: true; readonly queuedIn: string }
   | { readonly ok: false; readonly channel: string; readonly error: string };
 
-/** Posts a newly opened request's approval card and stores its coordinates; never throws. */
+/**
+ * A newly opened request's approval card: posted (with its link), still queued, or refused for good
+ * (the outbox then cancels a pending request and tells the requester); never throws.
+ */
 export interface ApprovalCards {
   publish(request: DiskRequest, requesterChannelId: string): Promise<CardPublication>;
 }
@@ -43,3 +48,11 @@ export type WorkflowStepStore = Pick<
   import('../store/workflow-step-store.js').RedisWorkflowStepStore,
   'executionOf' | 'claim' | 'link' | 'owe' | 'takeDue' | 'settle' | 'retryAt'
 >;
+
+export {
+  type ClaimedEntry,
+  OUTBOX_LANES,
+  type OutboxLane,
+  type PutMode,
+  type RedisOutboxStore as OutboxStore,
+} from '../store/outbox-store.js';

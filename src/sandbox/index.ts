@@ -19,6 +19,7 @@ import { CHANNELS, SANDBOX_ACCOUNTS, sandboxPolicy } from './people.js';
 import { SlackPlatform } from './platform.js';
 import { RedisUnavailableError, startSandboxRedis } from './redis.js';
 import { type SlackApiStandIn, startSlackApi } from './slack-api.js';
+import { SlackFaults } from './slack-faults.js';
 import { WorkflowStepRuns } from './workflow-steps.js';
 import { Workspace } from './workspace.js';
 
@@ -90,7 +91,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     const signingSecret = randomBytes(32).toString('hex');
     let consoleUrl = '';
     const steps = new WorkflowStepRuns(workspace);
+    const slackFaults = new SlackFaults();
     const slackApi: SlackApiStandIn = await startSlackApi({
+      faults: slackFaults,
       workspace,
       interactions,
       steps,
@@ -148,7 +151,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       responseUrl: slackApi.responseUrl,
     });
     const consoleAt = (port: number) =>
-      startConsole({ workspace, platform, steps, emulatorUrl: emulator.url, port });
+      startConsole({ workspace, platform, steps, emulatorUrl: emulator.url, port, slackFaults });
     const web: RunningConsole = await consoleAt(options.consolePort).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE' && options.anyPortIfTaken) return consoleAt(0);
       throw error;

@@ -10,6 +10,7 @@ import { parse as parseQuery } from 'node:querystring';
 import { blocksProblems, viewProblems } from '../slack/blocks/limits-check.js';
 import type { Interactions, ResponseTarget } from './interactions.js';
 import { BOT_ID, BOT_NAME, BOT_USER_ID, TEAM_ID, USERGROUPS, userById } from './people.js';
+import type { SlackFaults } from './slack-faults.js';
 import type { WorkflowStepRuns } from './workflow-steps.js';
 import type { Json, Workspace } from './workspace.js';
 
@@ -36,6 +37,8 @@ export interface SlackApiOptions {
   readonly permalinkBase: () => string;
   /** Workflow Builder step runs: their completion methods and workflow tokens. */
   readonly steps?: WorkflowStepRuns;
+  /** Throttling and failures set from Cloud admin. */
+  readonly faults?: SlackFaults;
 }
 
 const fail = (error: string, extra: Json = {}): Json => ({ ok: false, error, ...extra });
@@ -241,9 +244,9 @@ function respond(workspace: Workspace, target: ResponseTarget, body: Json): stri
 export async function startSlackApi(options: SlackApiOptions): Promise<SlackApiStandIn> {
   const table = { ...methods(options), ...options.steps?.methods() };
   const server: Server = createServer(async (req, res) => {
-    const reply = (status: number, json: Json) => {
+    const reply = (status: number, json: Json, headers: Record<string, string> = {}) => {
       const text = JSON.stringify(json);
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
       res.end(text);
     };
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -272,6 +275,8 @@ export async function startSlackApi(options: SlackApiOptions): Promise<SlackApiS
     if (!bearer) return reply(200, fail('not_authed'));
     if (bearer !== options.botToken && !options.steps?.acceptsToken(bearer))
       return reply(200, fail('invalid_auth'));
+    const fault = options.faults?.answer(path.slice('/api/'.length));
+    if (fault) return reply(fault.status, fault.body, fault.headers);
     reply(200, method(args));
   });
   await new Promise<void>((resolve, reject) => {

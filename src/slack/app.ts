@@ -13,7 +13,7 @@ import type { ReviewService } from '../workflow/reviews.js';
 import { boltLogger } from './bolt-logger.js';
 import { BotIdentity } from './bot-identity.js';
 import type { CanView, CommandRateLimit } from './command-gate.js';
-import { HomePublisher } from './home.js';
+import { HomePublisher, type PublishView } from './home.js';
 import { routedListeners } from './listener-router.js';
 import * as actions from './listeners/actions/index.js';
 import * as commands from './listeners/commands/index.js';
@@ -38,6 +38,8 @@ export interface SlackAppOptions {
   readonly retryConfig?: webApi.RetryOptions;
   /** The approval workflow behind the card buttons, the reject modal and App Home. */
   readonly service?: ApprovalService;
+  /** How App Home views are sent; the bot queues them in its outbox (default: at once). */
+  readonly publishHome?: PublishView;
   /** Pre-filled zone of the `/disk create` form. */
   readonly defaultZone?: string;
   /** Post-incident reviews shown on App Home with their Acknowledge button. */
@@ -146,8 +148,10 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   if (options.service) {
     const home = new HomePublisher(
       options.service,
-      app.client,
-      () => options.botToken,
+      options.publishHome ??
+        (async (userId, view) => {
+          await app.client.views.publish({ token: options.botToken, user_id: userId, view });
+        }),
       options.reviews,
       options.canView,
       options.watchedDisks,

@@ -1,11 +1,10 @@
-import type { webApi } from '@slack/bolt';
-import type { Logger } from '../logger.js';
 import type { TransitionListener } from '../workflow/ports.js';
 import type { DiskRequest } from '../workflow/request.js';
 import { escapeMrkdwn } from './blocks/escape.js';
 import { clip } from './blocks/limits.js';
 import { actorMention, plainRequestCard, requestCard, summarize } from './blocks/request-card.js';
-import { REFUSED_PAYLOAD, slackErrorCode } from './slack-error.js';
+import type { SlackOutbox } from './outbox/outbox.js';
+import { cardEntryId, idPart, type OutboxWrite } from './outbox/writes.js';
 
 type TransitionEvent = Parameters<TransitionListener['onTransition']>[0];
 
@@ -51,66 +50,62 @@ export function auditLine(event: TransitionEvent): string | undefined {
   );
 }
 
+/** Thread lines the requester is waiting for go in the critical lane; the rest wait behind. */
+const CRITICAL_LINES = new Set<TransitionEvent['event']>(['approved', 'rejected', 'expired']);
+
 /**
- * Slack side of every recorded transition: the card is updated in place (a finished card has no
- * buttons), a line goes to the card's thread, and the audit channel, when configured, gets one line.
- * Slack failures are logged; they never undo a transition that Redis already recorded.
+ * Slack side of every recorded transition, through the outbox: the card's latest state (posted
+ * once, then edited in place; a finished card has no buttons), a line in the card's thread, and
+ * one audit-channel line when that channel is configured. Each is recorded in Redis before
+ * anything is sent, so a transition returns without waiting for Slack, and audit lines are queued
+ * behind the card and the outcome posts.
  */
 export class SlackCardPublisher implements TransitionListener {
   constructor(
-    private readonly client: webApi.WebClient,
-    private readonly token: () => string,
-    private readonly logger: Logger,
-    private readonly auditChannel?: string,
+    private readonly outbox: SlackOutbox,
+    private readonly channels: { readonly approvals?: string; readonly audit?: string },
   ) {}
 
   async onTransition(event: TransitionEvent): Promise<void> {
     const { request } = event;
-    await Promise.all([this.updateCard(request, event), this.audit(event)]);
-  }
-
-  private async updateCard(request: DiskRequest, event: TransitionEvent): Promise<void> {
-    if (!request.card) return;
-    const token = this.token();
-    const where = { token, channel: request.card.channelId, ts: request.card.ts };
-    try {
-      try {
-        await this.client.chat.update({ ...where, ...requestCard(request) });
-      } catch (error) {
-        // Slack refused the full card (it fell back to the plain one when posted): keep it plain,
-        // so its buttons still go away when the request leaves `pending`.
-        if (!REFUSED_PAYLOAD.has(slackErrorCode(error))) throw error;
-        await this.client.chat.update({ ...where, ...plainRequestCard(request) });
-      }
-      const line = THREAD_LINES[event.event]?.(event);
-      if (line) {
-        await this.client.chat.postMessage({
-          token,
-          channel: request.card.channelId,
-          thread_ts: request.card.ts,
-          text: clip(line, 3000),
-          reply_broadcast: BROADCAST.has(event.event),
-        });
-      }
-    } catch (error) {
-      this.logger.warn(
-        { event: 'slack.card_update_failed', requestId: request.id, transition: event.event, err: error },
-        'could not update the approval card',
+    if (event.event !== 'card') {
+      // A card that was given up (or never queued) is not brought back by a later transition.
+      const mode = event.event === 'created' || request.card ? 'latest' : 'replace';
+      await this.outbox.put(cardEntryId(request.id), this.cardWrite(request), 'critical', mode);
+    }
+    const line = THREAD_LINES[event.event]?.(event);
+    if (line) {
+      await this.outbox.put(
+        `line:${idPart(request.id)}:${event.event}:${idPart(event.actor)}`,
+        {
+          kind: 'thread',
+          requestId: request.id,
+          message: { text: clip(line, 3000) },
+          broadcast: BROADCAST.has(event.event),
+        },
+        CRITICAL_LINES.has(event.event) ? 'critical' : 'background',
+        'once',
+      );
+    }
+    const audit = this.channels.audit ? auditLine(event) : undefined;
+    if (this.channels.audit && audit) {
+      await this.outbox.put(
+        `audit:${idPart(request.id)}:${event.event}:${event.to}:${idPart(event.actor)}:${event.at}`,
+        { kind: 'post', channel: this.channels.audit, message: { text: audit } },
+        'background',
+        'once',
       );
     }
   }
 
-  private async audit(event: TransitionEvent): Promise<void> {
-    if (!this.auditChannel) return;
-    const text = auditLine(event);
-    if (!text) return;
-    try {
-      await this.client.chat.postMessage({ token: this.token(), channel: this.auditChannel, text });
-    } catch (error) {
-      this.logger.warn(
-        { event: 'slack.audit_post_failed', requestId: event.request.id, err: error },
-        'audit post failed',
-      );
-    }
+  private cardWrite(request: DiskRequest): OutboxWrite {
+    return {
+      kind: 'card',
+      requestId: request.id,
+      channel: this.channels.approvals ?? request.channelId,
+      message: requestCard(request),
+      // Slack refused the full card (or will): the plain one keeps the buttons working.
+      fallback: plainRequestCard(request),
+    };
   }
 }

@@ -1,11 +1,11 @@
-import type { webApi } from '@slack/bolt';
-import type { KnownBlock } from '@slack/types';
 import type { ExecutionReporter, ExecutionResult, StepReport } from '../app/ports.js';
 import type { Logger } from '../logger.js';
 import type { DiskRequest } from '../workflow/request.js';
 import { executionResultMessage, startedLine, stepLine } from './blocks/execution.js';
 import { joinWithin } from './blocks/limits.js';
 import type { MountAlerter } from './mount-alerts.js';
+import type { SlackOutbox } from './outbox/outbox.js';
+import type { MessageBody } from './outbox/writes.js';
 
 interface PendingLines {
   lines: string[];
@@ -14,17 +14,19 @@ interface PendingLines {
 }
 
 /**
- * Progress of a running request in its card's thread. Step lines are batched into at most one
- * reply per `flushMs` per request (Slack allows about one message per second per channel); the
- * final result is broadcast to the channel with the attachment table. The card itself is updated
- * by the transition listener. Slack failures are logged, never thrown into the executor.
+ * Progress of a running request in its card's thread, through the outbox. Step lines are batched
+ * into at most one reply per `flushMs` per request (Slack allows about one message per second per
+ * channel) and queued behind what people wait for; the final result, which mentions the
+ * requester, is broadcast to the channel in the critical lane. The card itself is updated by the
+ * transition listener. Nothing here waits for Slack, so nothing is thrown into the executor.
  */
 export class SlackExecutionReporter implements ExecutionReporter {
   private readonly pending = new Map<string, PendingLines>();
 
+  private batches = 0;
+
   constructor(
-    private readonly client: webApi.WebClient,
-    private readonly token: () => string,
+    private readonly outbox: SlackOutbox,
     private readonly logger: Logger,
     private readonly flushMs = 1_000,
     /** Raises the red alert when the final mount table shows a single-node file system mounted twice. */
@@ -41,21 +43,21 @@ export class SlackExecutionReporter implements ExecutionReporter {
 
   async finished(request: DiskRequest, result: ExecutionResult): Promise<void> {
     await this.flush(request);
-    if (!request.card) return;
-    await this.post(request, { ...executionResultMessage(request, result), reply_broadcast: true });
+    // No card check here: an emergency runs before its card is up, and the outbox holds thread
+    // posts until the card is posted (or drops them if it is given up).
+    await this.record(`result:${request.id}`, request, executionResultMessage(request, result), 'critical');
     const alert = result.mounts?.alert;
     if (alert && this.alerts) {
       await this.alerts.raise({
         diskId: result.mounts?.diskId ?? '',
         alert,
-        channelId: request.card.channelId,
+        channelId: request.card?.channelId ?? request.channelId,
         requestId: request.id,
       });
     }
   }
 
   private queue(request: DiskRequest, line: string): void {
-    if (!request.card) return;
     const entry = this.pending.get(request.id) ?? {
       lines: [],
       timer: undefined,
@@ -84,24 +86,30 @@ export class SlackExecutionReporter implements ExecutionReporter {
     if (entry.lines.length === 0 && !entry.timer) this.pending.delete(request.id);
   }
 
-  private async post(
+  private async post(request: DiskRequest, message: MessageBody): Promise<void> {
+    // Unique per batch, also across restarts of this replica and across replicas.
+    const id = `progress:${request.id}:${Date.now()}:${process.pid}:${++this.batches}`;
+    await this.record(id, request, message, 'background');
+  }
+
+  /** Queues one thread post; the final result is broadcast to the channel. */
+  private async record(
+    id: string,
     request: DiskRequest,
-    message: { text: string; blocks?: KnownBlock[]; reply_broadcast?: boolean },
+    message: MessageBody,
+    lane: 'critical' | 'background',
   ): Promise<void> {
-    if (!request.card) return;
     try {
-      await this.client.chat.postMessage({
-        token: this.token(),
-        channel: request.card.channelId,
-        thread_ts: request.card.ts,
-        text: message.text,
-        ...(message.blocks ? { blocks: message.blocks } : {}),
-        reply_broadcast: message.reply_broadcast ?? false,
-      });
+      await this.outbox.put(
+        id,
+        { kind: 'thread', requestId: request.id, message, broadcast: lane === 'critical' },
+        lane,
+        'once',
+      );
     } catch (error) {
       this.logger.warn(
         { event: 'slack.progress_post_failed', requestId: request.id, err: error },
-        'progress post failed',
+        'progress post not recorded',
       );
     }
   }

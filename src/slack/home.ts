@@ -1,4 +1,4 @@
-import type { webApi } from '@slack/bolt';
+import type { View } from '@slack/types';
 import type { ApprovalService } from '../workflow/approval-service.js';
 import type { ReviewService } from '../workflow/reviews.js';
 import { homeView } from './blocks/request-list.js';
@@ -9,12 +9,14 @@ const NOT_VIEWER_NOTICE =
   'You see your own requests and those awaiting your approval; recent activity and reviews are ' +
   "shown to the policy's viewers only.";
 
+/** Sends one user's Home view (`views.publish`); in the bot, through the outbox's background lane. */
+export type PublishView = (userId: string, view: View) => Promise<void>;
+
 /** Builds and publishes one user's App Home; every publish reads fresh state from Redis. */
 export class HomePublisher {
   constructor(
     private readonly service: ApprovalService,
-    private readonly client: webApi.WebClient,
-    private readonly token: () => string,
+    private readonly publishView: PublishView,
     /** Open post-incident reviews are shown to everyone until acknowledged. */
     private readonly reviews?: ReviewService,
     /** Policy `viewers`; without it everyone sees the details. */
@@ -35,11 +37,10 @@ export class HomePublisher {
     const view = homeView({ ...(shown ? { notice: shown } : {}), mine, awaiting, recent, reviews });
     const lines = this.watched ? await this.watched().catch(() => undefined) : undefined;
     const extra = lines ? [{ type: 'divider' as const }, ...watchListBlocks(lines, 'Watched disks')] : [];
-    await this.client.views.publish({
-      token: this.token(),
-      user_id: userId,
-      // A Home view holds at most 100 blocks: the watched disks go last and only when they fit.
-      view: view.blocks.length + extra.length <= 100 ? { ...view, blocks: [...view.blocks, ...extra] } : view,
-    });
+    // A Home view holds at most 100 blocks: the watched disks go last and only when they fit.
+    await this.publishView(
+      userId,
+      view.blocks.length + extra.length <= 100 ? { ...view, blocks: [...view.blocks, ...extra] } : view,
+    );
   }
 }

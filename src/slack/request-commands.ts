@@ -2,16 +2,15 @@ import type { webApi } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { FilingOutcome, FilingService } from '../app/filing.js';
 import type { ApprovalCards, CardPublication } from '../app/ports.js';
-import type { Logger } from '../logger.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
 import type { Check, DiskRequest } from '../workflow/request.js';
 import type { RequestCommand } from '../workflow/request-builder.js';
 import { escapeMrkdwn } from './blocks/escape.js';
 import { clip, plural, SLACK_LIMITS, withSlackDates } from './blocks/limits.js';
-import { plainRequestCard, requestCard, summarize } from './blocks/request-card.js';
+import { summarize } from './blocks/request-card.js';
 import { requestListBlocks, requestListText } from './blocks/request-list.js';
+import type { Delivery } from './outbox/outbox.js';
 import type { CommandContext, CommandHandlers, CommandReply } from './ports.js';
-import { REFUSED_PAYLOAD, slackErrorCode } from './slack-error.js';
 
 export interface RequestCommandDeps {
   readonly filing: FilingService;
@@ -32,8 +31,12 @@ function plain(message: string, blocks?: KnownBlock[]): CommandReply {
 }
 
 /** What the requester is told once the card is up: what happens next, in plain words. */
-function openedReply(request: DiskRequest, link: string | undefined): string {
-  const card = link ? `<${link}|the card>` : 'the card';
+function openedReply(request: DiskRequest, where: { link?: string; queuedIn?: string }): string {
+  const card = where.link
+    ? `<${where.link}|the card>`
+    : where.queuedIn
+      ? `the card in <#${where.queuedIn}> (Slack is slow right now; the card is posted as soon as it accepts it)`
+      : 'the card';
   const what = `${escapeMrkdwn(summarize(request))}`;
   if (request.quorum === 0) {
     return (
@@ -89,7 +92,7 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
   const open = async (command: RequestCommand, ctx: CommandContext): Promise<CommandReply> => {
     const outcome = await deps.filing.file(command, ctx);
     return outcome.ok
-      ? { ...plain(openedReply(outcome.request, outcome.link)), requestId: outcome.request.id }
+      ? { ...plain(openedReply(outcome.request, outcome)), requestId: outcome.request.id }
       : refusal(outcome);
   };
   return {
@@ -114,70 +117,48 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
 }
 
 export interface ApprovalCardDeps {
-  readonly service: ApprovalService;
   readonly client: webApi.WebClient;
   readonly token: () => string;
-  readonly logger: Logger;
+  /** Waits for the request's card (queued by the card publisher) to be posted, at most `timeoutMs`. */
+  readonly cardPosted: (requestId: string, timeoutMs: number) => Promise<Delivery | undefined>;
+  readonly service: Pick<ApprovalService, 'get' | 'policy'>;
 }
 
-/** The approval card of a newly opened request, in the approvals channel (or where it was asked). */
+/** How long filing waits for the card before answering that it is on its way (the reply has ~30 min). */
+const CARD_WAIT_MS = 6_000;
+/** The card's link is a nicety: one quick try, never a wait. */
+const PERMALINK_WAIT_MS = 1_500;
+
+/**
+ * The approval card of a newly opened request. The card publisher queued it in the outbox when the
+ * request was opened, ahead of audit lines and progress; this waits a few seconds for it, then
+ * answers either way. A card Slack refused for good has already cancelled its pending request.
+ */
 export function slackApprovalCards(deps: ApprovalCardDeps): ApprovalCards {
-  /**
-   * Posts the card and stores its coordinates. A transient failure is retried once; a card Slack
-   * refuses (or that fails twice) falls back to the plain card. Never throws: filing cancels the
-   * request when no card could be posted, so no request waits for approval unseen.
-   */
-  const postCard = async (request: DiskRequest, requesterChannelId: string): Promise<CardPublication> => {
-    const channel = deps.service.policy.channels.approvals ?? requesterChannelId;
-    const token = deps.token();
-    let error = 'unknown_error';
-    const attempts = [
-      () => requestCard(request),
-      () => requestCard(request),
-      () => plainRequestCard(request),
-    ];
-    for (const [i, build] of attempts.entries()) {
-      // Slack refused the payload itself: sending it again cannot help, go to the plain card.
-      if (i === 1 && REFUSED_PAYLOAD.has(error)) continue;
-      try {
-        const posted = await deps.client.chat.postMessage({ token, channel, ...build() });
-        if (!posted.channel || !posted.ts) throw new Error('chat.postMessage returned no channel/ts');
-        const attached = await deps.service.attachCard(request.id, {
-          channelId: posted.channel,
-          ts: posted.ts,
-        });
-        if (!attached.ok)
-          deps.logger.warn(
-            { event: 'request.card_not_attached', requestId: request.id, code: attached.code },
-            attached.message,
-          );
-        if (i > 0)
-          deps.logger.warn(
-            { event: 'request.card_fallback', requestId: request.id, attempt: i + 1, previousError: error },
-            i === 2 ? 'posted the plain card' : 'card posted on retry',
-          );
-        return { ok: true, ...(await permalink(posted.channel, posted.ts)) };
-      } catch (thrown) {
-        error = slackErrorCode(thrown);
-        deps.logger.warn(
-          { event: 'request.card_post_failed', requestId: request.id, attempt: i + 1, error },
-          'could not post the approval card',
-        );
-      }
-    }
-    return { ok: false, channel, error };
+  const permalink = async (channel: string, ts: string): Promise<string | undefined> => {
+    const timeout = new Promise<undefined>((resolve) =>
+      setTimeout(() => resolve(undefined), PERMALINK_WAIT_MS).unref(),
+    );
+    const ask = deps.client.chat.getPermalink({ token: deps.token(), channel, message_ts: ts }).then(
+      (link) => link.permalink,
+      () => undefined,
+    );
+    return Promise.race([ask, timeout]);
   };
-
-  const permalink = async (channel: string, ts: string): Promise<{ link?: string }> => {
-    try {
-      const link = await deps.client.chat.getPermalink({ token: deps.token(), channel, message_ts: ts });
-      return link.permalink ? { link: link.permalink } : {};
-    } catch {
-      return {};
-    }
-  };
-
   return {
-    publish: (request, requesterChannelId) => postCard(request, requesterChannelId),
+    publish: async (request, requesterChannelId): Promise<CardPublication> => {
+      const delivery = deps.cardPosted(request.id, CARD_WAIT_MS);
+      const stored = (await deps.service.get(request.id))?.card;
+      const posted = stored
+        ? { ok: true as const, channel: stored.channelId, ts: stored.ts }
+        : await delivery;
+      if (posted?.ok && posted.channel && posted.ts) {
+        const link = await permalink(posted.channel, posted.ts);
+        return { ok: true, ...(link ? { link } : {}) };
+      }
+      const channel = deps.service.policy.channels.approvals ?? requesterChannelId;
+      if (posted?.ok === false) return { ok: false, channel, error: posted.error };
+      return { ok: true, queuedIn: channel };
+    },
   };
 }

@@ -31,6 +31,7 @@ export async function startSlack(
     metrics: options.metrics,
     handlers: handlers.handlers,
     accounts: accountAliases(options.policy),
+    publishHome: parts.posts.publishHome,
     service: workflow.service,
     reviews: workflow.reviews,
     ...(watchCommands ? { watchedDisks: () => watchedDiskLines(watchCommands) } : {}),

@@ -1,10 +1,14 @@
 import { webApi } from '@slack/bolt';
 import type { ApprovalCards } from '../app/ports.js';
+import { CodedError } from '../errors.js';
 import { webClientOptions } from '../slack/app.js';
 import { SlackCardPublisher } from '../slack/card-publisher.js';
 import { EmergencyNotifier } from '../slack/emergency-notifier.js';
 import { SlackExecutionReporter } from '../slack/execution-reporter.js';
+import type { PublishView } from '../slack/home.js';
 import { MountAlerter } from '../slack/mount-alerts.js';
+import type { SlackOutbox } from '../slack/outbox/outbox.js';
+import { cardEntryId, idPart } from '../slack/outbox/writes.js';
 import { slackApprovalCards } from '../slack/request-commands.js';
 import { slackMemberOf } from '../slack/usergroups.js';
 import { SlackWatchNotifier } from '../slack/watch-slack.js';
@@ -14,6 +18,7 @@ import { GroupDirectory } from '../workflow/approvers.js';
 import type { Clock, TransitionListener } from '../workflow/ports.js';
 import type { ReviewService } from '../workflow/reviews.js';
 import type { BotOptions } from './options.js';
+import { createSlackOutbox, writeClient } from './outbox.js';
 import type { Stores } from './stores.js';
 
 /** Everything the bot posts to Slack on its own (not in answer to a request), and the user groups it reads. */
@@ -24,21 +29,42 @@ export interface SlackPosts {
   readonly alerts: MountAlerter;
   readonly reporter: SlackExecutionReporter;
   readonly watchNotifier: SlackWatchNotifier;
+  /** The durable outbox every card, thread line, result and Home view goes through (issue 20). */
+  readonly outbox: SlackOutbox;
+  /** App Home views, published through the outbox's background lane (only the latest counts). */
+  readonly publishHome: PublishView;
   /** The Workflow Builder step: completes each step when its request ends. */
   readonly workflowSteps: WorkflowSteps;
   /** The transition listeners that post: the request card, the emergency notices, the step completions. */
   transitionListeners(reviews: ReviewService): TransitionListener[];
+  /** The outbox reads and updates requests (cards, abandonment) once the service exists. */
+  bindService(service: ApprovalService): void;
   approvalCards(service: ApprovalService): ApprovalCards;
 }
 
 export function assembleSlackPosts(
-  options: Pick<BotOptions, 'slack' | 'policy' | 'logger'>,
+  options: Pick<BotOptions, 'slack' | 'policy' | 'logger' | 'redis' | 'keyPrefix' | 'metrics'>,
   stores: Stores,
   clock: Clock,
 ): SlackPosts {
   const { logger, policy } = options;
   const token = () => options.slack.botToken;
   const client = new webApi.WebClient(undefined, webClientOptions(options.slack));
+  const writes = writeClient(options.slack);
+  let service: ApprovalService | undefined;
+  const outbox = createSlackOutbox({
+    redis: options.redis,
+    ...(options.keyPrefix ? { keyPrefix: options.keyPrefix } : {}),
+    client: writes,
+    token,
+    service: () => {
+      if (!service) throw new CodedError('service_unavailable', 'the approval service is not bound yet');
+      return service;
+    },
+    cardDeadlineMs: policy.slack.cardDeadline,
+    logger: logger.child({ module: 'outbox' }),
+    metrics: options.metrics,
+  });
   const alerts = new MountAlerter(
     client,
     token,
@@ -60,7 +86,10 @@ export function assembleSlackPosts(
     workflowSteps,
     groups: new GroupDirectory(slackMemberOf(client, token), clock),
     alerts,
-    reporter: new SlackExecutionReporter(client, token, logger.child({ module: 'progress' }), 1_000, alerts),
+    outbox,
+    publishHome: (userId, view) =>
+      outbox.put(`home:${idPart(userId)}`, { kind: 'home', user: userId, view }, 'background', 'latest'),
+    reporter: new SlackExecutionReporter(outbox, logger.child({ module: 'progress' }), 1_000, alerts),
     watchNotifier: new SlackWatchNotifier(client, token, {
       emergency: policy.actions.failover.emergency !== undefined,
       remindAfterMs: policy.watch.remindAfter,
@@ -68,10 +97,19 @@ export function assembleSlackPosts(
       request: (id) => stores.requests.get(id),
     }),
     transitionListeners: (reviews) => [
-      new SlackCardPublisher(client, token, logger.child({ module: 'cards' }), policy.channels.audit),
+      new SlackCardPublisher(outbox, policy.channels),
       new EmergencyNotifier(client, token, reviews, logger.child({ module: 'emergency' }), policy.channels),
       workflowSteps,
     ],
-    approvalCards: (service) => slackApprovalCards({ service, client, token, logger }),
+    bindService: (bound) => {
+      service = bound;
+    },
+    approvalCards: (bound) =>
+      slackApprovalCards({
+        service: bound,
+        client: writes,
+        token,
+        cardPosted: (requestId, timeoutMs) => outbox.delivered(cardEntryId(requestId), timeoutMs),
+      }),
   };
 }

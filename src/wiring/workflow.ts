@@ -83,6 +83,7 @@ export function assembleWorkflow(
         'transition side effect failed',
       ),
   });
+  posts.bindService(service);
   return {
     service,
     reviews,

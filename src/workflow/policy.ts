@@ -246,6 +246,8 @@ export const policySchema = z.strictObject({
     .prefault({}),
   fencing: fencingSchema,
   watch: watchPolicySchema,
+  /** Riding out Slack's faults: a card Slack has not taken after `cardDeadline` is given up (the request is cancelled, the requester told). */
+  slack: z.strictObject({ cardDeadline: durationSchema.prefault('15m') }).prefault({}),
 });
 
 export type Policy = z.output<typeof policySchema>;

@@ -14,6 +14,7 @@ import {
   startFailoverHarness,
   USERS,
 } from '../support/failover-harness.js';
+import type { RecordedCall } from '../support/fake-slack.js';
 
 const disk = SEED.disks.sharedExt4.diskId;
 const primary = SEED.disks.sharedExt4.attachedTo;
@@ -58,10 +59,13 @@ describe('failover with NVMe reservation fencing', () => {
     expect(result).toMatch(/Fence \S+ \(NVMe reservation\)\s+ok\s+\d+\.\d s/);
     expect(result).toMatch(/Takeover hook on \S+\s+ok/);
     expect(result).toMatch(/total\s+\d+\.\d s/);
-    const progress = f.h.fake
-      .apiCalls('chat.postMessage')
-      .filter((c) => c.body.thread_ts !== undefined && json(c).includes('verified by nvme-report'));
-    expect(progress.length).toBe(1);
+    // Progress is queued behind the result (issue 20): wait for it, then check it came once.
+    const isFenceProgress = (c: RecordedCall) =>
+      c.method === 'chat.postMessage' &&
+      c.body.thread_ts !== undefined &&
+      json(c).includes('verified by nvme-report');
+    await f.h.fake.waitFor(isFenceProgress);
+    expect(f.h.fake.calls.filter(isFenceProgress).length).toBe(1);
     // The mount table shows the old primary fenced (its own reservation report says so).
     expect(result).toMatch(new RegExp(`${primary}\\s+Running\\s+/dev/\\S+\\s+ext4\\s+/data\\s+fenced`));
   });

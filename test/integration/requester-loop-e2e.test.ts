@@ -61,7 +61,7 @@ async function clickCard(user: string, actionId: string, id: string, fromHome = 
 }
 
 describe('no request without its card', () => {
-  it('retries, then cancels with a clear reply when Slack refuses every post: no orphan pending', async () => {
+  it('cancels with a clear reply and a direct message when Slack refuses the card: no orphan pending', async () => {
     h.fake.on('chat.postMessage', (body) =>
       body.channel === APPROVALS_CHANNEL ? { json: { ok: false, error: 'not_in_channel' } } : posted(body),
     );
@@ -69,7 +69,10 @@ describe('no request without its card', () => {
     expect(reply).toContain('Nothing will run');
     expect(reply).toContain('not_in_channel');
     expect(reply).toContain('cancelled');
-    expect(h.fake.calls.filter(isCardPost)).toHaveLength(3); // full, full again, plain
+    // not_in_channel is Slack's final word: the same card is not sent again.
+    expect(h.fake.calls.filter(isCardPost)).toHaveLength(1);
+    const dm = await h.fake.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === USERS.alice);
+    expect(JSON.stringify(dm.body)).toContain(id);
     expect((await h.bot.service.get(id))?.state).toBe('cancelled');
     const pending = await h.bot.service.list({ filter: 'pending', userId: USERS.alice });
     expect(pending.ok && pending.value.items.map((r) => r.id)).not.toContain(id);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Interactions } from '../../src/sandbox/interactions.js';
 import { CHANNELS, USERS } from '../../src/sandbox/people.js';
 import { type SlackApiStandIn, startSlackApi } from '../../src/sandbox/slack-api.js';
+import { SlackFaults } from '../../src/sandbox/slack-faults.js';
 import { Workspace } from '../../src/sandbox/workspace.js';
 import { requestCard } from '../../src/slack/blocks/request-card.js';
 import { homeView } from '../../src/slack/blocks/request-list.js';
@@ -13,6 +14,7 @@ const OPS = CHANNELS.ops.id;
 let now = Date.now();
 const workspace = new Workspace(new Set([OPS]));
 const interactions = new Interactions(() => now);
+const faults = new SlackFaults();
 let api: SlackApiStandIn;
 let client: webApi.WebClient;
 
@@ -22,6 +24,7 @@ beforeAll(async () => {
     interactions,
     botToken: TOKEN,
     permalinkBase: () => 'http://console',
+    faults,
   });
   client = new webApi.WebClient(TOKEN, { slackApiUrl: api.apiUrl, retryConfig: { retries: 0 } });
 });
@@ -36,6 +39,33 @@ const respond = (id: string, body: unknown) =>
   });
 
 describe('sandbox Slack Web API stand-in, through the real WebClient', () => {
+  it('throttles writes with Retry-After and fails them in an outage when told to; reads go on', async () => {
+    const bolt = new webApi.WebClient(TOKEN, {
+      slackApiUrl: api.apiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+    });
+    try {
+      faults.set({ throttleRate: 1, retryAfterSec: 7 });
+      await expect(bolt.chat.postMessage({ channel: OPS, text: 'x' })).rejects.toMatchObject({
+        code: 'slack_webapi_rate_limited_error',
+        retryAfter: 7,
+      });
+      await expect(bolt.auth.test()).resolves.toMatchObject({ ok: true });
+      faults.set({ outage: true });
+      await expect(bolt.chat.update({ channel: OPS, ts: '1.1', text: 'x' })).rejects.toMatchObject({
+        code: 'slack_webapi_http_error',
+        statusCode: 503,
+      });
+      faults.set({});
+      await expect(bolt.chat.postMessage({ channel: OPS, text: 'back' })).resolves.toMatchObject({
+        ok: true,
+      });
+    } finally {
+      faults.set({});
+    }
+  });
+
   it('refuses a wrong token and an unknown method the way Slack does', async () => {
     const stranger = new webApi.WebClient('xoxb-other', {
       slackApiUrl: api.apiUrl,

@@ -11,6 +11,7 @@ import { type RunningConsole, startConsole } from '../../src/sandbox/console/ser
 import { Interactions } from '../../src/sandbox/interactions.js';
 import { BOT_ID, BOT_USER_ID, CHANNELS } from '../../src/sandbox/people.js';
 import { SlackPlatform } from '../../src/sandbox/platform.js';
+import { SlackFaults } from '../../src/sandbox/slack-faults.js';
 import { WorkflowStepRuns } from '../../src/sandbox/workflow-steps.js';
 import { Workspace } from '../../src/sandbox/workspace.js';
 
@@ -57,7 +58,14 @@ export async function startStubConsole(options: {
     responseUrl: (id) => `${NOWHERE}/response/${id}`,
   });
   const steps = new WorkflowStepRuns(workspace);
-  const web = await startConsole({ workspace, platform, steps, emulatorUrl: NOWHERE, port: 0 });
+  const web = await startConsole({
+    workspace,
+    platform,
+    steps,
+    emulatorUrl: NOWHERE,
+    port: 0,
+    slackFaults: new SlackFaults(),
+  });
   return {
     app,
     workspace,

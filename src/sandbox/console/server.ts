@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { CHANNELS, SANDBOX_USERS, userById } from '../people.js';
 import type { SlackPlatform } from '../platform.js';
 import { readBody } from '../slack-api.js';
+import { type SlackFaults, slackFaultsSchema } from '../slack-faults.js';
 import type { WorkflowStepRuns } from '../workflow-steps.js';
 import type { Workspace } from '../workspace.js';
 import { consoleScript } from './bundle.js';
@@ -24,6 +25,8 @@ export interface ConsoleOptions {
   readonly port: number;
   /** "Run workflow step": starts a run of the bot's Workflow Builder step. */
   readonly steps: WorkflowStepRuns;
+  /** The Slack stand-in's throttling and failures, set from the admin panel. */
+  readonly slackFaults: SlackFaults;
 }
 
 export interface RunningConsole {
@@ -176,6 +179,12 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       }
       case '/api/admin/faults':
         return admin('faults', body);
+      case '/api/admin/slack-faults': {
+        const input = parse(slackFaultsSchema);
+        if (!input) return bad;
+        options.slackFaults.set(input);
+        return { status: 200, body: { ok: true, slackFaults: input } };
+      }
       case '/api/admin/filesystem': {
         const input = parse(schemas.filesystem);
         if (!input) return bad;
@@ -212,7 +221,11 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       }
       if (url.pathname === '/api/admin/state') {
         const [state, faults] = await Promise.all([admin('state'), admin('faults')]);
-        return send(res, 200, { ...(state.body as object), ...(faults.body as object) });
+        return send(res, 200, {
+          ...(state.body as object),
+          ...(faults.body as object),
+          slackFaults: options.slackFaults.current,
+        });
       }
       if (url.pathname === '/api/events') {
         res.writeHead(200, {

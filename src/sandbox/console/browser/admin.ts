@@ -4,6 +4,7 @@
  * system on an instance, and keeps an instance on a disk's old size after a resize (its NVMe
  * controller ignores rescans until it reboots), all through the emulator's admin API, so the
  * single-node file-system guard, failover and a resize's Retry can be tried by hand.
+ * It also throttles or fails the Slack stand-in's writes, to watch the bot ride out Slack's bad days.
  */
 import { api, messageOf, toast } from './api.js';
 import { byId, el } from './dom.js';
@@ -17,9 +18,18 @@ interface FaultRule {
 }
 type Faults = Record<string, FaultRule>;
 
+/** The Slack stand-in's faults (src/sandbox/slack-faults.ts). */
+interface SlackFaultSettings {
+  throttleRate?: number;
+  retryAfterSec?: number;
+  failRate?: number;
+  outage?: boolean;
+}
+
 interface AdminState {
   regionId: string;
   faults?: Faults;
+  slackFaults?: SlackFaultSettings;
   disks: {
     diskId: string;
     name: string;
@@ -144,6 +154,44 @@ function faultsSection(faults: Faults): HTMLElement {
   return box;
 }
 
+function describeSlackFaults(f: SlackFaultSettings): string {
+  if (f.outage) return 'Outage: every write answers 503.';
+  const parts: string[] = [];
+  if (f.throttleRate)
+    parts.push(`429 ${Math.round(f.throttleRate * 100)}% (Retry-After ${f.retryAfterSec ?? 1} s)`);
+  if (f.failRate) parts.push(`500 ${Math.round(f.failRate * 100)}%`);
+  return parts.length ? `Writes: ${parts.join(', ')}.` : 'No Slack faults: every write is accepted.';
+}
+
+/** Throttle or fail the bot's Slack writes, to watch the outbox ride it out. */
+function slackFaultsSection(current: SlackFaultSettings): HTMLElement {
+  const box = el('div', 'card');
+  const throttle = numberInput('429 %', 100);
+  const retryAfter = numberInput('Retry-After s', 60);
+  const errors = numberInput('500 %', 100);
+  const set = (settings: SlackFaultSettings) => api('/api/admin/slack-faults', settings);
+  const apply = () => {
+    const next: SlackFaultSettings = {};
+    if (throttle.value) next.throttleRate = Number(throttle.value) / 100;
+    if (retryAfter.value) next.retryAfterSec = Number(retryAfter.value);
+    if (errors.value) next.failRate = Number(errors.value) / 100;
+    return set(next);
+  };
+  const row = el('div', 'row');
+  row.append(
+    throttle,
+    retryAfter,
+    errors,
+    button('Apply', apply, 'primary'),
+    button(current.outage ? 'End outage' : 'Start outage', () =>
+      set({ ...current, outage: !current.outage }),
+    ),
+    button('Clear', () => set({})),
+  );
+  box.append(row, el('div', 'muted', describeSlackFaults(current)));
+  return box;
+}
+
 function fileSystemRow(disk: Disk, names: Record<string, string>): HTMLElement {
   const ids = disk.attachments.map((a) => a.instanceId);
   const instance = selectOf(
@@ -238,6 +286,7 @@ function render(state: AdminState): void {
     button('Refresh', () => undefined),
   );
   frag.append(top, el('h2', '', 'Faults'), faultsSection(state.faults ?? {}));
+  frag.append(el('h2', '', 'Slack faults'), slackFaultsSection(state.slackFaults ?? {}));
   frag.appendChild(el('h2', '', 'Disks and file systems'));
   for (const d of state.disks) frag.appendChild(diskCard(state, d, names));
   frag.append(el('h2', '', 'Instances'), instanceTable(state));

@@ -1,0 +1,43 @@
+// The bot as deployed, for the benchmarks: `node --enable-source-maps dist/main.js` (the
+// Dockerfile's CMD, built by scripts/build.mjs --bench) with the environment it is given, its log
+// going to a file as a container's would. BENCH_PROFILE=1 adds --cpu-prof; BENCH_BOT_NODE_FLAGS
+// adds node flags (diagnostics such as --trace-gc).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface ProductionBot {
+  readonly name: 'bot';
+  /** The Slack endpoint (`/slack/events`). */
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly log: string;
+}
+
+/** Starts the bot and returns once `/readyz` answers 200. */
+export async function startProductionBot(env: Record<string, string>, dir: string): Promise<ProductionBot> {
+  const log = join(dir, 'bot.log');
+  const out = openSync(log, 'w');
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  // Diagnostics only (e.g. --trace-gc): the figures are for the plain production command.
+  const extra = process.env.BENCH_BOT_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...profile, ...extra, '--enable-source-maps', 'dist/main.js'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', ...env },
+    stdio: ['ignore', out, out],
+  });
+  const deadline = Date.now() + 30_000;
+  let port: number | undefined;
+  while (port === undefined) {
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`the bot did not start:\n${readFileSync(log, 'utf8')}`);
+    port = Number(/listening on port (\d+)/.exec(readFileSync(log, 'utf8'))?.[1]) || undefined;
+    await sleep(50);
+  }
+  while ((await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status !== 200) {
+    if (Date.now() > deadline) throw new Error(`the bot is not ready:\n${readFileSync(log, 'utf8')}`);
+    await sleep(50);
+  }
+  return { name: 'bot', url: `http://127.0.0.1:${port}/slack/events`, child, log };
+}

@@ -1,0 +1,172 @@
+// npm run bench:slack — click → outcome post while Slack throttles and fails (issue 20).
+// The bot runs as deployed (bench/production-bot.ts: dist/main.js with a private redis-server,
+// the ECS emulator as ECS_ENDPOINT, the worker, sweeper and reconciler, LOG_LEVEL=info). This
+// process plays Slack: the fake Web API answers BENCH_THROTTLE (default 30 %) of writes 429 with
+// `Retry-After: 1` and BENCH_FAIL (default 5 %) 500. Alice files BENCH_REQUESTS creates in a
+// row; as each card is accepted Bob approves it; measured: the ack, "opened" in the reply, and
+// the time from the click to the accepted outcome post that mentions Alice.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SEED, startEmulator } from '../src/emulator/index.js';
+import { ACTION_APPROVE } from '../src/slack/blocks/request-card.js';
+import { type RecordedCall, retryAfterViolations, startFakeSlack } from '../test/support/fake-slack.js';
+import { startRedisServer } from '../test/support/redis-server.js';
+import { signedSlackClient } from '../test/support/slack-requests.js';
+import { startProductionBot } from './production-bot.js';
+
+const SECRET = 'bench-signing-secret';
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 8);
+const THROTTLE = Number(process.env.BENCH_THROTTLE ?? 0.3);
+const FAIL = Number(process.env.BENCH_FAIL ?? 0.05);
+const TARGET = { openedMs: 10_000, outcomeMs: 30_000, ackMs: 3_000 };
+const ALICE = 'U0ALICE';
+const BOB = 'U0BOB';
+const APPROVALS = 'C0APPROVALS';
+const POLICY = `
+channels: { approvals: ${APPROVALS}, audit: C0AUDIT }
+actions:
+  create: { approvers: { users: [${BOB}] }, quorum: 1, expiresIn: 24h }
+`;
+
+const json = (call: RecordedCall) => JSON.stringify(call.body);
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+};
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The approve button's value on a card (`{id, planHash}`). */
+function approveValue(call: RecordedCall): string | undefined {
+  const blocks = (call.body.blocks ?? []) as { elements?: { action_id?: string; value?: string }[] }[];
+  return blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTION_APPROVE)?.value;
+}
+
+execFileSync(process.execPath, ['scripts/build.mjs', '--bench'], { stdio: 'inherit' });
+const dir = mkdtempSync(join(tmpdir(), 'sdb-bench-slack-'));
+const policyFile = join(dir, 'policy.yaml');
+writeFileSync(policyFile, POLICY);
+const redisServer = await startRedisServer();
+const emulator = await startEmulator({ port: 0 });
+const fake = await startFakeSlack();
+const bot = await startProductionBot(
+  {
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    REDIS_URL: redisServer.url,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: 'sandbox',
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'sandbox-secret',
+    ECS_ENDPOINT: emulator.endpoint,
+    ECS_PROTOCOL: 'http',
+    MULTI_ATTACH_ZONES: `${SEED.zones.multiAttachI},${SEED.zones.multiAttachJ}`,
+    POLICY_FILE: policyFile,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+  },
+  dir,
+);
+const slack = signedSlackClient(bot.url, SECRET);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average ${loadavg()[0]?.toFixed(1)} at start; ` +
+    `faults: ${Math.round(THROTTLE * 100)} % of writes 429 (Retry-After 1), ${Math.round(FAIL * 100)} % 500`,
+);
+fake.faults({ throttleRate: THROTTLE, retryAfterSec: 1, failRate: FAIL, failStatus: 500 }, 7);
+
+const acks: number[] = [];
+const opened: number[] = [];
+const outcomes: Promise<number>[] = [];
+const ids: string[] = [];
+for (let i = 1; i <= REQUESTS; i++) {
+  const start = performance.now();
+  const res = await slack.command({
+    text: `create bench-slack-${i} --size 20 --zone ${SEED.zones.multiAttachI}`,
+    userId: ALICE,
+    responseUrl: fake.responseUrl(`file-${i}`),
+  });
+  acks.push(performance.now() - start);
+  if (res.status !== 200) throw new Error(`command ${i} answered ${res.status}`);
+  const reply = json(await fake.waitFor((c) => c.method === `/response/file-${i}`, 30_000));
+  opened.push(performance.now() - start);
+  const id = /R-[0-9A-Z]{10}/.exec(reply)?.[0];
+  if (!id || !reply.includes('opened')) throw new Error(`request ${i} not opened: ${reply}`);
+  ids.push(id);
+}
+for (const id of ids) {
+  const card = await fake.waitFor(
+    (c) =>
+      c.method === 'chat.postMessage' &&
+      c.body.channel === APPROVALS &&
+      !c.body.thread_ts &&
+      c.answer?.status === 200 &&
+      json(c).includes(id),
+    60_000,
+  );
+  const value = approveValue(card);
+  if (!value) throw new Error(`no approve button on the card of ${id}`);
+  const clicked = performance.now();
+  const res = await slack.click({
+    userId: BOB,
+    actionId: ACTION_APPROVE,
+    value,
+    channelId: APPROVALS,
+    messageTs: String((card.answer?.json as { ts?: string } | undefined)?.ts),
+    responseUrl: fake.responseUrl(`approve-${id}`),
+  });
+  acks.push(performance.now() - clicked);
+  if (res.status !== 200) throw new Error(`click on ${id} answered ${res.status}`);
+  outcomes.push(
+    fake
+      .waitFor(
+        (c) =>
+          c.method === 'chat.postMessage' &&
+          c.answer?.status === 200 &&
+          c.body.reply_broadcast === 'true' &&
+          json(c).includes(id) &&
+          json(c).includes(ALICE) &&
+          /succeeded|failed/.test(json(c)),
+        120_000,
+      )
+      .then((call) => call.at - clicked),
+  );
+}
+const clickToOutcome = await Promise.all(outcomes);
+const cards = ids.map(
+  (id) =>
+    fake.calls.filter(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.body.channel === APPROVALS &&
+        !c.body.thread_ts &&
+        c.answer?.status === 200 &&
+        json(c).includes(id),
+    ).length,
+);
+const writes = fake.calls.filter((c) => c.kind === 'api' && c.answer && c.method !== 'usergroups.users.list');
+const throttled = writes.filter((c) => c.answer?.status === 429).length;
+const failed = writes.filter((c) => (c.answer?.status ?? 0) >= 500).length;
+const violations = retryAfterViolations(fake.calls);
+const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+console.log(
+  `writes: ${writes.length} (${throttled} answered 429, ${failed} answered 5xx); ` +
+    `writes before Retry-After: ${violations.length}; cards per request: ${[...new Set(cards)].join(', ')}`,
+);
+console.log(
+  `ack: max ${Math.round(Math.max(...acks))} ms (target < ${TARGET.ackMs} ms: ${verdict(Math.max(...acks) < TARGET.ackMs)})`,
+);
+console.log(
+  `"opened" reply: p50 ${seconds(percentile(opened, 50))}, max ${seconds(Math.max(...opened))} ` +
+    `(target < ${seconds(TARGET.openedMs)}: ${verdict(Math.max(...opened) < TARGET.openedMs)})`,
+);
+console.log(
+  `click → outcome post: p50 ${seconds(percentile(clickToOutcome, 50))}, max ${seconds(Math.max(...clickToOutcome))} ` +
+    `(target < ${seconds(TARGET.outcomeMs)}: ${verdict(Math.max(...clickToOutcome) < TARGET.outcomeMs)})`,
+);
+console.log(`bot log: ${bot.log}`);
+bot.child.kill('SIGTERM');
+await new Promise((resolve) => bot.child.once('exit', resolve));
+await fake.close();
+await emulator.close();
+await redisServer.stop();
