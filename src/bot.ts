@@ -3,7 +3,7 @@ import type { AssistantTiming } from './cloud/assistant.js';
 import { describeFailure } from './cloud/explain.js';
 import type { EcsGateway } from './cloud/gateway.js';
 import { meteredGateway } from './cloud/metered-gateway.js';
-import { runPreflight } from './cloud/preflight/index.js';
+import { facts } from './cloud/preflight/index.js';
 import type { SlackTransport } from './config.js';
 import { CodedError } from './errors.js';
 import {
@@ -234,11 +234,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       const typed = readParams(kind, params);
       if (!typed) throw new CodedError('invalid_params', `parameters do not fit a ${kind} request`);
       try {
-        return await runPreflight(gateway, kind, typed, {
+        const reading = await facts(gateway, kind, typed, 'filing', {
           ...(cloud.multiAttachZones ? { multiAttachZones: cloud.multiAttachZones } : {}),
-          readFilesystem: { timeoutSec: assistantTimeoutSec },
-          probeOcfs2: { timeoutSec: assistantTimeoutSec },
+          guests: { timeoutSec: assistantTimeoutSec },
         });
+        return [...reading.checks];
       } catch (error) {
         const { code, message } = describeFailure(error);
         return [

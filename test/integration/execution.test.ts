@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runPreflight } from '../../src/cloud/preflight/index.js';
+import { facts } from '../../src/cloud/preflight/index.js';
 import { SEED } from '../../src/emulator/index.js';
 import { clientTokenFor } from '../../src/jobs/steps/create.js';
 import type { ParamsOf } from '../../src/workflow/request-params.js';
@@ -78,13 +78,14 @@ describe('execution end to end (real Redis, emulator, real SDK)', () => {
       [...successfulMutations(await emu.calls('AttachDisk'), 'AttachDisk').values()].every((n) => n === 1),
     ).toBe(true);
 
-    const seventeenth = await runPreflight(emu.gateway(), 'attach', {
-      diskId,
-      instanceIds: [nvmeI[16]!],
-      allowSingleNodeFs: false,
-      regionId: REGION,
-    });
-    const refusal = seventeenth.find((c) => c.level === 'error');
+    const seventeenth = await facts(
+      emu.gateway(),
+      'attach',
+      { diskId, instanceIds: [nvmeI[16]!], allowSingleNodeFs: false, regionId: REGION },
+      'filing',
+      { guests: { timeoutSec: 10 } },
+    );
+    const refusal = seventeenth.checks.find((c) => c.level === 'error');
     expect(refusal?.code).toBe('attachment_limit_exceeded');
     expect(refusal?.message).toContain('at most 16 instances; it has 16 and this adds 1 (17)');
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPreflight } from '../../src/cloud/preflight/index.js';
+import type { ReadGateway } from '../../src/cloud/gateway.js';
+import { facts } from '../../src/cloud/preflight/index.js';
 import { SEED } from '../../src/emulator/index.js';
-import type { Check } from '../../src/workflow/request.js';
+import type { Check, RequestKind } from '../../src/workflow/request.js';
 import type { ParamsOf } from '../../src/workflow/request-params.js';
 import { type EmulatorHarness, startHarness } from '../support/execution-emulator.js';
 
@@ -17,6 +18,16 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => emu.close());
+
+/** Filing's checks: the pipeline's facts and rules (guests read through the emulator's Cloud Assistant). */
+async function runPreflight<K extends RequestKind>(
+  gateway: ReadGateway,
+  kind: K,
+  params: ParamsOf[K],
+  zones: { multiAttachZones?: readonly string[] } = {},
+): Promise<Check[]> {
+  return [...(await facts(gateway, kind, params, 'filing', { ...zones, guests: { timeoutSec: 10 } })).checks];
+}
 
 const errors = (checks: readonly Check[]) => checks.filter((c) => c.level === 'error').map((c) => c.code);
 const all = (checks: readonly Check[]) => checks.map((c) => c.code);
@@ -38,7 +49,7 @@ const create = (over: Partial<ParamsOf['create']>): ParamsOf['create'] => ({
   ...over,
 });
 
-describe('runPreflight against the emulator', () => {
+describe('filing preflight against the emulator', () => {
   it('create needs no cloud call; zone support comes from the configured list', async () => {
     await emu.reset();
     const gw = emu.gateway();
