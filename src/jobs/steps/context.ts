@@ -83,12 +83,11 @@ export interface StepContext<K extends RequestKind> {
 /** Runs one kind of request to its result; registered per kind in `steps/index.ts`. */
 export type StepRunner<K extends RequestKind> = (ctx: StepContext<K>) => Promise<ExecutionResult>;
 
-/** The result of a request stopped by a moment's re-check before anything of that moment was sent. */
-export function stoppedBy(change: GuardChange): ExecutionResult {
-  return {
-    state: 'failed',
-    outcome: { code: GUARD_CHANGED, message: change.message },
-    attachments: [],
-    failures: [],
-  };
+/**
+ * The result of a request stopped by a moment's re-check before anything was changed; `where` says
+ * what did not happen (`Stopped before the format; nothing was formatted.`).
+ */
+export function stoppedBy(change: GuardChange, where?: string): ExecutionResult {
+  const message = where ? `${where} ${change.message}` : change.message;
+  return { state: 'failed', outcome: { code: GUARD_CHANGED, message }, attachments: [], failures: [] };
 }

@@ -50,6 +50,8 @@ const ownFormat =
     cursor >= INIT_CURSOR.ONLINE &&
     (world.ocfs2?.outcomes ?? []).every((o) => !o.ok || o.value.signatures.every((s) => s.type === 'ocfs2'));
 
+const BEFORE_FORMAT = 'Stopped before the format; nothing was formatted.';
+
 const nodeList = (nodes: readonly { number: number; hostname: string; ip: string; instanceId: string }[]) =>
   nodes.map((n) => `node ${n.number} ${n.hostname} ${n.ip} (${n.instanceId})`).join(', ');
 
@@ -69,7 +71,7 @@ export const runInit: StepRunner<'init'> = async (ctx) => {
 
   if (cursor < INIT_CURSOR.ONLINE) {
     const moment = await ctx.recheck('ocfs2-cluster', { expected: ownFormat(cursor) });
-    if (!moment.ok) return stoppedBy(moment.change);
+    if (!moment.ok) return stoppedBy(moment.change, BEFORE_FORMAT);
     const install = (moment.world.ocfs2?.outcomes ?? []).some(
       (o) => o.ok && (!o.value.tools.mkfs || !o.value.tools.o2cb),
     );
@@ -90,21 +92,14 @@ export const runInit: StepRunner<'init'> = async (ctx) => {
           : failures.map((f) => `${f.instanceId}: ${f.message}`).join('; '),
       durationMs: ctx.clock.now() - started,
     });
-    if (failures.length > 0)
-      return end(
-        'failed',
-        'init_cluster_failed',
-        'Stopped before the format; nothing was formatted.',
-        disk,
-        failures,
-      );
+    if (failures.length > 0) return end('failed', 'init_cluster_failed', BEFORE_FORMAT, disk, failures);
     await advance(INIT_CURSOR.ONLINE, { nodes: nodesParam(nodes) });
   }
 
   if (cursor < INIT_CURSOR.FORMATTED) {
     started = ctx.clock.now();
     const moment = await ctx.recheck('ocfs2-format', { expected: ownFormat(cursor) });
-    if (!moment.ok) return stoppedBy(moment.change);
+    if (!moment.ok) return stoppedBy(moment.change, BEFORE_FORMAT);
     await ctx.report({
       label: 'Signatures re-checked on every guest',
       status: 'ok',
