@@ -184,7 +184,13 @@ export class RequestRunner {
     const world = primed.world;
     if (cursor === CURSOR.START) {
       const change = recheck(request.checks, primed);
-      if (change) return this.end(request, await this.changed(request, params, primed, change));
+      if (change) {
+        const stop = await this.changed(request, params, primed, change);
+        return this.end(request, {
+          ...stop,
+          outcome: { ...stop.outcome, message: `Nothing was changed. ${change.message}` },
+        });
+      }
       await this.auditOverrides(request, params, primed);
       lease.assertHeld();
       const checks = primed.checks;
