@@ -250,7 +250,9 @@ export const runFailover: StepRunner<'failover'> = async (ctx) => {
     fenced = true;
     fencedBy = 'NVMe reservation preempt (verified)';
   } else {
-    const checked = await guard(ctx, t, 'fencing', false);
+    // An old primary already gone from the disk (this request's DetachDisk before a crash, or
+    // anyone's) is the fenced state this mode wants, not a change.
+    const checked = await guard(ctx, t, 'fencing', true);
     if (!checked.ok) return guardStopped(checked.message, 'fencing');
     const fence = await t.step(`Fence ${from} (DetachDisk)`, async () => {
       const moved = await move(ctx, checked.gateway, 'detach', from);
