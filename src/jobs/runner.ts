@@ -63,19 +63,29 @@ export interface RunnerDeps {
 
 type Params = ParamsOf[RequestKind];
 
-/** The disk and every instance a request touches (create touches nothing that exists yet). */
-export function lockResources(kind: RequestKind, params: Params): LockResource[] {
-  if (kind === 'create') return [];
-  if (kind === 'init') return [{ kind: 'disk', id: (params as ParamsOf['init']).diskId }];
-  const p = params as ParamsOf['attach' | 'detach' | 'failover'];
-  const instances = 'instanceIds' in p ? p.instanceIds : [p.fromInstanceId, p.toInstanceId];
-  return [{ kind: 'disk', id: p.diskId }, ...instances.map((id) => ({ kind: 'instance' as const, id }))];
+const diskAnd = (diskId: string, instanceIds: readonly string[]): LockResource[] => [
+  { kind: 'disk', id: diskId },
+  ...instanceIds.map((id) => ({ kind: 'instance' as const, id })),
+];
+
+/** Per kind, total: the disk and every instance a request touches (create: nothing that exists yet). */
+const LOCKS: { readonly [K in RequestKind]: (params: ParamsOf[K]) => LockResource[] } = {
+  create: () => [],
+  attach: (p) => diskAnd(p.diskId, p.instanceIds),
+  detach: (p) => diskAnd(p.diskId, p.instanceIds),
+  failover: (p) => diskAnd(p.diskId, [p.fromInstanceId, p.toInstanceId]),
+  init: (p) => diskAnd(p.diskId, []),
+};
+
+export function lockResources<K extends RequestKind>(kind: K, params: ParamsOf[K]): LockResource[] {
+  return LOCKS[kind](params);
 }
 
 /**
  * Runs one approved request to a terminal state, or resumes one a dead worker left `running`.
- * Order: start (or detect resume) → locks → preflight again (fresh runs only) → the kind's steps →
- * finish → release. Expected outcomes end the request (`stale_plan`, `locked`, `not_available`,
+ * Order: start (or detect resume) → locks → preflight again (fresh runs only; every mutation
+ * after that follows its own moment's re-check) → the kind's steps → finish → release. Expected
+ * outcomes end the request (`guard_changed`, `locked`,
  * cloud refusals); infrastructure failures throw so the queue retries, and the retry resumes.
  */
 export class RequestRunner {
@@ -137,16 +147,7 @@ export class RequestRunner {
         request,
         failed('invalid_params', 'The stored parameters do not fit the request kind.'),
       );
-    const runner = STEP_RUNNERS[request.kind] as StepRunner<RequestKind> | undefined;
-    if (!runner) {
-      return this.end(
-        request,
-        failed(
-          'not_available',
-          `Executing ${request.kind} requests is not available yet; nothing was changed.`,
-        ),
-      );
-    }
+    const runner = STEP_RUNNERS[request.kind] as StepRunner<RequestKind>;
     const resources = lockResources(request.kind, params);
     const lease = await this.lock(request, resources);
     if (!lease) return;

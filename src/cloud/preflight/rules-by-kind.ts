@@ -127,7 +127,12 @@ function failoverChecks(p: ParamsOf['failover'], world: WorldSnapshot): Check[] 
   return checks;
 }
 
-const RULES: { [K in RequestKind]: (params: ParamsOf[K], world: WorldSnapshot) => Check[] } = {
+/** Every kind's rules: total, so a new kind does not compile until it has them. */
+export type RulesByKind = {
+  readonly [K in RequestKind]: (params: ParamsOf[K], world: WorldSnapshot) => Check[];
+};
+
+const RULES: RulesByKind = {
   create: createChecks,
   attach: attachChecks,
   detach: detachChecks,

@@ -50,19 +50,21 @@ const byKey = <T>(items: readonly T[], key: (item: T) => string): Map<string, T>
 
 const distinct = (values: readonly string[]): string[] => [...new Set(values.filter((v) => v !== ''))];
 
-/** Instance ids the request touches, and the ones that may receive the disk (cap census). */
-function targetsOf<K extends RequestKind>(
-  kind: K,
-  params: ParamsOf[K],
-): { all: string[]; receiving: string[] } {
-  if (kind === 'create') return { all: [], receiving: [] };
-  if (kind === 'failover') {
-    const p = params as ParamsOf['failover'];
-    return { all: distinct([p.fromInstanceId, p.toInstanceId]), receiving: [p.toInstanceId] };
-  }
-  const ids = distinct((params as ParamsOf['attach' | 'detach']).instanceIds);
-  return { all: ids, receiving: kind === 'attach' ? ids : [] };
+interface Targets {
+  readonly all: string[];
+  readonly receiving: string[];
 }
+
+/** Per kind, total: instance ids the request touches, and the ones that may receive the disk (cap census). */
+const TARGETS: { readonly [K in RequestKind]: (params: ParamsOf[K]) => Targets } = {
+  create: () => ({ all: [], receiving: [] }),
+  attach: (p) => ({ all: distinct(p.instanceIds), receiving: distinct(p.instanceIds) }),
+  detach: (p) => ({ all: distinct(p.instanceIds), receiving: [] }),
+  failover: (p) => ({ all: distinct([p.fromInstanceId, p.toInstanceId]), receiving: [p.toInstanceId] }),
+  init: () => ({ all: [], receiving: [] }),
+};
+
+const targetsOf = <K extends RequestKind>(kind: K, params: ParamsOf[K]): Targets => TARGETS[kind](params);
 
 /**
  * Fetches everything the rules need with batched Describe calls, in two rounds: DescribeInstances
