@@ -1,6 +1,6 @@
 /**
- * The bot's side of the Cloud Assistant script contract (the emulator keeps its own copy in
- * `src/emulator/scripts.ts`, which the bot may not import; a test keeps the two in step).
+ * The Cloud Assistant script contract, read by the bot and by the emulator (`src/emulator/scripts.ts`
+ * re-exports it; the bot may not import the emulator).
  *
  * A script travels in `RunCommand` with `EnableParameter=true`; its arguments are `Parameters`
  * referenced as `{{name}}` (`params`, the same for every instance) and Cloud Assistant's built-in
