@@ -8,7 +8,7 @@
  */
 import type { z } from 'zod';
 import { describeFailure } from './explain.js';
-import type { EcsGateway, InvocationResult, RunCommandInput } from './gateway.js';
+import type { InvocationResult, ReadGateway, RunCommandInput } from './gateway.js';
 import { SCRIPT_EXIT } from './scripts/contract.js';
 
 export type TargetState =
@@ -176,7 +176,7 @@ export function outcomeOf<T>(row: InvocationResult, parse: OutputParser<T>): Tar
  * period at most). The answer has exactly one outcome per distinct instance id, in input order.
  */
 export async function runOnInstances<T>(
-  gateway: EcsGateway,
+  gateway: ReadGateway,
   run: AssistantRun,
   parse: OutputParser<T>,
   timing: AssistantTiming = DEFAULT_ASSISTANT_TIMING,

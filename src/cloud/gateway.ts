@@ -197,3 +197,34 @@ export interface EcsGateway {
   /** Every instance's result of one invocation so far (pages followed). */
   describeInvocationResults(query: { regionId: string; invokeId: string }): Promise<InvocationResult[]>;
 }
+
+/**
+ * How each port method touches the world, so a step can be handed a gateway without mutations
+ * (`ReadGateway`) and a mutation only after the data-safety re-check of its moment. A method added
+ * to `EcsGateway` does not compile until it is classified here. `script`: `runCommand`, read-only
+ * or mutating by the script it carries (`scriptChangesGuest`).
+ */
+export const GATEWAY_ACCESS = {
+  describeDisks: 'read',
+  describeInstances: 'read',
+  describeInstanceTypes: 'read',
+  describeImages: 'read',
+  describeInvocationResults: 'read',
+  runCommand: 'script',
+  createDisk: 'mutate',
+  attachDisk: 'mutate',
+  detachDisk: 'mutate',
+  describeSnapshots: 'read',
+  // A snapshot changes no data, but it is a write the bot is billed for and audits like the others.
+  createSnapshot: 'mutate',
+  deleteSnapshot: 'mutate',
+  resizeDisk: 'mutate',
+  deleteDisk: 'mutate',
+} as const satisfies { readonly [M in keyof EcsGateway]: 'read' | 'mutate' | 'script' };
+
+type NotMutating = {
+  [M in keyof EcsGateway]: (typeof GATEWAY_ACCESS)[M] extends 'mutate' ? never : M;
+}[keyof EcsGateway];
+
+/** The port without its mutating methods; its `runCommand` refuses scripts that change a guest. */
+export type ReadGateway = Pick<EcsGateway, NotMutating>;

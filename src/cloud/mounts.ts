@@ -9,7 +9,7 @@ import {
   runOnInstances,
   type TargetOutcome,
 } from './assistant.js';
-import type { DiskInfo, EcsGateway } from './gateway.js';
+import type { DiskInfo, ReadGateway } from './gateway.js';
 import {
   type InspectReport,
   inspectReportSchema,
@@ -95,7 +95,7 @@ export interface InspectOptions {
 
 /** Runs inspect on the given instances; a serial that could break the script is never sent. */
 export async function inspectDisk(
-  gateway: EcsGateway,
+  gateway: ReadGateway,
   disk: Pick<DiskInfo, 'diskId' | 'serialNumber'>,
   instanceIds: readonly string[],
   options: InspectOptions,
@@ -196,7 +196,7 @@ export interface MountReadOptions extends InspectOptions {
  * @throws CloudError when DescribeInstances fails.
  */
 export async function readMounts(
-  gateway: EcsGateway,
+  gateway: ReadGateway,
   disk: DiskInfo,
   options: MountReadOptions,
 ): Promise<MountTable> {

@@ -36,27 +36,10 @@ import { createHash } from 'node:crypto';
 
 export const SCRIPT_MARKER_PREFIX = '# shared-disk-bot:';
 
-export const INSTANCE_ID_BUILTIN = 'ACS::InstanceId';
+// The one script contract the bot also reads (issue 18): names, versions, parameters, built-ins.
+export { INSTANCE_ID_BUILTIN, SCRIPTS as BOT_SCRIPTS } from '../cloud/scripts/contract.js';
 
-export const BOT_SCRIPTS = {
-  inspect: { version: 1, params: ['serial'] },
-  'nvme-register': { version: 2, params: ['serial'], builtins: [INSTANCE_ID_BUILTIN] },
-  'nvme-acquire': { version: 2, params: ['serial'], builtins: [INSTANCE_ID_BUILTIN] },
-  'nvme-preempt': { version: 2, params: ['serial', 'victimKey'], builtins: [INSTANCE_ID_BUILTIN] },
-  'nvme-report': { version: 1, params: ['serial'] },
-  'inspect-disks': { version: 1, params: ['serials'] },
-  'takeover-mount': { version: 1, params: ['serial', 'mountpoint', 'options'] },
-  'ocfs2-probe': { version: 1, params: ['serial', 'mountpoint', 'cluster'] },
-  'ocfs2-cluster': { version: 1, params: ['cluster', 'nodes', 'install'] },
-  'ocfs2-format': { version: 1, params: ['serial', 'cluster', 'slots', 'label', 'uuid'] },
-  'ocfs2-mount': { version: 1, params: ['serial', 'mountpoint', 'uuid'] },
-  'ocfs2-leave': { version: 1, params: ['serial', 'mountpoint', 'uuid'] },
-  rescan: { version: 1, params: ['serial', 'expectGiB', 'waitSec'] },
-  'fs-grow': { version: 1, params: ['serial', 'role'] },
-} as const satisfies Record<
-  string,
-  { version: number; params: readonly string[]; builtins?: readonly string[] }
->;
+import { SCRIPTS as BOT_SCRIPTS } from '../cloud/scripts/contract.js';
 
 export type BotScriptName = keyof typeof BOT_SCRIPTS;
 

@@ -1,21 +1,21 @@
 import { type AssistantTiming, DEFAULT_ASSISTANT_TIMING } from '../cloud/assistant.js';
 import type { EcsGateway } from '../cloud/gateway.js';
 import {
-  evaluatePreflight,
+  audit,
+  facts,
   GUARD_CHANGED,
   type GuardAuditRecord,
-  guardAuditRecord,
-  guardChange,
+  type GuardChange,
   guardChecks,
-  loadWorld,
-  preflightErrors,
-  type WorldSnapshot,
+  type LoadWorldOptions,
+  recheck,
+  type SafetyReading,
 } from '../cloud/preflight/index.js';
 import { CodedError } from '../errors.js';
 import type { LockResource, RedisLocks } from '../store/locks.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
 import type { Clock } from '../workflow/ports.js';
-import type { Check, DiskRequest, RequestKind } from '../workflow/request.js';
+import type { DiskRequest, RequestKind } from '../workflow/request.js';
 import { type ParamsOf, readParams } from '../workflow/request-params.js';
 import type { DiskWatcher } from './disk-watcher.js';
 import { Lease } from './lease.js';
@@ -27,6 +27,7 @@ import type {
   StepReport,
 } from './ports.js';
 import { recheckDetail } from './recheck-report.js';
+import { momentGateway, readOnly } from './steps/guarded-gateway.js';
 import { CURSOR, STEP_RUNNERS, type StepContext, type StepRunner } from './steps/index.js';
 import { withMountTable } from './steps/mount-table.js';
 
@@ -63,19 +64,29 @@ export interface RunnerDeps {
 
 type Params = ParamsOf[RequestKind];
 
-/** The disk and every instance a request touches (create touches nothing that exists yet). */
-export function lockResources(kind: RequestKind, params: Params): LockResource[] {
-  if (kind === 'create') return [];
-  if (kind === 'init') return [{ kind: 'disk', id: (params as ParamsOf['init']).diskId }];
-  const p = params as ParamsOf['attach' | 'detach' | 'failover'];
-  const instances = 'instanceIds' in p ? p.instanceIds : [p.fromInstanceId, p.toInstanceId];
-  return [{ kind: 'disk', id: p.diskId }, ...instances.map((id) => ({ kind: 'instance' as const, id }))];
+const diskAnd = (diskId: string, instanceIds: readonly string[]): LockResource[] => [
+  { kind: 'disk', id: diskId },
+  ...instanceIds.map((id) => ({ kind: 'instance' as const, id })),
+];
+
+/** Per kind, total: the disk and every instance a request touches (create: nothing that exists yet). */
+const LOCKS: { readonly [K in RequestKind]: (params: ParamsOf[K]) => LockResource[] } = {
+  create: () => [],
+  attach: (p) => diskAnd(p.diskId, p.instanceIds),
+  detach: (p) => diskAnd(p.diskId, p.instanceIds),
+  failover: (p) => diskAnd(p.diskId, [p.fromInstanceId, p.toInstanceId]),
+  init: (p) => diskAnd(p.diskId, []),
+};
+
+export function lockResources<K extends RequestKind>(kind: K, params: ParamsOf[K]): LockResource[] {
+  return LOCKS[kind](params);
 }
 
 /**
  * Runs one approved request to a terminal state, or resumes one a dead worker left `running`.
- * Order: start (or detect resume) → locks → preflight again (fresh runs only) → the kind's steps →
- * finish → release. Expected outcomes end the request (`stale_plan`, `locked`, `not_available`,
+ * Order: start (or detect resume) → locks → preflight again (fresh runs only; every mutation
+ * after that follows its own moment's re-check) → the kind's steps → finish → release. Expected
+ * outcomes end the request (`guard_changed`, `locked`,
  * cloud refusals); infrastructure failures throw so the queue retries, and the retry resumes.
  */
 export class RequestRunner {
@@ -137,16 +148,7 @@ export class RequestRunner {
         request,
         failed('invalid_params', 'The stored parameters do not fit the request kind.'),
       );
-    const runner = STEP_RUNNERS[request.kind] as StepRunner<RequestKind> | undefined;
-    if (!runner) {
-      return this.end(
-        request,
-        failed(
-          'not_available',
-          `Executing ${request.kind} requests is not available yet; nothing was changed.`,
-        ),
-      );
-    }
+    const runner = STEP_RUNNERS[request.kind] as StepRunner<RequestKind>;
     const resources = lockResources(request.kind, params);
     const lease = await this.lock(request, resources);
     if (!lease) return;
@@ -170,20 +172,30 @@ export class RequestRunner {
     const { gateway, options, clock } = this.deps;
     let cursor = request.stepCursor;
     const checkedAt = clock.now();
-    // Fresh facts right before the first mutation, including a fresh inspection of the guests the
-    // data-safety rules judge (attach: where the disk is attached; detach: where it leaves).
-    const world = await loadWorld(gateway, request.kind, params, {
+    const reads = readOnly(gateway);
+    const factOptions: LoadWorldOptions = {
       ...(options.multiAttachZones ? { multiAttachZones: options.multiAttachZones } : {}),
-      readFilesystem: {
+      guests: {
         timeoutSec: options.assistantTimeoutSec,
         timing: options.assistantTiming ?? DEFAULT_ASSISTANT_TIMING,
       },
-    });
+    };
+    // Fresh facts under the locks; they are also the first moment's, so the first mutation costs
+    // no second read.
+    let primed: SafetyReading | undefined = await facts(reads, request.kind, params, 'start', factOptions);
+    const world = primed.world;
     if (cursor === CURSOR.START) {
-      const checks = evaluatePreflight(request.kind, params, world);
-      const stop = await this.judge(request, params, world, checks);
-      if (stop) return this.end(request, stop);
+      const change = recheck(request.checks, primed);
+      if (change) {
+        const stop = await this.changed(request, params, primed, change);
+        return this.end(request, {
+          ...stop,
+          outcome: { ...stop.outcome, message: `Nothing was changed. ${change.message}` },
+        });
+      }
+      await this.auditOverrides(request, params, primed);
       lease.assertHeld();
+      const checks = primed.checks;
       cursor = await this.advance(request, cursor, CURSOR.CHECKED, { checks: checks.map((c) => c.code) });
       await this.report(request, {
         label: 'Preflight re-checked',
@@ -191,19 +203,32 @@ export class RequestRunner {
         detail: recheckDetail(request.checks, checks),
         durationMs: clock.now() - checkedAt,
       });
-    } else if (cursor === CURSOR.CHECKED && (request.kind === 'attach' || request.kind === 'detach')) {
-      // Resumed before anything was sent: the data-safety rules hold again on these fresh facts
-      // (other rules are not judged: a crash may have left our own sends half-recorded).
-      const checks = evaluatePreflight<RequestKind>(request.kind, params, world);
-      const stop = await this.judge(request, params, world, checks, { guardOnly: true });
-      if (stop) return this.end(request, stop);
     }
+    let moments = 0;
     const ctx: StepContext<RequestKind> = {
       request,
       params,
       world,
       cursor,
-      gateway,
+      gateway: reads,
+      recheck: async (moment, momentOptions = {}) => {
+        const mine = ++moments;
+        const reading = primed ?? (await facts(reads, request.kind, params, moment, factOptions));
+        primed = undefined;
+        lease.assertHeld();
+        const change = recheck(request.checks, { ...reading, moment }, momentOptions.expected);
+        if (change) {
+          await this.changed(request, params, { ...reading, moment }, change);
+          return { ok: false, change, world: reading.world, checks: reading.checks };
+        }
+        const current = () => moments === mine;
+        return {
+          ok: true,
+          gateway: momentGateway(gateway, moment, current),
+          world: reading.world,
+          checks: reading.checks,
+        };
+      },
       watcher: this.deps.watcher,
       clock,
       waitTimeoutMs: options.waitTimeoutMs,
@@ -226,52 +251,44 @@ export class RequestRunner {
     await this.end(request, result);
   }
 
-  /**
-   * Issue 10 rule 1: the rules that put checks on the card, run again on fresh facts. A data-safety
-   * rule that now fails or got worse (or an override that covers other facts) ends the request
-   * `guard_changed`, saying what changed; any other error is `stale_plan`. Overrides that stand
-   * are audited with who asked and who approved.
-   */
-  private async judge(
+  /** A moment's re-check found a change: audited with its facts, reported, and the result that ends it. */
+  private async changed(
     request: DiskRequest,
     params: Params,
-    world: WorldSnapshot,
-    checks: readonly Check[],
-    options: { guardOnly?: boolean } = {},
-  ): Promise<ExecutionResult | undefined> {
-    const diskId = 'diskId' in params ? params.diskId : '';
-    const base = { diskId, requestId: request.id, moment: 'run' as const };
-    const fs = world.filesystem ? { filesystem: world.filesystem } : {};
-    const change = guardChange(request.checks, checks);
-    if (change) {
+    reading: SafetyReading,
+    change: GuardChange,
+  ): Promise<ExecutionResult> {
+    const fs = reading.world.filesystem ? { filesystem: reading.world.filesystem } : {};
+    await this.auditGuard(
+      audit({
+        diskId: 'diskId' in params ? params.diskId : '',
+        requestId: request.id,
+        moment: 'run',
+        call: reading.moment,
+        ...fs,
+        check: change.after,
+        decision: 'changed',
+        ...(change.before ? { before: change.before } : {}),
+      }),
+    );
+    await this.report(request, {
+      label: `Data-safety re-check before ${reading.moment}`,
+      status: 'failed',
+      detail: change.after.message,
+      durationMs: 0,
+    });
+    return failed(GUARD_CHANGED, change.message);
+  }
+
+  /** Overrides that stand at the start are audited with who asked and who approved. */
+  private async auditOverrides(request: DiskRequest, params: Params, reading: SafetyReading): Promise<void> {
+    const fs = reading.world.filesystem ? { filesystem: reading.world.filesystem } : {};
+    for (const check of guardChecks(reading.checks).filter((c) => c.level === 'danger')) {
       await this.auditGuard(
-        guardAuditRecord({
-          ...base,
-          ...fs,
-          check: change.after,
-          decision: 'changed',
-          ...(change.before ? { before: change.before } : {}),
-        }),
-      );
-      await this.report(request, {
-        label: 'Data-safety re-check',
-        status: 'failed',
-        detail: change.after.message,
-        durationMs: 0,
-      });
-      return failed(GUARD_CHANGED, change.message);
-    }
-    if (options.guardOnly) return undefined;
-    if (checks.some((c) => c.level === 'error')) {
-      return failed(
-        'stale_plan',
-        `The world changed since approval; nothing was changed. ${preflightErrors(checks)}`,
-      );
-    }
-    for (const check of guardChecks(checks).filter((c) => c.level === 'danger')) {
-      await this.auditGuard(
-        guardAuditRecord({
-          ...base,
+        audit({
+          diskId: 'diskId' in params ? params.diskId : '',
+          requestId: request.id,
+          moment: 'run',
           ...fs,
           check,
           requesterId: request.requesterId,
@@ -279,7 +296,6 @@ export class RequestRunner {
         }),
       );
     }
-    return undefined;
   }
 
   private async auditGuard(record: GuardAuditRecord): Promise<void> {

@@ -174,8 +174,11 @@ describe('(c) two-phase attach of a disk of unknown content', () => {
     expect(mutations(calls, 'AttachDisk', disk)).toEqual([i7]);
     expect((await f.h.bot.service.get(id))?.outcome?.code).toBe('single_node_fs');
     const events = await guardEvents();
-    expect(events.find((e) => e.decision === 'refused' && e.diskId === disk)).toMatchObject({
+    // The one pipeline audits it: the re-check before AttachDisk of the rest saw a change.
+    expect(events.find((e) => e.decision === 'changed' && e.diskId === disk)).toMatchObject({
       moment: 'run',
+      call: `AttachDisk ${i8}, ${i9}`,
+      code: 'single_node_fs',
     });
   });
 

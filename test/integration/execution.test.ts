@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runPreflight } from '../../src/cloud/preflight/index.js';
+import { facts } from '../../src/cloud/preflight/index.js';
 import { SEED } from '../../src/emulator/index.js';
 import { clientTokenFor } from '../../src/jobs/steps/create.js';
 import type { ParamsOf } from '../../src/workflow/request-params.js';
@@ -78,13 +78,14 @@ describe('execution end to end (real Redis, emulator, real SDK)', () => {
       [...successfulMutations(await emu.calls('AttachDisk'), 'AttachDisk').values()].every((n) => n === 1),
     ).toBe(true);
 
-    const seventeenth = await runPreflight(emu.gateway(), 'attach', {
-      diskId,
-      instanceIds: [nvmeI[16]!],
-      allowSingleNodeFs: false,
-      regionId: REGION,
-    });
-    const refusal = seventeenth.find((c) => c.level === 'error');
+    const seventeenth = await facts(
+      emu.gateway(),
+      'attach',
+      { diskId, instanceIds: [nvmeI[16]!], allowSingleNodeFs: false, regionId: REGION },
+      'filing',
+      { guests: { timeoutSec: 10 } },
+    );
+    const refusal = seventeenth.checks.find((c) => c.level === 'error');
     expect(refusal?.code).toBe('attachment_limit_exceeded');
     expect(refusal?.message).toContain('at most 16 instances; it has 16 and this adds 1 (17)');
 
@@ -103,7 +104,7 @@ describe('execution end to end (real Redis, emulator, real SDK)', () => {
     await worker.close();
   });
 
-  it('stale_plan: an instance stopped between approval and execution ends the request failed, untouched', async () => {
+  it('guard_changed: an instance stopped between approval and execution ends the request failed, untouched', async () => {
     await emu.reset();
     h = await executionHarness(inject('redisUrl'), emu.gateway());
     const worker = h.execution.start();
@@ -118,7 +119,8 @@ describe('execution end to end (real Redis, emulator, real SDK)', () => {
     await emu.clearCalls();
     await h.execution.executor.submit(request);
     const done = await h.waitFor(request.id);
-    expect([done.state, done.outcome?.code]).toEqual(['failed', 'stale_plan']);
+    // One meaning for every re-check (issue 18): any error the card did not show is guard_changed.
+    expect([done.state, done.outcome?.code]).toEqual(['failed', 'guard_changed']);
     expect(done.outcome?.message).toContain(`${nvmeI[1]} is Stopping; AttachDisk needs Running or Stopped`);
     expect(await emu.calls('AttachDisk')).toEqual([]);
     await worker.close();

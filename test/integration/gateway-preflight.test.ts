@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPreflight } from '../../src/cloud/preflight/index.js';
+import type { ReadGateway } from '../../src/cloud/gateway.js';
+import { facts } from '../../src/cloud/preflight/index.js';
 import { SEED } from '../../src/emulator/index.js';
-import type { Check } from '../../src/workflow/request.js';
+import type { Check, RequestKind } from '../../src/workflow/request.js';
 import type { ParamsOf } from '../../src/workflow/request-params.js';
 import { type EmulatorHarness, startHarness } from '../support/execution-emulator.js';
 
@@ -18,8 +19,24 @@ beforeAll(async () => {
 });
 afterAll(async () => emu.close());
 
-const errors = (checks: readonly Check[]) => checks.filter((c) => c.level === 'error').map((c) => c.code);
-const all = (checks: readonly Check[]) => checks.map((c) => c.code);
+/** Filing's checks: the pipeline's facts and rules (guests read through the emulator's Cloud Assistant). */
+async function runPreflight<K extends RequestKind>(
+  gateway: ReadGateway,
+  kind: K,
+  params: ParamsOf[K],
+  zones: { multiAttachZones?: readonly string[] } = {},
+): Promise<Check[]> {
+  return [...(await facts(gateway, kind, params, 'filing', { ...zones, guests: { timeoutSec: 10 } })).checks];
+}
+
+// The cloud rules: the guest rules (checks carrying a data-safety `rule`) are the subject of
+// data-safety-e2e and mounts-guard-e2e.
+const cloud = (checks: readonly Check[]) => checks.filter((c) => c.rule === undefined);
+const errors = (checks: readonly Check[]) =>
+  cloud(checks)
+    .filter((c) => c.level === 'error')
+    .map((c) => c.code);
+const all = (checks: readonly Check[]) => cloud(checks).map((c) => c.code);
 const attach = (diskId: string, instanceIds: string[]): ParamsOf['attach'] => ({
   diskId,
   instanceIds,
@@ -38,7 +55,7 @@ const create = (over: Partial<ParamsOf['create']>): ParamsOf['create'] => ({
   ...over,
 });
 
-describe('runPreflight against the emulator', () => {
+describe('filing preflight against the emulator', () => {
   it('create needs no cloud call; zone support comes from the configured list', async () => {
     await emu.reset();
     const gw = emu.gateway();
@@ -75,8 +92,16 @@ describe('runPreflight against the emulator', () => {
       'already_attached',
       'instances_ready',
     ]);
-    const calls = (await emu.calls()).map((c) => c.action).sort();
-    expect(calls).toEqual(['DescribeDisks', 'DescribeImages', 'DescribeInstanceTypes', 'DescribeInstances']);
+    // One call per Describe action, and the guests read in ONE invocation (inspect; the OCFS2 probe
+    // only when inspect sees OCFS2).
+    const calls = (await emu.calls()).map((c) => c.action);
+    expect(calls.filter((a) => /^Describe(Disks|Images|InstanceTypes|Instances)$/.test(a)).sort()).toEqual([
+      'DescribeDisks',
+      'DescribeImages',
+      'DescribeInstanceTypes',
+      'DescribeInstances',
+    ]);
+    expect(calls.filter((a) => a === 'RunCommand' || a === 'InvokeCommand')).toHaveLength(1);
   });
 
   it('reports every instance rule the emulator can show', async () => {

@@ -142,7 +142,8 @@ describe('/disk init --fs ocfs2', () => {
     await f.approve(id, USERS.carol);
     const result = json(await f.result(id));
     expect(result).toContain('failed');
-    expect(result).toContain('Stopped before the format');
+    // Caught by the re-check under the locks, before the first write (the cluster description).
+    expect(result).toContain('Nothing was changed.');
     expect(result).toMatch(new RegExp(`xfs on /dev/nvme\\w+ \\(${nodes[0]}\\)`));
     expect((await ocfs2()).filesystems[disk]).toBeUndefined();
   });
@@ -157,7 +158,7 @@ describe('/disk init --fs ocfs2', () => {
       await f.approve(id, USERS.carol);
       const result = json(await f.result(id, 60_000));
       expect(result).toContain('failed');
-      expect(result).toContain('Stopped before the format');
+      expect(result).toContain('Nothing was changed.');
       expect(result).toContain(nodes[2]);
     } finally {
       await f.emu.admin(`instances/${nodes[2]}/recover`, {});

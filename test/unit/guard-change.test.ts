@@ -12,6 +12,7 @@ import {
 import { type InspectReport, reservationKeyFor } from '../../src/cloud/scripts/index.js';
 import { requiredQuorum } from '../../src/workflow/approvers.js';
 import { defaultPolicy, parsePolicy } from '../../src/workflow/policy.js';
+import type { Check } from '../../src/workflow/request.js';
 
 const disk = (attached: string[]): DiskInfo => ({
   diskId: 'd-1',
@@ -134,10 +135,13 @@ describe('guardChange: run time against filing time', () => {
     );
   });
 
-  it('ignores improvements and checks without a rule', () => {
+  it('ignores improvements; any error the card did not show is a change, unless the plan expects it', () => {
     const filed = attachFs([hung('i-a')], true);
     expect(guardChange(filed, attachFs([mounted('i-a', [], false, 'ocfs2')], true))).toBeUndefined();
-    expect(guardChange([], [{ code: 'x', level: 'error', message: 'm' }])).toBeUndefined();
+    const stopped: Check = { code: 'instance_state', level: 'error', message: 'i-b is Stopped' };
+    expect(guardChange([], [stopped])?.message).toContain('Now: i-b is Stopped');
+    expect(guardChange([stopped], [stopped])).toBeUndefined();
+    expect(guardChange([], [stopped], (c) => c.code === 'instance_state')).toBeUndefined();
   });
 
   it('audits the decision with the facts per instance and who overrode', () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { TargetOutcome } from '../../src/cloud/assistant.js';
 import type { DiskInfo, InstanceInfo } from '../../src/cloud/gateway.js';
-import { evaluatePreflight, type WorldSnapshot } from '../../src/cloud/preflight/index.js';
+import { evaluatePreflight, NO_OCFS2, type WorldSnapshot } from '../../src/cloud/preflight/index.js';
+import type { InspectReport } from '../../src/cloud/scripts/contract.js';
 import type { Check } from '../../src/workflow/request.js';
 import type { ParamsOf } from '../../src/workflow/request-params.js';
 
@@ -60,9 +62,27 @@ function world(over: Partial<WorldSnapshot> & { list?: InstanceInfo[] } = {}): W
     ]),
     dataDisks: new Map(list.map((i) => [i.instanceId, 1])),
     multiAttachZones: [Z],
+    // What inspect saw on the disk's attachments (none by default) and that none holds OCFS2.
+    filesystem: { outcomes: [] },
+    ocfs2Grow: NO_OCFS2,
     ...over,
   };
 }
+
+/** Inspect's answer from a guest that sees the disk unmounted and blank. */
+const unmounted = (instanceId: string): TargetOutcome<InspectReport> => ({
+  ok: true,
+  instanceId,
+  value: {
+    attached: true,
+    device: '/dev/nvme1n1',
+    serial: '1',
+    fstype: null,
+    mountpoints: [],
+    readOnly: false,
+    reservation: null,
+  },
+});
 
 const codes = (checks: readonly Check[], level?: Check['level']) =>
   checks.filter((c) => level === undefined || c.level === level).map((c) => c.code);
@@ -163,7 +183,12 @@ describe('attach rules', () => {
   it('passes with a summary when everything fits', () => {
     const checks = evaluatePreflight('attach', attach(), world());
     expect(codes(checks, 'error')).toEqual([]);
-    expect(codes(checks)).toEqual(['disk_multi_attach', 'attachment_limit', 'instances_ready']);
+    expect(codes(checks)).toEqual([
+      'disk_multi_attach',
+      'attachment_limit',
+      'filesystem_content_unknown',
+      'instances_ready',
+    ]);
     expect(find(checks, 'attachment_limit')?.message).toBe(
       'After this change the disk has 2 of at most 16 attachments.',
     );
@@ -271,9 +296,17 @@ describe('detach rules', () => {
     const checks = evaluatePreflight(
       'detach',
       detach(),
-      world({ disk: disk({ attachments: attached(['i-1', 'i-7']) }) }),
+      world({
+        disk: disk({ attachments: attached(['i-1', 'i-7']) }),
+        filesystem: { outcomes: [unmounted('i-1')] },
+      }),
     );
-    expect(codes(checks)).toEqual(['disk_multi_attach', 'not_attached', 'detach_ready']);
+    expect(codes(checks)).toEqual([
+      'disk_multi_attach',
+      'detach_not_mounted',
+      'not_attached',
+      'detach_ready',
+    ]);
     expect(find(checks, 'not_attached')?.message).toBe('Not attached to i-2: skipped.');
     expect(find(checks, 'detach_ready')?.message).toBe('Detaches from 1 instance; 1 stay attached.');
   });
@@ -283,6 +316,7 @@ describe('detach rules', () => {
     const w = world({
       disk: disk({ attachments: attached(['i-1']) }),
       list: [instance('i-1', { status: 'Stopping' })],
+      filesystem: { outcomes: [unmounted('i-1')] },
     });
     expect(codes(evaluatePreflight('detach', detach(['i-1', 'i-2']), w), 'error')).toEqual([
       'instance_not_found',

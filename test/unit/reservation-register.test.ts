@@ -56,7 +56,7 @@ it('registers N hosts in ONE RunCommand with no per-host parameter, and refuses 
     assertHeld: () => {},
   } as unknown as StepContext<'attach'>;
 
-  const out = await registerKeys(ctx, { diskId: 'd-bp1x', serialNumber: 'bp1x' } as never, [
+  const out = await registerKeys(ctx, gateway, { diskId: 'd-bp1x', serialNumber: 'bp1x' } as never, [
     'i-good',
     'i-wrong',
     'i-old-agent',

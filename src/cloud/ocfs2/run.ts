@@ -8,7 +8,7 @@ import {
   runOnInstances,
   type TargetOutcome,
 } from '../assistant.js';
-import type { DiskInfo, EcsGateway } from '../gateway.js';
+import type { DiskInfo, EcsGateway, ReadGateway } from '../gateway.js';
 import { SAFE_SERIAL, type ScriptName, scriptText, serialFor } from '../scripts/index.js';
 import {
   type Ocfs2ClusterReport,
@@ -32,7 +32,7 @@ export interface Ocfs2RunOptions {
 }
 
 async function run<T>(
-  gateway: EcsGateway,
+  gateway: ReadGateway,
   name: ScriptName,
   instanceIds: readonly string[],
   parameters: Record<string, string>,
@@ -69,7 +69,7 @@ async function run<T>(
 type Disk = Pick<DiskInfo, 'diskId' | 'serialNumber'>;
 
 export const probeOcfs2 = (
-  gateway: EcsGateway,
+  gateway: ReadGateway,
   disk: Disk,
   instanceIds: readonly string[],
   params: { mountpoint: string; cluster: string },

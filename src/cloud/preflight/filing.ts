@@ -3,7 +3,7 @@ import type { Check, RequestKind, RequestParams } from '../../workflow/request.j
 import { readParams } from '../../workflow/request-params.js';
 import { describeFailure } from '../explain.js';
 import type { EcsGateway } from '../gateway.js';
-import { runPreflight } from './index.js';
+import { facts } from './index.js';
 
 /**
  * The cloud checks of a request being filed: the world it would change, with the file-system and
@@ -18,11 +18,11 @@ export function filingPreflight(
     const typed = readParams(kind, params);
     if (!typed) throw new CodedError('invalid_params', `parameters do not fit a ${kind} request`);
     try {
-      return await runPreflight(gateway, kind, typed, {
+      const reading = await facts(gateway, kind, typed, 'filing', {
         ...(options.multiAttachZones ? { multiAttachZones: options.multiAttachZones } : {}),
-        readFilesystem: { timeoutSec: options.assistantTimeoutSec },
-        probeOcfs2: { timeoutSec: options.assistantTimeoutSec },
+        guests: { timeoutSec: options.assistantTimeoutSec },
       });
+      return [...reading.checks];
     } catch (error) {
       const { code, message } = describeFailure(error);
       return [

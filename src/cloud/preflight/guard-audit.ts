@@ -12,12 +12,21 @@ export type GuardMoment = 'filing' | 'run';
 export const GUARD_AUDIT_EVENT = 'guard';
 
 /** Codes of checks that refuse because something could not be read. */
-const UNKNOWN_CODES = new Set(['filesystem_unknown', 'detach_mount_unknown']);
+const UNKNOWN_CODES = new Set([
+  'filesystem_unknown',
+  'detach_mount_unknown',
+  'filesystem_not_read',
+  'mounts_not_read',
+  'ocfs2_not_read',
+  'init_not_read',
+]);
 
 export interface GuardAuditInput {
   readonly diskId: string;
   readonly requestId?: string;
   readonly moment: GuardMoment;
+  /** At run time, the call the re-check preceded (`AttachDisk`, `ocfs2-format`, …). */
+  readonly call?: string;
   readonly check: Check;
   /** Present when this decision ended or will end a step. */
   readonly decision?: GuardDecision;
@@ -50,6 +59,7 @@ export function guardAuditRecord(input: GuardAuditInput): GuardAuditRecord {
     details: {
       decision,
       moment: input.moment,
+      ...(input.call ? { call: input.call } : {}),
       diskId: input.diskId,
       rule: input.check.rule ?? null,
       code: input.check.code,

@@ -50,8 +50,8 @@ const ASK_OVERRIDE =
   'If only one instance will ever mount it at a time, ask again with --allow-single-node-fs (it needs more approvals).';
 
 /**
- * The file-system rule of an attach: one check (rule `filesystem`) or none when nothing is added
- * or the file system was not read. `fs` holds inspect's answers from the current attachments.
+ * The file-system rule of an attach: one check (rule `filesystem`), none when nothing is added.
+ * `fs` holds inspect's answers from the current attachments; never read (undefined) fails closed.
  */
 export function singleNodeFsRule(
   disk: DiskInfo,
@@ -59,8 +59,17 @@ export function singleNodeFsRule(
   allowSingleNodeFs: boolean,
   fs: FilesystemSnapshot | undefined,
 ): Check[] {
-  if (adding.length === 0 || fs === undefined) return [];
+  if (adding.length === 0) return [];
   const targets = adding.join(', ');
+  if (fs === undefined)
+    return [
+      check(
+        'filesystem_not_read',
+        'error',
+        `${disk.diskId}'s file system was not read before attaching it to ${targets}; unknown counts as unsafe, so nothing is attached.`,
+        'fs=not_read',
+      ),
+    ];
   if (disk.attachments.length === 0) {
     if (isKnownBlank(disk))
       return [

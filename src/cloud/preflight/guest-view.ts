@@ -3,7 +3,7 @@
  * readable or not (and why not), the disk's file system, and where this guest mounts it.
  */
 import type { AssistantTiming, TargetOutcome } from '../assistant.js';
-import type { DiskInfo, EcsGateway } from '../gateway.js';
+import type { DiskInfo, ReadGateway } from '../gateway.js';
 import { inspectDisk } from '../mounts.js';
 import type { InspectReport } from '../scripts/index.js';
 
@@ -32,7 +32,7 @@ export type GuestView =
  * Never throws for a guest problem: an instance that does not answer is an unreadable view.
  */
 export async function readFilesystem(
-  gateway: EcsGateway,
+  gateway: ReadGateway,
   disk: DiskInfo,
   regionId: string,
   options: FilesystemReadOptions,

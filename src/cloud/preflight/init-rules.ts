@@ -102,7 +102,15 @@ export function initChecks(p: ParamsOf['init'], world: WorldSnapshot): Check[] {
         ),
   );
   const fs = world.ocfs2;
-  if (!fs) return checks;
+  if (!fs) {
+    checks.push(
+      error(
+        'init_not_read',
+        `The guests attached to ${p.diskId} were not probed, so nobody knows what is on it; unknown counts as unsafe.`,
+      ),
+    );
+    return checks;
+  }
   const missing = unseen(fs.outcomes);
   checks.push(
     missing.length > 0

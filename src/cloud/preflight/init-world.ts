@@ -1,10 +1,10 @@
 /**
  * What `/disk init` preflight reads: the disk by id, its attached instances (DescribeInstances,
- * private IPs included) and, when asked, the `ocfs2-probe` of every Running attached guest (one
+ * private IPs included) and the `ocfs2-probe` of every Running attached guest (one
  * RunCommand). No import of `world.ts` (that would close a cycle): `loadWorld` spreads this in.
  */
 import type { AssistantTiming, TargetOutcome } from '../assistant.js';
-import type { DiskInfo, EcsGateway, InstanceInfo } from '../gateway.js';
+import type { DiskInfo, InstanceInfo, ReadGateway } from '../gateway.js';
 import type { Ocfs2Probe } from '../ocfs2/reports.js';
 import { probeOcfs2 } from '../ocfs2/run.js';
 
@@ -24,9 +24,9 @@ export interface InitReadOptions {
 }
 
 export async function loadInitWorld(
-  gateway: EcsGateway,
+  gateway: ReadGateway,
   params: { diskId: string; regionId: string; mountpoint: string; cluster: string },
-  probe: InitReadOptions | undefined,
+  probe: InitReadOptions,
 ): Promise<InitWorld> {
   const { diskId, regionId } = params;
   const [disk] = await gateway.describeDisks({ regionId, diskIds: [diskId] });
@@ -34,7 +34,6 @@ export async function loadInitWorld(
   const ids = disk.attachments.map((a) => a.instanceId);
   const list = ids.length > 0 ? await gateway.describeInstances({ regionId, instanceIds: ids }) : [];
   const instances = new Map(list.map((i) => [i.instanceId, i]));
-  if (!probe) return { disk, instances };
   const running = ids.filter((id) => instances.get(id)?.status === 'Running');
   const outcomes = await probeOcfs2(gateway, disk, running, params, {
     regionId,

@@ -20,14 +20,23 @@ const check = (code: string, level: Check['level'], message: string, facts: stri
   facts,
 });
 
-/** One check (rule `mounts`) for the instances the disk leaves; none when nothing leaves or nothing was read. */
+/** One check (rule `mounts`) for the instances the disk leaves; none when nothing leaves. Never read fails closed. */
 export function detachMountRule(
   disk: DiskInfo,
   leaving: readonly InstanceInfo[],
   force: boolean,
   fs: FilesystemSnapshot | undefined,
 ): Check[] {
-  if (leaving.length === 0 || fs === undefined) return [];
+  if (leaving.length === 0) return [];
+  if (fs === undefined)
+    return [
+      check(
+        'mounts_not_read',
+        'error',
+        `The mounts of ${disk.diskId} on ${leaving.map((i) => i.instanceId).join(', ')} were not read; unknown counts as unsafe, so nothing is detached.`,
+        'mounts=not_read',
+      ),
+    ];
   const views = new Map(guestViews(fs).map((v) => [v.instanceId, v]));
   const reservation = reservationRead(fs);
   const rw: string[] = [];

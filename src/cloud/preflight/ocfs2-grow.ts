@@ -14,14 +14,21 @@ import {
 } from '../../workflow/ocfs2-cluster.js';
 import type { Check } from '../../workflow/request.js';
 import type { TargetOutcome } from '../assistant.js';
-import type { DiskInfo, EcsGateway, InstanceInfo } from '../gateway.js';
+import type { DiskInfo, InstanceInfo, ReadGateway } from '../gateway.js';
 import type { Ocfs2Probe } from '../ocfs2/reports.js';
 import { probeOcfs2 } from '../ocfs2/run.js';
 import type { InitReadOptions } from './init-world.js';
 
+export const OCFS2_SLOTS_RULE = 'ocfs2_slots';
+
 // Local constructors: importing rules.ts would close an import cycle through world.ts.
-const ok = (code: string, message: string): Check => ({ code, level: 'ok', message });
-const error = (code: string, message: string): Check => ({ code, level: 'error', message });
+const ok = (code: string, message: string): Check => ({ code, level: 'ok', message, rule: OCFS2_SLOTS_RULE });
+const error = (code: string, message: string): Check => ({
+  code,
+  level: 'error',
+  message,
+  rule: OCFS2_SLOTS_RULE,
+});
 
 export interface GrowFacts {
   readonly outcomes: readonly TargetOutcome<Ocfs2Probe>[];
@@ -29,9 +36,13 @@ export interface GrowFacts {
   readonly mountpoint: string | null;
 }
 
+/** Inspect saw no OCFS2 on the current nodes: growing a cluster is not this attach's business. */
+export const NO_OCFS2 = 'no_ocfs2';
+export type GrowReading = GrowFacts | typeof NO_OCFS2;
+
 /** Probes the attached instances and the newcomers (hostnames, tools, the volume, the members). */
 export async function readGrowFacts(
-  gateway: EcsGateway,
+  gateway: ReadGateway,
   disk: DiskInfo,
   instanceIds: readonly string[],
   mountpoint: string | null,
@@ -107,14 +118,24 @@ export function planGrowth(
   };
 }
 
-/** Attach preflight: a free node slot for every newcomer, and what will happen after the attach. */
+/**
+ * Attach preflight: a free node slot for every newcomer, and what will happen after the attach.
+ * Facts never read (undefined) fail closed: the slot count is unknown.
+ */
 export function ocfs2GrowRule(
   disk: DiskInfo,
   adding: readonly string[],
   instances: ReadonlyMap<string, InstanceInfo>,
-  facts: GrowFacts | undefined,
+  facts: GrowReading | undefined,
 ): Check[] {
-  if (!facts || adding.length === 0) return [];
+  if (adding.length === 0 || facts === NO_OCFS2) return [];
+  if (facts === undefined)
+    return [
+      error(
+        'ocfs2_not_read',
+        `Whether ${disk.diskId} holds an OCFS2 volume with a free node slot for ${adding.join(', ')} was not read; unknown counts as unsafe.`,
+      ),
+    ];
   const attached = disk.attachments.map((a) => a.instanceId);
   const plan = planGrowth(disk, attached, adding, instances, facts);
   if (!plan) return [];

@@ -1,9 +1,9 @@
 import type { RequestKind } from '../../workflow/request.js';
 import type { ParamsOf } from '../../workflow/request-params.js';
-import type { DiskInfo, EcsGateway, ImageInfo, InstanceInfo, InstanceTypeInfo } from '../gateway.js';
+import type { DiskInfo, ImageInfo, InstanceInfo, InstanceTypeInfo, ReadGateway } from '../gateway.js';
 import { type FilesystemReadOptions, type FilesystemSnapshot, readFilesystem } from './guest-view.js';
 import { type InitReadOptions, loadInitWorld, type Ocfs2Snapshot } from './init-world.js';
-import { type GrowFacts, readGrowFacts } from './ocfs2-grow.js';
+import { type GrowReading, NO_OCFS2, readGrowFacts } from './ocfs2-grow.js';
 
 /** What preflight knows about the cloud, fetched once per evaluation by `loadWorld`. */
 export interface WorldSnapshot {
@@ -30,16 +30,19 @@ export interface WorldSnapshot {
   readonly filesystem?: FilesystemSnapshot;
   /** Init only, when asked for: what `ocfs2-probe` saw on every Running attached guest. */
   readonly ocfs2?: Ocfs2Snapshot;
-  /** Attach of a disk holding OCFS2, when asked for: probes for growing the cluster. */
-  readonly ocfs2Grow?: GrowFacts;
+  /** Attach, when asked for: probes for growing the cluster, or `no_ocfs2` when inspect saw none. */
+  readonly ocfs2Grow?: GrowReading;
 }
 
 export interface LoadWorldOptions {
+  /** Configuration (zones known to offer multi-attach), not a fact: see `WorldSnapshot`. */
   readonly multiAttachZones?: readonly string[];
-  /** Read the disk's file system and mounts through Cloud Assistant (attach and detach guards). */
-  readonly readFilesystem?: FilesystemReadOptions;
-  /** Init: probe every attached guest (`ocfs2-probe`); without it only the cloud rules run. */
-  readonly probeOcfs2?: InitReadOptions;
+  /**
+   * How the guests are read through Cloud Assistant. Not optional: every guest fact a kind's rules
+   * judge is always read (attach: the file system and OCFS2 slots; detach: the mounts; init: the
+   * probe), so a rule never sees "not asked" where it would see "unknown".
+   */
+  readonly guests: FilesystemReadOptions;
 }
 
 const byKey = <T>(items: readonly T[], key: (item: T) => string): Map<string, T> =>
@@ -47,19 +50,27 @@ const byKey = <T>(items: readonly T[], key: (item: T) => string): Map<string, T>
 
 const distinct = (values: readonly string[]): string[] => [...new Set(values.filter((v) => v !== ''))];
 
-/** Instance ids the request touches, and the ones that may receive the disk (cap census). */
-function targetsOf<K extends RequestKind>(
-  kind: K,
-  params: ParamsOf[K],
-): { all: string[]; receiving: string[] } {
-  if (kind === 'create') return { all: [], receiving: [] };
-  if (kind === 'failover') {
-    const p = params as ParamsOf['failover'];
-    return { all: distinct([p.fromInstanceId, p.toInstanceId]), receiving: [p.toInstanceId] };
-  }
-  const ids = distinct((params as ParamsOf['attach' | 'detach']).instanceIds);
-  return { all: ids, receiving: kind === 'attach' ? ids : [] };
+interface Targets {
+  readonly all: string[];
+  readonly receiving: string[];
+  /** Failover: the old primary, whose guest may be the one that hung (never waited for). */
+  readonly source?: string;
 }
+
+/** Per kind, total: instance ids the request touches, and the ones that may receive the disk (cap census). */
+const TARGETS: { readonly [K in RequestKind]: (params: ParamsOf[K]) => Targets } = {
+  create: () => ({ all: [], receiving: [] }),
+  attach: (p) => ({ all: distinct(p.instanceIds), receiving: distinct(p.instanceIds) }),
+  detach: (p) => ({ all: distinct(p.instanceIds), receiving: [] }),
+  failover: (p) => ({
+    all: distinct([p.fromInstanceId, p.toInstanceId]),
+    receiving: [p.toInstanceId],
+    source: p.fromInstanceId,
+  }),
+  init: () => ({ all: [], receiving: [] }),
+};
+
+const targetsOf = <K extends RequestKind>(kind: K, params: ParamsOf[K]): Targets => TARGETS[kind](params);
 
 /**
  * Fetches everything the rules need with batched Describe calls, in two rounds: DescribeInstances
@@ -70,16 +81,16 @@ function targetsOf<K extends RequestKind>(
  * @throws CloudError when the cloud cannot be read (the caller decides whether to retry).
  */
 export async function loadWorld<K extends RequestKind>(
-  gateway: EcsGateway,
+  gateway: ReadGateway,
   kind: K,
   params: ParamsOf[K],
-  options: LoadWorldOptions = {},
+  options: LoadWorldOptions,
 ): Promise<WorldSnapshot> {
   const zones = options.multiAttachZones ? { multiAttachZones: options.multiAttachZones } : {};
   const empty = { instances: new Map(), instanceTypes: new Map(), images: new Map(), dataDisks: new Map() };
   if (kind === 'create') return { ...empty, ...zones };
   if (kind === 'init') {
-    const init = await loadInitWorld(gateway, params as ParamsOf['init'], options.probeOcfs2);
+    const init = await loadInitWorld(gateway, params as ParamsOf['init'], options.guests);
     return { ...empty, ...zones, ...init };
   }
   const { diskId, regionId } = params as ParamsOf['attach' | 'detach' | 'failover'];
@@ -113,21 +124,12 @@ export async function loadWorld<K extends RequestKind>(
     detachDisks?.[0] ??
     zoneDisks.find((d) => d.diskId === diskId) ??
     (detachDisks ? undefined : (await byId())[0]);
-  const filesystem =
-    disk && options.readFilesystem
-      ? await inspectFor(
-          gateway,
-          kind,
-          disk,
-          instances,
-          regionId,
-          options.readFilesystem,
-          kind === 'failover' ? (params as ParamsOf['failover']).fromInstanceId : undefined,
-        )
-      : undefined;
+  const filesystem = disk
+    ? await inspectFor(gateway, kind, disk, targets, instances, regionId, options.guests)
+    : undefined;
   const ocfs2Grow =
-    kind === 'attach' && disk && filesystem && options.probeOcfs2
-      ? await growFacts(gateway, disk, targets.all, regionId, filesystem, options.probeOcfs2)
+    kind === 'attach' && disk && filesystem
+      ? await growFacts(gateway, disk, targets.all, regionId, filesystem, options.guests)
       : undefined;
   return {
     ...(disk ? { disk } : {}),
@@ -141,22 +143,28 @@ export async function loadWorld<K extends RequestKind>(
   };
 }
 
-/** The inspection each guard needs; undefined for kinds without one. */
+/**
+ * The inspection each guard needs; undefined for kinds without one, and when nothing is added or
+ * leaves (the guards judge nothing then, so a step after the fan-out costs no Cloud Assistant call).
+ */
 async function inspectFor(
-  gateway: EcsGateway,
+  gateway: ReadGateway,
   kind: RequestKind,
   disk: DiskInfo,
+  targets: Targets,
   instances: ReadonlyMap<string, InstanceInfo>,
   regionId: string,
   options: FilesystemReadOptions,
-  /** Failover: the source, whose guest may be the one that hung. */
-  skip?: string,
 ): Promise<FilesystemSnapshot | undefined> {
-  if (kind === 'attach') return readFilesystem(gateway, disk, regionId, options);
+  const attached = new Set(disk.attachments.map((a) => a.instanceId));
+  if (kind === 'attach') {
+    if (targets.all.every((id) => attached.has(id))) return undefined;
+    return readFilesystem(gateway, disk, regionId, options);
+  }
   if (kind === 'failover') {
     // The reservation, read by the other attached guests still Running: a hung source is not waited for.
     const readers = disk.attachments.filter(
-      (a) => a.instanceId !== skip && instances.get(a.instanceId)?.status === 'Running',
+      (a) => a.instanceId !== targets.source && instances.get(a.instanceId)?.status === 'Running',
     );
     return readers.length > 0
       ? readFilesystem(
@@ -168,7 +176,7 @@ async function inspectFor(
         )
       : undefined;
   }
-  if (kind !== 'detach') return undefined;
+  if (kind !== 'detach' || !targets.all.some((id) => attached.has(id))) return undefined;
   const leaving = disk.attachments
     .map((a) => instances.get(a.instanceId))
     .filter((i): i is InstanceInfo => i !== undefined && i.status !== 'Stopped');
@@ -183,15 +191,15 @@ async function inspectFor(
 
 /** Only when a current node shows OCFS2: probe current nodes and newcomers for growing the cluster. */
 function growFacts(
-  gateway: EcsGateway,
+  gateway: ReadGateway,
   disk: DiskInfo,
   adding: readonly string[],
   regionId: string,
   filesystem: FilesystemSnapshot,
   options: InitReadOptions,
-): Promise<GrowFacts> | undefined {
+): Promise<GrowReading> {
   const seen = filesystem.outcomes.flatMap((o) => (o.ok && o.value.fstype === 'ocfs2' ? [o.value] : []));
-  if (seen.length === 0) return undefined;
+  if (seen.length === 0) return Promise.resolve(NO_OCFS2);
   const mountpoint = seen.flatMap((r) => r.mountpoints)[0] ?? null;
   const ids = [...disk.attachments.map((a) => a.instanceId), ...adding];
   return readGrowFacts(gateway, disk, ids, mountpoint, regionId, options);

@@ -1,6 +1,6 @@
 /**
- * The bot's side of the Cloud Assistant script contract (the emulator keeps its own copy in
- * `src/emulator/scripts.ts`, which the bot may not import; a test keeps the two in step).
+ * The Cloud Assistant script contract, read by the bot and by the emulator (`src/emulator/scripts.ts`
+ * re-exports it; the bot may not import the emulator).
  *
  * A script travels in `RunCommand` with `EnableParameter=true`; its arguments are `Parameters`
  * referenced as `{{name}}` (`params`, the same for every instance) and Cloud Assistant's built-in
@@ -21,23 +21,49 @@ export const INSTANCE_ID_BUILTIN = 'ACS::InstanceId';
  * `{{ACS::InstanceId}}` exactly as `reservationKeyFor` does.
  */
 export const SCRIPTS = {
-  inspect: { version: 1, params: ['serial'] },
-  'nvme-register': { version: 2, params: ['serial'], builtins: [INSTANCE_ID_BUILTIN] },
-  'nvme-acquire': { version: 2, params: ['serial'], builtins: [INSTANCE_ID_BUILTIN] },
-  'nvme-preempt': { version: 2, params: ['serial', 'victimKey'], builtins: [INSTANCE_ID_BUILTIN] },
-  'nvme-report': { version: 1, params: ['serial'] },
-  'inspect-disks': { version: 1, params: ['serials'] },
-  'takeover-mount': { version: 1, params: ['serial', 'mountpoint', 'options'] },
-  'ocfs2-probe': { version: 1, params: ['serial', 'mountpoint', 'cluster'] },
-  'ocfs2-cluster': { version: 1, params: ['cluster', 'nodes', 'install'] },
-  'ocfs2-format': { version: 1, params: ['serial', 'cluster', 'slots', 'label', 'uuid'] },
-  'ocfs2-mount': { version: 1, params: ['serial', 'mountpoint', 'uuid'] },
-  'ocfs2-leave': { version: 1, params: ['serial', 'mountpoint', 'uuid'] },
-  rescan: { version: 1, params: ['serial', 'expectGiB', 'waitSec'] },
-  'fs-grow': { version: 1, params: ['serial', 'role'] },
+  inspect: { version: 1, params: ['serial'], changesGuest: false },
+  'nvme-register': {
+    version: 2,
+    params: ['serial'],
+    builtins: [INSTANCE_ID_BUILTIN],
+    changesGuest: true,
+  },
+  'nvme-acquire': {
+    version: 2,
+    params: ['serial'],
+    builtins: [INSTANCE_ID_BUILTIN],
+    changesGuest: true,
+  },
+  'nvme-preempt': {
+    version: 2,
+    params: ['serial', 'victimKey'],
+    builtins: [INSTANCE_ID_BUILTIN],
+    changesGuest: true,
+  },
+  'nvme-report': { version: 1, params: ['serial'], changesGuest: false },
+  'inspect-disks': { version: 1, params: ['serials'], changesGuest: false },
+  'takeover-mount': { version: 1, params: ['serial', 'mountpoint', 'options'], changesGuest: true },
+  'ocfs2-probe': { version: 1, params: ['serial', 'mountpoint', 'cluster'], changesGuest: false },
+  'ocfs2-cluster': { version: 1, params: ['cluster', 'nodes', 'install'], changesGuest: true },
+  'ocfs2-format': {
+    version: 1,
+    params: ['serial', 'cluster', 'slots', 'label', 'uuid'],
+    changesGuest: true,
+  },
+  'ocfs2-mount': { version: 1, params: ['serial', 'mountpoint', 'uuid'], changesGuest: true },
+  'ocfs2-leave': { version: 1, params: ['serial', 'mountpoint', 'uuid'], changesGuest: true },
+  // The rescan re-reads the namespace size only; no data, partition or file system changes.
+  rescan: { version: 1, params: ['serial', 'expectGiB', 'waitSec'], changesGuest: false },
+  'fs-grow': { version: 1, params: ['serial', 'role'], changesGuest: true },
 } as const satisfies Record<
   string,
-  { version: number; params: readonly string[]; builtins?: readonly string[] }
+  {
+    version: number;
+    params: readonly string[];
+    builtins?: readonly string[];
+    /** False only for scripts that just read (inspect, report, probe): they run without a re-check. */
+    changesGuest: boolean;
+  }
 >;
 
 export type ScriptName = keyof typeof SCRIPTS;
@@ -45,6 +71,17 @@ export type ScriptParams<N extends ScriptName> = Record<(typeof SCRIPTS)[N]['par
 
 export const scriptMarker = (name: ScriptName): string =>
   `# shared-disk-bot:${name}:${SCRIPTS[name].version}`;
+
+/**
+ * Whether a script text may change a guest: true unless it carries the marker of a read-only bot
+ * script (a policy's takeover hook, or anything unmarked, counts as changing).
+ */
+export function scriptChangesGuest(script: string): boolean {
+  const [first = '', second = ''] = script.split('\n', 2);
+  const marker = first.startsWith('#!') ? second : first;
+  const name = (Object.keys(SCRIPTS) as ScriptName[]).find((n) => scriptMarker(n) === marker);
+  return name === undefined || SCRIPTS[name].changesGuest;
+}
 
 export const SCRIPT_EXIT = {
   ok: 0,

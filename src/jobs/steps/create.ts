@@ -1,6 +1,6 @@
 import { describeFailure, explainCloudCode } from '../../cloud/explain.js';
 import { CREATED_BLANK_TAG, DEFAULT_ESSD_PL } from '../../workflow/request-builder.js';
-import { CURSOR, type StepRunner } from './context.js';
+import { CURSOR, type StepRunner, stoppedBy } from './context.js';
 
 /** ≤ 64 ASCII (ECS' limit); the same request id always yields the same token, so a resumed create never makes a second disk. */
 export const clientTokenFor = (requestId: string): string => `sdb-create-${requestId}`.slice(0, 64);
@@ -12,11 +12,13 @@ export const clientTokenFor = (requestId: string): string => `sdb-create-${reque
  */
 export const runCreate: StepRunner<'create'> = async (ctx) => {
   const p = ctx.params;
+  const moment = await ctx.recheck('CreateDisk');
+  if (!moment.ok) return stoppedBy(moment.change);
   ctx.assertHeld();
   const started = ctx.clock.now();
   let diskId: string;
   try {
-    const created = await ctx.gateway.createDisk({
+    const created = await moment.gateway.createDisk({
       regionId: p.regionId,
       ...(p.zoneId ? { zoneId: p.zoneId } : {}),
       diskName: p.name,

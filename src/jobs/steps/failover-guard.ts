@@ -1,10 +1,10 @@
 /**
- * Rule 1 of issue 10 for failover: the preflight rules that put checks on the card run again, on
- * freshly read DescribeDisks/DescribeInstances, right before fencing and right before takeover.
- * A rule that passed at the runner's re-check (`ctx.world`) and fails now stops the failover with
- * `guard_changed`; the decision and the facts it was made on go to the audit stream either way.
+ * Rule 1 of issue 10 for failover: the moment's re-check (`ctx.recheck`, the one pipeline) right
+ * before fencing and right before takeover, on fresh DescribeDisks/DescribeInstances. What it saw
+ * is recorded with the cursor; a change stops the failover with `guard_changed`.
  */
-import { evaluatePreflight, loadWorld, type WorldSnapshot } from '../../cloud/preflight/index.js';
+import type { EcsGateway } from '../../cloud/gateway.js';
+import type { WorldSnapshot } from '../../cloud/preflight/index.js';
 import type { Check } from '../../workflow/request.js';
 import type { StepContext } from './context.js';
 
@@ -12,7 +12,7 @@ type Ctx = StepContext<'failover'>;
 
 export type GuardMoment = 'fencing' | 'takeover';
 
-/** What the guard saw, recorded in the audit stream with its decision. */
+/** What the guard saw, recorded with the cursor and its decision. */
 export interface GuardFacts {
   readonly moment: GuardMoment;
   readonly disk: { readonly status: string; readonly attachedTo: readonly string[] } | null;
@@ -22,16 +22,13 @@ export interface GuardFacts {
 }
 
 export type GuardDecision =
-  | { readonly ok: true; readonly detail: string; readonly facts: GuardFacts }
+  | { readonly ok: true; readonly detail: string; readonly facts: GuardFacts; readonly gateway: EcsGateway }
   | {
       readonly ok: false;
       readonly code: 'guard_changed';
       readonly message: string;
       readonly facts: GuardFacts;
     };
-
-const errorCodes = (checks: readonly Check[]) =>
-  new Set(checks.filter((c) => c.level === 'error').map((c) => c.code));
 
 function factsOf(
   ctx: Ctx,
@@ -53,8 +50,13 @@ function factsOf(
 }
 
 /**
- * Reads the cloud again and judges the failover rules. `detached`: the old primary lost the disk by
- * the bot's own DetachDisk (detach-mode fencing), so "not attached" is expected, not a change.
+ * The old primary detached by this failover's own DetachDisk (detach-mode fencing): "not
+ * attached" is then expected, not a change.
+ */
+export const detachedByFencing = (check: Check): boolean => check.code === 'from_not_attached';
+
+/**
+ * The re-check of `moment`; `detached`: the old primary lost the disk by the bot's own fencing.
  * @throws CloudError when the cloud cannot be read (the queue retries; nothing acts meanwhile).
  */
 export async function recheckGuard(
@@ -62,25 +64,22 @@ export async function recheckGuard(
   moment: GuardMoment,
   options: { detached: boolean },
 ): Promise<GuardDecision> {
-  const zones = ctx.world.multiAttachZones;
-  const world = await loadWorld(
-    ctx.gateway,
-    'failover',
-    ctx.params,
-    zones ? { multiAttachZones: zones } : {},
-  );
-  const before = errorCodes(evaluatePreflight('failover', ctx.params, ctx.world));
-  const checks = evaluatePreflight('failover', ctx.params, world);
-  const ours = options.detached ? new Set(['from_not_attached']) : new Set<string>();
-  const changed = checks.filter((c) => c.level === 'error' && !before.has(c.code) && !ours.has(c.code));
-  const facts = factsOf(ctx, moment, world, checks, changed);
-  const passed = checks.filter((c) => c.level !== 'error').length;
-  if (changed.length === 0)
-    return { ok: true, detail: `${passed} checks passed on fresh DescribeDisks/DescribeInstances`, facts };
+  const checked = await ctx.recheck(moment, options.detached ? { expected: detachedByFencing } : {});
+  const changed = checked.ok ? [] : [checked.change.after];
+  const facts = factsOf(ctx, moment, checked.world, checked.checks, changed);
+  if (checked.ok) {
+    const passed = checked.checks.filter((c) => c.level !== 'error').length;
+    return {
+      ok: true,
+      detail: `${passed} checks passed on fresh DescribeDisks/DescribeInstances`,
+      facts,
+      gateway: checked.gateway,
+    };
+  }
   return {
     ok: false,
     code: 'guard_changed',
-    message: `the cloud changed since approval: ${changed.map((c) => c.message).join(' ')}`,
+    message: `the cloud changed since approval: ${checked.change.after.message}`,
     facts,
   };
 }

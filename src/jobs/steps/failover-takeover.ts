@@ -4,7 +4,7 @@
  * mount is verified afterwards by the final inspection (see `failover.ts`).
  */
 import { jsonLine, type OutputParser, runOnInstances } from '../../cloud/assistant.js';
-import type { DiskInfo } from '../../cloud/gateway.js';
+import type { DiskInfo, EcsGateway } from '../../cloud/gateway.js';
 import type { MountRow } from '../../cloud/mounts.js';
 import {
   SAFE_MOUNT_OPTIONS,
@@ -24,7 +24,7 @@ const refused = (code: string, message: string): StepOutcome => ({ ok: false, co
 /** The hook's stdout is free text: its first line is shown. */
 const anyText: OutputParser<string> = (output) => ({ ok: true, value: output.trim().split('\n')[0] ?? '' });
 
-export async function runHook(ctx: Ctx, disk: DiskInfo): Promise<StepOutcome> {
+export async function runHook(ctx: Ctx, gateway: EcsGateway, disk: DiskInfo): Promise<StepOutcome> {
   const hook = ctx.params.takeoverHook;
   if (!hook) return { ok: true, detail: 'none configured' };
   ctx.assertHeld();
@@ -33,7 +33,7 @@ export async function runHook(ctx: Ctx, disk: DiskInfo): Promise<StepOutcome> {
     ? { serial: serialFor(disk) }
     : {};
   const [outcome] = await runOnInstances(
-    ctx.gateway,
+    gateway,
     {
       regionId: ctx.params.regionId,
       instanceIds: [ctx.params.toInstanceId],
@@ -55,6 +55,7 @@ export async function runHook(ctx: Ctx, disk: DiskInfo): Promise<StepOutcome> {
  */
 export async function mountOnStandby(
   ctx: Ctx,
+  gateway: EcsGateway,
   disk: DiskInfo,
   writers: readonly string[],
 ): Promise<StepOutcome> {
@@ -76,7 +77,7 @@ export async function mountOnStandby(
     return refused('unsafe_parameter', 'the serial, mount point or options cannot be put in a script');
   ctx.assertHeld();
   const [outcome] = await runOnInstances(
-    ctx.gateway,
+    gateway,
     {
       regionId: ctx.params.regionId,
       instanceIds: [to],

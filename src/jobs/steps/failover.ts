@@ -19,17 +19,19 @@
 import type { TargetOutcome } from '../../cloud/assistant.js';
 import { CloudError } from '../../cloud/errors.js';
 import { describeFailure } from '../../cloud/explain.js';
-import type { DiskInfo } from '../../cloud/gateway.js';
+import type { DiskInfo, EcsGateway } from '../../cloud/gateway.js';
 import { type MountTable, readMounts } from '../../cloud/mounts.js';
+import { GUARD_CHANGED } from '../../cloud/preflight/index.js';
 import {
   type InspectReport,
   type ReservationReport,
   reservationKeyFor,
   sameKey,
 } from '../../cloud/scripts/index.js';
+import type { Check } from '../../workflow/request.js';
 import type { ExecutionResult } from '../ports.js';
 import type { StepContext, StepRunner } from './context.js';
-import { type GuardMoment, recheckGuard } from './failover-guard.js';
+import { detachedByFencing, type GuardMoment, recheckGuard } from './failover-guard.js';
 import { mountOnStandby, runHook, verifyMount } from './failover-takeover.js';
 import { mountedText, OldPrimaryWatch, type StepOutcome, seconds, Timeline } from './failover-timeline.js';
 import { fenceByReservation } from './reservation.js';
@@ -44,14 +46,19 @@ const isAttached = (disk: DiskInfo | undefined, id: string) =>
   disk?.attachments.some((a) => a.instanceId === id) === true;
 
 /** AttachDisk or DetachDisk of one instance, waited for in DescribeDisks; "already done" answers count as done. */
-async function move(ctx: Ctx, op: 'attach' | 'detach', instanceId: string): Promise<StepOutcome> {
+async function move(
+  ctx: Ctx,
+  gateway: EcsGateway,
+  op: 'attach' | 'detach',
+  instanceId: string,
+): Promise<StepOutcome> {
   const { diskId, regionId } = ctx.params;
   const reached = (d: DiskInfo | undefined) => isAttached(d, instanceId) === (op === 'attach');
   if (reached(ctx.world.disk)) return { ok: true, detail: `already ${op}ed` };
   ctx.assertHeld();
   try {
-    if (op === 'attach') await ctx.gateway.attachDisk({ diskId, instanceId });
-    else await ctx.gateway.detachDisk({ diskId, instanceId });
+    if (op === 'attach') await gateway.attachDisk({ diskId, instanceId });
+    else await gateway.detachDisk({ diskId, instanceId });
   } catch (error) {
     const code = error instanceof CloudError ? error.cloudCode : '';
     const inFlight = op === 'attach' ? ['InvalidDisk.InUse'] : ['IncorrectDiskStatus'];
@@ -81,16 +88,30 @@ async function guard(
   t: Timeline,
   moment: GuardMoment,
   detached: boolean,
-): Promise<{ ok: boolean; message: string; writers: readonly string[] }> {
+): Promise<
+  | { ok: true; writers: readonly string[]; gateway: EcsGateway }
+  | { ok: false; message: string; writers: readonly string[] }
+> {
   let writers: readonly string[] = [];
+  let gateway: EcsGateway | undefined;
   const outcome = await t.step(`Guard re-checked before ${moment}`, async () => {
     const decision = await recheckGuard(ctx, moment, { detached });
     writers = decision.facts.disk?.attachedTo ?? [];
+    if (decision.ok) gateway = decision.gateway;
     const cursor = moment === 'fencing' ? FAILOVER_CURSOR.FENCE_GUARD : FAILOVER_CURSOR.TAKEOVER_GUARD;
     await ctx.advance(cursor, { guard: { decision: decision.ok ? 'passed' : 'changed', ...decision.facts } });
     return decision.ok ? { ok: true, detail: decision.detail } : decision;
   });
-  return { ok: outcome.ok, message: outcome.ok ? '' : outcome.message, writers };
+  if (outcome.ok && gateway) return { ok: true, writers, gateway };
+  return { ok: false, message: outcome.ok ? 'no re-check' : outcome.message, writers };
+}
+
+/** AttachDisk of the standby right after its own re-check (`expected`: what fencing already did). */
+async function attachStandby(ctx: Ctx, expected?: (check: Check) => boolean): Promise<StepOutcome> {
+  const to = ctx.params.toInstanceId;
+  const moment = await ctx.recheck(`AttachDisk ${to}`, expected ? { expected } : {});
+  if (!moment.ok) return { ok: false, code: GUARD_CHANGED, message: moment.change.message };
+  return move({ ...ctx, world: moment.world }, moment.gateway, 'attach', to);
 }
 
 /** Instances the verified report still lets write (registrants), by id where it can tell. */
@@ -205,19 +226,21 @@ export const runFailover: StepRunner<'failover'> = async (ctx) => {
 
   let fencedBy: string;
   if (fencingMode === 'reservation') {
-    const attached = await t.step(`AttachDisk ${to}`, () => move(ctx, 'attach', to));
+    const attached = await t.step(`AttachDisk ${to}`, () => attachStandby(ctx));
     if (!attached.ok)
-      return end(
-        'failed',
-        'attach_failed',
-        `Could not attach ${diskId} to ${to}, so it could not fence ${from}; nothing else changed.`,
-      );
+      return attached.code === GUARD_CHANGED
+        ? guardStopped(attached.message, 'fencing')
+        : end(
+            'failed',
+            'attach_failed',
+            `Could not attach ${diskId} to ${to}, so it could not fence ${from}; nothing else changed.`,
+          );
     const checked = await guard(ctx, t, 'fencing', false);
     if (!checked.ok) return guardStopped(checked.message, 'fencing');
     const fence = await t.step(`Fence ${from} (NVMe reservation)`, async () => {
       const fresh =
         (await ctx.gateway.describeDisks({ regionId: ctx.params.regionId, diskIds: [diskId] }))[0] ?? disk;
-      const r = await fenceByReservation(ctx, fresh, { from, to });
+      const r = await fenceByReservation(ctx, checked.gateway, fresh, { from, to });
       if (!r.ok) return r;
       verified = { report: r.report, source: `the verified reservation report (nvme-report on ${to})` };
       await ctx.advance(FAILOVER_CURSOR.FENCED, { fence: 'reservation', from, to, report: r.report });
@@ -227,20 +250,22 @@ export const runFailover: StepRunner<'failover'> = async (ctx) => {
     fenced = true;
     fencedBy = 'NVMe reservation preempt (verified)';
   } else {
-    const checked = await guard(ctx, t, 'fencing', false);
+    // An old primary already gone from the disk (this request's DetachDisk before a crash, or
+    // anyone's) is the fenced state this mode wants, not a change.
+    const checked = await guard(ctx, t, 'fencing', true);
     if (!checked.ok) return guardStopped(checked.message, 'fencing');
     const fence = await t.step(`Fence ${from} (DetachDisk)`, async () => {
-      const moved = await move(ctx, 'detach', from);
+      const moved = await move(ctx, checked.gateway, 'detach', from);
       if (moved.ok) await ctx.advance(FAILOVER_CURSOR.FENCED, { fence: 'detach', from, to });
       return moved;
     });
     if (!fence.ok) return notFenced(fence);
     fenced = true;
-    const attached = await t.step(`AttachDisk ${to}`, () => move(ctx, 'attach', to));
+    const attached = await t.step(`AttachDisk ${to}`, () => attachStandby(ctx, detachedByFencing));
     if (!attached.ok)
       return end(
         'failed',
-        'attach_failed',
+        attached.code === GUARD_CHANGED ? GUARD_CHANGED : 'attach_failed',
         `${from} is fenced (detached) but ${diskId} could not be attached to ${to}: ${attached.message}. Attach it by hand or ask again.`,
       );
     fencedBy = 'DetachDisk';
@@ -263,7 +288,7 @@ export const runFailover: StepRunner<'failover'> = async (ctx) => {
       (await ctx.gateway.describeDisks({ regionId: ctx.params.regionId, diskIds: [diskId] }))[0] ?? disk;
     const writers = verified ? registrantsOf(verified.report, fresh) : checked.writers;
     const mounted = await t.step(`Takeover: mount ${takeoverMount.mount} on ${to}`, () =>
-      mountOnStandby(ctx, fresh, writers),
+      mountOnStandby(ctx, checked.gateway, fresh, writers),
     );
     if (!mounted.ok)
       return end(
@@ -273,7 +298,7 @@ export const runFailover: StepRunner<'failover'> = async (ctx) => {
       );
   }
   if (takeoverHook) {
-    const hooked = await t.step(`Takeover hook on ${to}`, () => runHook(ctx, disk));
+    const hooked = await t.step(`Takeover hook on ${to}`, () => runHook(ctx, checked.gateway, disk));
     if (!hooked.ok)
       return end(
         'partial',

@@ -9,8 +9,10 @@ import { withOcfs2Leave } from './ocfs2-leave.js';
 
 export { CURSOR, type StepContext, type StepRunner } from './context.js';
 
-/** The step runner of each kind; a kind without one ends `failed` with `not_available` before anything is locked. */
-export const STEP_RUNNERS: { readonly [K in RequestKind]?: StepRunner<K> } = {
+/** The step runner of each kind: total, so a new kind does not compile until it has its steps. */
+export type StepRunners = { readonly [K in RequestKind]: StepRunner<K> };
+
+export const STEP_RUNNERS: StepRunners = {
   create: runCreate,
   // An OCFS2 volume made by /disk init grows onto the new instances after the attach.
   attach: (ctx) => runAttach(ctx).then((result) => growOcfs2(ctx, result)),

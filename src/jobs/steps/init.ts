@@ -1,7 +1,8 @@
 /**
  * `/disk init --fs ocfs2` (issue 14): cluster description + o2cb online on every node → signatures
  * re-checked on every guest immediately before the format → format on node 0 only → mount on every
- * node (fstab `_netdev`) → verified with inspect. Anything failing before the format stops there
+ * node (fstab `_netdev`) → verified with inspect. Each of the three writes follows its own
+ * re-check (`ctx.recheck`), on resume too. Anything failing before the format stops there
  * (`failed`, nothing formatted); after it, what was done is reported (`partial`). The cursor makes
  * a resumed request skip what is done; the format script recognises its own UUID, so a disk is
  * never formatted twice.
@@ -10,13 +11,12 @@ import type { TargetOutcome } from '../../cloud/assistant.js';
 import type { DiskInfo } from '../../cloud/gateway.js';
 import { readMounts } from '../../cloud/mounts.js';
 import { formatOcfs2, mountOcfs2, writeCluster } from '../../cloud/ocfs2/run.js';
-import { preflightErrors } from '../../cloud/preflight/index.js';
-import { initChecks, planNodes } from '../../cloud/preflight/init-rules.js';
-import { loadInitWorld } from '../../cloud/preflight/init-world.js';
-import type { WorldSnapshot } from '../../cloud/preflight/world.js';
+import { GUARD_CHANGED, type WorldSnapshot } from '../../cloud/preflight/index.js';
+import { planNodes } from '../../cloud/preflight/init-rules.js';
 import { nodesParam } from '../../workflow/ocfs2-cluster.js';
+import type { Check } from '../../workflow/request.js';
 import type { ExecutionResult, InstanceFailure } from '../ports.js';
-import type { StepContext, StepRunner } from './context.js';
+import { type StepContext, type StepRunner, stoppedBy } from './context.js';
 
 /** After CURSOR.CHECKED (1): the stack is online everywhere, the disk is formatted, mounted everywhere. */
 export const INIT_CURSOR = { ONLINE: 2, FORMATTED: 3, MOUNTED: 4 } as const;
@@ -39,36 +39,21 @@ function end(
   return { state, outcome: { code, message }, attachments: disk ? rows(disk) : [], failures };
 }
 
-/** Reads the disk, its instances and every guest's probe now (not the snapshot from the start). */
-async function look(ctx: Ctx) {
-  const p = ctx.params;
-  const world = await loadInitWorld(ctx.gateway, p, {
-    timeoutSec: ctx.assistantTimeoutSec,
-    timing: ctx.assistantTiming,
-  });
-  const snapshot: WorldSnapshot = {
-    ...world,
-    instanceTypes: new Map(),
-    images: new Map(),
-    dataDisks: new Map(),
-  };
-  return { world, snapshot };
-}
-
 /**
- * The data-safety rules again. Once the stack is online, an OCFS2 signature alone may be this
- * request's own format interrupted by a crash: ocfs2-format tells (same UUID) or refuses itself.
+ * Once the stack is online, an OCFS2 signature alone may be this request's own format interrupted
+ * by a crash (ocfs2-format tells by the UUID, or refuses itself); after the format it is ours.
  */
-function blockers(ctx: Ctx, snapshot: WorldSnapshot, cursor: number): string {
-  const ownFormat = (c: { code: string }) =>
-    c.code === 'init_signature' &&
+const ownFormat =
+  (cursor: number) =>
+  (check: Check, world: WorldSnapshot): boolean =>
+    check.code === 'init_signature' &&
     cursor >= INIT_CURSOR.ONLINE &&
-    (snapshot.ocfs2?.outcomes ?? []).every(
-      (o) => !o.ok || o.value.signatures.every((s) => s.type === 'ocfs2'),
-    );
-  const errors = initChecks(ctx.params, snapshot).filter((c) => c.level === 'error' && !ownFormat(c));
-  return preflightErrors(errors);
-}
+    (world.ocfs2?.outcomes ?? []).every((o) => !o.ok || o.value.signatures.every((s) => s.type === 'ocfs2'));
+
+const BEFORE_FORMAT = 'Stopped before the format; nothing was formatted.';
+
+const nodeList = (nodes: readonly { number: number; hostname: string; ip: string; instanceId: string }[]) =>
+  nodes.map((n) => `node ${n.number} ${n.hostname} ${n.ip} (${n.instanceId})`).join(', ');
 
 export const runInit: StepRunner<'init'> = async (ctx) => {
   const p = ctx.params;
@@ -78,26 +63,21 @@ export const runInit: StepRunner<'init'> = async (ctx) => {
     await ctx.advance(to, details);
     cursor = Math.max(cursor, to);
   };
-  let started = ctx.clock.now();
-  let { world, snapshot } = await look(ctx);
-  const disk = world.disk;
+  const disk = ctx.world.disk;
   if (!disk) return end('failed', 'disk_not_found', `${p.diskId} no longer exists; nothing was changed.`);
-  if (cursor < INIT_CURSOR.FORMATTED) {
-    const why = blockers(ctx, snapshot, cursor);
-    if (why)
-      return end('failed', 'init_refused', `Stopped before the format; nothing was formatted. ${why}`, disk);
-  }
-  const { nodes } = planNodes(disk, world.instances, world.ocfs2?.outcomes ?? []);
+  const { nodes } = planNodes(disk, ctx.world.instances, ctx.world.ocfs2?.outcomes ?? []);
   const ids = nodes.map((n) => n.instanceId);
-  const described = nodes.map((n) => `node ${n.number} ${n.hostname} ${n.ip} (${n.instanceId})`).join(', ');
+  let started = ctx.clock.now();
 
   if (cursor < INIT_CURSOR.ONLINE) {
-    const install = (world.ocfs2?.outcomes ?? []).some(
+    const moment = await ctx.recheck('ocfs2-cluster', { expected: ownFormat(cursor) });
+    if (!moment.ok) return stoppedBy(moment.change, BEFORE_FORMAT);
+    const install = (moment.world.ocfs2?.outcomes ?? []).some(
       (o) => o.ok && (!o.value.tools.mkfs || !o.value.tools.o2cb),
     );
     ctx.assertHeld();
     const out = await writeCluster(
-      ctx.gateway,
+      moment.gateway,
       ids,
       { cluster: p.cluster, nodes: nodesParam(nodes), install },
       opts,
@@ -108,37 +88,28 @@ export const runInit: StepRunner<'init'> = async (ctx) => {
       status: failures.length === 0 ? 'ok' : 'failed',
       detail:
         failures.length === 0
-          ? `${p.cluster}: ${described}`
+          ? `${p.cluster}: ${nodeList(nodes)}`
           : failures.map((f) => `${f.instanceId}: ${f.message}`).join('; '),
       durationMs: ctx.clock.now() - started,
     });
-    if (failures.length > 0)
-      return end(
-        'failed',
-        'init_cluster_failed',
-        'Stopped before the format; nothing was formatted.',
-        disk,
-        failures,
-      );
+    if (failures.length > 0) return end('failed', 'init_cluster_failed', BEFORE_FORMAT, disk, failures);
     await advance(INIT_CURSOR.ONLINE, { nodes: nodesParam(nodes) });
   }
 
   if (cursor < INIT_CURSOR.FORMATTED) {
     started = ctx.clock.now();
-    ({ world, snapshot } = await look(ctx));
-    const why = blockers(ctx, snapshot, cursor);
+    const moment = await ctx.recheck('ocfs2-format', { expected: ownFormat(cursor) });
+    if (!moment.ok) return stoppedBy(moment.change, BEFORE_FORMAT);
     await ctx.report({
       label: 'Signatures re-checked on every guest',
-      status: why ? 'failed' : 'ok',
-      detail: why || `${ids.length} guest(s) blank (blkid -p, wipefs --no-act)`,
+      status: 'ok',
+      detail: `${ids.length} guest(s) blank (blkid -p, wipefs --no-act)`,
       durationMs: ctx.clock.now() - started,
     });
-    if (why)
-      return end('failed', 'init_refused', `Stopped before the format; nothing was formatted. ${why}`, disk);
     const on = nodes[0]?.instanceId ?? '';
     started = ctx.clock.now();
     ctx.assertHeld();
-    const [out] = await formatOcfs2(ctx.gateway, disk, on, p, opts);
+    const [out] = await formatOcfs2(moment.gateway, disk, on, p, opts);
     const ok = out?.ok === true;
     await ctx.report({
       label: `Formatted OCFS2 once, on ${on}`,
@@ -161,8 +132,11 @@ export const runInit: StepRunner<'init'> = async (ctx) => {
 
   if (cursor < INIT_CURSOR.MOUNTED) {
     started = ctx.clock.now();
+    const moment = await ctx.recheck('ocfs2-mount', { expected: ownFormat(cursor) });
+    if (!moment.ok)
+      return end('partial', GUARD_CHANGED, `Formatted, but not mounted: ${moment.change.message}`, disk);
     ctx.assertHeld();
-    const out = await mountOcfs2(ctx.gateway, disk, ids, p, opts);
+    const out = await mountOcfs2(moment.gateway, disk, ids, p, opts);
     const failures = failuresOf(out);
     await ctx.report({
       label: `Mounted at ${p.mountpoint} (fstab _netdev)`,

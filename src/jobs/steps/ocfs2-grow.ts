@@ -6,6 +6,7 @@
  */
 import { inspectDisk } from '../../cloud/mounts.js';
 import { mountOcfs2, writeCluster } from '../../cloud/ocfs2/run.js';
+import { GUARD_CHANGED } from '../../cloud/preflight/index.js';
 import { planGrowth, readGrowFacts } from '../../cloud/preflight/ocfs2-grow.js';
 import { nodesParam } from '../../workflow/ocfs2-cluster.js';
 import type { ExecutionResult, InstanceFailure } from '../ports.js';
@@ -60,9 +61,11 @@ export async function growOcfs2(
     );
   if (plan.problems.length > 0)
     return stop('ocfs2_join_failed', `Attached, but not joined: ${plan.problems.join('; ')}.`, []);
+  const described = await ctx.recheck('ocfs2-cluster');
+  if (!described.ok) return stop(GUARD_CHANGED, `Attached, but not joined: ${described.change.message}`, []);
   ctx.assertHeld();
   const wrote = await writeCluster(
-    ctx.gateway,
+    described.gateway,
     attached,
     { cluster: plan.cluster, nodes: nodesParam(plan.nodes), install: plan.install },
     opts,
@@ -85,8 +88,11 @@ export async function growOcfs2(
   });
   if (!mountpoint) return result;
   const mountedAt = ctx.clock.now();
+  const mounting = await ctx.recheck('ocfs2-mount');
+  if (!mounting.ok)
+    return stop(GUARD_CHANGED, `Attached and joined, but not mounted: ${mounting.change.message}`, []);
   ctx.assertHeld();
-  const mounted = await mountOcfs2(ctx.gateway, disk, newcomers, { mountpoint, uuid: plan.uuid }, opts);
+  const mounted = await mountOcfs2(mounting.gateway, disk, newcomers, { mountpoint, uuid: plan.uuid }, opts);
   const mountFailed = mounted.flatMap((o) =>
     o.ok ? [] : [{ instanceId: o.instanceId, code: o.code, message: o.message }],
   );

@@ -6,10 +6,11 @@
  */
 import { inspectDisk } from '../../cloud/mounts.js';
 import { leaveOcfs2, writeCluster } from '../../cloud/ocfs2/run.js';
+import { GUARD_CHANGED } from '../../cloud/preflight/index.js';
 import { planGrowth, readGrowFacts } from '../../cloud/preflight/ocfs2-grow.js';
 import { nodesParam } from '../../workflow/ocfs2-cluster.js';
 import type { ExecutionResult } from '../ports.js';
-import type { StepContext, StepRunner } from './context.js';
+import { type StepContext, type StepRunner, stoppedBy } from './context.js';
 
 type Ctx = StepContext<'detach'>;
 
@@ -43,8 +44,16 @@ async function leave(ctx: Ctx): Promise<{ stop?: ExecutionResult; shrink?: Shrin
   if (!plan) return {};
   const started = ctx.clock.now();
   if (mountpoint) {
+    const moment = await ctx.recheck('ocfs2-leave');
+    if (!moment.ok) return { stop: stoppedBy(moment.change) };
     ctx.assertHeld();
-    const out = await leaveOcfs2(ctx.gateway, disk, leaving, { mountpoint, uuid: plan.uuid }, options(ctx));
+    const out = await leaveOcfs2(
+      moment.gateway,
+      disk,
+      leaving,
+      { mountpoint, uuid: plan.uuid },
+      options(ctx),
+    );
     const failures = out.flatMap((o) =>
       o.ok ? [] : [{ instanceId: o.instanceId, code: o.code, message: o.message }],
     );
@@ -79,9 +88,19 @@ async function leave(ctx: Ctx): Promise<{ stop?: ExecutionResult; shrink?: Shrin
 async function shrink(ctx: Ctx, result: ExecutionResult, s: Shrink): Promise<ExecutionResult> {
   if (result.state === 'failed' || s.staying.length === 0 || s.nodes === '') return result;
   const started = ctx.clock.now();
+  const moment = await ctx.recheck('ocfs2-cluster');
+  if (!moment.ok)
+    return {
+      ...result,
+      state: 'partial',
+      outcome: {
+        code: GUARD_CHANGED,
+        message: `Detached, but the cluster description was not rewritten: ${moment.change.message}`,
+      },
+    };
   ctx.assertHeld();
   const out = await writeCluster(
-    ctx.gateway,
+    moment.gateway,
     s.staying,
     { cluster: s.cluster, nodes: s.nodes, install: false },
     options(ctx),

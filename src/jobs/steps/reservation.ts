@@ -4,7 +4,7 @@
  * holds a Write Exclusive, Registrants Only reservation. Every claim is verified by a fresh report.
  */
 import { jsonLine, runOnInstances, type TargetOutcome } from '../../cloud/assistant.js';
-import type { DiskInfo } from '../../cloud/gateway.js';
+import type { DiskInfo, EcsGateway, ReadGateway } from '../../cloud/gateway.js';
 import { isRegistrant } from '../../cloud/mounts.js';
 import {
   RESERVATION_TYPE,
@@ -33,6 +33,7 @@ type Fail = { ok: false; code: string; message: string };
  */
 export async function reservationScript(
   ctx: StepContext<RequestKind>,
+  gateway: ReadGateway,
   name: ReservationScript,
   disk: Pick<DiskInfo, 'diskId' | 'serialNumber'>,
   instanceIds: readonly string[],
@@ -51,7 +52,7 @@ export async function reservationScript(
   if (instanceIds.length === 0) return [];
   ctx.assertHeld();
   return runOnInstances(
-    ctx.gateway,
+    gateway,
     {
       regionId: (ctx.params as { regionId: string }).regionId,
       instanceIds,
@@ -80,10 +81,11 @@ function registeredAs(report: ReservationReport, instanceId: string): boolean {
  */
 export async function registerKeys(
   ctx: StepContext<RequestKind>,
+  gateway: EcsGateway,
   disk: DiskInfo,
   instanceIds: readonly string[],
 ): Promise<{ registered: string[]; failed: Fail[] }> {
-  const outcomes = await reservationScript(ctx, 'nvme-register', disk, instanceIds);
+  const outcomes = await reservationScript(ctx, gateway, 'nvme-register', disk, instanceIds);
   const registered: string[] = [];
   const failed: Fail[] = [];
   for (const o of outcomes) {
@@ -136,11 +138,12 @@ export function verifyFence(
  */
 export async function fenceByReservation(
   ctx: StepContext<RequestKind>,
+  gateway: EcsGateway,
   disk: DiskInfo,
   fence: { from: string; to: string },
 ): Promise<{ ok: true; report: ReservationReport; detail: string } | Fail> {
   const one = async (name: ReservationScript, extra: Record<string, string> = {}) =>
-    (await reservationScript(ctx, name, disk, [fence.to], extra))[0];
+    (await reservationScript(ctx, gateway, name, disk, [fence.to], extra))[0];
   const failed = (what: string, o: TargetOutcome<ReservationReport> | undefined): Fail => ({
     ok: false,
     code: 'fencing_failed',

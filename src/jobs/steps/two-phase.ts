@@ -1,85 +1,38 @@
 /**
  * Issue 10 rule 3, and rule 1 before AttachDisk to additional instances: when no guest can show
- * what is on the disk (attached nowhere, not known blank), attach the first instance, inspect it,
- * and attach the rest only if the file-system guard passes on that fresh inspection; otherwise stop
- * with the guard's refusal (the first attachment stays and is reported). A resumed attach whose
- * disk is already attached somewhere re-checks the guard the same way before the rest.
+ * what is on the disk (attached nowhere, not known blank), attach the first instance, and attach
+ * the rest only if the re-check of that moment (which inspects the disk through the first
+ * instance) passes; otherwise stop with the rule's refusal (the first attachment stays and is
+ * reported). The card announced this inspection, so a file-system check that is not an error
+ * (blank, a cluster file system, an override the request asked for) is the plan, not a change.
  */
-import { describeFailure } from '../../cloud/explain.js';
-import type { DiskInfo } from '../../cloud/gateway.js';
-import { guardAuditRecord, readFilesystem, singleNodeFsRule } from '../../cloud/preflight/index.js';
+
+import type { DiskInfo, EcsGateway } from '../../cloud/gateway.js';
+import { audit, FILESYSTEM_RULE } from '../../cloud/preflight/index.js';
 import type { Check } from '../../workflow/request.js';
 import type { ExecutionResult } from '../ports.js';
-import type { StepContext } from './context.js';
+import { type StepContext, stoppedBy } from './context.js';
 import { type FanOutRound, type FanOutSpec, fanOutRound, summarize } from './fan-out.js';
 
-export type GuardVerdict =
-  | { readonly ok: true; readonly disk: DiskInfo; readonly check?: Check }
-  | { readonly ok: false; readonly disk: DiskInfo | undefined; readonly check: Check };
+/** AttachDisk of this request through one moment's gateway. */
+export const attachSpec = (ctx: StepContext<'attach'>, gateway: EcsGateway): FanOutSpec => ({
+  verb: 'attach',
+  action: 'AttachDisk',
+  diskId: ctx.params.diskId,
+  regionId: ctx.params.regionId,
+  instanceIds: ctx.params.instanceIds,
+  reached: (disk, instanceId) => isAttached(disk, instanceId),
+  send: async (instanceId) => ({
+    requestId: (await gateway.attachDisk({ diskId: ctx.params.diskId, instanceId })).requestId,
+  }),
+  inFlightCodes: ['InvalidDisk.InUse'],
+  doneCodes: [],
+});
 
-/**
- * Fresh DescribeDisks and a fresh inspection of every current attachment, judged by the same
- * file-system rule the card showed, for adding `rest`. Reported as a step; refusals are audited.
- */
-export async function guardBeforeAdding(
-  ctx: StepContext<'attach'>,
-  rest: readonly string[],
-): Promise<GuardVerdict> {
-  const { diskId, regionId, allowSingleNodeFs } = ctx.params;
-  const started = ctx.clock.now();
-  const label = `Inspect before attaching ${rest.join(', ')}`;
-  let disk: DiskInfo | undefined;
-  let check: Check | undefined;
-  let filesystem: Awaited<ReturnType<typeof readFilesystem>> | undefined;
-  try {
-    [disk] = await ctx.gateway.describeDisks({ regionId, diskIds: [diskId] });
-    if (disk) {
-      filesystem = await readFilesystem(ctx.gateway, disk, regionId, {
-        timeoutSec: ctx.assistantTimeoutSec,
-        timing: ctx.assistantTiming,
-      });
-      [check] = singleNodeFsRule(disk, rest, allowSingleNodeFs, filesystem);
-    }
-  } catch (error) {
-    const { code, message } = describeFailure(error);
-    check = {
-      code: 'filesystem_unknown',
-      level: 'error',
-      message: `Could not read ${diskId} before attaching ${rest.join(', ')} (${code}: ${message}); unknown counts as unsafe.`,
-      rule: 'filesystem',
-      facts: 'fs=unknown',
-    };
-  }
-  check ??= {
-    code: 'filesystem_unknown',
-    level: 'error',
-    message: `${diskId} was not found before attaching ${rest.join(', ')}; unknown counts as unsafe.`,
-    rule: 'filesystem',
-    facts: 'fs=unknown',
-  };
-  const refused = check.level === 'error';
-  await ctx.report({
-    label,
-    status: refused ? 'failed' : 'ok',
-    detail: check.message,
-    durationMs: ctx.clock.now() - started,
-  });
-  if (refused || check.level === 'danger') {
-    await ctx.auditGuard(
-      guardAuditRecord({
-        diskId,
-        requestId: ctx.request.id,
-        moment: 'run',
-        check,
-        ...(filesystem ? { filesystem } : {}),
-        requesterId: ctx.request.requesterId,
-        approvers: ctx.request.approvals.map((a) => a.userId),
-      }),
-    );
-  }
-  if (refused || !disk) return { ok: false, disk, check };
-  return { ok: true, disk, check };
-}
+const isAttached = (disk: DiskInfo | undefined, instanceId: string): boolean =>
+  disk?.attachments.some((a) => a.instanceId === instanceId) === true;
+
+const announced = (check: Check): boolean => check.rule === FILESYSTEM_RULE && check.level !== 'error';
 
 /** The refusal after some instances got the disk: those stay, the rest fail with the guard's code. */
 function stopped(
@@ -113,12 +66,14 @@ function stopped(
 /** Attach `first`, inspect, then the rest only if the guard passes. */
 export async function attachInTwoPhases(
   ctx: StepContext<'attach'>,
-  spec: FanOutSpec,
   first: string,
   rest: readonly string[],
 ): Promise<ExecutionResult> {
   const began = ctx.clock.now();
-  const one = await fanOutRound(ctx, { ...spec, instanceIds: [first] });
+  const moment = await ctx.recheck(`AttachDisk ${first}`);
+  if (!moment.ok) return stoppedBy(moment.change);
+  const spec = attachSpec(ctx, moment.gateway);
+  const one = await fanOutRound({ ...ctx, world: moment.world }, { ...spec, instanceIds: [first] });
   if (one.failures.length > 0) {
     const notSent = rest.map((instanceId) => ({
       instanceId,
@@ -134,26 +89,43 @@ export async function attachInTwoPhases(
   return attachRestAfterGuard(ctx, spec, one, rest, began);
 }
 
-/** The guard on fresh facts, then the rest (summing up with an earlier round when there was one). */
-export async function attachRestAfterGuard(
+/** The re-check of the rest's moment, then the rest (summed up with the first round). */
+async function attachRestAfterGuard(
   ctx: StepContext<'attach'>,
-  spec: FanOutSpec,
+  first: FanOutSpec,
   before: FanOutRound,
   rest: readonly string[],
   began: number,
 ): Promise<ExecutionResult> {
-  const verdict = await guardBeforeAdding(ctx, rest);
-  if (!verdict.ok) {
-    return stopped(
-      spec,
-      { ...before, disk: verdict.disk ?? before.disk },
-      rest,
-      verdict.check,
-      ctx.clock.now() - began,
-    );
+  const started = ctx.clock.now();
+  const moment = await ctx.recheck(`AttachDisk ${rest.join(', ')}`, { expected: announced });
+  if (!moment.ok) {
+    return stopped(first, before, rest, moment.change.after, ctx.clock.now() - began);
   }
-  const fresh = { ...ctx, world: { ...ctx.world, disk: verdict.disk } };
-  const two = await fanOutRound(fresh, { ...spec, instanceIds: rest });
+  const check = moment.checks.find((c) => c.rule === FILESYSTEM_RULE);
+  if (check) {
+    await ctx.report({
+      label: `Inspect before attaching ${rest.join(', ')}`,
+      status: 'ok',
+      detail: check.message,
+      durationMs: ctx.clock.now() - started,
+    });
+    if (check.level === 'danger')
+      await ctx.auditGuard(
+        audit({
+          diskId: ctx.params.diskId,
+          requestId: ctx.request.id,
+          moment: 'run',
+          call: `AttachDisk ${rest.join(', ')}`,
+          check,
+          ...(moment.world.filesystem ? { filesystem: moment.world.filesystem } : {}),
+          requesterId: ctx.request.requesterId,
+          approvers: ctx.request.approvals.map((a) => a.userId),
+        }),
+      );
+  }
+  const spec = attachSpec(ctx, moment.gateway);
+  const two = await fanOutRound({ ...ctx, world: moment.world }, { ...spec, instanceIds: rest });
   return summarize(
     spec,
     {

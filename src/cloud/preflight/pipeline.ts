@@ -1,0 +1,56 @@
+/**
+ * The one data-safety pipeline (issue 18): what filing and every moment right before a mutation go
+ * through. `facts` reads everything the kind's rules judge (guest facts included, never optional)
+ * once per moment and evaluates every rule on it; `recheck` compares a moment's checks with the
+ * card's; `audit` is the one place a decision becomes an audit record.
+ */
+import type { Check, RequestKind } from '../../workflow/request.js';
+import type { ParamsOf } from '../../workflow/request-params.js';
+import type { ReadGateway } from '../gateway.js';
+import { type GuardAuditInput, type GuardAuditRecord, guardAuditRecord } from './guard-audit.js';
+import { type GuardChange, guardChange } from './guard-change.js';
+import { evaluatePreflight } from './rules-by-kind.js';
+import { type LoadWorldOptions, loadWorld, type WorldSnapshot } from './world.js';
+
+/** `filing`, or the call a run-time moment precedes (`AttachDisk`, `ocfs2-format`, …). */
+export type SafetyMoment = string;
+
+/** The facts of one moment and every check on them. */
+export interface SafetyReading {
+  readonly moment: SafetyMoment;
+  readonly world: WorldSnapshot;
+  readonly checks: readonly Check[];
+}
+
+/**
+ * Reads the cloud (batched Describe calls) and the guests the kind's rules judge (one Cloud
+ * Assistant invocation each), then evaluates every rule of the kind.
+ * @throws CloudError when the cloud cannot be read (the caller decides whether to retry).
+ */
+export async function facts<K extends RequestKind>(
+  gateway: ReadGateway,
+  kind: K,
+  params: ParamsOf[K],
+  moment: SafetyMoment,
+  options: LoadWorldOptions,
+): Promise<SafetyReading> {
+  const world = await loadWorld(gateway, kind, params, options);
+  return { moment, world, checks: evaluatePreflight(kind, params, world) };
+}
+
+/**
+ * One meaning everywhere: the moment's checks against the card's (`guardChange`). `expected`
+ * names checks the request's own earlier calls explain, which are not a change.
+ */
+export function recheck(
+  filed: readonly Check[],
+  fresh: SafetyReading,
+  expected?: (check: Check, world: WorldSnapshot) => boolean,
+): GuardChange | undefined {
+  return guardChange(filed, fresh.checks, expected ? (check) => expected(check, fresh.world) : undefined);
+}
+
+/** The audit record of a data-safety decision (refused, failed closed, overridden, changed). */
+export function audit(decision: GuardAuditInput): GuardAuditRecord {
+  return guardAuditRecord(decision);
+}
