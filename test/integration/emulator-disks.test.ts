@@ -227,9 +227,15 @@ describe('DetachDisk, DeleteDisk', () => {
     await Promise.all([attach(id, nvme1!), attach(id, nvme2!)]);
     await status(id, 'In_use');
     expect(await failure(detach(id, nvme3!))).toMatchObject({ code: 'DependencyViolation', statusCode: 403 });
+    // Long enough that the second DetachDisk lands while the first is in flight, however busy the machine.
+    await fetch(`${emu.url}/_emulator/latency`, {
+      method: 'POST',
+      body: JSON.stringify({ detach: { baseMs: 1_000, jitterMs: 0 } }),
+    });
     await detach(id, nvme1!);
     expect((await describeOne(id)).status).toBe('Detaching');
     expect(await failure(detach(id, nvme1!))).toMatchObject({ code: 'IncorrectDiskStatus', statusCode: 403 });
+    await fetch(`${emu.url}/_emulator/latency`, { method: 'POST', body: '{}' });
     const after = await status(id, 'In_use');
     expect(after.attachments!.attachment!.map((a) => a.instanceId)).toEqual([nvme2]);
     await c.stopInstance(new Ecs.StopInstanceRequest({ instanceId: nvme2 }));
@@ -361,6 +367,11 @@ describe('Describe*', () => {
         statusCode: 403,
       },
     );
+    // Long enough to read the transitional state however busy the machine (the default is 15 ms).
+    await fetch(`${emu.url}/_emulator/latency`, {
+      method: 'POST',
+      body: JSON.stringify({ start: { baseMs: 500, jitterMs: 0 }, stop: { baseMs: 500, jitterMs: 0 } }),
+    });
     await c.startInstance(new Ecs.StartInstanceRequest({ instanceId: stopped }));
     expect(await one()).toBe('Starting');
     await until(one, (s) => s === 'Running');

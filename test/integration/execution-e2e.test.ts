@@ -89,10 +89,12 @@ describe('execution end to end: signed HTTP → approval → real SDK → emulat
     for (const id of sixteen) expect(table).toMatch(new RegExp(`${id}\\s+attached\\s+/dev/`));
     const disk = (await emu.state()).disks.find((d) => d.diskId === diskId);
     expect(disk?.attachments.map((a) => a.instanceId).sort()).toEqual([...sixteen].sort());
-    const progress = h.fake
-      .apiCalls('chat.postMessage')
-      .filter((c) => c.body.thread_ts !== undefined && json(c).includes('AttachDisk'));
-    expect(progress.length).toBeGreaterThan(0);
+    // Progress goes in the outbox's background lane, behind the result a person waits for.
+    await h.fake.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' && c.body.thread_ts !== undefined && json(c).includes('AttachDisk'),
+      10_000,
+    );
     expect((await h.bot.service.get(requestId))?.state).toBe('succeeded');
   });
 
