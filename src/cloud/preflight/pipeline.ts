@@ -34,7 +34,7 @@ export async function facts<K extends RequestKind>(
   moment: SafetyMoment,
   options: LoadWorldOptions,
 ): Promise<SafetyReading> {
-  const world = await loadWorld(gateway, kind, params, options);
+  const world = await loadWorld(gateway, kind, params, { ...options, reservationView: moment === 'filing' });
   return { moment, world, checks: evaluatePreflight(kind, params, world) };
 }
 

@@ -43,6 +43,12 @@ export interface LoadWorldOptions {
    * probe), so a rule never sees "not asked" where it would see "unknown".
    */
   readonly guests: FilesystemReadOptions;
+  /**
+   * Failover: read the reservation on the other attached guests, so the card says who holds the
+   * disk (a fenced node never shows as holding it). Filing only: it words checks the re-checks do
+   * not compare, and each read is a Cloud Assistant round trip on the failover's critical path.
+   */
+  readonly reservationView?: boolean;
 }
 
 const byKey = <T>(items: readonly T[], key: (item: T) => string): Map<string, T> =>
@@ -125,7 +131,7 @@ export async function loadWorld<K extends RequestKind>(
     zoneDisks.find((d) => d.diskId === diskId) ??
     (detachDisks ? undefined : (await byId())[0]);
   const filesystem = disk
-    ? await inspectFor(gateway, kind, disk, targets, instances, regionId, options.guests)
+    ? await inspectFor(gateway, kind, disk, targets, instances, regionId, options)
     : undefined;
   const ocfs2Grow =
     kind === 'attach' && disk && filesystem
@@ -154,14 +160,16 @@ async function inspectFor(
   targets: Targets,
   instances: ReadonlyMap<string, InstanceInfo>,
   regionId: string,
-  options: FilesystemReadOptions,
+  world: LoadWorldOptions,
 ): Promise<FilesystemSnapshot | undefined> {
+  const options = world.guests;
   const attached = new Set(disk.attachments.map((a) => a.instanceId));
   if (kind === 'attach') {
     if (targets.all.every((id) => attached.has(id))) return undefined;
     return readFilesystem(gateway, disk, regionId, options);
   }
   if (kind === 'failover') {
+    if (!world.reservationView) return undefined;
     // The reservation, read by the other attached guests still Running: a hung source is not waited for.
     const readers = disk.attachments.filter(
       (a) => a.instanceId !== targets.source && instances.get(a.instanceId)?.status === 'Running',
