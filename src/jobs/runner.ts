@@ -14,6 +14,7 @@ import {
 import { CodedError } from '../errors.js';
 import type { LockResource, RedisLocks } from '../store/locks.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
+import { describeFreeze, type FreezeSwitch, frozenOut } from '../workflow/freeze.js';
 import type { Clock } from '../workflow/ports.js';
 import type { DiskRequest, RequestKind } from '../workflow/request.js';
 import { type ParamsOf, readParams } from '../workflow/request-params.js';
@@ -60,6 +61,8 @@ export interface RunnerDeps {
   readonly options: RunnerOptions;
   /** Where data-safety decisions are written (the audit stream); absent = logged only. */
   readonly audit?: GuardAuditLog;
+  /** The change freeze: an approved request does not start during one (unless its kind is exempt). */
+  readonly freeze: FreezeSwitch;
 }
 
 type Params = ParamsOf[RequestKind];
@@ -76,6 +79,7 @@ const LOCKS: { readonly [K in RequestKind]: (params: ParamsOf[K]) => LockResourc
   detach: (p) => diskAnd(p.diskId, p.instanceIds),
   failover: (p) => diskAnd(p.diskId, [p.fromInstanceId, p.toInstanceId]),
   init: (p) => diskAnd(p.diskId, []),
+  unfreeze: () => [],
 };
 
 export function lockResources<K extends RequestKind>(kind: K, params: ParamsOf[K]): LockResource[] {
@@ -123,8 +127,19 @@ export class RequestRunner {
     let resumed = stored.state === 'running';
     if (stored.state === 'approved') {
       const started = await service.start(requestId, options.actor, { planHash: stored.planHash });
-      if (started.ok) request = started.value;
-      else {
+      if (started.ok) {
+        request = started.value;
+        // Checked once the start is this worker's, so exactly one delivery ends it.
+        const freeze = frozenOut(service.policy, request.kind) ? await this.deps.freeze.current() : undefined;
+        if (freeze)
+          return this.end(
+            request,
+            failed(
+              'frozen',
+              `Not started, nothing was changed: ${describeFreeze(freeze)}. Retry once it is lifted.`,
+            ),
+          );
+      } else {
         // Another delivery of the same job got there first: continue only if it is still running.
         const now = await service.get(requestId);
         if (now?.state !== 'running') return;
@@ -230,6 +245,7 @@ export class RequestRunner {
         };
       },
       watcher: this.deps.watcher,
+      freeze: this.deps.freeze,
       clock,
       waitTimeoutMs: options.waitTimeoutMs,
       mutationConcurrency: options.mutationConcurrency,
