@@ -14,7 +14,7 @@ import {
 import { CodedError } from '../errors.js';
 import type { LockResource, RedisLocks } from '../store/locks.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
-import { describeFreeze, type FreezeSwitch, frozenOut } from '../workflow/freeze.js';
+import { type FreezeSwitch, freezeRefusal } from '../workflow/freeze.js';
 import type { Clock } from '../workflow/ports.js';
 import type { DiskRequest, RequestKind } from '../workflow/request.js';
 import { type ParamsOf, readParams } from '../workflow/request-params.js';
@@ -61,7 +61,6 @@ export interface RunnerDeps {
   readonly options: RunnerOptions;
   /** Where data-safety decisions are written (the audit stream); absent = logged only. */
   readonly audit?: GuardAuditLog;
-  /** The change freeze: an approved request does not start during one (unless its kind is exempt). */
   readonly freeze: FreezeSwitch;
 }
 
@@ -120,26 +119,15 @@ export class RequestRunner {
   }
 
   private async execute(requestId: string): Promise<void> {
-    const { service, logger, options } = this.deps;
+    const { service, logger, options, freeze } = this.deps;
     const stored = await service.get(requestId);
     if (!stored) return logger.warn({ requestId }, 'execution_unknown_request');
     let request = stored;
     let resumed = stored.state === 'running';
     if (stored.state === 'approved') {
       const started = await service.start(requestId, options.actor, { planHash: stored.planHash });
-      if (started.ok) {
-        request = started.value;
-        // Checked once the start is this worker's, so exactly one delivery ends it.
-        const freeze = frozenOut(service.policy, request.kind) ? await this.deps.freeze.current() : undefined;
-        if (freeze)
-          return this.end(
-            request,
-            failed(
-              'frozen',
-              `Not started, nothing was changed: ${describeFreeze(freeze)}. Retry once it is lifted.`,
-            ),
-          );
-      } else {
+      if (started.ok) request = started.value;
+      else {
         // Another delivery of the same job got there first: continue only if it is still running.
         const now = await service.get(requestId);
         if (now?.state !== 'running') return;
@@ -148,6 +136,8 @@ export class RequestRunner {
       }
     }
     if (request.state !== 'running') return; // already finished: a duplicate delivery
+    const frozen = !resumed && freezeRefusal(service.policy, request.kind, await freeze.current());
+    if (frozen) return this.end(request, failed('frozen', frozen)); // the fresh start is this worker's alone
     if (resumed)
       await this.report(request, {
         label: 'Resumed after an interrupted attempt',

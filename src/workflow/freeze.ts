@@ -38,7 +38,16 @@ export function frozenOut(policy: Policy, kind: RequestKind): boolean {
   return !(kind === 'failover' && policy.freeze.allowFailover);
 }
 
-/** Plain text (escape before mrkdwn): the freeze that refused something, with who and why. */
-export function describeFreeze(freeze: ChangeFreeze): string {
-  return `a change freeze is in force since ${new Date(freeze.at).toISOString()} (started by user ${freeze.by}): ${freeze.reason}`;
+/**
+ * Why an approved request of `kind` may not start now (plain text: escape before mrkdwn), or
+ * undefined when it may. The runner ends it with this: it is retried once the freeze is lifted.
+ */
+export function freezeRefusal(
+  policy: Policy,
+  kind: RequestKind,
+  freeze: ChangeFreeze | undefined,
+): string | undefined {
+  if (!freeze || !frozenOut(policy, kind)) return undefined;
+  const since = new Date(freeze.at).toISOString();
+  return `Not started, nothing was changed: a change freeze is in force since ${since} (started by user ${freeze.by}): ${freeze.reason}. Retry once it is lifted.`;
 }
