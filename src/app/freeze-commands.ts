@@ -35,18 +35,17 @@ export class FreezeCommands {
     const at = deps.clock.now();
     const result = await deps.freeze.start({ by: userId, at, reason });
     if (!result.started) return { ok: false, reason: 'already_frozen', freeze: result.freeze };
-    try {
-      await deps.audit.record({
-        event: 'freeze.started',
-        subject: 'freeze',
-        actor: userId,
-        at,
-        details: { reason },
-      });
-      await deps.announce(result.freeze);
-    } catch (error) {
-      deps.logger.warn({ event: 'freeze.announce_failed', err: error }, 'freeze not audited or announced');
-    }
+    // The freeze is in force already: a failed audit or announcement is logged, never undone.
+    await deps.audit
+      .record({ event: 'freeze.started', subject: 'freeze', actor: userId, at, details: { reason } })
+      .catch((error: unknown) =>
+        deps.logger.warn({ event: 'freeze.audit_failed', err: error }, 'freeze not audited'),
+      );
+    await deps
+      .announce(result.freeze)
+      .catch((error: unknown) =>
+        deps.logger.warn({ event: 'freeze.announce_failed', err: error }, 'freeze not announced'),
+      );
     return { ok: true, freeze: result.freeze };
   }
 }

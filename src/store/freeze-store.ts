@@ -5,6 +5,14 @@ import { DEFAULT_KEY_PREFIX, workflowKeys } from './keys.js';
 
 const freezeSchema = z.object({ by: z.string(), at: z.number(), reason: z.string() });
 
+function readJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The change freeze as one Redis key beside the workflow's (same hash tag), so it survives
  * restarts and every replica sees the same one. `SET NX` starts it atomically (a second freeze
@@ -23,8 +31,8 @@ export class RedisFreezeSwitch implements FreezeSwitch {
   async current(): Promise<ChangeFreeze | undefined> {
     const raw = await this.redis.get(this.key);
     if (raw === null) return undefined;
-    const parsed = freezeSchema.safeParse(JSON.parse(raw));
     // A value the bot cannot read still means "frozen": failing closed keeps changes out.
+    const parsed = freezeSchema.safeParse(readJson(raw));
     return parsed.success ? parsed.data : { by: 'unknown', at: 0, reason: 'unreadable freeze record' };
   }
 

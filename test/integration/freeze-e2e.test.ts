@@ -107,6 +107,9 @@ describe('a change freeze over signed HTTP with real Redis', () => {
     const frozen = await command(h, USERS.carol, `freeze --reason "${REASON}"`);
     expect(frozen).toContain('Frozen');
     expect(await h.redis.exists(freezeKey)).toBe(1);
+    // A second freeze keeps the first one's author and reason.
+    expect(await command(h, USERS.bob, 'freeze --reason "again"')).toContain(`Already frozen`);
+    expect(await h.redis.get(freezeKey)).toContain(USERS.carol);
     for (const channel of [APPROVALS_CHANNEL, AUDIT_CHANNEL]) {
       const post = await h.fake.waitFor(
         (c) =>
