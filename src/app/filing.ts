@@ -8,6 +8,7 @@ import { accountOfScope } from '../cloud/account-context.js';
 import { guardAuditRecord } from '../cloud/preflight/guard-audit.js';
 import type { Logger } from '../logger.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
+import { type ChangeFreeze, type FreezeSwitch, frozenOut } from '../workflow/freeze.js';
 import type { Clock } from '../workflow/ports.js';
 import type { Check, DiskRequest, RequestKind, RequestOrigin, RequestParams } from '../workflow/request.js';
 import type { BuiltRequest, RequestCommand } from '../workflow/request-builder.js';
@@ -26,7 +27,16 @@ const NOTHING_TO_CHANGE = new Set(['nothing_to_attach', 'nothing_to_detach']);
 export type FilingVerdict =
   | { readonly ok: true; readonly built: BuiltRequest; readonly checks: Check[] }
   | { readonly ok: false; readonly reason: 'refused'; readonly checks: readonly Check[] }
-  | { readonly ok: false; readonly reason: 'nothing_to_change'; readonly checks: readonly [Check] };
+  | { readonly ok: false; readonly reason: 'nothing_to_change'; readonly checks: readonly [Check] }
+  /** A change freeze is in force and this kind may not be filed during one. */
+  | {
+      readonly ok: false;
+      readonly reason: 'frozen';
+      readonly freeze: ChangeFreeze;
+      readonly checks: readonly [];
+    }
+  /** `/disk unfreeze` without a freeze: nothing to lift. */
+  | { readonly ok: false; readonly reason: 'not_frozen'; readonly checks: readonly [] };
 
 export type FilingOutcome =
   | Exclude<FilingVerdict, { ok: true }>
@@ -48,6 +58,8 @@ export interface FilingDeps {
   readonly cards: ApprovalCards;
   /** Where data-safety decisions at filing are written (refused, failed closed, overridden). */
   readonly audit?: GuardAuditLog;
+  /** The change freeze; absent = never frozen. */
+  readonly freeze?: FreezeSwitch;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -60,6 +72,10 @@ export class FilingService {
    * typed commands and the forms, which show refusals next to the field they are about.
    */
   async check(command: RequestCommand): Promise<FilingVerdict> {
+    const freeze = await this.deps.freeze?.current();
+    if (command.kind === 'unfreeze' && !freeze) return { ok: false, reason: 'not_frozen', checks: [] };
+    if (freeze && frozenOut(this.deps.service.policy, command.kind))
+      return { ok: false, reason: 'frozen', freeze, checks: [] };
     const built = this.deps.build(command);
     if (built.checks.some((c) => c.level === 'error'))
       return { ok: false, reason: 'refused', checks: built.checks };
@@ -67,6 +83,12 @@ export class FilingService {
     // A cloud check supersedes the static check of the same code (it saw the real world).
     const cloudCodes = new Set(cloudChecks.map((c) => c.code));
     const checks = [...built.checks.filter((c) => !cloudCodes.has(c.code)), ...cloudChecks];
+    if (command.kind === 'unfreeze' && freeze)
+      checks.push({
+        code: 'freeze_in_force',
+        level: 'ok',
+        message: `A change freeze is in force: ${freeze.reason}`,
+      });
     if (checks.some((c) => c.level === 'error')) return { ok: false, reason: 'refused', checks };
     const noop = checks.find((c) => NOTHING_TO_CHANGE.has(c.code));
     if (noop) return { ok: false, reason: 'nothing_to_change', checks: [noop] };

@@ -74,6 +74,12 @@ export function renderDiskCommand(command: DiskCommand): string {
     case 'unwatch':
       parts.push('unwatch', command.diskId);
       break;
+    case 'freeze':
+      parts.push('freeze', ...flag('reason', command.reason));
+      break;
+    case 'unfreeze':
+      parts.push('unfreeze', ...flag('reason', command.reason));
+      break;
   }
   return parts.join(' ');
 }

@@ -320,6 +320,16 @@ const unwatchSchema = z
   .object({ diskId: diskRefSchema })
   .transform((v): DiskCommand => ({ kind: 'unwatch', diskId: v.diskId }));
 
+const freezeSchema = z
+  .object({ reason: required(reasonSchema, 'A reason is required: /disk freeze --reason "<why>".') })
+  .transform((v): DiskCommand => ({ kind: 'freeze', reason: v.reason }));
+
+const unfreezeSchema = z
+  .object({ reason: reasonSchema.optional() })
+  .transform(
+    (v): DiskCommand => ({ kind: 'unfreeze', ...(v.reason === undefined ? {} : { reason: v.reason }) }),
+  );
+
 /** The schema of each subcommand, keyed by subcommand. Input: the tokenized form built by parse.ts. */
 export const COMMAND_SCHEMAS: Readonly<Record<Subcommand, z.ZodType<DiskCommand>>> = {
   help: helpSchema,
@@ -334,4 +344,6 @@ export const COMMAND_SCHEMAS: Readonly<Record<Subcommand, z.ZodType<DiskCommand>
   init: initSchema,
   watch: watchSchema,
   unwatch: unwatchSchema,
+  freeze: freezeSchema,
+  unfreeze: unfreezeSchema,
 };

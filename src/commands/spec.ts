@@ -59,6 +59,8 @@ export const FLAGS: Readonly<Record<Subcommand, Readonly<Record<string, FlagSpec
     list: { kind: 'switch', field: 'list' },
   },
   unwatch: {},
+  freeze: { reason: value('reason', '--reason "incident INC-42"') },
+  unfreeze: { reason: REASON },
 };
 
 export interface PositionalSpec {
@@ -114,4 +116,6 @@ export const POSITIONALS: Readonly<Record<Subcommand, PositionalSpec>> = {
   init: { fields: [DISK_ID], required: 1 },
   watch: { fields: [DISK_ID], required: 0 },
   unwatch: { fields: [DISK_ID], required: 1 },
+  freeze: { fields: [], required: 0 },
+  unfreeze: { fields: [], required: 0 },
 };

@@ -17,6 +17,8 @@ export const SUBCOMMANDS = [
   'init',
   'watch',
   'unwatch',
+  'freeze',
+  'unfreeze',
 ] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
@@ -107,7 +109,10 @@ export type DiskCommand =
     }
   | { kind: 'watch'; list: false; diskId: string; channelId?: string }
   | { kind: 'watch'; list: true }
-  | { kind: 'unwatch'; diskId: string };
+  | { kind: 'unwatch'; diskId: string }
+  /** A change freeze takes effect at once (approvers and on-call); lifting it is a request. */
+  | { kind: 'freeze'; reason: string }
+  | { kind: 'unfreeze'; reason?: string };
 
 export type DiskCommandKind = DiskCommand['kind'];
 

@@ -25,6 +25,8 @@ const USAGE: Record<Subcommand, readonly string[]> = {
   init: ['/disk init <disk> --fs ocfs2 --mount <path> [--slots <n>] [--label <label>] [--reason "<text>"]'],
   watch: ['/disk watch <disk> [--channel #channel]', '/disk watch --list'],
   unwatch: ['/disk unwatch <disk>'],
+  freeze: ['/disk freeze --reason "<text>"'],
+  unfreeze: ['/disk unfreeze [--reason "<text>"]'],
 };
 
 /** One line per subcommand, as help lists them. */
@@ -41,6 +43,8 @@ export const SUBCOMMAND_SUMMARIES: Readonly<Record<Subcommand, string>> = {
   init: 'Format a blank shared disk with OCFS2 and mount it on every attached instance (goes to approval).',
   watch: 'Watch a shared disk and alert its channel on trouble, or list watched disks.',
   unwatch: 'Stop watching a disk.',
+  freeze: 'Start a change freeze at once: no new changes are filed or started (approvers and on-call).',
+  unfreeze: 'Request the end of the change freeze (goes to approval).',
 };
 
 /** Extra facts a user needs before running the subcommand; shown by `/disk help <command>`. */
@@ -82,6 +86,14 @@ export const SUBCOMMAND_NOTES: Readonly<Record<Subcommand, readonly string[]>> =
     'Without --channel the alerts go to the channel where you run the command.',
   ],
   unwatch: ['Open incidents of the disk are dropped without a "resolved" message.'],
+  freeze: [
+    'Takes effect at once, no approval; audited and announced in the approvals channel.',
+    'Refuses new create, attach, detach and init requests and keeps approved ones from starting; running ones finish.',
+    'Failover (emergency included) stays allowed unless the policy sets freeze.allowFailover: false.',
+  ],
+  unfreeze: [
+    'Opens a request (policy action unfreeze); its approval lifts the freeze. Answered "not frozen" when there is none.',
+  ],
 };
 
 /** Example invocations, all valid for the parser (a unit test checks that). */
@@ -116,6 +128,8 @@ export const SUBCOMMAND_EXAMPLES: Readonly<Record<Subcommand, readonly string[]>
     '/disk watch --list',
   ],
   unwatch: ['/disk unwatch d-bp1abc2def3ghi4jkl5m'],
+  freeze: ['/disk freeze --reason "incident INC-42: storage latency"'],
+  unfreeze: ['/disk unfreeze', '/disk unfreeze --reason "INC-42 resolved"'],
 };
 
 const GENERAL_NOTES = [

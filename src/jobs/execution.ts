@@ -5,6 +5,7 @@ import { ResilientGateway, type RetryPolicy } from '../cloud/resilient-gateway.j
 import { CodedError } from '../errors.js';
 import { createRedis, type RedisClient } from '../store/connection.js';
 import { executionKeys } from '../store/execution-keys.js';
+import { RedisFreezeSwitch } from '../store/freeze-store.js';
 import { type LockHolder, RedisLocks } from '../store/locks.js';
 import { type AimdTuning, type RateBudget, RedisRateLimiter } from '../store/rate-limiter.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
@@ -185,6 +186,7 @@ export function createExecution(options: ExecutionOptions): Execution {
     ...(options.audit ? { audit: options.audit } : {}),
     locks,
     watcher,
+    freeze: new RedisFreezeSwitch(commands, options.prefix),
     clock,
     logger,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

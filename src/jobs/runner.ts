@@ -14,6 +14,7 @@ import {
 import { CodedError } from '../errors.js';
 import type { LockResource, RedisLocks } from '../store/locks.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
+import { type FreezeSwitch, freezeRefusal } from '../workflow/freeze.js';
 import type { Clock } from '../workflow/ports.js';
 import type { DiskRequest, RequestKind } from '../workflow/request.js';
 import { type ParamsOf, readParams } from '../workflow/request-params.js';
@@ -60,6 +61,7 @@ export interface RunnerDeps {
   readonly options: RunnerOptions;
   /** Where data-safety decisions are written (the audit stream); absent = logged only. */
   readonly audit?: GuardAuditLog;
+  readonly freeze: FreezeSwitch;
 }
 
 type Params = ParamsOf[RequestKind];
@@ -76,6 +78,7 @@ const LOCKS: { readonly [K in RequestKind]: (params: ParamsOf[K]) => LockResourc
   detach: (p) => diskAnd(p.diskId, p.instanceIds),
   failover: (p) => diskAnd(p.diskId, [p.fromInstanceId, p.toInstanceId]),
   init: (p) => diskAnd(p.diskId, []),
+  unfreeze: () => [],
 };
 
 export function lockResources<K extends RequestKind>(kind: K, params: ParamsOf[K]): LockResource[] {
@@ -116,7 +119,7 @@ export class RequestRunner {
   }
 
   private async execute(requestId: string): Promise<void> {
-    const { service, logger, options } = this.deps;
+    const { service, logger, options, freeze } = this.deps;
     const stored = await service.get(requestId);
     if (!stored) return logger.warn({ requestId }, 'execution_unknown_request');
     let request = stored;
@@ -133,6 +136,8 @@ export class RequestRunner {
       }
     }
     if (request.state !== 'running') return; // already finished: a duplicate delivery
+    const frozen = !resumed && freezeRefusal(service.policy, request.kind, await freeze.current());
+    if (frozen) return this.end(request, failed('frozen', frozen)); // the fresh start is this worker's alone
     if (resumed)
       await this.report(request, {
         label: 'Resumed after an interrupted attempt',
@@ -230,6 +235,7 @@ export class RequestRunner {
         };
       },
       watcher: this.deps.watcher,
+      freeze: this.deps.freeze,
       clock,
       waitTimeoutMs: options.waitTimeoutMs,
       mutationConcurrency: options.mutationConcurrency,

@@ -8,6 +8,7 @@ import type { SlackTransport } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
+import type { ChangeFreeze } from '../workflow/freeze.js';
 import type { RequestCommand } from '../workflow/request-builder.js';
 import type { ReviewService } from '../workflow/reviews.js';
 import { boltLogger } from './bolt-logger.js';
@@ -52,6 +53,8 @@ export interface SlackAppOptions {
   readonly accounts?: readonly string[];
   /** Policy `viewers`: who sees the App Home details beyond their own requests. */
   readonly canView?: CanView;
+  /** The change freeze, shown as a banner on App Home while it is in force. */
+  readonly freeze?: () => Promise<ChangeFreeze | undefined>;
   /** Disk and instance names → ids (the attach form finds its disk with it). */
   readonly resolver?: NameResolver;
   /** The eligible instances behind the attach form's picker. */
@@ -155,6 +158,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       options.reviews,
       options.canView,
       options.watchedDisks,
+      options.freeze,
     );
     actions.register(routed.app, {
       service: options.service,

@@ -1,6 +1,8 @@
+import type { ChangeFreeze } from '../workflow/freeze.js';
 import type { TransitionListener } from '../workflow/ports.js';
 import type { DiskRequest } from '../workflow/request.js';
 import { escapeMrkdwn } from './blocks/escape.js';
+import { freezeBanner } from './blocks/freeze.js';
 import { clip } from './blocks/limits.js';
 import { actorMention, plainRequestCard, requestCard, summarize } from './blocks/request-card.js';
 import type { SlackOutbox } from './outbox/outbox.js';
@@ -64,6 +66,8 @@ export class SlackCardPublisher implements TransitionListener {
   constructor(
     private readonly outbox: SlackOutbox,
     private readonly channels: { readonly approvals?: string; readonly audit?: string },
+    /** The change freeze, shown as a banner on every card drawn while it is in force. */
+    private readonly freeze?: () => Promise<ChangeFreeze | undefined>,
   ) {}
 
   async onTransition(event: TransitionEvent): Promise<void> {
@@ -71,7 +75,8 @@ export class SlackCardPublisher implements TransitionListener {
     if (event.event !== 'card') {
       // A card that was given up (or never queued) is not brought back by a later transition.
       const mode = event.event === 'created' || request.card ? 'latest' : 'replace';
-      await this.outbox.put(cardEntryId(request.id), this.cardWrite(request), 'critical', mode);
+      const freeze = await this.freeze?.();
+      await this.outbox.put(cardEntryId(request.id), this.cardWrite(request, freeze), 'critical', mode);
     }
     const line = THREAD_LINES[event.event]?.(event);
     if (line) {
@@ -98,12 +103,13 @@ export class SlackCardPublisher implements TransitionListener {
     }
   }
 
-  private cardWrite(request: DiskRequest): OutboxWrite {
+  private cardWrite(request: DiskRequest, freeze: ChangeFreeze | undefined): OutboxWrite {
+    const card = requestCard(request);
     return {
       kind: 'card',
       requestId: request.id,
       channel: this.channels.approvals ?? request.channelId,
-      message: requestCard(request),
+      message: freeze ? { ...card, blocks: [freezeBanner(freeze), ...card.blocks] } : card,
       // Slack refused the full card (or will): the plain one keeps the buttons working.
       fallback: plainRequestCard(request),
     };

@@ -1,5 +1,6 @@
 import type { View } from '@slack/types';
 import type { ApprovalService } from '../workflow/approval-service.js';
+import type { ChangeFreeze } from '../workflow/freeze.js';
 import type { ReviewService } from '../workflow/reviews.js';
 import { homeView } from './blocks/request-list.js';
 import { watchListBlocks } from './blocks/watch.js';
@@ -23,18 +24,27 @@ export class HomePublisher {
     private readonly canView?: CanView,
     /** "Watched disks": one health line per watched disk (issue 13). */
     private readonly watched?: () => Promise<string[]>,
+    private readonly freeze?: () => Promise<ChangeFreeze | undefined>,
   ) {}
 
   async publish(userId: string, notice?: string): Promise<void> {
     const viewer = this.canView ? await this.canView(userId) : true;
-    const [mine, awaiting, recent, reviews] = await Promise.all([
+    const [mine, awaiting, recent, reviews, freeze] = await Promise.all([
       this.service.openBy(userId, 20),
       this.service.awaitingApprovalBy(userId, { limit: 20 }),
       viewer ? this.service.recentFinished(10) : Promise.resolve([]),
       viewer ? (this.reviews?.listOpen(20) ?? Promise.resolve([])) : Promise.resolve([]),
+      this.freeze?.(),
     ]);
     const shown = notice ?? (viewer ? undefined : NOT_VIEWER_NOTICE);
-    const view = homeView({ ...(shown ? { notice: shown } : {}), mine, awaiting, recent, reviews });
+    const view = homeView({
+      ...(shown ? { notice: shown } : {}),
+      ...(freeze ? { freeze } : {}),
+      mine,
+      awaiting,
+      recent,
+      reviews,
+    });
     const lines = this.watched ? await this.watched().catch(() => undefined) : undefined;
     const extra = lines ? [{ type: 'divider' as const }, ...watchListBlocks(lines, 'Watched disks')] : [];
     // A Home view holds at most 100 blocks: the watched disks go last and only when they fit.

@@ -6,6 +6,7 @@ import type { ApprovalService } from '../workflow/approval-service.js';
 import type { Check, DiskRequest } from '../workflow/request.js';
 import type { RequestCommand } from '../workflow/request-builder.js';
 import { escapeMrkdwn } from './blocks/escape.js';
+import { frozenRefusal } from './blocks/freeze.js';
 import { clip, plural, SLACK_LIMITS, withSlackDates } from './blocks/limits.js';
 import { summarize } from './blocks/request-card.js';
 import { requestListBlocks, requestListText } from './blocks/request-list.js';
@@ -70,6 +71,12 @@ function refusal(outcome: Exclude<FilingOutcome, { ok: true }>): CommandReply {
       return plain(`:no_entry: ${outcome.message}`);
     case 'no_card':
       return cardFailed(outcome.request, outcome.channel, outcome.error);
+    case 'frozen':
+      return plain(frozenRefusal(outcome.freeze));
+    case 'not_frozen':
+      return plain(
+        ':white_check_mark: Not frozen: there is no change freeze to lift. No request was opened.',
+      );
   }
 }
 
@@ -101,6 +108,7 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
     detach: open,
     failover: open,
     init: open,
+    unfreeze: open,
     requests: async (command, ctx) => {
       const page = await deps.service.list({ filter: command.filter, userId: ctx.userId, limit: 20 });
       if (!page.ok) return plain(`:no_entry: ${page.message}`);

@@ -73,5 +73,10 @@ export function retryCommand(request: DiskRequest): RequestCommand | undefined {
         ...(p.reason ? { reason: p.reason } : {}),
       };
     }
+    case 'unfreeze': {
+      const p = readParams('unfreeze', request.params);
+      if (!p) return undefined;
+      return { kind: 'unfreeze', ...(p.reason ? { reason: p.reason } : {}) };
+    }
   }
 }

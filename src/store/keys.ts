@@ -8,6 +8,7 @@
  *   <prefix>{wf}:idx:requester:<uid>  zset   one requester's requests, score createdAt
  *   <prefix>{wf}:idx:finished         zset   requests that left the approval phase for good, score updatedAt
  *   <prefix>{wf}:audit                stream every transition (actor, time, request, from → to, details)
+ *   <prefix>{wf}:freeze               string the change freeze in force (JSON: by, at, reason), absent when none
  *
  * Why `{wf}`: Redis Cluster places a key by the hash of its first `{…}` section, so every key
  * above lives in one slot and a transition script may touch the request, its indexes and the audit
@@ -23,6 +24,7 @@ export interface WorkflowKeys {
   requesterIndex(userId: string): string;
   readonly finishedIndex: string;
   readonly audit: string;
+  readonly freeze: string;
 }
 
 export const DEFAULT_KEY_PREFIX = 'sdb:';
@@ -47,5 +49,6 @@ export function workflowKeys(prefix: string = DEFAULT_KEY_PREFIX): WorkflowKeys 
     requesterIndex: (userId) => `${base}idx:requester:${part('user id', userId)}`,
     finishedIndex: `${base}idx:finished`,
     audit: `${base}audit`,
+    freeze: `${base}freeze`,
   };
 }

@@ -1,10 +1,12 @@
 import { AttachPicker } from '../app/attach-picker.js';
 import { DiskQueries } from '../app/disk-queries.js';
 import { FilingService } from '../app/filing.js';
+import { FreezeCommands } from '../app/freeze-commands.js';
 import { NameResolver } from '../app/name-resolver.js';
 import { WatchCommands } from '../app/watch-commands.js';
 import { withViewerGate } from '../slack/command-gate.js';
 import { diskQueryHandlers } from '../slack/disk-queries.js';
+import { freezeAnnouncer, freezeCommandHandlers } from '../slack/freeze-slack.js';
 import { withNameResolution } from '../slack/name-resolution.js';
 import type { CommandHandlers } from '../slack/ports.js';
 import { requestCommandHandlers } from '../slack/request-commands.js';
@@ -42,6 +44,16 @@ export function assembleHandlers(
     ...(cloud ? { preflight: cloud.preflight } : {}),
     cards: posts.approvalCards(service),
     audit: stores.reviews,
+    freeze: stores.freeze,
+    clock,
+    logger,
+  });
+  const freezeCommands = new FreezeCommands({
+    policy,
+    memberOf: posts.groups.memberOf,
+    freeze: stores.freeze,
+    audit: stores.reviews,
+    announce: freezeAnnouncer(posts.outbox, policy.channels),
     clock,
     logger,
   });
@@ -60,6 +72,7 @@ export function assembleHandlers(
     : undefined;
   const all: CommandHandlers = {
     ...requestCommandHandlers({ filing, service }),
+    ...freezeCommandHandlers(freezeCommands),
     ...(cloud
       ? diskQueryHandlers(
           new DiskQueries({

@@ -37,6 +37,7 @@ export async function startSlack(
     ...(watchCommands ? { watchedDisks: () => watchedDiskLines(watchCommands) } : {}),
     rateLimit: parts.stores.commandRate.take,
     canView: handlers.canView,
+    freeze: () => parts.stores.freeze.current(),
     checkRequest: (command) => handlers.filing.check(command),
     ...(handlers.resolver ? { resolver: handlers.resolver } : {}),
     ...(handlers.picker ? { picker: handlers.picker } : {}),

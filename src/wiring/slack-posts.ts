@@ -97,7 +97,7 @@ export function assembleSlackPosts(
       request: (id) => stores.requests.get(id),
     }),
     transitionListeners: (reviews) => [
-      new SlackCardPublisher(outbox, policy.channels),
+      new SlackCardPublisher(outbox, policy.channels, () => stores.freeze.current()),
       new EmergencyNotifier(client, token, reviews, logger.child({ module: 'emergency' }), policy.channels),
       workflowSteps,
     ],

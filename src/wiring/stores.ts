@@ -1,4 +1,5 @@
 import { RedisCommandRate } from '../store/command-rate.js';
+import { RedisFreezeSwitch } from '../store/freeze-store.js';
 import { RedisRequestStore } from '../store/redis-request-store.js';
 import { RedisReviewStore } from '../store/review-store.js';
 import { RedisWatchStore } from '../store/watch-store.js';
@@ -14,6 +15,8 @@ export interface Stores {
   readonly commandRate: RedisCommandRate;
   /** Workflow Builder step executions: claimed once, completed once. */
   readonly workflowSteps: RedisWorkflowStepStore;
+  /** The change freeze shared by every replica. */
+  readonly freeze: RedisFreezeSwitch;
 }
 
 export function assembleStores(options: Pick<BotOptions, 'redis' | 'keyPrefix' | 'policy'>): Stores {
@@ -24,5 +27,6 @@ export function assembleStores(options: Pick<BotOptions, 'redis' | 'keyPrefix' |
     watch: new RedisWatchStore(options.redis, prefix),
     commandRate: new RedisCommandRate(options.redis, options.policy.rateLimit.commandsPerMinute, prefix),
     workflowSteps: new RedisWorkflowStepStore(options.redis, prefix),
+    freeze: new RedisFreezeSwitch(options.redis, options.keyPrefix),
   };
 }

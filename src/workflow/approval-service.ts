@@ -107,7 +107,9 @@ export class ApprovalService {
     } else if (!(await isRequester(policy, input.requesterId, groups))) {
       return refuse('not_requester_allowed', 'You are not allowed to request disk changes.');
     }
-    if (input.plan.length === 0) return refuse('invalid_input', 'The request has no plan steps.');
+    // Lifting a freeze is the one kind that makes no cloud call.
+    if (input.plan.length === 0 && input.kind !== 'unfreeze')
+      return refuse('invalid_input', 'The request has no plan steps.');
     const checks = input.checks ?? [];
     const errors = checks.filter((c) => c.level === 'error');
     if (errors.length > 0) {

@@ -190,6 +190,7 @@ const accountSchema = z.strictObject({
       detach: actionOverrideSchema.optional(),
       failover: actionOverrideSchema.optional(),
       init: actionOverrideSchema.optional(),
+      unfreeze: actionOverrideSchema.optional(),
     })
     .optional(),
   fencing: z.strictObject({ ...fencingFields, mode: fencingFields.mode.optional() }).optional(),
@@ -228,8 +229,12 @@ export const policySchema = z.strictObject({
       failover: failoverSchema,
       /** `/disk init` formats a disk: two approvals unless the file says otherwise. */
       init: z.strictObject({ ...actionFields, quorum: quorumSchema.default(2) }).prefault({}),
+      /** `/disk unfreeze` lifts a change freeze. */
+      unfreeze: actionSchema,
     })
     .prefault({}),
+  /** A change freeze (`/disk freeze`): whether failover, emergency included, stays allowed during one. */
+  freeze: z.strictObject({ allowFailover: z.boolean().default(true) }).prefault({}),
   singleNodeFs: z.strictObject({ quorum: quorumSchema.default(2) }).prefault({}),
   /** `detach --force` of an instance that has the disk mounted read-write needs this many approvals. */
   detachMounted: z.strictObject({ quorum: quorumSchema.default(2) }).prefault({}),

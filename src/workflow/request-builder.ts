@@ -309,5 +309,18 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
     }
     case 'init':
       return buildInit(command, regionId);
+    case 'unfreeze': {
+      // No cloud call: its one step lifts the freeze; filing has checked that one is in force.
+      const params: ParamsOf['unfreeze'] = command.reason === undefined ? {} : { reason: command.reason };
+      return {
+        kind: 'unfreeze',
+        params: toJsonParams(params),
+        plan: [],
+        checks: [],
+        allowSingleNodeFs: false,
+        force: false,
+        emergency: false,
+      };
+    }
   }
 }

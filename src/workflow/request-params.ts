@@ -69,11 +69,15 @@ export const initParamsSchema = z.object({
   reason: z.string().optional(),
 });
 
+/** `/disk unfreeze`: lifts the change freeze; no cloud call. */
+export const unfreezeParamsSchema = z.object({ reason: z.string().optional() });
+
 export type CreateParams = z.infer<typeof createParamsSchema>;
 export type AttachParams = z.infer<typeof attachParamsSchema>;
 export type DetachParams = z.infer<typeof detachParamsSchema>;
 export type FailoverParams = z.infer<typeof failoverParamsSchema>;
 export type InitParams = z.infer<typeof initParamsSchema>;
+export type UnfreezeParams = z.infer<typeof unfreezeParamsSchema>;
 
 export type ParamsOf = {
   create: CreateParams;
@@ -81,6 +85,7 @@ export type ParamsOf = {
   detach: DetachParams;
   failover: FailoverParams;
   init: InitParams;
+  unfreeze: UnfreezeParams;
 };
 
 const schemas = {
@@ -89,6 +94,7 @@ const schemas = {
   detach: detachParamsSchema,
   failover: failoverParamsSchema,
   init: initParamsSchema,
+  unfreeze: unfreezeParamsSchema,
 } as const;
 
 /** Reads stored parameters back; undefined when they do not fit the kind (a corrupt or foreign record). */

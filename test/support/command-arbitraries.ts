@@ -178,4 +178,6 @@ export const validCommand: fc.Arbitrary<DiskCommand> = fc.oneof(
     .record({ diskId, channelId: opt(channelId) })
     .map((r): DiskCommand => compact({ kind: 'watch' as const, list: false as const, ...r })),
   diskId.map((id): DiskCommand => ({ kind: 'unwatch', diskId: id })),
+  text(120).map((reason): DiskCommand => ({ kind: 'freeze', reason })),
+  opt(text(120)).map((reason): DiskCommand => compact({ kind: 'unfreeze' as const, reason })),
 );

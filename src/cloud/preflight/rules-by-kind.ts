@@ -129,6 +129,8 @@ const RULES: RulesByKind = {
   detach: detachChecks,
   failover: failoverChecks,
   init: initChecks,
+  // No data-safety rule: lifting a freeze touches no disk (filing checks that one is in force).
+  unfreeze: () => [],
 };
 
 /** Pure: every preflight check of one request against a snapshot of the cloud. */

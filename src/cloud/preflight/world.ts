@@ -74,6 +74,7 @@ const TARGETS: { readonly [K in RequestKind]: (params: ParamsOf[K]) => Targets }
     source: p.fromInstanceId,
   }),
   init: () => ({ all: [], receiving: [] }),
+  unfreeze: () => ({ all: [], receiving: [] }),
 };
 
 const targetsOf = <K extends RequestKind>(kind: K, params: ParamsOf[K]): Targets => TARGETS[kind](params);
@@ -94,7 +95,8 @@ export async function loadWorld<K extends RequestKind>(
 ): Promise<WorldSnapshot> {
   const zones = options.multiAttachZones ? { multiAttachZones: options.multiAttachZones } : {};
   const empty = { instances: new Map(), instanceTypes: new Map(), images: new Map(), dataDisks: new Map() };
-  if (kind === 'create') return { ...empty, ...zones };
+  // Neither reads the cloud: a disk that does not exist yet, a freeze that lives in Redis.
+  if (kind === 'create' || kind === 'unfreeze') return { ...empty, ...zones };
   if (kind === 'init') {
     const init = await loadInitWorld(gateway, params as ParamsOf['init'], options.guests);
     return { ...empty, ...zones, ...init };

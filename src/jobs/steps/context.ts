@@ -6,6 +6,7 @@ import {
   type GuardChange,
   type WorldSnapshot,
 } from '../../cloud/preflight/index.js';
+import type { FreezeSwitch } from '../../workflow/freeze.js';
 import type { Clock } from '../../workflow/ports.js';
 import type { Check, DiskRequest, RequestKind } from '../../workflow/request.js';
 import type { ParamsOf } from '../../workflow/request-params.js';
@@ -58,6 +59,8 @@ export interface StepContext<K extends RequestKind> {
    */
   recheck(moment: string, options?: MomentOptions): Promise<MomentCheck>;
   readonly watcher: DiskWatcher;
+  /** The change freeze (the unfreeze step lifts it). */
+  readonly freeze: FreezeSwitch;
   readonly clock: Clock;
   readonly waitTimeoutMs: number;
   readonly mutationConcurrency: number;

@@ -6,6 +6,7 @@ import { runFailover } from './failover.js';
 import { runInit } from './init.js';
 import { growOcfs2 } from './ocfs2-grow.js';
 import { withOcfs2Leave } from './ocfs2-leave.js';
+import { runUnfreeze } from './unfreeze.js';
 
 export { CURSOR, type StepContext, type StepRunner } from './context.js';
 
@@ -20,4 +21,5 @@ export const STEP_RUNNERS: StepRunners = {
   detach: withOcfs2Leave(runDetach),
   failover: runFailover,
   init: runInit,
+  unfreeze: runUnfreeze,
 };

@@ -85,6 +85,11 @@ export function summarize(request: DiskRequest, options: SummaryOptions = {}): s
         `init ${String(p.diskId)} with ${String(p.fs)} at ${String(p.mountpoint)} (${String(p.slots)} slots)`,
         max,
       );
+    case 'unfreeze':
+      return clip(
+        p.reason === undefined ? 'lift the change freeze' : `lift the change freeze: ${String(p.reason)}`,
+        max,
+      );
   }
 }
 

@@ -1,8 +1,10 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { RequestFilter } from '../../commands/index.js';
+import type { ChangeFreeze } from '../../workflow/freeze.js';
 import type { DiskRequest } from '../../workflow/request.js';
 import type { ReviewItem } from '../../workflow/reviews.js';
 import { escapeMrkdwn } from './escape.js';
+import { freezeBanner } from './freeze.js';
 import { chunkLines, clip, plural, SLACK_LIMITS, slackDate } from './limits.js';
 import { accountSuffix, requestCard, summarize } from './request-card.js';
 
@@ -72,6 +74,8 @@ export const requestListText = (count: number): string => plural(count, 'request
 
 export interface HomeContent {
   readonly notice?: string;
+  /** A change freeze in force: its banner goes first. */
+  readonly freeze?: ChangeFreeze;
   readonly mine: readonly DiskRequest[];
   readonly awaiting: readonly DiskRequest[];
   readonly recent: readonly DiskRequest[];
@@ -134,7 +138,7 @@ function listSection(lines: readonly string[], empty: string, maxSections: numbe
  * fit the Home tab's 100 blocks, then as lines), my open requests and recent results.
  */
 export function homeView(content: HomeContent): View {
-  const head: KnownBlock[] = [];
+  const head: KnownBlock[] = content.freeze ? [freezeBanner(content.freeze)] : [];
   // Notices are the bot's own service messages (they may mention users), not user text.
   if (content.notice) head.push(section(`:information_source: ${content.notice}`));
   const reviews = content.reviews ?? [];
