@@ -51,6 +51,7 @@ const create = (over: Partial<ParamsOf['create']>): ParamsOf['create'] => ({
   regionId: REGION,
   zoneId: SEED.zones.multiAttachI,
   burstingEnabled: false,
+  allowDuplicateName: false,
   tags: [],
   ...over,
 });
