@@ -65,6 +65,16 @@ export interface AssistantTiming {
   readonly firstPollMs?: number;
   /** Waited past the invocation's own Timeout for the cloud to report it. */
   readonly graceMs: number;
+  /** Guests that just timed out: read-only scripts report them at once instead of waiting again. */
+  readonly unresponsive?: GuestMemory;
+}
+
+/** What the runner's read-only callers ask of the memory of silent guests (`UnresponsiveGuests`). */
+export interface GuestMemory {
+  read<T>(
+    instanceIds: readonly string[],
+    run: (ids: readonly string[]) => Promise<TargetOutcome<T>[]>,
+  ): Promise<TargetOutcome<T>[]>;
 }
 
 /**
