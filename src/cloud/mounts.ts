@@ -112,7 +112,7 @@ export async function inspectDisk(
     }));
   }
   const timing = options.timing ?? DEFAULT_ASSISTANT_TIMING;
-  const inspect = (ids: readonly string[]) =>
+  const inspect = (ids: readonly string[], patienceMs?: number) =>
     runOnInstances(
       gateway,
       {
@@ -124,9 +124,9 @@ export async function inspectDisk(
         name: 'shared-disk-bot inspect',
       },
       jsonLine(inspectReportSchema),
-      timing,
+      patienceMs === undefined ? timing : { ...timing, patienceMs },
     );
-  // Read-only: a guest that just timed out is reported unreadable at once, not waited for again.
+  // Read-only: a guest that just timed out is asked again but given one poll, not its Timeout.
   return timing.unresponsive ? timing.unresponsive.read(instanceIds, inspect) : inspect(instanceIds);
 }
 
