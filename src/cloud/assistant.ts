@@ -65,6 +65,18 @@ export interface AssistantTiming {
   readonly firstPollMs?: number;
   /** Waited past the invocation's own Timeout for the cloud to report it. */
   readonly graceMs: number;
+  /** Guests that just timed out: read-only scripts ask them again but do not wait for them. */
+  readonly unresponsive?: GuestMemory;
+  /** When set, the most this run waits (a guest known silent is given one poll, not its Timeout). */
+  readonly patienceMs?: number;
+}
+
+/** What the runner's read-only callers ask of the memory of silent guests (`UnresponsiveGuests`). */
+export interface GuestMemory {
+  read<T>(
+    instanceIds: readonly string[],
+    run: (ids: readonly string[], patienceMs?: number) => Promise<TargetOutcome<T>[]>,
+  ): Promise<TargetOutcome<T>[]>;
 }
 
 /**
@@ -200,7 +212,8 @@ export async function runOnInstances<T>(
   }
   const lastStatus = new Map<string, string>();
   const sent = timing.now();
-  const deadline = sent + run.timeoutSec * 1000 + timing.graceMs;
+  const deadline =
+    sent + Math.min(run.timeoutSec * 1000 + timing.graceMs, timing.patienceMs ?? Number.POSITIVE_INFINITY);
   let polls = 0;
   while (invocations.some((inv) => inv.ids.some((id) => !outcomes.has(id))) && timing.now() < deadline) {
     const age = timing.now() - sent;

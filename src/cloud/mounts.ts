@@ -111,19 +111,23 @@ export async function inspectDisk(
       message: `the disk's serial ${JSON.stringify(serial)} has characters the bot will not put in a script`,
     }));
   }
-  return runOnInstances(
-    gateway,
-    {
-      regionId: options.regionId,
-      instanceIds,
-      script: scriptText('inspect'),
-      parameters: { serial },
-      timeoutSec: options.timeoutSec,
-      name: 'shared-disk-bot inspect',
-    },
-    jsonLine(inspectReportSchema),
-    options.timing ?? DEFAULT_ASSISTANT_TIMING,
-  );
+  const timing = options.timing ?? DEFAULT_ASSISTANT_TIMING;
+  const inspect = (ids: readonly string[], patienceMs?: number) =>
+    runOnInstances(
+      gateway,
+      {
+        regionId: options.regionId,
+        instanceIds: ids,
+        script: scriptText('inspect'),
+        parameters: { serial },
+        timeoutSec: options.timeoutSec,
+        name: 'shared-disk-bot inspect',
+      },
+      jsonLine(inspectReportSchema),
+      patienceMs === undefined ? timing : { ...timing, patienceMs },
+    );
+  // Read-only: a guest that just timed out is asked again but given one poll, not its Timeout.
+  return timing.unresponsive ? timing.unresponsive.read(instanceIds, inspect) : inspect(instanceIds);
 }
 
 /** True when `instanceId` is among the registrants (by id where the host knows it, else by derived key). */

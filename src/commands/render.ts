@@ -30,6 +30,7 @@ export function renderDiskCommand(command: DiskCommand): string {
       parts.push(...flag('pl', command.performanceLevel), ...flag('zone', command.zoneId));
       parts.push(...flag('region', command.regionId), ...flag('iops', command.provisionedIops));
       if (command.burstingEnabled) parts.push('--burst');
+      if (command.allowDuplicateName) parts.push('--allow-duplicate-name');
       for (const tag of command.tags) parts.push('--tag', quoteValue(`${tag.key}=${tag.value}`));
       parts.push(...flag('reason', command.reason));
       break;

@@ -87,6 +87,7 @@ const createSchema = z
     region: regionIdSchema.optional(),
     iops: wholeNumber(0, LIMITS.maxProvisionedIops, 'must be a whole number between 0 and 50000').optional(),
     burst: z.boolean(),
+    allowDuplicateName: z.boolean(),
     tags: tagsSchema,
     reason: reasonSchema.optional(),
   })
@@ -128,6 +129,7 @@ const createSchema = z
       ...(v.region === undefined ? {} : { regionId: v.region }),
       ...(v.iops === undefined ? {} : { provisionedIops: v.iops }),
       burstingEnabled: v.burst,
+      allowDuplicateName: v.allowDuplicateName,
       tags: v.tags,
       ...(v.reason === undefined ? {} : { reason: v.reason }),
     }),

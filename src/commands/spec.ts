@@ -29,6 +29,7 @@ export const FLAGS: Readonly<Record<Subcommand, Readonly<Record<string, FlagSpec
     region: REGION,
     iops: value('iops', '--iops 5000'),
     burst: { kind: 'switch', field: 'burst' },
+    'allow-duplicate-name': { kind: 'switch', field: 'allowDuplicateName' },
     tag: { kind: 'repeat', field: 'tags', example: '--tag team=storage' },
     reason: REASON,
   },

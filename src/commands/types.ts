@@ -64,6 +64,8 @@ export type DiskCommand =
       regionId?: string;
       provisionedIops?: number;
       burstingEnabled: boolean;
+      /** `--allow-duplicate-name`: create even when another disk in the region has this name. */
+      allowDuplicateName: boolean;
       tags: Tag[];
       reason?: string;
     }

@@ -9,7 +9,7 @@ const USAGE: Record<Subcommand, readonly string[]> = {
   create: [
     '/disk create <name> --size <GiB> [--category essd|autopl|regional] [--pl PL0|PL1|PL2|PL3]',
     '             [--zone <zone-id>] [--region <region-id>] [--iops <n>] [--burst]',
-    '             [--tag key=value]... [--reason "<text>"]',
+    '             [--tag key=value]... [--allow-duplicate-name] [--reason "<text>"]',
     '/disk create                      (no arguments: opens a form)',
   ],
   attach: [
@@ -55,6 +55,7 @@ export const SUBCOMMAND_NOTES: Readonly<Record<Subcommand, readonly string[]>> =
     '--pl applies to essd only; --iops and --burst to autopl only; --zone is not used with regional.',
     'Size is whole GiB; the allowed range per category and performance level is checked before approval.',
     'Up to 19 tags; keys may not start with "aliyun", "acs:" or "shared-disk-bot:" (the bot tags every disk it creates as created blank).',
+    'A name another disk in the region already has is refused (that disk is named) unless --allow-duplicate-name is given: name-based commands cannot tell two disks of one name apart.',
   ],
   attach: [
     'At most 16 instances, all in the disk’s zone and on NVMe instance types.',

@@ -22,6 +22,7 @@ export function retryCommand(request: DiskRequest): RequestCommand | undefined {
         regionId: p.regionId,
         ...(p.provisionedIops === undefined ? {} : { provisionedIops: p.provisionedIops }),
         burstingEnabled: p.burstingEnabled,
+        allowDuplicateName: p.allowDuplicateName,
         tags: p.tags,
         ...(p.reason ? { reason: p.reason } : {}),
       };

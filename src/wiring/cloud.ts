@@ -1,6 +1,8 @@
+import { type AssistantTiming, DEFAULT_ASSISTANT_TIMING } from '../cloud/assistant.js';
 import type { EcsGateway } from '../cloud/gateway.js';
 import { meteredGateway } from '../cloud/metered-gateway.js';
 import { filingPreflight } from '../cloud/preflight/filing.js';
+import { UnresponsiveGuests } from '../cloud/unresponsive-guests.js';
 import { createExecution, DEFAULT_RUN_OPTIONS, type Execution } from '../jobs/execution.js';
 import type { Clock } from '../workflow/ports.js';
 import type { Check, RequestKind, RequestParams } from '../workflow/request.js';
@@ -16,6 +18,8 @@ export interface Cloud {
   readonly gateway: EcsGateway;
   readonly preflight: (kind: RequestKind, params: RequestParams) => Promise<Check[]>;
   readonly assistantTimeoutSec: number;
+  /** Shared by filing, the runner and `/disk status`: one memory of guests that just timed out. */
+  readonly assistantTiming: AssistantTiming;
   /** The execution's queue, then its worker (when this process runs one). */
   readonly parts: RunningPart[];
 }
@@ -28,6 +32,10 @@ export function assembleCloud(
 ): Cloud {
   const { logger, metrics, policy } = options;
   const assistantTimeoutSec = cloud.assistantTimeoutSec ?? DEFAULT_RUN_OPTIONS.assistantTimeoutSec;
+  const assistantTiming: AssistantTiming = {
+    ...DEFAULT_ASSISTANT_TIMING,
+    unresponsive: new UnresponsiveGuests(() => parts.clock.now()),
+  };
   const execution = createExecution({
     connection: cloud.connection,
     ...(options.keyPrefix ? { prefix: options.keyPrefix } : {}),
@@ -45,7 +53,7 @@ export function assembleCloud(
     clock: parts.clock,
     ...(cloud.multiAttachZones ? { multiAttachZones: cloud.multiAttachZones } : {}),
     ...cloud.execution,
-    run: { assistantTimeoutSec, ...cloud.execution?.run },
+    run: { assistantTimeoutSec, assistantTiming, ...cloud.execution?.run },
   });
   parts.workflow.bindExecution(execution);
   metrics.setQueueDepthSource(() => execution.jobCounts());
@@ -60,9 +68,11 @@ export function assembleCloud(
     gateway: execution.gateway,
     preflight: filingPreflight(execution.gateway, {
       assistantTimeoutSec,
+      assistantTiming,
       ...(cloud.multiAttachZones ? { multiAttachZones: cloud.multiAttachZones } : {}),
     }),
     assistantTimeoutSec,
+    assistantTiming,
     parts: running,
   };
 }

@@ -79,6 +79,7 @@ export function assembleHandlers(
             gateway: cloud.gateway,
             defaultRegion,
             inspectTimeoutSec: cloud.assistantTimeoutSec,
+            assistantTiming: cloud.assistantTiming,
             alarm: posts.alerts,
           }),
         )

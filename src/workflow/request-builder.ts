@@ -154,6 +154,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
         ...(command.zoneId ? { zoneId: command.zoneId } : {}),
         ...(command.provisionedIops === undefined ? {} : { provisionedIops: command.provisionedIops }),
         burstingEnabled: command.burstingEnabled,
+        allowDuplicateName: command.allowDuplicateName,
         tags: command.tags.map((t) => ({ key: t.key, value: t.value })),
         ...(command.reason ? { reason: command.reason } : {}),
       };

@@ -19,6 +19,8 @@ export const createParamsSchema = z.object({
   zoneId: z.string().optional(),
   provisionedIops: z.number().int().optional(),
   burstingEnabled: z.boolean(),
+  /** `--allow-duplicate-name` (stored before the flag existed: false). */
+  allowDuplicateName: z.boolean().default(false),
   tags: z.array(tag),
   reason: z.string().optional(),
 });

@@ -47,6 +47,7 @@ describe('under 30 % throttling and 10 % 5xx on every ECS call', () => {
           regionId: REGION,
           zoneId: SEED.zones.multiAttachI,
           burstingEnabled: false,
+          allowDuplicateName: false,
           tags: [],
         }),
       ),

@@ -26,6 +26,7 @@ const createParams = (name: string): ParamsOf['create'] => ({
   regionId: REGION,
   zoneId: ZONE,
   burstingEnabled: false,
+  allowDuplicateName: false,
   tags: [{ key: 'team', value: 'storage' }],
 });
 

@@ -51,18 +51,20 @@ const create = (over: Partial<ParamsOf['create']>): ParamsOf['create'] => ({
   regionId: REGION,
   zoneId: SEED.zones.multiAttachI,
   burstingEnabled: false,
+  allowDuplicateName: false,
   tags: [],
   ...over,
 });
 
 describe('filing preflight against the emulator', () => {
-  it('create needs no cloud call; zone support comes from the configured list', async () => {
+  it('create reads only the names (one DescribeDisks by DiskName); zone support comes from the configured list', async () => {
     await emu.reset();
     const gw = emu.gateway();
     expect(all(await runPreflight(gw, 'create', create({}), { multiAttachZones: ZONES }))).toEqual([
       'category_multi_attach',
       'size_in_range',
       'zone_multi_attach',
+      'name_unique',
       'pay_as_you_go',
     ]);
     const zoneB = await runPreflight(
@@ -75,7 +77,10 @@ describe('filing preflight against the emulator', () => {
     );
     expect(errors(zoneB)).toEqual(['size_out_of_range', 'zone_not_multi_attach']);
     expect(all(await runPreflight(gw, 'create', create({})))).toContain('zone_support_unverified');
-    expect(await emu.calls()).toEqual([]);
+    const calls = await emu.calls();
+    expect(calls.map((c) => [c.action, c.params.DiskName])).toEqual(
+      Array.from({ length: 3 }, () => ['DescribeDisks', 'p']),
+    );
   });
 
   it('attach reads the world in one call per Describe action and passes a good request', async () => {

@@ -91,6 +91,7 @@ const createCommand = fc
     pl: opt(fc.constantFrom('PL0', 'PL1', 'PL2', 'PL3' as const)),
     iops: opt(fc.integer({ min: 0, max: 50_000 })),
     burst: fc.boolean(),
+    allowDuplicateName: fc.boolean(),
     tags,
     reason: opt(text(120)),
   })
@@ -110,6 +111,7 @@ const createCommand = fc
           regionId: r.region,
           provisionedIops: r.category === 'cloud_auto' ? r.iops : undefined,
           burstingEnabled: r.category === 'cloud_auto' && r.burst,
+          allowDuplicateName: r.allowDuplicateName,
           tags: r.tags,
           reason: r.reason,
         }),

@@ -8,7 +8,7 @@ import { RedisRequestStore } from '../../src/store/redis-request-store.js';
 import { ApprovalService } from '../../src/workflow/approval-service.js';
 import { parsePolicy } from '../../src/workflow/policy.js';
 import { type Executor, systemClock } from '../../src/workflow/ports.js';
-import type { DiskRequest, PlanStep, RequestKind, RequestState } from '../../src/workflow/request.js';
+import type { Check, DiskRequest, PlanStep, RequestKind, RequestState } from '../../src/workflow/request.js';
 import { type ParamsOf, toJsonParams } from '../../src/workflow/request-params.js';
 
 const POLICY = `
@@ -85,7 +85,8 @@ export interface ExecutionHarness {
   approved<K extends RequestKind>(
     kind: K,
     params: ParamsOf[K],
-    options?: { submit?: boolean },
+    /** `checks`: the card's, as filing read them (default none). */
+    options?: { submit?: boolean; checks?: readonly Check[] },
   ): Promise<DiskRequest>;
   waitFor(id: string, states?: readonly RequestState[], timeoutMs?: number): Promise<DiskRequest>;
   close(): Promise<void>;
@@ -133,6 +134,7 @@ export async function executionHarness(
         channelId: 'CTEST',
         params: toJsonParams(params),
         plan: planFor(kind, params),
+        ...(options.checks ? { checks: options.checks } : {}),
       });
       if (!opened.ok) throw new Error(`open: ${opened.code} ${opened.message}`);
       submitting = options.submit ?? true;

@@ -108,6 +108,7 @@ const create = (over: Partial<ParamsOf['create']> = {}): ParamsOf['create'] => (
   regionId: R,
   zoneId: Z,
   burstingEnabled: false,
+  allowDuplicateName: false,
   tags: [],
   ...over,
 });
@@ -122,14 +123,34 @@ const failover = (over: Partial<ParamsOf['failover']> = {}): ParamsOf['failover'
 
 describe('create rules', () => {
   it('a valid ESSD in a multi-attach zone passes every rule', () => {
-    const checks = evaluatePreflight('create', create(), world());
+    const checks = evaluatePreflight('create', create(), world({ sameName: { read: true, diskIds: [] } }));
     expect(codes(checks)).toEqual([
       'category_multi_attach',
       'size_in_range',
       'zone_multi_attach',
+      'name_unique',
       'pay_as_you_go',
     ]);
     expect(codes(checks, 'error')).toEqual([]);
+  });
+
+  it('a name the region has is refused naming the disks, allowed as a warning, and unread names fail closed', () => {
+    const taken = world({ sameName: { read: true, diskIds: ['d-1', 'd-2'] } });
+    expect(find(evaluatePreflight('create', create(), taken), 'duplicate_name')).toMatchObject({
+      level: 'error',
+      message: expect.stringContaining('d-1, d-2'),
+    });
+    expect(
+      find(evaluatePreflight('create', create({ allowDuplicateName: true }), taken), 'duplicate_name')?.level,
+    ).toBe('warning');
+    const unread = world({ sameName: { read: false, why: 'Throttling.User: slow down' } });
+    expect(find(evaluatePreflight('create', create(), unread), 'duplicate_name_unverified')).toMatchObject({
+      level: 'error',
+      message: expect.stringContaining('Throttling.User: slow down'),
+    });
+    expect(find(evaluatePreflight('create', create(), world()), 'duplicate_name_unverified')?.level).toBe(
+      'error',
+    );
   });
 
   it('category_not_multi_attach names the categories that work', () => {

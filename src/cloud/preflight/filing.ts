@@ -1,6 +1,7 @@
 import { CodedError } from '../../errors.js';
 import type { Check, RequestKind, RequestParams } from '../../workflow/request.js';
 import { readParams } from '../../workflow/request-params.js';
+import type { AssistantTiming } from '../assistant.js';
 import { describeFailure } from '../explain.js';
 import type { EcsGateway } from '../gateway.js';
 import { facts } from './index.js';
@@ -12,7 +13,11 @@ import { facts } from './index.js';
  */
 export function filingPreflight(
   gateway: EcsGateway,
-  options: { readonly assistantTimeoutSec: number; readonly multiAttachZones?: readonly string[] },
+  options: {
+    readonly assistantTimeoutSec: number;
+    readonly multiAttachZones?: readonly string[];
+    readonly assistantTiming?: AssistantTiming;
+  },
 ): (kind: RequestKind, params: RequestParams) => Promise<Check[]> {
   return async (kind, params) => {
     const typed = readParams(kind, params);
@@ -20,7 +25,10 @@ export function filingPreflight(
     try {
       const reading = await facts(gateway, kind, typed, 'filing', {
         ...(options.multiAttachZones ? { multiAttachZones: options.multiAttachZones } : {}),
-        guests: { timeoutSec: options.assistantTimeoutSec },
+        guests: {
+          timeoutSec: options.assistantTimeoutSec,
+          ...(options.assistantTiming ? { timing: options.assistantTiming } : {}),
+        },
       });
       return [...reading.checks];
     } catch (error) {

@@ -11,6 +11,7 @@ import {
   billingRule,
   categoryRule,
   diskRules,
+  duplicateNameRule,
   error,
   missingRule,
   ok,
@@ -25,7 +26,13 @@ import type { WorldSnapshot } from './world.js';
 const ATTACHABLE = ['Running', 'Stopped'];
 
 function createChecks(p: ParamsOf['create'], world: WorldSnapshot): Check[] {
-  return [categoryRule(p), sizeRule(p), zoneSupportRule(p, world), billingRule()];
+  return [
+    categoryRule(p),
+    sizeRule(p),
+    zoneSupportRule(p, world),
+    duplicateNameRule(p, world),
+    billingRule(),
+  ];
 }
 
 function attachChecks(p: ParamsOf['attach'], world: WorldSnapshot): Check[] {

@@ -67,6 +67,37 @@ export function zoneSupportRule(p: ParamsOf['create'], world: WorldSnapshot): Ch
       );
 }
 
+/**
+ * ECS accepts a second disk with a name the region already has; every name-based command on it is
+ * ambiguous from then on. Fails closed when the names could not be listed.
+ */
+export function duplicateNameRule(p: ParamsOf['create'], world: WorldSnapshot): Check {
+  const seen = world.sameName ?? { read: false, why: 'the names were not read' };
+  if (!seen.read) {
+    return p.allowDuplicateName
+      ? warning(
+          'duplicate_name_unverified',
+          `Whether another disk is named ${p.name} could not be read (${seen.why}); --allow-duplicate-name creates it anyway.`,
+        )
+      : error(
+          'duplicate_name_unverified',
+          `Whether another disk in ${p.regionId} is already named ${p.name} could not be read (${seen.why}); try again, or add --allow-duplicate-name.`,
+        );
+  }
+  if (seen.diskIds.length === 0)
+    return ok('name_unique', `No other disk in ${p.regionId} is named ${p.name}.`);
+  const owners = list(seen.diskIds);
+  return p.allowDuplicateName
+    ? warning(
+        'duplicate_name',
+        `${owners} already ${seen.diskIds.length === 1 ? 'has' : 'have'} the name ${p.name}; created anyway (--allow-duplicate-name), so commands must name these disks by id.`,
+      )
+    : error(
+        'duplicate_name',
+        `${owners} in ${p.regionId} already ${seen.diskIds.length === 1 ? 'has' : 'have'} the name ${p.name}; pick another name, or add --allow-duplicate-name to create a second disk of that name.`,
+      );
+}
+
 /** InvalidParameter.MultiAttachAndInstanceIdConflict: the bot never sends InstanceId to CreateDisk. */
 export function billingRule(): Check {
   return ok(

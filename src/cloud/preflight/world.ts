@@ -1,5 +1,6 @@
 import type { RequestKind } from '../../workflow/request.js';
 import type { ParamsOf } from '../../workflow/request-params.js';
+import { describeFailure } from '../explain.js';
 import type { DiskInfo, ImageInfo, InstanceInfo, InstanceTypeInfo, ReadGateway } from '../gateway.js';
 import { type FilesystemReadOptions, type FilesystemSnapshot, readFilesystem } from './guest-view.js';
 import { type InitReadOptions, loadInitWorld, type Ocfs2Snapshot } from './init-world.js';
@@ -32,6 +33,27 @@ export interface WorldSnapshot {
   readonly ocfs2?: Ocfs2Snapshot;
   /** Attach, when asked for: probes for growing the cluster, or `no_ocfs2` when inspect saw none. */
   readonly ocfs2Grow?: GrowReading;
+  /** Create: the disks of the region that already have the requested name (one DescribeDisks). */
+  readonly sameName?: SameNameReading;
+}
+
+/** The region's disks named like the one to create, or why they could not be listed. */
+export type SameNameReading =
+  | { readonly read: true; readonly diskIds: readonly string[] }
+  | { readonly read: false; readonly why: string };
+
+/**
+ * One DescribeDisks filtered by DiskName. A failure is kept as a fact, not thrown: the duplicate-name
+ * rule fails closed with its reason on the card instead of the whole preflight failing.
+ */
+async function readSameName(gateway: ReadGateway, p: ParamsOf['create']): Promise<SameNameReading> {
+  try {
+    const disks = await gateway.describeDisks({ regionId: p.regionId, diskName: p.name });
+    return { read: true, diskIds: disks.filter((d) => d.diskName === p.name).map((d) => d.diskId) };
+  } catch (cause) {
+    const failure = describeFailure(cause);
+    return { read: false, why: `${failure.code}: ${failure.message}` };
+  }
 }
 
 export interface LoadWorldOptions {
@@ -95,8 +117,11 @@ export async function loadWorld<K extends RequestKind>(
 ): Promise<WorldSnapshot> {
   const zones = options.multiAttachZones ? { multiAttachZones: options.multiAttachZones } : {};
   const empty = { instances: new Map(), instanceTypes: new Map(), images: new Map(), dataDisks: new Map() };
-  // Neither reads the cloud: a disk that does not exist yet, a freeze that lives in Redis.
-  if (kind === 'create' || kind === 'unfreeze') return { ...empty, ...zones };
+  // A freeze lives in Redis: nothing in the cloud to read.
+  if (kind === 'unfreeze') return { ...empty, ...zones };
+  if (kind === 'create') {
+    return { ...empty, ...zones, sameName: await readSameName(gateway, params as ParamsOf['create']) };
+  }
   if (kind === 'init') {
     const init = await loadInitWorld(gateway, params as ParamsOf['init'], options.guests);
     return { ...empty, ...zones, ...init };

@@ -12,7 +12,13 @@ export const clientTokenFor = (requestId: string): string => `sdb-create-${reque
  */
 export const runCreate: StepRunner<'create'> = async (ctx) => {
   const p = ctx.params;
-  const moment = await ctx.recheck('CreateDisk');
+  // Resumed, CreateDisk may have been sent already: a disk of this name can be this request's own
+  // (its ClientToken answers with that disk, never a second one), so it is not a changed fact.
+  const resumed = ctx.request.stepCursor > CURSOR.START;
+  const moment = await ctx.recheck(
+    'CreateDisk',
+    resumed ? { expected: (check) => check.code === 'duplicate_name' } : {},
+  );
   if (!moment.ok) return stoppedBy(moment.change);
   ctx.assertHeld();
   const started = ctx.clock.now();
