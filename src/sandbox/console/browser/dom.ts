@@ -45,6 +45,11 @@ const EMOJI: Record<string, readonly [symbol: string, className: string]> = {
   grey_question: ['?', 'grey'],
   black_right_pointing_double_triangle_with_vertical_bar: ['\u00bb', 'grey'],
   lock: ['\u25a0', 'grey'],
+  snowflake: ['\u2744', 'blue'],
+  eyes: ['\u25c9', 'grey'],
+  hourglass: ['\u25f7', 'grey'],
+  wave: ['\u2013', 'grey'],
+  white_circle: ['', 'grey round'],
 };
 const UNICODE: Record<string, string> = {
   '\u2705': 'white_check_mark',
