@@ -1,8 +1,7 @@
-import { CodedError } from '../errors.js';
 import { DEFAULT_KEY_PREFIX } from './keys.js';
 import { outboxClaim, outboxPut, outboxSettle } from './lua/outbox.js';
 import type { ScriptDefinition } from './lua/prelude.js';
-import { commandName, type RedisLike } from './scripts.js';
+import { commandName, type RedisLike, runDefinedScript } from './scripts.js';
 
 /**
  * Key schema of the Slack outbox, under the same prefix as `keys.ts` (default `sdb:`):
@@ -143,24 +142,11 @@ export class RedisOutboxStore {
     return { lanes, ...(oldest !== undefined ? { oldestCreatedAt: oldest } : {}) };
   }
 
-  private async run(
+  private run(
     script: ScriptDefinition,
     keys: readonly string[],
     args: readonly (string | number)[],
   ): Promise<unknown> {
-    const command = (this.redis as unknown as ScriptHost)[commandName(script)];
-    if (!command) throw new CodedError('store_protocol_error', `${commandName(script)} is not registered`);
-    try {
-      return await command.call(this.redis, ...keys, ...args);
-    } catch (error) {
-      throw new CodedError(
-        'store_unavailable',
-        `Redis script ${script.name} failed: ${(error as Error).message}`,
-        {
-          cause: error,
-          retryable: true,
-        },
-      );
-    }
+    return runDefinedScript(this.redis, script, keys, args);
   }
 }

@@ -67,14 +67,28 @@ export async function runScript(
       `${name} takes ${script.numberOfKeys} keys, got ${keys.length}`,
     );
   }
+  return runDefinedScript(redis, script, keys, args);
+}
+
+/**
+ * Runs a script registered with `defineCommand` (any store's own scripts too). Redis and
+ * connection errors become `store_unavailable`; an unregistered script is a protocol error.
+ */
+export async function runDefinedScript(
+  redis: RedisLike,
+  script: ScriptDefinition,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<unknown> {
   const command = (redis as unknown as ScriptHost)[commandName(script)];
   if (!command) throw new CodedError('store_protocol_error', `${commandName(script)} is not registered`);
   try {
     return await command.call(redis, ...keys, ...args);
   } catch (error) {
-    throw new CodedError('store_unavailable', `Redis script ${name} failed: ${(error as Error).message}`, {
-      cause: error,
-      retryable: true,
-    });
+    throw new CodedError(
+      'store_unavailable',
+      `Redis script ${script.name} failed: ${(error as Error).message}`,
+      { cause: error, retryable: true },
+    );
   }
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { CodedError } from '../errors.js';
 import { jsonValueSchema } from '../workflow/request.js';
 import {
   type DiskWatchState,
@@ -10,7 +9,7 @@ import {
 import { DEFAULT_KEY_PREFIX, workflowKeys } from './keys.js';
 import type { ScriptDefinition } from './lua/prelude.js';
 import { watchCommit, watchLease, watchNotified, watchRelease, watchRemove } from './lua/watch.js';
-import { commandName, type RedisLike } from './scripts.js';
+import { commandName, type RedisLike, runDefinedScript } from './scripts.js';
 
 /**
  * The watch in Redis (issue 13), under the workflow's `{wf}` hash tag:
@@ -138,21 +137,12 @@ export class RedisWatchStore {
     }
   }
 
-  private async run(script: ScriptDefinition, keys: string[], args: (string | number)[]): Promise<unknown> {
-    const command = (this.redis as unknown as Host)[commandName(script)];
-    if (!command) throw new CodedError('store_protocol_error', `${commandName(script)} is not registered`);
-    try {
-      return await command.call(this.redis, ...keys, ...args);
-    } catch (error) {
-      throw new CodedError(
-        'store_unavailable',
-        `Redis script ${script.name} failed: ${(error as Error).message}`,
-        {
-          cause: error,
-          retryable: true,
-        },
-      );
-    }
+  private run(
+    script: ScriptDefinition,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<unknown> {
+    return runDefinedScript(this.redis, script, keys, args);
   }
 
   /** Adds or moves a watch; true when the disk was not watched before. */
