@@ -24,7 +24,9 @@ beforeAll(async () => {
       delete: fast,
       resize: fast,
       start: fast,
-      stop: fast,
+      // Long enough that a call made while an instance is Stopping meets it Stopping, however busy
+      // the machine; tests that need it Stopped wait for that state.
+      stop: { baseMs: 1_500, jitterMs: 0 },
     },
   });
   c = new Ecs.default(

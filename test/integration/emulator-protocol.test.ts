@@ -252,7 +252,8 @@ describe('admin API and call log', () => {
 });
 
 describe('CLI', () => {
-  const tsx = ['node_modules/tsx/dist/cli.mjs', 'src/emulator/cli.ts'];
+  // As `npm run emulator` runs it: node itself gets the signal (no tsx parent relaying it).
+  const tsx = ['--import', 'tsx', 'src/emulator/cli.ts'];
 
   test('prints one line, serves the SDK, and exits 0 on SIGTERM', async () => {
     const child = spawn(
