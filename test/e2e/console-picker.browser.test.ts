@@ -101,8 +101,17 @@ describe('console external selects in Chromium', () => {
     const menu = instances.locator('.picker-menu');
     const input = instances.locator('input');
 
-    await modal.locator('[data-testid=modal-submit]').click();
-    await sees(instances, 'Please select an option.');
+    // Submitting the empty form is refused on the field; clicked again until the refusal shows, since
+    // on a busy machine the first click can land before the modal's handlers are in place.
+    await expect
+      .poll(
+        async () => {
+          await modal.locator('[data-testid=modal-submit]').click();
+          return (await instances.textContent()) ?? '';
+        },
+        { timeout: STEP_MS },
+      )
+      .toContain('Please select an option.');
 
     await input.fill('i-');
     await sees(menu, 'Type at least 3 characters');

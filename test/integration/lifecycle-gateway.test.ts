@@ -188,10 +188,15 @@ describe('resize of an OCFS2 disk on three nodes, one kept stale', () => {
     );
     expect(running.cloudCode).toBe('IncorrectInstanceStatus');
     for (const id of [n1, n2]) await h.stopInstance(id);
-    const stoppedOnline = await until(
-      () => caught(() => gw.resizeDisk({ diskId, newSizeGiB: 30, type: 'online', clientToken: 'rz-off-2' })),
-      (e) => e.message.includes('Stopped'),
+    // Both Stopped, not merely Stopping: the offline resize below needs every instance Stopped.
+    await until(
+      () => gw.describeInstances({ regionId: REGION, instanceIds: [n1, n2] }),
+      (instances) => instances.length === 2 && instances.every((i) => i.status === 'Stopped'),
     );
+    const stoppedOnline = await caught(() =>
+      gw.resizeDisk({ diskId, newSizeGiB: 30, type: 'online', clientToken: 'rz-off-2' }),
+    );
+    expect(stoppedOnline.message).toContain('Stopped');
     expect(stoppedOnline.cloudCode).toBe('IncorrectInstanceStatus');
     await gw.resizeDisk({ diskId, newSizeGiB: 30, type: 'offline', clientToken: 'rz-off-3' });
     await until(
