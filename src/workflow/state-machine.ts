@@ -20,14 +20,15 @@ export type Transition = (typeof TRANSITIONS)[number];
 export type TransitionScript = Transition['via'];
 
 /** States a request never leaves; the first write of one of them wins. */
-export const TERMINAL_STATES: readonly RequestState[] = [
+export const TERMINAL_STATES = [
   'succeeded',
   'partial',
   'failed',
   'rejected',
   'expired',
   'cancelled',
-];
+] as const satisfies readonly RequestState[];
+export type TerminalState = (typeof TERMINAL_STATES)[number];
 
 /** States that end a running request (the targets `finishRequest` accepts). */
 export const FINISH_STATES = ['succeeded', 'partial', 'failed'] as const;
@@ -37,8 +38,8 @@ export function canTransition(from: RequestState, to: RequestState): boolean {
   return TRANSITIONS.some((t) => t.from === from && t.to === to);
 }
 
-export function isTerminalState(state: RequestState): boolean {
-  return TERMINAL_STATES.includes(state);
+export function isTerminalState(state: RequestState): state is TerminalState {
+  return (TERMINAL_STATES as readonly RequestState[]).includes(state);
 }
 
 /** Where a state may go next (empty for terminal states). */

@@ -5,6 +5,7 @@
  */
 import { quoteValue } from '../commands/index.js';
 import { type DiskRequest, REQUEST_KINDS, type RequestState } from './request.js';
+import { isTerminalState, type TerminalState } from './state-machine.js';
 
 /** The step's callback id in the manifest's `functions` section and in `function_executed`. */
 export const WORKFLOW_STEP_CALLBACK_ID = 'request_disk_change';
@@ -13,16 +14,8 @@ export const WORKFLOW_STEP_CALLBACK_ID = 'request_disk_change';
 export const WORKFLOW_STEP_ACTIONS = ['create', 'attach', 'detach', 'resize', 'snapshot'] as const;
 export type WorkflowStepAction = (typeof WORKFLOW_STEP_ACTIONS)[number];
 
-/** The step's `outcome` output: how the request ended. */
-export const WORKFLOW_STEP_OUTCOMES = [
-  'succeeded',
-  'partial',
-  'failed',
-  'rejected',
-  'expired',
-  'cancelled',
-] as const;
-export type WorkflowStepOutcome = (typeof WORKFLOW_STEP_OUTCOMES)[number];
+/** The step's `outcome` output: how the request ended, one of its terminal states. */
+export type WorkflowStepOutcome = TerminalState;
 
 /** The inputs as Slack sends them: whatever the workflow author wired, so every field is checked. */
 export type WorkflowStepInputs = Readonly<Record<string, unknown>>;
@@ -102,9 +95,7 @@ export function missingInputError(action: WorkflowStepAction): string {
 
 /** The outcome output of a request that ended; undefined while it can still change. */
 export function stepOutcome(state: RequestState): WorkflowStepOutcome | undefined {
-  return (WORKFLOW_STEP_OUTCOMES as readonly string[]).includes(state)
-    ? (state as WorkflowStepOutcome)
-    : undefined;
+  return isTerminalState(state) ? state : undefined;
 }
 
 /** The step's outputs once its request ended. */
