@@ -18,7 +18,7 @@ import { startFakeSlack } from '../test/support/fake-slack.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { signSlackBody, slashCommandBody } from '../test/support/slack-requests.js';
 import { type LoadResult, runLoad } from './load.js';
-import { startProductionBot } from './production-bot.js';
+import { benchBotEnv, startProductionBot } from './production-bot.js';
 
 const SECRET = 'bench-signing-secret';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -88,20 +88,15 @@ const emulator = await startEmulator({ port: 0 });
 const fake = await startFakeSlack();
 const bare = await startBare(fake.apiUrl);
 const bot = await startProductionBot(
-  {
-    SLACK_BOT_TOKEN: 'xoxb-bench',
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: fake.apiUrl,
-    REDIS_URL: redisServer.url,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: 'sandbox',
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'sandbox-secret',
-    ECS_ENDPOINT: emulator.endpoint,
-    ECS_PROTOCOL: 'http',
-    POLICY_FILE: 'manifests/policy.example.yaml',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-  },
+  benchBotEnv(
+    {
+      signingSecret: SECRET,
+      slackApiUrl: fake.apiUrl,
+      redisUrl: redisServer.url,
+      ecsEndpoint: emulator.endpoint,
+    },
+    { POLICY_FILE: 'manifests/policy.example.yaml' },
+  ),
   dir,
 );
 

@@ -16,6 +16,30 @@ export interface ProductionBot {
   readonly log: string;
 }
 
+/**
+ * The environment both benches deploy the bot with: the fake Slack, a private Redis, the emulator
+ * over plain HTTP with the sandbox key; `extra` adds or overrides (policy file, zones).
+ */
+export function benchBotEnv(
+  parts: { signingSecret: string; slackApiUrl: string; redisUrl: string; ecsEndpoint: string },
+  extra: Record<string, string>,
+): Record<string, string> {
+  return {
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: parts.signingSecret,
+    SLACK_API_URL: parts.slackApiUrl,
+    REDIS_URL: parts.redisUrl,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: 'sandbox',
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'sandbox-secret',
+    ECS_ENDPOINT: parts.ecsEndpoint,
+    ECS_PROTOCOL: 'http',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+
 /** Starts the bot and returns once `/readyz` answers 200. */
 export async function startProductionBot(env: Record<string, string>, dir: string): Promise<ProductionBot> {
   const log = join(dir, 'bot.log');

@@ -14,7 +14,7 @@ import { ACTION_APPROVE } from '../src/slack/blocks/request-card.js';
 import { type RecordedCall, retryAfterViolations, startFakeSlack } from '../test/support/fake-slack.js';
 import { startRedisServer } from '../test/support/redis-server.js';
 import { signedSlackClient } from '../test/support/slack-requests.js';
-import { startProductionBot } from './production-bot.js';
+import { benchBotEnv, startProductionBot } from './production-bot.js';
 
 const SECRET = 'bench-signing-secret';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 8);
@@ -51,21 +51,18 @@ const redisServer = await startRedisServer();
 const emulator = await startEmulator({ port: 0 });
 const fake = await startFakeSlack();
 const bot = await startProductionBot(
-  {
-    SLACK_BOT_TOKEN: 'xoxb-bench',
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: fake.apiUrl,
-    REDIS_URL: redisServer.url,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: 'sandbox',
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'sandbox-secret',
-    ECS_ENDPOINT: emulator.endpoint,
-    ECS_PROTOCOL: 'http',
-    MULTI_ATTACH_ZONES: `${SEED.zones.multiAttachI},${SEED.zones.multiAttachJ}`,
-    POLICY_FILE: policyFile,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-  },
+  benchBotEnv(
+    {
+      signingSecret: SECRET,
+      slackApiUrl: fake.apiUrl,
+      redisUrl: redisServer.url,
+      ecsEndpoint: emulator.endpoint,
+    },
+    {
+      MULTI_ATTACH_ZONES: `${SEED.zones.multiAttachI},${SEED.zones.multiAttachJ}`,
+      POLICY_FILE: policyFile,
+    },
+  ),
   dir,
 );
 const slack = signedSlackClient(bot.url, SECRET);
