@@ -22,6 +22,38 @@ interface StepRun {
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex').toUpperCase();
 
+/** The `function_executed` event Slack sends the bot when a workflow reaches the step. */
+export function functionExecutedEvent(step: {
+  readonly executionId: string;
+  readonly workflowExecutionId: string;
+  readonly workflowToken: string;
+  readonly inputs: Json;
+  readonly appId: string;
+  /** When the run started (epoch ms): the event's `event_ts`. */
+  readonly at: number;
+}): Json {
+  return {
+    type: 'function_executed',
+    function: {
+      id: 'Fn0DISKSTEP',
+      callback_id: WORKFLOW_STEP_CALLBACK_ID,
+      title: 'Request a shared-disk change',
+      type: 'app',
+      input_parameters: [],
+      output_parameters: [],
+      app_id: step.appId,
+      date_created: 1_700_000_000,
+      date_updated: 1_700_000_000,
+      date_deleted: 0,
+    },
+    inputs: step.inputs,
+    function_execution_id: step.executionId,
+    workflow_execution_id: step.workflowExecutionId,
+    event_ts: (step.at / 1000).toFixed(6),
+    bot_access_token: step.workflowToken,
+  };
+}
+
 export class WorkflowStepRuns {
   private readonly runs = new Map<string, StepRun>();
 
@@ -42,26 +74,14 @@ export class WorkflowStepRuns {
       completed: false,
     };
     this.runs.set(run.executionId, run);
-    return {
-      type: 'function_executed',
-      function: {
-        id: 'Fn0DISKSTEP',
-        callback_id: WORKFLOW_STEP_CALLBACK_ID,
-        title: 'Request a shared-disk change',
-        type: 'app',
-        input_parameters: [],
-        output_parameters: [],
-        app_id: 'A0DISKBOT',
-        date_created: 1_700_000_000,
-        date_updated: 1_700_000_000,
-        date_deleted: 0,
-      },
+    return functionExecutedEvent({
+      executionId: run.executionId,
+      workflowExecutionId: run.workflowExecutionId,
+      workflowToken: run.token,
       inputs,
-      function_execution_id: run.executionId,
-      workflow_execution_id: run.workflowExecutionId,
-      event_ts: (run.issuedAt / 1000).toFixed(6),
-      bot_access_token: run.token,
-    };
+      appId: 'A0DISKBOT',
+      at: run.issuedAt,
+    });
   }
 
   /** A workflow token is good until its run completes or 15 minutes pass. */

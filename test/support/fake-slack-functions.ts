@@ -3,7 +3,7 @@
  * `functions.completeSuccess` / `completeError` refused for an unknown or already completed
  * execution, as Slack does.
  */
-import { WORKFLOW_STEP_CALLBACK_ID } from '../../src/workflow/workflow-step.js';
+import { functionExecutedEvent as slackFunctionExecuted } from '../../src/sandbox/workflow-steps.js';
 import type { FakeSlack, RecordedCall } from './fake-slack.js';
 import { eventCallbackBody, postToSlackEndpoint, signSlackBody } from './slack-requests.js';
 
@@ -73,26 +73,14 @@ export interface StepEvent {
 
 /** The `function_executed` event Slack sends when a workflow reaches the step. */
 export function functionExecutedEvent(step: StepEvent): Record<string, unknown> {
-  return {
-    type: 'function_executed',
-    function: {
-      id: 'Fn0DISKSTEP',
-      callback_id: WORKFLOW_STEP_CALLBACK_ID,
-      title: 'Request a shared-disk change',
-      type: 'app',
-      input_parameters: [],
-      output_parameters: [],
-      app_id: 'A0FAKE',
-      date_created: 1_700_000_000,
-      date_updated: 1_700_000_000,
-      date_deleted: 0,
-    },
+  return slackFunctionExecuted({
+    executionId: step.executionId,
+    workflowExecutionId: step.workflowExecutionId ?? `Wx${step.executionId}`,
+    workflowToken: step.workflowToken ?? `xwfp-${step.executionId}`,
     inputs: step.inputs,
-    function_execution_id: step.executionId,
-    workflow_execution_id: step.workflowExecutionId ?? `Wx${step.executionId}`,
-    event_ts: `${Date.now() / 1000}`,
-    bot_access_token: step.workflowToken ?? `xwfp-${step.executionId}`,
-  };
+    appId: 'A0FAKE',
+    at: Date.now(),
+  });
 }
 
 /** Sends the event signed, as Slack does; `retryNum` marks a redelivery (`x-slack-retry-num`). */
