@@ -3,6 +3,8 @@
  * compiler (`npm run typecheck` covers test/): each `@ts-expect-error` below must stay an error.
  */
 import { expect, it } from 'vitest';
+import type { KindDomain } from '../../src/kinds/domain.js';
+import { KIND_DOMAINS, type KindDomains } from '../../src/kinds/domain-registry.js';
 import type { KindExecution } from '../../src/kinds/execution.js';
 import { KIND_EXECUTIONS, type KindExecutions } from '../../src/kinds/registry.js';
 
@@ -19,4 +21,22 @@ it('a kind missing from the registry, or an entry without steps or without rules
   expect(Object.keys(missingKind)).not.toContain('init');
   expect(Object.keys(withoutSteps)).not.toContain('steps');
   expect(Object.keys(withoutRules)).not.toContain('rules');
+});
+
+it('a kind missing from the domain registry, or without its builder or Retry mapping, does not compile', () => {
+  const { unfreeze: _unfreeze, ...withoutUnfreeze } = KIND_DOMAINS;
+  // @ts-expect-error unfreeze is missing from the domain registry
+  const missingKind: KindDomains = withoutUnfreeze;
+  const { build: _build, ...noBuilder } = KIND_DOMAINS.attach;
+  // @ts-expect-error attach's entry has no builder
+  const withoutBuilder: KindDomain<'attach'> = noBuilder;
+  const { retry: _retry, ...noRetry } = KIND_DOMAINS.attach;
+  // @ts-expect-error attach's entry has no Retry mapping
+  const withoutRetry: KindDomain<'attach'> = noRetry;
+  // @ts-expect-error one kind's module cannot stand in for another's (params and commands differ)
+  const swapped: KindDomains = { ...KIND_DOMAINS, detach: KIND_DOMAINS.attach };
+  expect(Object.keys(missingKind)).not.toContain('unfreeze');
+  expect(Object.keys(withoutBuilder)).not.toContain('build');
+  expect(Object.keys(withoutRetry)).not.toContain('retry');
+  expect(swapped.detach).toBe(KIND_DOMAINS.attach);
 });
