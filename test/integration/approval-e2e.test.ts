@@ -175,6 +175,13 @@ describe('approvals end to end over signed HTTP', () => {
     expect(res.status).toBe(200);
     expect(json(await h.fake.waitFor((c) => c.method === '/response/cancel'))).toContain('cancelled');
     expect((await h.bot.service.get(card.requestId))?.state).toBe('cancelled');
+    // The card's thread hears of it too; waited for here so the line cannot land in the next test's calls.
+    await h.fake.waitFor(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        c.body.thread_ts !== undefined &&
+        json(c).includes(`cancelled \`${card.requestId}\``),
+    );
   });
 
   it('lists requests and refuses requests that fail static checks without opening them', async () => {

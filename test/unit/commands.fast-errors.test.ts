@@ -114,7 +114,7 @@ describe('the fast path for value errors', () => {
   });
 
   it('answers the usage error of bench:ack itself, and leaves mixed errors to zod', () => {
-    const bad = { name: 'x', size: 'abc', burst: false, tags: [] };
+    const bad = { name: 'x', size: 'abc', burst: false, allowDuplicateName: false, tags: [] };
     expect(fastIssues('create', bad)?.map((i) => i.path)).toEqual([['name'], ['size']]);
     expect(fastIssues('create', { ...bad, tags: ['novalue'] })).toBeUndefined();
     expect(fastIssues('create', { ...bad, name: 'db1', size: '10' })).toBeUndefined();
