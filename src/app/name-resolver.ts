@@ -8,6 +8,7 @@ import { describeFailure } from '../cloud/explain.js';
 import type { DiskInfo, EcsGateway, InstanceInfo } from '../cloud/gateway.js';
 import { type DiskCommand, isDiskId, isInstanceId, type NameMap } from '../commands/index.js';
 import { closestNamed, type NamedResource } from '../commands/name-suggest.js';
+import { resolveResize } from '../kinds/resize/resolve.js';
 import type { CloudFailure } from './ports.js';
 
 /** Why a name did not resolve to one id. */
@@ -199,6 +200,12 @@ export class NameResolver {
           },
         };
       }
+      case 'resize':
+        return resolveResize(
+          command,
+          (ref) => this.disk(ref),
+          (ids) => this.instances(ids),
+        );
       default:
         return { ok: true, value: command };
     }

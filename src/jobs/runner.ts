@@ -79,11 +79,11 @@ const LOCKS: { readonly [K in RequestKind]: (params: ParamsOf[K]) => LockResourc
   failover: (p) => diskAnd(p.diskId, [p.fromInstanceId, p.toInstanceId]),
   init: (p) => diskAnd(p.diskId, []),
   unfreeze: () => [],
+  resize: (p) => diskAnd(p.diskId, p.instanceIds),
 };
 
-export function lockResources<K extends RequestKind>(kind: K, params: ParamsOf[K]): LockResource[] {
-  return LOCKS[kind](params);
-}
+export const lockResources = <K extends RequestKind>(kind: K, params: ParamsOf[K]): LockResource[] =>
+  LOCKS[kind](params);
 
 /**
  * Runs one approved request to a terminal state, or resumes one a dead worker left `running`.
@@ -237,6 +237,7 @@ export class RequestRunner {
       watcher: this.deps.watcher,
       freeze: this.deps.freeze,
       clock,
+      policy: this.deps.service.policy,
       waitTimeoutMs: options.waitTimeoutMs,
       mutationConcurrency: options.mutationConcurrency,
       fencingMode: options.fencingMode,

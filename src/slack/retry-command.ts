@@ -1,3 +1,4 @@
+import { resizeRetry } from '../kinds/resize/domain.js';
 import type { DiskRequest } from '../workflow/request.js';
 import type { RequestCommand } from '../workflow/request-builder.js';
 import { readParams } from '../workflow/request-params.js';
@@ -78,6 +79,11 @@ export function retryCommand(request: DiskRequest): RequestCommand | undefined {
       const p = readParams('unfreeze', request.params);
       if (!p) return undefined;
       return { kind: 'unfreeze', ...(p.reason ? { reason: p.reason } : {}) };
+    }
+    case 'resize': {
+      // Once ResizeDisk went through, Retry resumes from the verification and never resizes again.
+      const p = readParams('resize', request.params);
+      return p && resizeRetry(request, p);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DiskCommand } from '../commands/index.js';
+import { buildResize } from '../kinds/resize/domain.js';
 import { requiredQuorum } from './approvers.js';
 import { buildInit } from './init-builder.js';
 import type { Policy } from './policy.js';
@@ -132,6 +133,9 @@ function createPlan(params: ParamsOf['create']): PlanStep[] {
 }
 
 /** The display names resolved for the command, when there are any. */
+/** A kind with no single-node-fs override, no force and no emergency. */
+const NO_EXTRAS = { allowSingleNodeFs: false, force: false, emergency: false } as const;
+
 const namesOf = (command: { names?: Readonly<Record<string, string>> }) =>
   command.names && Object.keys(command.names).length > 0 ? { names: { ...command.names } } : {};
 
@@ -310,6 +314,8 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
     }
     case 'init':
       return buildInit(command, regionId);
+    case 'resize':
+      return { kind: 'resize', ...buildResize(command, regionId, policy.limits.maxSizeGiB), ...NO_EXTRAS };
     case 'unfreeze': {
       // No cloud call: its one step lifts the freeze; filing has checked that one is in force.
       const params: ParamsOf['unfreeze'] = command.reason === undefined ? {} : { reason: command.reason };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DISK_CATEGORIES } from '../commands/index.js';
+import { type ResizeParams, resizeParamsSchema } from '../kinds/resize/domain.js';
 import type { RequestKind, RequestParams } from './request.js';
 
 /**
@@ -88,6 +89,7 @@ export type ParamsOf = {
   failover: FailoverParams;
   init: InitParams;
   unfreeze: UnfreezeParams;
+  resize: ResizeParams;
 };
 
 const schemas = {
@@ -97,6 +99,7 @@ const schemas = {
   failover: failoverParamsSchema,
   init: initParamsSchema,
   unfreeze: unfreezeParamsSchema,
+  resize: resizeParamsSchema,
 } as const;
 
 /** Reads stored parameters back; undefined when they do not fit the kind (a corrupt or foreign record). */

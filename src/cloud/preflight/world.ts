@@ -1,3 +1,4 @@
+import { loadResizeWorld, type ResizeReading } from '../../kinds/resize/facts.js';
 import type { RequestKind } from '../../workflow/request.js';
 import type { ParamsOf } from '../../workflow/request-params.js';
 import { describeFailure } from '../explain.js';
@@ -35,6 +36,8 @@ export interface WorldSnapshot {
   readonly ocfs2Grow?: GrowReading;
   /** Create: the disks of the region that already have the requested name (one DescribeDisks). */
   readonly sameName?: SameNameReading;
+  /** Resize: the disk's snapshots and, when the guests run, what each shows (inspect and probe). */
+  readonly resize?: ResizeReading;
 }
 
 /** The region's disks named like the one to create, or why they could not be listed. */
@@ -97,6 +100,7 @@ const TARGETS: { readonly [K in RequestKind]: (params: ParamsOf[K]) => Targets }
   }),
   init: () => ({ all: [], receiving: [] }),
   unfreeze: () => ({ all: [], receiving: [] }),
+  resize: (p) => ({ all: p.instanceIds, receiving: [] }),
 };
 
 const targetsOf = <K extends RequestKind>(kind: K, params: ParamsOf[K]): Targets => TARGETS[kind](params);
@@ -121,6 +125,13 @@ export async function loadWorld<K extends RequestKind>(
   if (kind === 'unfreeze') return { ...empty, ...zones };
   if (kind === 'create') {
     return { ...empty, ...zones, sameName: await readSameName(gateway, params as ParamsOf['create']) };
+  }
+  if (kind === 'resize') {
+    return {
+      ...empty,
+      ...zones,
+      ...(await loadResizeWorld(gateway, params as ParamsOf['resize'], options.guests)),
+    };
   }
   if (kind === 'init') {
     const init = await loadInitWorld(gateway, params as ParamsOf['init'], options.guests);

@@ -1,3 +1,4 @@
+import { runResize } from '../../kinds/resize/steps.js';
 import type { RequestKind } from '../../workflow/request.js';
 import { runAttach, runDetach } from './attach.js';
 import type { StepRunner } from './context.js';
@@ -22,4 +23,5 @@ export const STEP_RUNNERS: StepRunners = {
   failover: runFailover,
   init: runInit,
   unfreeze: runUnfreeze,
+  resize: runResize,
 };

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import { REQUEST_ID_PATTERN } from '../../commands/index.js';
+import { resizeSummaryOf } from '../../kinds/resize/domain.js';
 import type { CheckLevel, DiskRequest, PlanStep, RequestState } from '../../workflow/request.js';
 import { escapeMrkdwn } from './escape.js';
 import { chunkLines, clip, codeBlock, joinWithin, plural, SLACK_LIMITS, slackDate } from './limits.js';
@@ -90,6 +91,8 @@ export function summarize(request: DiskRequest, options: SummaryOptions = {}): s
         p.reason === undefined ? 'lift the change freeze' : `lift the change freeze: ${String(p.reason)}`,
         max,
       );
+    case 'resize':
+      return clip(resizeSummaryOf(p) ?? `resize ${String(p.diskId)}`, max);
   }
 }
 
