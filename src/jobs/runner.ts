@@ -185,8 +185,7 @@ export class RequestRunner {
         timing: options.assistantTiming ?? DEFAULT_ASSISTANT_TIMING,
       },
     };
-    // Fresh facts under the locks; they are also the first moment's, so the first mutation costs
-    // no second read.
+    // Fresh facts under the locks, also the first moment's: the first mutation costs no second read.
     let primed: SafetyReading | undefined = await facts(reads, request.kind, params, 'start', factOptions);
     const world = primed.world;
     if (cursor === CURSOR.START) {
