@@ -16,6 +16,10 @@ function flag(name: string, value: string | number | undefined): string[] {
   return value === undefined ? [] : [`--${name}`, quoteValue(String(value))];
 }
 
+const unrendered = (command: never): never => {
+  throw new Error(`no canonical text for ${JSON.stringify(command)}`);
+};
+
 export function renderDiskCommand(command: DiskCommand): string {
   const parts: string[] = [];
   switch (command.kind) {
@@ -85,6 +89,9 @@ export function renderDiskCommand(command: DiskCommand): string {
     case 'resize':
       parts.push(...renderResize(command, flag, quoteValue));
       break;
+    default:
+      // A command added to `DiskCommand` without its canonical text does not compile.
+      return unrendered(command);
   }
   return parts.join(' ');
 }

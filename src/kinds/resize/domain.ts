@@ -2,26 +2,10 @@
  * `/disk resize` (issue 19), the pure half: stored parameters, the plan approvers see, static
  * checks, the summary line, the Retry mapping and the step cursor. No cloud, Slack or Redis.
  */
-import { z } from 'zod';
-import type { Check, DiskRequest, PlanStep, RequestParams } from '../../workflow/request.js';
+import type { Check, DiskRequest, PlanStep } from '../../workflow/request.js';
+import { type KindBuild, type KindDomain, namesOf } from '../domain.js';
 import type { ResizeCommand } from './command.js';
-
-export const resizeParamsSchema = z.object({
-  diskId: z.string(),
-  regionId: z.string(),
-  /** The new size, whole GiB. */
-  sizeGiB: z.number().int(),
-  offline: z.boolean(),
-  /** A snapshot first (false with `--no-snapshot`). */
-  snapshot: z.boolean(),
-  /** A Retry after the resize went through: verify every node and grow, never ResizeDisk again. */
-  afterResize: z.boolean().default(false),
-  /** Attached when filed (name resolution): locked with the disk; the rules read the attachments fresh. */
-  instanceIds: z.array(z.string()).default([]),
-  reason: z.string().optional(),
-  names: z.record(z.string(), z.string()).optional(),
-});
-export type ResizeParams = z.infer<typeof resizeParamsSchema>;
+import type { ResizeParams } from './params.js';
 
 /**
  * Where a resize is (the request's step cursor, after CURSOR.CHECKED = 1). A cursor at RESIZED or
@@ -41,7 +25,7 @@ export function resizeParams(command: ResizeCommand, regionId: string): ResizePa
     afterResize: command.afterResize === true,
     instanceIds: [...(command.instanceIds ?? [])],
     ...(command.reason ? { reason: command.reason } : {}),
-    ...(command.names ? { names: { ...command.names } } : {}),
+    ...namesOf(command),
   };
 }
 
@@ -115,13 +99,8 @@ export function resizeStaticChecks(p: ResizeParams, maxSizeGiB: number): Check[]
   return checks;
 }
 
-const named = (p: ResizeParams, id: string): string => {
-  const name = p.names?.[id];
-  return name ? `${name} (${id})` : id;
-};
-
 /** "resize shared-db (d-…) to 80 GiB online" for the card, threads and App Home. */
-export function resizeSummary(p: ResizeParams): string {
+export function resizeSummary(p: ResizeParams, named: (id: string) => string = (id) => id): string {
   const how = p.offline ? 'offline' : 'online';
   const extra = [
     p.snapshot || p.afterResize ? '' : 'no snapshot',
@@ -129,7 +108,7 @@ export function resizeSummary(p: ResizeParams): string {
   ]
     .filter(Boolean)
     .join(', ');
-  return `resize ${named(p, p.diskId)} to ${p.sizeGiB} GiB ${how}${extra ? ` (${extra})` : ''}`;
+  return `resize ${named(p.diskId)} to ${p.sizeGiB} GiB ${how}${extra ? ` (${extra})` : ''}`;
 }
 
 /**
@@ -150,19 +129,35 @@ export function resizeRetry(request: Pick<DiskRequest, 'stepCursor'>, p: ResizeP
   };
 }
 
-/** Parameters (plain JSON), plan and static checks of a resize command: the builder's part. */
-export function buildResize(
-  command: ResizeCommand,
-  regionId: string,
-  maxSizeGiB: number,
-): { params: RequestParams; plan: PlanStep[]; checks: Check[] } {
-  const p = resizeParams(command, regionId);
-  const params = JSON.parse(JSON.stringify(p)) as RequestParams;
-  return { params, plan: resizePlan(p), checks: resizeStaticChecks(p, maxSizeGiB) };
-}
-
-/** The summary of stored parameters; undefined when they do not fit (a foreign record). */
-export function resizeSummaryOf(params: RequestParams): string | undefined {
-  const parsed = resizeParamsSchema.safeParse(params);
-  return parsed.success ? resizeSummary(parsed.data) : undefined;
-}
+/** `/disk resize <disk> --size <GiB> [--offline] [--no-snapshot]` (issue 19). */
+export const resizeDomain: KindDomain<'resize'> = {
+  build: (command, policy, regionId): KindBuild<'resize'> => {
+    const params = resizeParams(command, regionId);
+    return {
+      params,
+      plan: resizePlan(params),
+      checks: resizeStaticChecks(params, policy.limits.maxSizeGiB),
+      allowSingleNodeFs: false,
+      force: false,
+      emergency: false,
+    };
+  },
+  quorum: (policy) => policy.actions.resize.quorum,
+  allowsEmergency: () => false,
+  frozen: () => true,
+  liftsFreeze: false,
+  retry: (p, ran) => resizeRetry(ran, p),
+  summary: (p, named) => ({ text: resizeSummary(p, named) }),
+  // The disk by id or name; its instances are the disk's attachments (locked, and named in results).
+  names: {
+    storesNames: true,
+    instancesOfDisk: true,
+    refs: (command) => ({ disk: command.diskId, instances: [] }),
+    withIds: (command, ids) => ({
+      ...command,
+      diskId: ids.diskId,
+      instanceIds: [...ids.instanceIds],
+      ...namesOf({ names: ids.names }),
+    }),
+  },
+};

@@ -5,24 +5,13 @@
  * table). The guests of an offline resize are read once the disk has its new size (they run then).
  * No import of `preflight/world.ts` or the rules: `loadWorld` spreads this in.
  */
-import type { TargetOutcome } from '../../cloud/assistant.js';
-import type { DiskInfo, InstanceInfo, ReadGateway, SnapshotInfo } from '../../cloud/gateway.js';
+import type { DiskInfo, InstanceInfo, ReadGateway } from '../../cloud/gateway.js';
 import { inspectDisk } from '../../cloud/mounts.js';
-import type { Ocfs2Probe } from '../../cloud/ocfs2/reports.js';
 import { probeOcfs2 } from '../../cloud/ocfs2/run.js';
 import type { InitReadOptions } from '../../cloud/preflight/init-world.js';
-import type { InspectReport } from '../../cloud/scripts/index.js';
+import type { ResizeReading } from '../../cloud/preflight/world.js';
 import { clusterNameFor } from '../../workflow/ocfs2-cluster.js';
-import type { ResizeParams } from './domain.js';
-
-export interface ResizeReading {
-  readonly snapshots: readonly SnapshotInfo[];
-  /** Absent while an offline resize has not resized yet (its guests are stopped). */
-  readonly guests?: {
-    readonly inspect: readonly TargetOutcome<InspectReport>[];
-    readonly probe: readonly TargetOutcome<Ocfs2Probe>[];
-  };
-}
+import type { ResizeParams } from './params.js';
 
 export interface ResizeWorld {
   readonly disk?: DiskInfo;

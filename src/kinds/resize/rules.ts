@@ -18,11 +18,10 @@ import {
   resizeChecks,
 } from '../../cloud/preflight/resize-rules.js';
 import { diskRules, error, ok } from '../../cloud/preflight/rules.js';
-import type { WorldSnapshot } from '../../cloud/preflight/world.js';
+import type { ResizeReading, WorldSnapshot } from '../../cloud/preflight/world.js';
 import type { InspectReport } from '../../cloud/scripts/index.js';
 import type { Check } from '../../workflow/request.js';
-import type { ResizeParams } from './domain.js';
-import type { ResizeReading } from './facts.js';
+import type { ResizeParams } from './params.js';
 
 /** The data-safety rule name of the file-system plan: the fs-grow moment compares its facts. */
 export const RESIZE_FS_RULE = 'resize_fs';

@@ -21,7 +21,8 @@ import { isGrowPlan } from '../../cloud/preflight/resize-rules.js';
 import type { ExecutionResult, InstanceFailure } from '../../jobs/ports.js';
 import { type StepContext, type StepRunner, stoppedBy } from '../../jobs/steps/context.js';
 import type { Check } from '../../workflow/request.js';
-import { RESIZE_CURSOR, type ResizeParams } from './domain.js';
+import { RESIZE_CURSOR } from './domain.js';
+import type { ResizeParams } from './params.js';
 import { planFacts, planOf } from './rules.js';
 
 type Ctx = StepContext<'resize'>;
