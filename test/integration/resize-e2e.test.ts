@@ -148,6 +148,10 @@ describe('/disk resize', () => {
     expect((await diskState(disk))?.fsSize).toBe(40);
     expect((await growCalls()).length).toBe(growsBefore);
 
+    // `/disk status` shows the size each guest sees next to the disk's: the stale node stands out.
+    const status = await reply(`status ${disk}`);
+    expect(status).toContain('Size each guest sees* (the disk: 60 GiB; 1 behind');
+    expect(status).toContain(`${stale} still sees 40 GiB ✗`);
     await f.emu.admin(`instances/${stale}/stale-size`, { stale: false });
     const request = await f.h.bot.service.get(id);
     await f.h.client.click({
@@ -158,13 +162,13 @@ describe('/disk resize', () => {
       messageTs: String(resultCall.body.ts ?? request?.card?.ts),
       responseUrl: f.h.fake.responseUrl('resize-retry'),
     });
-    const reply = json(
+    const opened = json(
       await f.h.fake.waitFor(
         (c) => c.method === '/response/resize-retry' && json(c).includes('opened'),
         20_000,
       ),
     );
-    const retried = /R-[0-9A-Z]{10}/.exec(reply.replace(id, ''))?.[0] ?? '';
+    const retried = /R-[0-9A-Z]{10}/.exec(opened.replace(id, ''))?.[0] ?? '';
     const again = await f.h.bot.service.get(retried);
     expect(again?.params).toMatchObject({ afterResize: true, sizeGiB: 60 });
     expect(again?.plan.map((s) => s.action)).not.toContain('ResizeDisk');
