@@ -86,7 +86,7 @@ export const SUBCOMMAND_NOTES: Readonly<Record<Subcommand, readonly string[]>> =
   ],
   watch: [
     'Disks the bot created or attached are watched already, in the channel of that request.',
-    'Alerts (once per incident, with "resolved" and reminders): attachments changed outside the bot, a single-node file system mounted twice, the primary down (with a Fail over button), reservation anomalies.',
+    'Alerts (once per incident, with "resolved" and reminders): attachments changed outside the bot, a single-node file system mounted twice, the primary down (with a Fail over button), reservation anomalies, a node that does not see the disk’s size after a resize.',
     'Without --channel the alerts go to the channel where you run the command.',
   ],
   unwatch: ['Open incidents of the disk are dropped without a "resolved" message.'],
