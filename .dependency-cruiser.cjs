@@ -8,7 +8,8 @@
  * - the console's browser code (bundled for the page) imports only itself, and nothing imports it.
  */
 /** The pure half of a request kind (src/kinds): what domain code and the Slack adapter may import. */
-const PURE_KIND = '^src/kinds/([a-z-]+/params|[a-z-]+/domain|params|domain|names|domain-registry)\\.ts$';
+const PURE_KIND =
+  '^src/kinds/([a-z-]+/params|[a-z-]+/domain|[a-z-]+/grammar|[a-z-]+/command|params|domain|names|domain-registry)\\.ts$';
 
 module.exports = {
   forbidden: [

@@ -1,15 +1,24 @@
 /**
  * `/disk status` and `/disk list` (read-only, no approval): one batched DescribeDisks, plus for
- * status the mount table read on the guests. A cloud failure is answered as data.
+ * status the mount table read on the guests and the size each guest sees (the `rescan` report,
+ * alongside it), so a node that missed a resize shows. A cloud failure is answered as data.
  */
 import type { AssistantTiming } from '../cloud/assistant.js';
 import { describeFailure } from '../cloud/explain.js';
 import type { DiskInfo, EcsGateway } from '../cloud/gateway.js';
+import { rescanEveryNode } from '../cloud/lifecycle.js';
 import { type MountTable, readMounts } from '../cloud/mounts.js';
+import type { RescanVerdict } from '../cloud/preflight/rescan-verify.js';
 import type { CloudFailure, MountAlarm } from './ports.js';
 
 export type DiskStatus =
-  | { readonly ok: true; readonly disk: DiskInfo; readonly mounts: MountTable }
+  | {
+      readonly ok: true;
+      readonly disk: DiskInfo;
+      readonly mounts: MountTable;
+      /** The size each attached guest sees next to the disk's; absent when attached nowhere. */
+      readonly sizes?: RescanVerdict;
+    }
   | { readonly ok: false; readonly reason: 'no_disk'; readonly regionId: string }
   | { readonly ok: false; readonly reason: 'cloud_failed'; readonly failure: CloudFailure };
 
@@ -36,13 +45,19 @@ export class DiskQueries {
     try {
       const [disk] = await deps.gateway.describeDisks({ regionId: deps.defaultRegion, diskIds: [diskId] });
       if (!disk) return { ok: false, reason: 'no_disk', regionId: deps.defaultRegion };
-      const mounts = await readMounts(deps.gateway, disk, {
+      const guests = {
         regionId: disk.regionId || deps.defaultRegion,
         timeoutSec: deps.inspectTimeoutSec,
         ...(deps.assistantTiming ? { timing: deps.assistantTiming } : {}),
-      });
+      };
+      const [mounts, sizes] = await Promise.all([
+        readMounts(deps.gateway, disk, guests),
+        disk.attachments.length > 0
+          ? rescanEveryNode(deps.gateway, disk, disk.sizeGiB, 0, guests)
+          : undefined,
+      ]);
       if (mounts.alert) await deps.alarm?.raise({ diskId: disk.diskId, alert: mounts.alert, channelId });
-      return { ok: true, disk, mounts };
+      return { ok: true, disk, mounts, ...(sizes ? { sizes } : {}) };
     } catch (error) {
       return { ok: false, reason: 'cloud_failed', failure: describeFailure(error) };
     }

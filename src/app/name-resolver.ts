@@ -184,11 +184,15 @@ export class NameResolver {
     // A kind that keeps no names needs no lookup for a disk typed as an id.
     if (!names.storesNames && refs.instances.length === 0 && isDiskId(refs.disk))
       return { ok: true, value: command };
-    const [disk, instances] = await Promise.all([
+    const [disk, named] = await Promise.all([
       this.disk(refs.disk),
       refs.instances.length > 0 ? this.instances(refs.instances) : NO_INSTANCES,
     ]);
     if (!disk.ok) return disk;
+    const attached = names.instancesOfDisk
+      ? (disk.value.disk?.attachments.map((a) => a.instanceId) ?? [])
+      : [];
+    const instances = attached.length > 0 ? await this.instances(attached) : named;
     if (!instances.ok) return instances;
     const shown = names.storesNames ? { ...instances.value.names, ...diskName(disk.value.disk) } : {};
     return {

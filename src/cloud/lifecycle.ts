@@ -5,7 +5,7 @@
  * retry mapping.
  */
 import { type AssistantTiming, DEFAULT_ASSISTANT_TIMING, jsonLine, runOnInstances } from './assistant.js';
-import type { DiskInfo, EcsGateway, SnapshotInfo } from './gateway.js';
+import type { DiskInfo, EcsGateway, ReadGateway, SnapshotInfo } from './gateway.js';
 import { type RescanVerdict, verifyRescan } from './preflight/rescan-verify.js';
 import type { GrowPlan } from './preflight/resize-rules.js';
 import {
@@ -53,7 +53,7 @@ export function snapshotName(input: {
 
 /** Polls DescribeSnapshots until the snapshot is `accomplished`; `failed`, gone or too slow are failures. */
 export async function waitForSnapshot(
-  gateway: EcsGateway,
+  gateway: ReadGateway,
   regionId: string,
   snapshotId: string,
   timing: PollTiming = DEFAULT_POLL,
@@ -80,7 +80,7 @@ export async function waitForSnapshot(
 
 /** Polls DescribeDisks until the disk reports `sizeGiB` and is no longer busy. */
 export async function waitForDiskSize(
-  gateway: EcsGateway,
+  gateway: ReadGateway,
   regionId: string,
   diskId: string,
   sizeGiB: number,
@@ -134,9 +134,9 @@ export interface GuestScriptOptions {
   readonly clientToken?: string;
 }
 
-/** One invocation of `rescan` on every attached instance, read into the verification table. */
+/** One invocation of `rescan` (read-only apart from the rescan) on every attached instance, read into the verification table. */
 export async function rescanEveryNode(
-  gateway: EcsGateway,
+  gateway: ReadGateway,
   disk: DiskInfo,
   expectGiB: number,
   waitSec: number,

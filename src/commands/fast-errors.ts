@@ -67,6 +67,7 @@ export const FAST_FIELDS: Readonly<Partial<Record<Subcommand, readonly FastField
   detach: [disk],
   status: [disk],
   failover: [disk],
+  resize: [disk, size],
 };
 
 /**

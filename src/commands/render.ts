@@ -2,6 +2,7 @@
  * The canonical text of a command (without the leading `/disk`): what the bot echoes on cards and
  * in audit lines, and what `parseDiskCommand` reads back to the same command.
  */
+import { renderResize } from '../kinds/resize/grammar.js';
 import { quoteValue } from './tokenize.js';
 import type { DiskCommand } from './types.js';
 
@@ -84,6 +85,9 @@ export function renderDiskCommand(command: DiskCommand): string {
       break;
     case 'unfreeze':
       parts.push('unfreeze', ...flag('reason', command.reason));
+      break;
+    case 'resize':
+      parts.push(...renderResize(command, flag, quoteValue));
       break;
     default:
       // A command added to `DiskCommand` without its canonical text does not compile.

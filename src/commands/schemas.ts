@@ -8,6 +8,7 @@
  * - an issue whose `params.code` is set is a complete sentence with that CommandError code.
  */
 import { z } from 'zod';
+import { resizeCommandSchema } from '../kinds/resize/grammar.js';
 import {
   CATEGORY_ALIASES,
   coded,
@@ -348,4 +349,5 @@ export const COMMAND_SCHEMAS: Readonly<Record<Subcommand, z.ZodType<DiskCommand>
   unwatch: unwatchSchema,
   freeze: freezeSchema,
   unfreeze: unfreezeSchema,
+  resize: resizeCommandSchema,
 };

@@ -2,6 +2,7 @@
  * The shape of each subcommand for the scanner: which flags it takes (and what kind), and which
  * positional arguments, with the labels and "missing" sentences used in error messages.
  */
+import { RESIZE_FLAGS, RESIZE_POSITIONALS } from '../kinds/resize/grammar.js';
 import type { Subcommand } from './types.js';
 
 /** value: takes one value; switch: no value; repeat: may repeat, values collected; choice: one of a set. */
@@ -62,6 +63,7 @@ export const FLAGS: Readonly<Record<Subcommand, Readonly<Record<string, FlagSpec
   unwatch: {},
   freeze: { reason: value('reason', '--reason "incident INC-42"') },
   unfreeze: { reason: REASON },
+  resize: RESIZE_FLAGS,
 };
 
 export interface PositionalSpec {
@@ -119,4 +121,5 @@ export const POSITIONALS: Readonly<Record<Subcommand, PositionalSpec>> = {
   unwatch: { fields: [DISK_ID], required: 1 },
   freeze: { fields: [], required: 0 },
   unfreeze: { fields: [], required: 0 },
+  resize: RESIZE_POSITIONALS,
 };

@@ -2,6 +2,7 @@
  * The typed vocabulary of `/disk` (design.md §2): what a parsed command is, what a parse error is,
  * and the limits the grammar enforces. Pure data: no Slack, Redis or cloud imports.
  */
+import type { ResizeCommand } from '../kinds/resize/command.js';
 
 /** Every subcommand, in the order help lists them. */
 export const SUBCOMMANDS = [
@@ -19,6 +20,7 @@ export const SUBCOMMANDS = [
   'unwatch',
   'freeze',
   'unfreeze',
+  'resize',
 ] as const;
 export type Subcommand = (typeof SUBCOMMANDS)[number];
 
@@ -114,7 +116,8 @@ export type DiskCommand =
   | { kind: 'unwatch'; diskId: string }
   /** A change freeze takes effect at once (approvers and on-call); lifting it is a request. */
   | { kind: 'freeze'; reason: string }
-  | { kind: 'unfreeze'; reason?: string };
+  | { kind: 'unfreeze'; reason?: string }
+  | ResizeCommand;
 
 export type DiskCommandKind = DiskCommand['kind'];
 

@@ -2,6 +2,7 @@
  * Usage lines, one-line summaries, notes and examples for every subcommand. Plain text: callers
  * escape it for mrkdwn and put usage lines in a code block.
  */
+import { RESIZE_EXAMPLES, RESIZE_NOTES, RESIZE_SUMMARY, RESIZE_USAGE } from '../kinds/resize/grammar.js';
 import { SUBCOMMANDS, type Subcommand } from './types.js';
 
 const USAGE: Record<Subcommand, readonly string[]> = {
@@ -27,6 +28,7 @@ const USAGE: Record<Subcommand, readonly string[]> = {
   unwatch: ['/disk unwatch <disk>'],
   freeze: ['/disk freeze --reason "<text>"'],
   unfreeze: ['/disk unfreeze [--reason "<text>"]'],
+  resize: RESIZE_USAGE,
 };
 
 /** One line per subcommand, as help lists them. */
@@ -45,6 +47,7 @@ export const SUBCOMMAND_SUMMARIES: Readonly<Record<Subcommand, string>> = {
   unwatch: 'Stop watching a disk.',
   freeze: 'Start a change freeze at once: no new changes are filed or started (approvers and on-call).',
   unfreeze: 'Request the end of the change freeze (goes to approval).',
+  resize: RESIZE_SUMMARY,
 };
 
 /** Extra facts a user needs before running the subcommand; shown by `/disk help <command>`. */
@@ -83,7 +86,7 @@ export const SUBCOMMAND_NOTES: Readonly<Record<Subcommand, readonly string[]>> =
   ],
   watch: [
     'Disks the bot created or attached are watched already, in the channel of that request.',
-    'Alerts (once per incident, with "resolved" and reminders): attachments changed outside the bot, a single-node file system mounted twice, the primary down (with a Fail over button), reservation anomalies.',
+    'Alerts (once per incident, with "resolved" and reminders): attachments changed outside the bot, a single-node file system mounted twice, the primary down (with a Fail over button), reservation anomalies, a node that does not see the disk’s size after a resize.',
     'Without --channel the alerts go to the channel where you run the command.',
   ],
   unwatch: ['Open incidents of the disk are dropped without a "resolved" message.'],
@@ -95,6 +98,7 @@ export const SUBCOMMAND_NOTES: Readonly<Record<Subcommand, readonly string[]>> =
   unfreeze: [
     'Opens a request (policy action unfreeze); its approval lifts the freeze. Answered "not frozen" when there is none.',
   ],
+  resize: RESIZE_NOTES,
 };
 
 /** Example invocations, all valid for the parser (a unit test checks that). */
@@ -131,6 +135,7 @@ export const SUBCOMMAND_EXAMPLES: Readonly<Record<Subcommand, readonly string[]>
   unwatch: ['/disk unwatch d-bp1abc2def3ghi4jkl5m'],
   freeze: ['/disk freeze --reason "incident INC-42: storage latency"'],
   unfreeze: ['/disk unfreeze', '/disk unfreeze --reason "INC-42 resolved"'],
+  resize: RESIZE_EXAMPLES,
 };
 
 const GENERAL_NOTES = [

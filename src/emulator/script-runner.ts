@@ -18,7 +18,15 @@ import {
   SCRIPT_EXIT,
   type TakeoverReport,
 } from './scripts.js';
-import { type Attachment, type Disk, mountKey, type Reservation, serialOf, type World } from './world.js';
+import {
+  type Attachment,
+  type Disk,
+  guestSize,
+  mountKey,
+  type Reservation,
+  serialOf,
+  type World,
+} from './world.js';
 
 /** The scripts' `case` guard on each serial (`*[!chars]*` refuses), as a regular expression. */
 const SERIAL_GUARD = new RegExp(`^[${SERIAL_CHARACTERS}]+$`);
@@ -146,6 +154,7 @@ function inspect(world: World, instanceId: string, serial: string): InspectRepor
     mountpoints: mount?.mountpoints ?? [],
     readOnly: mount?.readOnly ?? false,
     reservation: found ? report(world, found.disk.diskId) : null,
+    sizeGiB: found ? guestSize(world, instanceId, found.disk) : null,
   };
 }
 

@@ -100,6 +100,8 @@ export interface InspectReport {
   readOnly: boolean;
   /** Null when the device is absent. */
   reservation: ReservationReport | null;
+  /** Whole GiB this guest sees (it lags the disk after a resize until the rescan); null when absent. */
+  sizeGiB: number | null;
 }
 
 export interface TakeoverReport {

@@ -167,8 +167,7 @@ export class RequestRunner {
         timing: options.assistantTiming ?? DEFAULT_ASSISTANT_TIMING,
       },
     };
-    // Fresh facts under the locks; they are also the first moment's, so the first mutation costs
-    // no second read.
+    // Fresh facts under the locks, also the first moment's: the first mutation costs no second read.
     let primed: SafetyReading | undefined = await facts(reads, request.kind, params, 'start', factOptions);
     const world = primed.world;
     if (cursor === CURSOR.START) {
@@ -219,6 +218,7 @@ export class RequestRunner {
       watcher: this.deps.watcher,
       freeze: this.deps.freeze,
       clock,
+      policy: this.deps.service.policy,
       waitTimeoutMs: options.waitTimeoutMs,
       mutationConcurrency: options.mutationConcurrency,
       fencingMode: options.fencingMode,

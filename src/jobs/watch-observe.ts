@@ -122,11 +122,13 @@ function observeDisk(
       singleNodeMounted: isSingleNodeFs(fstype) && mountpoints.length > 0,
       ...(registered === undefined ? {} : { registered }),
       holdsReservation: holds,
+      ...(report?.sizeGiB === undefined ? {} : { seenGiB: report.sizeGiB }),
     };
   });
   return {
     diskId: disk.diskId,
     exists: true,
+    sizeGiB: disk.sizeGiB,
     attachments: disk.attachments.map((a) => ({ instanceId: a.instanceId, attachedTime: a.attachedTime })),
     instances: facts,
     holderKey,

@@ -14,6 +14,7 @@ import type { CommandOf, KindDomain, KindSummary } from './domain.js';
 import { failoverDomain } from './failover/domain.js';
 import { initDomain } from './init/domain.js';
 import type { RequestKind } from './params.js';
+import { resizeDomain } from './resize/domain.js';
 import { unfreezeDomain } from './unfreeze/domain.js';
 
 export type KindDomains = { readonly [K in RequestKind]: KindDomain<K> };
@@ -25,6 +26,7 @@ export const KIND_DOMAINS: KindDomains = {
   failover: failoverDomain,
   init: initDomain,
   unfreeze: unfreezeDomain,
+  resize: resizeDomain,
 };
 
 /** The pure half of `kind`, typed by it (the correlated-union lookup: no cast at the caller). */
@@ -38,9 +40,13 @@ export function isRequestCommand(command: DiskCommand): command is CommandOf<Req
 }
 
 /** The Retry command of stored parameters; undefined when they do not fit the kind. */
-export function retryOf<K extends RequestKind>(kind: K, stored: RequestParams): CommandOf<K> | undefined {
+export function retryOf<K extends RequestKind>(
+  kind: K,
+  stored: RequestParams,
+  ran: { readonly stepCursor: number },
+): CommandOf<K> | undefined {
   const params = readParams(kind, stored);
-  return params && domainOf(kind).retry(params);
+  return params && domainOf(kind).retry(params, ran);
 }
 
 /** The card summary of stored parameters; undefined when they do not fit the kind. */

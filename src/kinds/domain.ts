@@ -53,6 +53,8 @@ export interface ResolvedRefs {
 export interface KindNames<K extends RequestKind> {
   /** Whether the request keeps the names for display (else a disk id alone needs no lookup). */
   readonly storesNames: boolean;
+  /** The instances are the disk's attachments, looked up with it (resize): `refs` names none. */
+  readonly instancesOfDisk?: boolean;
   refs(command: CommandOf<K>): NameRefs;
   withIds(command: CommandOf<K>, resolved: ResolvedRefs): CommandOf<K>;
 }
@@ -68,8 +70,11 @@ export interface KindDomain<K extends RequestKind> {
   frozen(policy: Policy): boolean;
   /** Lifting the freeze: filed only while one is in force, and its plan has no cloud call. */
   readonly liftsFreeze: boolean;
-  /** The Retry button: the command that files the same request again through today's policy. */
-  retry(params: ParamsOf[K]): CommandOf<K>;
+  /**
+   * The Retry button: the command that files the same request again through today's policy;
+   * `ran` says how far the failed request got (a resize past its ResizeDisk resumes from the verification).
+   */
+  retry(params: ParamsOf[K], ran: { readonly stepCursor: number }): CommandOf<K>;
   /** What the request does, plain text (`named` shows an id with its stored name). */
   summary(params: ParamsOf[K], named: (id: string) => string): KindSummary;
   /** Name resolution of the command's disk and instances; undefined when it names none. */

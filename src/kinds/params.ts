@@ -9,6 +9,7 @@ import { createParamsSchema } from './create/params.js';
 import { detachParamsSchema } from './detach/params.js';
 import { failoverParamsSchema } from './failover/params.js';
 import { initParamsSchema } from './init/params.js';
+import { resizeParamsSchema } from './resize/params.js';
 import { unfreezeParamsSchema } from './unfreeze/params.js';
 
 export const KIND_PARAMS = {
@@ -18,6 +19,7 @@ export const KIND_PARAMS = {
   failover: failoverParamsSchema,
   init: initParamsSchema,
   unfreeze: unfreezeParamsSchema,
+  resize: resizeParamsSchema,
 } as const;
 
 /** What a request asks the cloud to do; one policy section per kind (design.md §4). */

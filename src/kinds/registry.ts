@@ -20,6 +20,7 @@ import type { KindExecution } from './execution.js';
 import { failoverExecution } from './failover/execution.js';
 import { initExecution } from './init/execution.js';
 import type { ParamsOf, RequestKind } from './params.js';
+import { resizeExecution } from './resize/execution.js';
 import { unfreezeExecution } from './unfreeze/execution.js';
 
 export type KindExecutions = { readonly [K in RequestKind]: KindExecution<K> };
@@ -31,6 +32,7 @@ export const KIND_EXECUTIONS: KindExecutions = {
   failover: failoverExecution,
   init: initExecution,
   unfreeze: unfreezeExecution,
+  resize: resizeExecution,
 };
 
 /** The execution half of `kind`, typed by it (the correlated-union lookup: no cast at the caller). */

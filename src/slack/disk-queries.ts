@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { DiskQueries } from '../app/disk-queries.js';
 import type { CloudFailure } from '../app/ports.js';
 import type { DiskInfo } from '../cloud/gateway.js';
+import { rescanLines } from '../cloud/preflight/rescan-verify.js';
 import { MAX_ATTACHMENTS } from '../commands/index.js';
 import { escapeMrkdwn } from './blocks/escape.js';
 import { textTable } from './blocks/execution.js';
@@ -46,6 +47,14 @@ export function diskQueryHandlers(queries: DiskQueries): CommandHandlers {
       const blocks: KnownBlock[] = [section(diskHeadline(disk))];
       if (mounts.alert) blocks.push(...mountAlertMessage(disk.diskId, mounts.alert).blocks);
       blocks.push(...mountTableBlocks(mounts));
+      if (status.sizes) {
+        const behind = status.sizes.behind.length;
+        blocks.push(
+          section(
+            `*Size each guest sees* (the disk: ${disk.sizeGiB} GiB${behind > 0 ? `; ${behind} behind: rescan did not help, reboot or detach and re-attach through the bot` : ''})\n${escapeMrkdwn(rescanLines(status.sizes).join('\n'))}`,
+          ),
+        );
+      }
       return { text: `${disk.diskId}: ${disk.status}, ${mounts.rows.length} attachment(s)`, blocks };
     },
     list: async (command) => {

@@ -9,5 +9,5 @@ import type { RequestCommand } from '../workflow/request-builder.js';
  * parameters do not fit the kind.
  */
 export function retryCommand(request: DiskRequest): RequestCommand | undefined {
-  return retryOf(request.kind, request.params);
+  return retryOf(request.kind, request.params, request);
 }

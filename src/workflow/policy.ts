@@ -191,6 +191,7 @@ const accountSchema = z.strictObject({
       failover: actionOverrideSchema.optional(),
       init: actionOverrideSchema.optional(),
       unfreeze: actionOverrideSchema.optional(),
+      resize: actionOverrideSchema.optional(),
     })
     .optional(),
   fencing: z.strictObject({ ...fencingFields, mode: fencingFields.mode.optional() }).optional(),
@@ -231,6 +232,8 @@ export const policySchema = z.strictObject({
       init: z.strictObject({ ...actionFields, quorum: quorumSchema.default(2) }).prefault({}),
       /** `/disk unfreeze` lifts a change freeze. */
       unfreeze: actionSchema,
+      /** `/disk resize`; `offlineWait`: how long an offline resize waits for its instances to run again. */
+      resize: z.strictObject({ ...actionFields, offlineWait: durationSchema.prefault('24h') }).prefault({}),
     })
     .prefault({}),
   /** A change freeze (`/disk freeze`): whether failover, emergency included, stays allowed during one. */

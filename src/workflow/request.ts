@@ -29,6 +29,9 @@ export const PLAN_ACTIONS = [
   'TagResources',
   'DescribeDisks',
   'InvokeCommand',
+  'CreateSnapshot',
+  'DescribeInstances',
+  'ResizeDisk',
 ] as const;
 export type PlanAction = (typeof PLAN_ACTIONS)[number];
 

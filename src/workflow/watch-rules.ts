@@ -26,6 +26,8 @@ export interface InstanceFacts {
   readonly registered?: boolean;
   /** Its key holds the reservation. */
   readonly holdsReservation: boolean;
+  /** Whole GiB the guest sees; null or absent when it did not say. */
+  readonly seenGiB?: number | null;
 }
 
 export interface DiskObservation {
@@ -38,6 +40,8 @@ export interface DiskObservation {
   readonly holderKey: string | null | undefined;
   /** Names of the disk and its instances, by id, for people (alerts show `name (id)`). */
   readonly names?: Readonly<Record<string, string>>;
+  /** The disk's size as DescribeDisks shows it; absent when not read. */
+  readonly sizeGiB?: number;
 }
 
 /** `name (id)` when the observation knows the id's name, else the id alone. */
@@ -59,7 +63,13 @@ export interface DiskWatchState {
   readonly at: number;
 }
 
-export const INCIDENT_KINDS = ['double_mount', 'primary_down', 'reservation', 'disk_missing'] as const;
+export const INCIDENT_KINDS = [
+  'double_mount',
+  'primary_down',
+  'reservation',
+  'disk_missing',
+  'size_behind',
+] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 export interface Finding {
@@ -185,6 +195,26 @@ function reservationAnomaly(o: DiskObservation, lastHolderKey: string | undefine
   return undefined;
 }
 
+/** Nodes that still see less than the disk's size: a resize they missed (a grow would fail them). */
+function sizeBehind(o: DiskObservation): Finding | undefined {
+  const size = o.sizeGiB;
+  if (size === undefined) return undefined;
+  const behind = o.instances.filter(
+    (i) => i.status === 'Running' && i.answer === 'ok' && typeof i.seenGiB === 'number' && i.seenGiB < size,
+  );
+  if (behind.length === 0) return undefined;
+  const who = behind.map((i) => `${namedId(o.names, i.instanceId)} sees ${i.seenGiB} GiB`).join('; ');
+  return {
+    kind: 'size_behind',
+    summary: `${o.diskId} is ${size} GiB but ${who}: rescan it, or reboot it, or detach and re-attach it through the bot; never grow the file system before every node sees the size.`,
+    details: {
+      sizeGiB: size,
+      behind: behind.map((i) => ({ instanceId: i.instanceId, seenGiB: i.seenGiB ?? null })),
+      ...(o.names ? { names: o.names } : {}),
+    },
+  };
+}
+
 export function evaluate(input: EvaluateInput): Evaluation {
   const { observation: o, previous } = input;
   const attachments = o.attachments.map((a) => a.instanceId).sort();
@@ -204,7 +234,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
       summary: `DescribeDisks no longer lists ${o.diskId}: it was released or is in another region.`,
       details: {},
     });
-    held.push('double_mount', 'primary_down', 'reservation');
+    held.push('double_mount', 'primary_down', 'reservation', 'size_behind');
     return { state: { ...(previous ?? { attachments: [], misses: {} }), at: input.now }, findings, held };
   }
   const primary = primaryOf(input);
@@ -213,6 +243,11 @@ export function evaluate(input: EvaluateInput): Evaluation {
   const mounts = doubleMount(o);
   if (mounts) findings.push(mounts);
   else if (o.instances.some((i) => i.status === 'Running' && i.answer !== 'ok')) held.push('double_mount');
+  // A resize the bot is running sees its own nodes behind until its rescan: not an incident.
+  const behind = input.botActive ? undefined : sizeBehind(o);
+  if (behind) findings.push(behind);
+  else if (input.botActive || o.instances.some((i) => i.status === 'Running' && i.answer !== 'ok'))
+    held.push('size_behind');
   let lastHolderKey = input.botActive ? undefined : previous?.lastHolderKey;
   if (o.holderKey !== undefined && o.holderKey !== null) lastHolderKey = o.holderKey;
   if (input.fencingMode === 'reservation') {

@@ -106,9 +106,10 @@ test('inspect reports device, file system and mounts; Output is Base64 unless Pl
     mountpoints: ['/data'],
     readOnly: false,
     reservation: { holder: null, registrants: [], type: null },
+    sizeGiB: 40,
   });
   const absent = JSON.parse((await runOne('inspect', peer!, { serial })).output!) as InspectReport;
-  expect(absent).toMatchObject({ attached: false, device: null, reservation: null });
+  expect(absent).toMatchObject({ attached: false, device: null, reservation: null, sizeGiB: null });
 });
 
 test('register, acquire and preempt fence the old holder with keys derived per host; conflicts exit non-zero', async () => {

@@ -133,6 +133,20 @@ const initCommand = fc
     reason: opt(text(120)),
   })
   .map((r): DiskCommand => compact({ kind: 'init' as const, fs: 'ocfs2' as const, ...r }));
+/** `--size` of a resize: any whole GiB the grammar takes, its two ends included. */
+export const resizeSize = fc.oneof(
+  fc.constantFrom(LIMITS.minSizeGiB, LIMITS.maxSizeGiB),
+  fc.integer({ min: LIMITS.minSizeGiB, max: LIMITS.maxSizeGiB }),
+);
+const resizeCommand = fc
+  .record({
+    diskId,
+    sizeGiB: resizeSize,
+    offline: fc.boolean(),
+    noSnapshot: fc.boolean(),
+    reason: opt(text(120)),
+  })
+  .map((r): DiskCommand => compact({ kind: 'resize' as const, ...r }));
 /** A channel as Slack puts a picked one in the text is turned into its id; the bare id reads back. */
 const channelId = fc.stringMatching(/^[CG][A-Z0-9]{2,12}$/);
 
@@ -182,4 +196,5 @@ export const validCommand: fc.Arbitrary<DiskCommand> = fc.oneof(
   diskId.map((id): DiskCommand => ({ kind: 'unwatch', diskId: id })),
   text(120).map((reason): DiskCommand => ({ kind: 'freeze', reason })),
   opt(text(120)).map((reason): DiskCommand => compact({ kind: 'unfreeze' as const, reason })),
+  resizeCommand,
 );

@@ -4,6 +4,7 @@ import type { EcsGateway } from '../../src/cloud/gateway.js';
 import type { Execution, ExecutionOptions } from '../../src/jobs/execution.js';
 import { createExecution } from '../../src/jobs/execution.js';
 import type { ExecutionReporter, ExecutionResult, StepReport } from '../../src/jobs/ports.js';
+import { resizePlan } from '../../src/kinds/resize/domain.js';
 import { RedisRequestStore } from '../../src/store/redis-request-store.js';
 import { ApprovalService } from '../../src/workflow/approval-service.js';
 import { parsePolicy } from '../../src/workflow/policy.js';
@@ -18,6 +19,7 @@ actions:
   attach: { approvers: { users: [UAPP] }, quorum: 1, expiresIn: 24h }
   detach: { approvers: { users: [UAPP] }, quorum: 1, expiresIn: 24h }
   failover: { approvers: { users: [UAPP] }, quorum: 1, expiresIn: 15m }
+  resize: { approvers: { users: [UAPP] }, quorum: 1, expiresIn: 24h }
 `;
 
 /** Every report, in order, so tests can assert what Slack would have shown. */
@@ -66,6 +68,7 @@ export function approvalService(redis: Redis, prefix: string, executor: () => Ex
 
 export function planFor<K extends RequestKind>(kind: K, params: ParamsOf[K]): PlanStep[] {
   if (kind === 'create') return [{ action: 'CreateDisk', params: { MultiAttach: 'Enabled' } }];
+  if (kind === 'resize') return resizePlan(params as ParamsOf['resize']);
   if (kind === 'failover') {
     const f = params as ParamsOf['failover'];
     return [{ action: 'AttachDisk', params: { DiskId: f.diskId, InstanceId: f.toInstanceId } }];

@@ -14,6 +14,7 @@ import {
   instances,
   MOUNTPOINT_CHARS,
   mountpoint,
+  resizeSize,
   TAG_KEY_CHARS,
   TAG_VALUE_CHARS,
   tagKey,
@@ -249,6 +250,8 @@ describe('the generators reach their limits', () => {
     expect(longest(tagKey, (k) => k.length)).toBe(TAG_KEY_CHARS);
     expect(longest(tagValue, (v) => [...v].length)).toBe(TAG_VALUE_CHARS);
     expect(longest(mountpoint, (m) => m.length)).toBe(MOUNTPOINT_CHARS);
+    expect(longest(resizeSize, (n) => n)).toBe(LIMITS.maxSizeGiB);
+    expect(-longest(resizeSize, (n) => -n)).toBe(LIMITS.minSizeGiB);
   });
 
   it('every subcommand is generated, and each renders to text that starts with it', () => {

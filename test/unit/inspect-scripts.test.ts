@@ -146,6 +146,7 @@ describe('on this machine (no NVMe device, no nvme-cli)', () => {
       mountpoints: [],
       readOnly: false,
       reservation: null,
+      sizeGiB: null,
     });
   });
 
@@ -194,6 +195,8 @@ describe('with a fake sysfs and stub tools (the attached path)', () => {
   mkdirSync(join(sys, 'nvme1n1', 'device'), { recursive: true });
   writeFileSync(join(sys, 'nvme1n1', 'device', 'serial'), '  bp1shared  \n');
   writeFileSync(join(sys, 'nvme1n1', 'ro'), '0\n');
+  // 80 GiB in 512-byte sectors: the size the guest sees.
+  writeFileSync(join(sys, 'nvme1n1', 'size'), `${80 * 2 * 1024 * 1024}\n`);
   const tools = {
     // findmnt -r escapes blanks and backslashes as \xHH; the script must undo exactly that.
     findmnt: `[ "$3" = /dev/nvme1n1 ] && printf '%s\\n' '/data\\x20dir rw,relatime' '/mnt/q"uote\\x5ctab ro,relatime'`,
@@ -211,6 +214,7 @@ describe('with a fake sysfs and stub tools (the attached path)', () => {
       fstype: 'ext4',
       mountpoints: ['/data dir', '/mnt/q"uote\\tab'],
       readOnly: false,
+      sizeGiB: 80,
       reservation: {
         holder: '0xabc',
         registrants: [

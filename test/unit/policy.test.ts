@@ -103,7 +103,7 @@ describe('parsePolicy', () => {
     ['actions:\n  attach: { expiresIn: 0m }', 'actions.attach.expiresIn: expected a duration'],
     ['actions:\n  attach: { expiresIn: 90d }', 'actions.attach.expiresIn: expected a duration'],
     ['actions:\n  attach: { quorom: 2 }', 'actions.attach: unknown key "quorom"'],
-    ['actions:\n  resize: {}', 'actions: unknown key "resize"'],
+    ['actions:\n  shrink: {}', 'actions: unknown key "shrink"'],
     ['requesters:\n  users: [alice]', 'requesters.users[0]: expected a Slack user (U… or W…) id'],
     [
       'actions:\n  create: { approvers: { usergroups: [U123] } }',

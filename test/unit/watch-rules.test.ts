@@ -38,6 +38,18 @@ const base = (observation: DiskObservation, over: Partial<EvaluateInput> = {}): 
 });
 
 describe('evaluate', () => {
+  it('a node that sees less than the disk is an incident naming it; not while a bot request runs', () => {
+    const o = { ...obs([inst('i-a', { seenGiB: 80 }), inst('i-b', { seenGiB: 60 })]), sizeGiB: 80 };
+    const e = evaluate(base(o));
+    expect(e.findings.map((f) => f.kind)).toEqual(['size_behind']);
+    expect(e.findings[0]?.summary).toContain('d-1 is 80 GiB but i-b sees 60 GiB');
+    const during = evaluate(base(o, { botActive: true }));
+    expect(during.findings).toEqual([]);
+    expect(during.held).toContain('size_behind');
+    const caughtUp = { ...o, instances: [inst('i-a', { seenGiB: 80 }), inst('i-b', { seenGiB: 80 })] };
+    expect(evaluate(base(caughtUp)).findings).toEqual([]);
+  });
+
   it('a single-node file system mounted on two instances is a double mount naming both', () => {
     const mounted = { fstype: 'ext4', singleNodeMounted: true };
     const e = evaluate(

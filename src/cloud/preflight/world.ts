@@ -1,5 +1,15 @@
+import type { TargetOutcome } from '../assistant.js';
 import { describeFailure } from '../explain.js';
-import type { DiskInfo, ImageInfo, InstanceInfo, InstanceTypeInfo, ReadGateway } from '../gateway.js';
+import type {
+  DiskInfo,
+  ImageInfo,
+  InstanceInfo,
+  InstanceTypeInfo,
+  ReadGateway,
+  SnapshotInfo,
+} from '../gateway.js';
+import type { Ocfs2Probe } from '../ocfs2/reports.js';
+import type { InspectReport } from '../scripts/index.js';
 import { type FilesystemReadOptions, type FilesystemSnapshot, readFilesystem } from './guest-view.js';
 import type { InitReadOptions, Ocfs2Snapshot } from './init-world.js';
 import { type GrowReading, NO_OCFS2, readGrowFacts } from './ocfs2-grow.js';
@@ -33,6 +43,18 @@ export interface WorldSnapshot {
   readonly ocfs2Grow?: GrowReading;
   /** Create: the disks of the region that already have the requested name (one DescribeDisks). */
   readonly sameName?: SameNameReading;
+  /** Resize: the disk's snapshots and, when the guests run, what each shows (inspect and probe). */
+  readonly resize?: ResizeReading;
+}
+
+/** Resize: the disk's snapshots and what every Running attached guest shows (src/kinds/resize/facts.ts). */
+export interface ResizeReading {
+  readonly snapshots: readonly SnapshotInfo[];
+  /** Absent while an offline resize has not resized yet (its guests are stopped). */
+  readonly guests?: {
+    readonly inspect: readonly TargetOutcome<InspectReport>[];
+    readonly probe: readonly TargetOutcome<Ocfs2Probe>[];
+  };
 }
 
 /** The region's disks named like the one to create, or why they could not be listed. */

@@ -5,7 +5,7 @@ script=inspect
 serial='{{serial}}'
 check_serial
 if ! dev=$(find_device); then
-  printf '{"attached":false,"device":null,"serial":%s,"fstype":null,"mountpoints":[],"readOnly":false,"reservation":null}\\n' "$(json_str "$serial")"
+  printf '{"attached":false,"device":null,"serial":%s,"fstype":null,"mountpoints":[],"readOnly":false,"reservation":null,"sizeGiB":null}\\n' "$(json_str "$serial")"
   exit 0
 fi
 name=$(basename "$dev")
@@ -36,10 +36,16 @@ if [ "$ro_flag" = 1 ] || { [ "$count" -gt 0 ] && [ "$rw" -eq 0 ]; }; then read_o
 reservation=null
 if command -v nvme >/dev/null 2>&1; then reservation=$(resv_json "$dev") || reservation=null; fi
 
+# The size this guest sees (sysfs counts 512-byte sectors), so a node that missed a resize shows.
+size_gib=null
+if read -r sectors 2>/dev/null <"$sys_block/$name/size" && [[ $sectors =~ ^[0-9]+$ ]]; then
+  size_gib=$((sectors * 512 / 1073741824))
+fi
+
 fs_json=null
 [ -n "$fstype" ] && fs_json=$(json_str "$fstype")
-printf '{"attached":true,"device":%s,"serial":%s,"fstype":%s,"mountpoints":[%s],"readOnly":%s,"reservation":%s}\\n' \\
-  "$(json_str "$dev")" "$(json_str "$serial")" "$fs_json" "$mounts" "$read_only" "$reservation"
+printf '{"attached":true,"device":%s,"serial":%s,"fstype":%s,"mountpoints":[%s],"readOnly":%s,"reservation":%s,"sizeGiB":%s}\\n' \\
+  "$(json_str "$dev")" "$(json_str "$serial")" "$fs_json" "$mounts" "$read_only" "$reservation" "$size_gib"
 `;
 
 export const NVME_REGISTER_BODY = `# Registers this host's own key (Register action, rrega=0). Already registered with it: nothing to do.

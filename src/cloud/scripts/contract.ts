@@ -132,6 +132,8 @@ export const inspectReportSchema = z.object({
   readOnly: z.boolean(),
   /** Null when the device is absent, or when nvme-cli is missing on the host (unknown). */
   reservation: reservationReportSchema.nullable(),
+  /** Whole GiB the guest sees (sysfs); null when unreadable, absent from scripts before it was reported. */
+  sizeGiB: z.number().int().nonnegative().nullable().optional(),
 });
 export type InspectReport = z.infer<typeof inspectReportSchema>;
 

@@ -7,6 +7,7 @@ import {
   type WorldSnapshot,
 } from '../../cloud/preflight/index.js';
 import type { FreezeSwitch } from '../../workflow/freeze.js';
+import type { Policy } from '../../workflow/policy.js';
 import type { Clock } from '../../workflow/ports.js';
 import type { Check, DiskRequest, RequestKind } from '../../workflow/request.js';
 import type { ParamsOf } from '../../workflow/request-params.js';
@@ -62,6 +63,8 @@ export interface StepContext<K extends RequestKind> {
   /** The change freeze (the unfreeze step lifts it). */
   readonly freeze: FreezeSwitch;
   readonly clock: Clock;
+  /** The policy in force (bounds a step waits within, such as `actions.resize.offlineWait`). */
+  readonly policy: Policy;
   readonly waitTimeoutMs: number;
   readonly mutationConcurrency: number;
   /** The policy's fencing mode: `reservation` registers NVMe keys on every attach. */

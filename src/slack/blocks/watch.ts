@@ -40,6 +40,7 @@ const TITLE: Record<IncidentKind, string> = {
   primary_down: ':rotating_light: *Primary down*',
   reservation: ':warning: *NVMe reservation anomaly*',
   disk_missing: ':warning: *Watched disk not found*',
+  size_behind: ':warning: *A node does not see the disk’s size*',
 };
 
 /** `name (id)` from the names the watch read with the incident, else the id. */
@@ -167,6 +168,7 @@ const TITLE_WORDS: Record<IncidentKind, string> = {
   primary_down: 'primary down',
   reservation: 'NVMe reservation anomaly',
   disk_missing: 'disk not found',
+  size_behind: 'a node does not see the disk’s size',
 };
 
 /** Who and what ended the incident: the bot requests that ran on the disk meanwhile, or none. */
@@ -260,7 +262,13 @@ export function attachmentNoticeMessage(
   };
 }
 
-const SEVERITY: IncidentKind[] = ['double_mount', 'primary_down', 'reservation', 'disk_missing'];
+const SEVERITY: IncidentKind[] = [
+  'double_mount',
+  'primary_down',
+  'reservation',
+  'size_behind',
+  'disk_missing',
+];
 
 /** One line per watched disk: the worst open incident first, else the last cycle's view. */
 export function healthLine(
