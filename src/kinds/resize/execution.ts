@@ -1,6 +1,6 @@
 import { emptyWorld } from '../../cloud/preflight/world.js';
 import { withMountTable } from '../../jobs/steps/mount-table.js';
-import { diskAnd, type KindExecution } from '../execution.js';
+import { diskAnd, type KindExecution, keepsPrimary } from '../execution.js';
 import { loadResizeWorld } from './facts.js';
 import { resizeRules } from './rules.js';
 import { runResize } from './steps.js';
@@ -20,4 +20,6 @@ export const resizeExecution: KindExecution<'resize'> = {
       regionId: ctx.params.regionId,
       named: ctx.params.instanceIds,
     }),
+  // A resize changes no attachment: the watch keeps its disk and primary.
+  watch: keepsPrimary(false),
 };
