@@ -32,6 +32,27 @@ module.exports = {
       to: { path: '^src/(slack|store|cloud|jobs|emulator)/' },
     },
     {
+      name: 'kind-domain-is-pure',
+      severity: 'error',
+      comment:
+        'The pure half of a request kind (src/kinds/<kind>/domain.ts, builder.ts) is read by src/commands and src/workflow: it obeys their purity.',
+      from: { path: '^src/kinds/[^/]+/(domain|builder)\\.ts$' },
+      to: {
+        path: [
+          '^src/(slack|store|cloud|jobs|emulator|app|wiring)/',
+          '(^|/)node_modules/(@slack/|ioredis|bullmq|@alicloud/|@darabonba/)',
+        ],
+      },
+    },
+    {
+      name: 'domain-reaches-only-the-pure-half-of-a-kind',
+      severity: 'error',
+      comment:
+        "src/commands and src/workflow may use a kind's domain.ts and builder.ts, never its cloud or job half.",
+      from: { path: '^src/(commands|workflow)/' },
+      to: { path: '^src/kinds/', pathNot: '^src/kinds/[^/]+/(domain|builder)\\.ts$' },
+    },
+    {
       name: 'slack-is-a-thin-adapter',
       severity: 'error',
       comment:

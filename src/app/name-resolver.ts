@@ -151,6 +151,8 @@ export class NameResolver {
     switch (command.kind) {
       case 'status':
       case 'init':
+      case 'snapshot':
+      case 'delete':
       case 'attach_form': {
         // Status reads the disk itself (and shows its name): an id needs no lookup here.
         if (isDiskId(command.diskId)) return { ok: true, value: command };

@@ -5,7 +5,7 @@
  * retry mapping.
  */
 import { type AssistantTiming, DEFAULT_ASSISTANT_TIMING, jsonLine, runOnInstances } from './assistant.js';
-import type { DiskInfo, EcsGateway, SnapshotInfo } from './gateway.js';
+import type { DiskInfo, EcsGateway, ReadGateway, SnapshotInfo } from './gateway.js';
 import { type RescanVerdict, verifyRescan } from './preflight/rescan-verify.js';
 import type { GrowPlan } from './preflight/resize-rules.js';
 import {
@@ -51,9 +51,12 @@ export function snapshotName(input: {
   return text.replace(/\p{Cc}/gu, ' ').slice(0, SNAPSHOT_NAME_MAX);
 }
 
-/** Polls DescribeSnapshots until the snapshot is `accomplished`; `failed`, gone or too slow are failures. */
+/**
+ * Polls DescribeSnapshots until the snapshot is `accomplished`; `failed`, gone or too slow are failures.
+ * Reads only: a step waits through its read gateway.
+ */
 export async function waitForSnapshot(
-  gateway: EcsGateway,
+  gateway: Pick<ReadGateway, 'describeSnapshots'>,
   regionId: string,
   snapshotId: string,
   timing: PollTiming = DEFAULT_POLL,

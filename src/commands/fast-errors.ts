@@ -67,6 +67,8 @@ export const FAST_FIELDS: Readonly<Partial<Record<Subcommand, readonly FastField
   detach: [disk],
   status: [disk],
   failover: [disk],
+  snapshot: [disk],
+  delete: [disk],
 };
 
 /**

@@ -2,6 +2,8 @@
  * The canonical text of a command (without the leading `/disk`): what the bot echoes on cards and
  * in audit lines, and what `parseDiskCommand` reads back to the same command.
  */
+import { renderDelete } from '../kinds/delete/domain.js';
+import { renderSnapshot } from '../kinds/snapshot/domain.js';
 import { quoteValue } from './tokenize.js';
 import type { DiskCommand } from './types.js';
 
@@ -68,6 +70,10 @@ export function renderDiskCommand(command: DiskCommand): string {
       parts.push(...flag('slots', command.slots), ...flag('label', command.label));
       parts.push(...flag('reason', command.reason));
       break;
+    case 'snapshot':
+      return renderSnapshot(command).join(' ');
+    case 'delete':
+      return renderDelete(command).join(' ');
     case 'watch':
       if (command.list) parts.push('watch', '--list');
       else parts.push('watch', command.diskId, ...flag('channel', command.channelId));

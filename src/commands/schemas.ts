@@ -8,6 +8,8 @@
  * - an issue whose `params.code` is set is a complete sentence with that CommandError code.
  */
 import { z } from 'zod';
+import { deleteCommandSchema } from '../kinds/delete/domain.js';
+import { snapshotCommandSchema } from '../kinds/snapshot/domain.js';
 import {
   CATEGORY_ALIASES,
   coded,
@@ -344,6 +346,8 @@ export const COMMAND_SCHEMAS: Readonly<Record<Subcommand, z.ZodType<DiskCommand>
   requests: requestsSchema,
   cancel: cancelSchema,
   init: initSchema,
+  snapshot: snapshotCommandSchema,
+  delete: deleteCommandSchema,
   watch: watchSchema,
   unwatch: unwatchSchema,
   freeze: freezeSchema,

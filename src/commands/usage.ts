@@ -2,6 +2,8 @@
  * Usage lines, one-line summaries, notes and examples for every subcommand. Plain text: callers
  * escape it for mrkdwn and put usage lines in a code block.
  */
+import { deleteHelp } from '../kinds/delete/domain.js';
+import { snapshotHelp } from '../kinds/snapshot/domain.js';
 import { SUBCOMMANDS, type Subcommand } from './types.js';
 
 const USAGE: Record<Subcommand, readonly string[]> = {
@@ -23,6 +25,8 @@ const USAGE: Record<Subcommand, readonly string[]> = {
   requests: ['/disk requests [--mine | --pending | --all]'],
   cancel: ['/disk cancel <request-id>'],
   init: ['/disk init <disk> --fs ocfs2 --mount <path> [--slots <n>] [--label <label>] [--reason "<text>"]'],
+  snapshot: snapshotHelp.usage,
+  delete: deleteHelp.usage,
   watch: ['/disk watch <disk> [--channel #channel]', '/disk watch --list'],
   unwatch: ['/disk unwatch <disk>'],
   freeze: ['/disk freeze --reason "<text>"'],
@@ -41,6 +45,8 @@ export const SUBCOMMAND_SUMMARIES: Readonly<Record<Subcommand, string>> = {
   requests: 'List requests: your own (default), those awaiting approval, or all.',
   cancel: 'Cancel one of your pending requests.',
   init: 'Format a blank shared disk with OCFS2 and mount it on every attached instance (goes to approval).',
+  snapshot: snapshotHelp.summary,
+  delete: deleteHelp.summary,
   watch: 'Watch a shared disk and alert its channel on trouble, or list watched disks.',
   unwatch: 'Stop watching a disk.',
   freeze: 'Start a change freeze at once: no new changes are filed or started (approvers and on-call).',
@@ -81,6 +87,8 @@ export const SUBCOMMAND_NOTES: Readonly<Record<Subcommand, readonly string[]>> =
     'Writes the same cluster description to every node, brings o2cb online, formats on one node, mounts everywhere with _netdev.',
     '--slots defaults to 16 (the attach limit) and must cover every attached instance.',
   ],
+  snapshot: snapshotHelp.notes,
+  delete: deleteHelp.notes,
   watch: [
     'Disks the bot created or attached are watched already, in the channel of that request.',
     'Alerts (once per incident, with "resolved" and reminders): attachments changed outside the bot, a single-node file system mounted twice, the primary down (with a Fail over button), reservation anomalies.',
@@ -123,6 +131,8 @@ export const SUBCOMMAND_EXAMPLES: Readonly<Record<Subcommand, readonly string[]>
   requests: ['/disk requests', '/disk requests --pending'],
   cancel: ['/disk cancel R-01HZX3K7Q9ABCDEF'],
   init: ['/disk init d-bp1abc2def3ghi4jkl5m --fs ocfs2 --mount /shared --reason "shared uploads"'],
+  snapshot: snapshotHelp.examples,
+  delete: deleteHelp.examples,
   watch: [
     '/disk watch d-bp1abc2def3ghi4jkl5m',
     '/disk watch d-bp1abc2def3ghi4jkl5m --channel C0STORAGE',

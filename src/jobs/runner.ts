@@ -79,6 +79,8 @@ const LOCKS: { readonly [K in RequestKind]: (params: ParamsOf[K]) => LockResourc
   failover: (p) => diskAnd(p.diskId, [p.fromInstanceId, p.toInstanceId]),
   init: (p) => diskAnd(p.diskId, []),
   unfreeze: () => [],
+  snapshot: (p) => diskAnd(p.diskId, []),
+  delete: (p) => diskAnd(p.diskId, []),
 };
 
 export function lockResources<K extends RequestKind>(kind: K, params: ParamsOf[K]): LockResource[] {
@@ -148,11 +150,8 @@ export class RequestRunner {
     else await this.safely(() => this.deps.reporter.started(request));
 
     const params = readParams(request.kind, request.params);
-    if (!params)
-      return this.end(
-        request,
-        failed('invalid_params', 'The stored parameters do not fit the request kind.'),
-      );
+    const unfit = 'The stored parameters do not fit the request kind.';
+    if (!params) return this.end(request, failed('invalid_params', unfit));
     const runner = STEP_RUNNERS[request.kind] as StepRunner<RequestKind>;
     const resources = lockResources(request.kind, params);
     const lease = await this.lock(request, resources);
@@ -185,8 +184,7 @@ export class RequestRunner {
         timing: options.assistantTiming ?? DEFAULT_ASSISTANT_TIMING,
       },
     };
-    // Fresh facts under the locks; they are also the first moment's, so the first mutation costs
-    // no second read.
+    // Fresh facts under the locks, also the first moment's: the first mutation costs no second read.
     let primed: SafetyReading | undefined = await facts(reads, request.kind, params, 'start', factOptions);
     const world = primed.world;
     if (cursor === CURSOR.START) {

@@ -29,6 +29,8 @@ export function watchEnroller(store: RedisWatchStore, logger: ExecutionLogger): 
         if (!FINISHED.has(to)) return;
         await store.markActivity(diskId, request.id, at);
         if (to === 'failed') return;
+        // A deleted disk is watched no more: its watch and open incidents go with it.
+        if (request.kind === 'delete') return void (await store.remove(diskId));
         const existing = await store.get(diskId);
         const params = request.params;
         const instances = Array.isArray(params.instanceIds) ? params.instanceIds : [];

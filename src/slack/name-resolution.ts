@@ -81,7 +81,17 @@ export function nameProblemReply(problem: NameProblem): CommandReply {
   }
 }
 
-const RESOLVED_KINDS = ['status', 'attach', 'detach', 'failover', 'init', 'watch', 'unwatch'] as const;
+const RESOLVED_KINDS = [
+  'status',
+  'attach',
+  'detach',
+  'failover',
+  'init',
+  'snapshot',
+  'delete',
+  'watch',
+  'unwatch',
+] as const;
 
 /** Wraps the handlers that take disks or instances so they only ever see ids. */
 export function withNameResolution(handlers: CommandHandlers, resolver: NameResolver): CommandHandlers {

@@ -109,6 +109,8 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
     failover: open,
     init: open,
     unfreeze: open,
+    snapshot: open,
+    delete: open,
     requests: async (command, ctx) => {
       const page = await deps.service.list({ filter: command.filter, userId: ctx.userId, limit: 20 });
       if (!page.ok) return plain(`:no_entry: ${page.message}`);

@@ -1,3 +1,5 @@
+import { retryDelete } from '../kinds/delete/domain.js';
+import { retrySnapshot } from '../kinds/snapshot/domain.js';
 import type { DiskRequest } from '../workflow/request.js';
 import type { RequestCommand } from '../workflow/request-builder.js';
 import { readParams } from '../workflow/request-params.js';
@@ -79,5 +81,12 @@ export function retryCommand(request: DiskRequest): RequestCommand | undefined {
       if (!p) return undefined;
       return { kind: 'unfreeze', ...(p.reason ? { reason: p.reason } : {}) };
     }
+    case 'snapshot':
+      return mapped(readParams('snapshot', request.params), retrySnapshot);
+    case 'delete':
+      return mapped(readParams('delete', request.params), retryDelete);
   }
 }
+
+const mapped = <P, C>(params: P | undefined, map: (p: P) => C): C | undefined =>
+  params === undefined ? undefined : map(params);

@@ -191,6 +191,8 @@ const accountSchema = z.strictObject({
       failover: actionOverrideSchema.optional(),
       init: actionOverrideSchema.optional(),
       unfreeze: actionOverrideSchema.optional(),
+      snapshot: actionOverrideSchema.optional(),
+      delete: actionOverrideSchema.optional(),
     })
     .optional(),
   fencing: z.strictObject({ ...fencingFields, mode: fencingFields.mode.optional() }).optional(),
@@ -231,6 +233,10 @@ export const policySchema = z.strictObject({
       init: z.strictObject({ ...actionFields, quorum: quorumSchema.default(2) }).prefault({}),
       /** `/disk unfreeze` lifts a change freeze. */
       unfreeze: actionSchema,
+      /** `/disk snapshot` takes a copy: one approval unless the file says otherwise. */
+      snapshot: actionSchema,
+      /** `/disk delete` cannot be undone: two approvals unless the file says otherwise. */
+      delete: z.strictObject({ ...actionFields, quorum: quorumSchema.default(2) }).prefault({}),
     })
     .prefault({}),
   /** A change freeze (`/disk freeze`): whether failover, emergency included, stays allowed during one. */

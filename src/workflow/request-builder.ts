@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DiskCommand } from '../commands/index.js';
+import { buildDelete } from '../kinds/delete/builder.js';
+import { buildSnapshot } from '../kinds/snapshot/builder.js';
 import { requiredQuorum } from './approvers.js';
 import { buildInit } from './init-builder.js';
 import type { Policy } from './policy.js';
@@ -310,6 +312,10 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
     }
     case 'init':
       return buildInit(command, regionId);
+    case 'snapshot':
+      return buildSnapshot(command, regionId);
+    case 'delete':
+      return buildDelete(command, regionId);
     case 'unfreeze': {
       // No cloud call: its one step lifts the freeze; filing has checked that one is in force.
       const params: ParamsOf['unfreeze'] = command.reason === undefined ? {} : { reason: command.reason };

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DISK_CATEGORIES } from '../commands/index.js';
+import { type DeleteParams, deleteParamsSchema } from '../kinds/delete/domain.js';
+import { type SnapshotParams, snapshotParamsSchema } from '../kinds/snapshot/domain.js';
 import type { RequestKind, RequestParams } from './request.js';
 
 /**
@@ -88,6 +90,8 @@ export type ParamsOf = {
   failover: FailoverParams;
   init: InitParams;
   unfreeze: UnfreezeParams;
+  snapshot: SnapshotParams;
+  delete: DeleteParams;
 };
 
 const schemas = {
@@ -97,6 +101,8 @@ const schemas = {
   failover: failoverParamsSchema,
   init: initParamsSchema,
   unfreeze: unfreezeParamsSchema,
+  snapshot: snapshotParamsSchema,
+  delete: deleteParamsSchema,
 } as const;
 
 /** Reads stored parameters back; undefined when they do not fit the kind (a corrupt or foreign record). */

@@ -3,7 +3,16 @@ import { z } from 'zod';
 import { REQUEST_ID_PATTERN } from '../commands/index.js';
 
 /** What a request asks the cloud to do; one policy section per kind (design.md §4). */
-export const REQUEST_KINDS = ['create', 'attach', 'detach', 'failover', 'init', 'unfreeze'] as const;
+export const REQUEST_KINDS = [
+  'create',
+  'attach',
+  'detach',
+  'failover',
+  'init',
+  'unfreeze',
+  'snapshot',
+  'delete',
+] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 
 /** Lifecycle states (design.md §3); the allowed arrows live in `state-machine.ts`. */
@@ -29,6 +38,9 @@ export const PLAN_ACTIONS = [
   'TagResources',
   'DescribeDisks',
   'InvokeCommand',
+  'CreateSnapshot',
+  'DescribeSnapshots',
+  'DeleteDisk',
 ] as const;
 export type PlanAction = (typeof PLAN_ACTIONS)[number];
 

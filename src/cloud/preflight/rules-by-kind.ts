@@ -1,4 +1,6 @@
 /** The preflight rules of each request kind, evaluated on one `WorldSnapshot`. */
+import { deleteRules } from '../../kinds/delete/rules.js';
+import { snapshotRules } from '../../kinds/snapshot/rules.js';
 import type { Check, RequestKind } from '../../workflow/request.js';
 import type { ParamsOf } from '../../workflow/request-params.js';
 import { singleNodeFsRule } from './guard.js';
@@ -138,6 +140,8 @@ const RULES: RulesByKind = {
   init: initChecks,
   // No data-safety rule: lifting a freeze touches no disk (filing checks that one is in force).
   unfreeze: () => [],
+  snapshot: snapshotRules,
+  delete: deleteRules,
 };
 
 /** Pure: every preflight check of one request against a snapshot of the cloud. */

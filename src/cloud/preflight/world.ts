@@ -1,7 +1,15 @@
+import { loadLifecycleFacts } from '../../kinds/snapshot/facts.js';
 import type { RequestKind } from '../../workflow/request.js';
 import type { ParamsOf } from '../../workflow/request-params.js';
 import { describeFailure } from '../explain.js';
-import type { DiskInfo, ImageInfo, InstanceInfo, InstanceTypeInfo, ReadGateway } from '../gateway.js';
+import type {
+  DiskInfo,
+  ImageInfo,
+  InstanceInfo,
+  InstanceTypeInfo,
+  ReadGateway,
+  SnapshotInfo,
+} from '../gateway.js';
 import { type FilesystemReadOptions, type FilesystemSnapshot, readFilesystem } from './guest-view.js';
 import { type InitReadOptions, loadInitWorld, type Ocfs2Snapshot } from './init-world.js';
 import { type GrowReading, NO_OCFS2, readGrowFacts } from './ocfs2-grow.js';
@@ -35,6 +43,8 @@ export interface WorldSnapshot {
   readonly ocfs2Grow?: GrowReading;
   /** Create: the disks of the region that already have the requested name (one DescribeDisks). */
   readonly sameName?: SameNameReading;
+  /** Snapshot and delete: the disk's snapshots, newest first. */
+  readonly snapshots?: readonly SnapshotInfo[];
 }
 
 /** The region's disks named like the one to create, or why they could not be listed. */
@@ -97,6 +107,8 @@ const TARGETS: { readonly [K in RequestKind]: (params: ParamsOf[K]) => Targets }
   }),
   init: () => ({ all: [], receiving: [] }),
   unfreeze: () => ({ all: [], receiving: [] }),
+  snapshot: () => ({ all: [], receiving: [] }),
+  delete: () => ({ all: [], receiving: [] }),
 };
 
 const targetsOf = <K extends RequestKind>(kind: K, params: ParamsOf[K]): Targets => TARGETS[kind](params);
@@ -126,6 +138,18 @@ export async function loadWorld<K extends RequestKind>(
     const init = await loadInitWorld(gateway, params as ParamsOf['init'], options.guests);
     return { ...empty, ...zones, ...init };
   }
+  if (kind === 'snapshot')
+    return {
+      ...empty,
+      ...zones,
+      ...(await loadLifecycleFacts(gateway, params as ParamsOf['snapshot'], options.guests)),
+    };
+  if (kind === 'delete')
+    return {
+      ...empty,
+      ...zones,
+      ...(await loadLifecycleFacts(gateway, params as ParamsOf['delete'], undefined)),
+    };
   const { diskId, regionId } = params as ParamsOf['attach' | 'detach' | 'failover'];
   const targets = targetsOf(kind, params);
   const byId = () => gateway.describeDisks({ regionId, diskIds: [diskId] });

@@ -1,3 +1,5 @@
+import { runDelete } from '../../kinds/delete/steps.js';
+import { runSnapshot } from '../../kinds/snapshot/steps.js';
 import type { RequestKind } from '../../workflow/request.js';
 import { runAttach, runDetach } from './attach.js';
 import type { StepRunner } from './context.js';
@@ -22,4 +24,6 @@ export const STEP_RUNNERS: StepRunners = {
   failover: runFailover,
   init: runInit,
   unfreeze: runUnfreeze,
+  snapshot: runSnapshot,
+  delete: runDelete,
 };

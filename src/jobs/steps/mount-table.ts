@@ -16,9 +16,9 @@ export async function withMountTable(
   ctx: StepContext<RequestKind>,
   result: ExecutionResult,
 ): Promise<ExecutionResult> {
-  // Init reads and verifies its own table (steps/init.ts).
-  if (ctx.request.kind === 'create' || ctx.request.kind === 'failover' || ctx.request.kind === 'init')
-    return result;
+  // Init reads and verifies its own table (steps/init.ts); a snapshot or a delete changes no mount.
+  const own = ['create', 'failover', 'init', 'snapshot', 'delete'];
+  if (own.includes(ctx.request.kind)) return result;
   const p = ctx.params as ParamsOf['attach' | 'detach' | 'failover'];
   const named = 'instanceIds' in p ? p.instanceIds : [p.fromInstanceId, p.toInstanceId];
   const started = ctx.clock.now();

@@ -1,7 +1,10 @@
 import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import { REQUEST_ID_PATTERN } from '../../commands/index.js';
+import { deleteSummary } from '../../kinds/delete/domain.js';
+import { snapshotSummary } from '../../kinds/snapshot/domain.js';
 import type { CheckLevel, DiskRequest, PlanStep, RequestState } from '../../workflow/request.js';
+import { type ParamsOf, readParams } from '../../workflow/request-params.js';
 import { escapeMrkdwn } from './escape.js';
 import { chunkLines, clip, codeBlock, joinWithin, plural, SLACK_LIMITS, slackDate } from './limits.js';
 import { named, namedList } from './names.js';
@@ -90,7 +93,21 @@ export function summarize(request: DiskRequest, options: SummaryOptions = {}): s
         p.reason === undefined ? 'lift the change freeze' : `lift the change freeze: ${String(p.reason)}`,
         max,
       );
+    case 'snapshot':
+      return clip(summaryOf(request, 'snapshot', snapshotSummary), max);
+    case 'delete':
+      return clip(summaryOf(request, 'delete', deleteSummary), max);
   }
+}
+
+/** A kind's own summary of its stored parameters; the kind alone when they no longer fit it. */
+function summaryOf<K extends 'snapshot' | 'delete'>(
+  request: DiskRequest,
+  kind: K,
+  summary: (p: ParamsOf[K]) => string,
+): string {
+  const p = readParams(kind, request.params);
+  return p ? summary(p) : kind;
 }
 
 const FINISHED: readonly RequestState[] = ['succeeded', 'partial', 'failed'];
