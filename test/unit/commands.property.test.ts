@@ -14,6 +14,7 @@ import {
   instances,
   MOUNTPOINT_CHARS,
   mountpoint,
+  retentionDays,
   TAG_KEY_CHARS,
   TAG_VALUE_CHARS,
   tagKey,
@@ -65,6 +66,9 @@ const PIECES = [
   '--mine',
   '--pending',
   '--all',
+  '--retention-days',
+  '65536',
+  '--skip-final-snapshot',
   '--help',
   '-h',
   '--',
@@ -249,6 +253,8 @@ describe('the generators reach their limits', () => {
     expect(longest(tagKey, (k) => k.length)).toBe(TAG_KEY_CHARS);
     expect(longest(tagValue, (v) => [...v].length)).toBe(TAG_VALUE_CHARS);
     expect(longest(mountpoint, (m) => m.length)).toBe(MOUNTPOINT_CHARS);
+    expect(longest(retentionDays, (d) => d)).toBe(65_536);
+    expect(-longest(retentionDays, (d) => -d)).toBe(1);
   });
 
   it('every subcommand is generated, and each renders to text that starts with it', () => {
