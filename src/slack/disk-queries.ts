@@ -6,6 +6,7 @@ import { MAX_ATTACHMENTS } from '../commands/index.js';
 import { escapeMrkdwn } from './blocks/escape.js';
 import { textTable } from './blocks/execution.js';
 import { mountAlertMessage, mountTableBlocks } from './blocks/mounts.js';
+import { snapshotBlocks } from './blocks/snapshots.js';
 import type { CommandHandlers, CommandReply } from './ports.js';
 
 const LIST_ROWS = 25;
@@ -45,7 +46,7 @@ export function diskQueryHandlers(queries: DiskQueries): CommandHandlers {
       const { disk, mounts } = status;
       const blocks: KnownBlock[] = [section(diskHeadline(disk))];
       if (mounts.alert) blocks.push(...mountAlertMessage(disk.diskId, mounts.alert).blocks);
-      blocks.push(...mountTableBlocks(mounts));
+      blocks.push(...mountTableBlocks(mounts), ...snapshotBlocks(status.snapshots));
       return { text: `${disk.diskId}: ${disk.status}, ${mounts.rows.length} attachment(s)`, blocks };
     },
     list: async (command) => {

@@ -6,7 +6,6 @@
  * CreateSnapshot itself carries a ClientToken derived from the request.
  */
 
-import { MANAGED_TAG } from '../../cloud/command-registry.js';
 import { describeFailure } from '../../cloud/explain.js';
 import type { ReadGateway, SnapshotInfo } from '../../cloud/gateway.js';
 import { DEFAULT_POLL, type PollTiming, snapshotName, waitForSnapshot } from '../../cloud/lifecycle.js';
@@ -14,7 +13,7 @@ import type { RequestKind } from '../../workflow/request.js';
 import type { ExecutionResult } from '../ports.js';
 import { type StepContext, stoppedBy } from './context.js';
 
-/** Tags on every snapshot the bot takes: which request, who asked; managed so the bot may delete it. */
+/** Tags on every snapshot the bot takes: which request, who asked (the gateway adds the managed tag). */
 export const SNAPSHOT_TAGS = {
   request: 'shared-disk-bot:request',
   requester: 'shared-disk-bot:requester',
@@ -101,7 +100,6 @@ export async function takeSnapshot(
         tags: [
           { key: SNAPSHOT_TAGS.request, value: ctx.request.id },
           { key: SNAPSHOT_TAGS.requester, value: ctx.request.requesterId },
-          MANAGED_TAG,
         ],
         clientToken: snapshotClientToken(ctx.request.id),
       });
