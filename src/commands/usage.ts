@@ -97,7 +97,7 @@ export const SUBCOMMAND_NOTES: Readonly<Record<Subcommand, readonly string[]>> =
   unwatch: ['Open incidents of the disk are dropped without a "resolved" message.'],
   freeze: [
     'Takes effect at once, no approval; audited and announced in the approvals channel.',
-    'Refuses new create, attach, detach and init requests and keeps approved ones from starting; running ones finish.',
+    'Refuses new create, attach, detach, init, snapshot and delete requests and keeps approved ones from starting; running ones finish.',
     'Failover (emergency included) stays allowed unless the policy sets freeze.allowFailover: false.',
   ],
   unfreeze: [

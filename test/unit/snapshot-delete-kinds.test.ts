@@ -11,6 +11,7 @@ import { deleteRules } from '../../src/kinds/delete/rules.js';
 import { retrySnapshot, snapshotResultText, snapshotSummary } from '../../src/kinds/snapshot/domain.js';
 import type { LifecycleFacts } from '../../src/kinds/snapshot/facts.js';
 import { snapshotRules } from '../../src/kinds/snapshot/rules.js';
+import { snapshotBlocks } from '../../src/slack/blocks/snapshots.js';
 import { type Policy, parsePolicy } from '../../src/workflow/policy.js';
 import type { Check } from '../../src/workflow/request.js';
 import { buildRequest, type RequestCommand } from '../../src/workflow/request-builder.js';
@@ -222,5 +223,32 @@ describe('summaries, results and Retry', () => {
       reason: 'why',
     });
     expect(retryDelete(del)).toEqual({ kind: 'delete', diskId: 'd-1', skipFinalSnapshot: true });
+  });
+});
+
+describe('/disk status: the latest snapshots', () => {
+  const text = (blocks: ReturnType<typeof snapshotBlocks>) => JSON.stringify(blocks);
+
+  it('lists id, time and status of the newest few, says how many exist, and stays inside one section', () => {
+    const latest = Array.from({ length: 5 }, (_, i) => ({
+      ...snapshot(i === 0 ? 'progressing' : 'accomplished', `s-${i}`),
+      creationTime: `2026-12-0${i + 1}T00:00:00Z`,
+      snapshotName: `shared-disk-bot R-0000000000 snapshot by U0ALICE: ${'<&>'.repeat(60)}`,
+    }));
+    const blocks = snapshotBlocks({ read: true, total: 12, latest });
+    expect(blocks).toHaveLength(1);
+    const section = blocks[0]?.type === 'section' ? (blocks[0].text?.text ?? '') : '';
+    expect(section.length).toBeLessThanOrEqual(3000);
+    expect(section).toContain('*Snapshots* (12, the latest 5 shown)');
+    expect(section).toContain('progressing 40%');
+    expect(section).toContain('2026-12-05T00:00:00Z');
+    expect(section).not.toContain('<&>');
+  });
+
+  it('says when there are none, and why they could not be read', () => {
+    expect(text(snapshotBlocks({ read: true, total: 0, latest: [] }))).toContain('No snapshots of this disk');
+    expect(text(snapshotBlocks({ read: false, why: 'Throttling: slow down' }))).toContain(
+      'could not be read (Throttling: slow down)',
+    );
   });
 });
