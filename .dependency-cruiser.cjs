@@ -7,6 +7,10 @@
  * - no circular imports anywhere;
  * - the console's browser code (bundled for the page) imports only itself, and nothing imports it.
  */
+/** The pure half of a request kind (src/kinds): what domain code and the Slack adapter may import. */
+const PURE_KIND =
+  '^src/kinds/([a-z-]+/params|[a-z-]+/domain|[a-z-]+/grammar|params|domain|names|domain-registry)\\.ts$';
+
 module.exports = {
   forbidden: [
     {
@@ -32,25 +36,35 @@ module.exports = {
       to: { path: '^src/(slack|store|cloud|jobs|emulator)/' },
     },
     {
+      name: 'domain-reaches-only-the-pure-half-of-a-kind',
+      severity: 'error',
+      comment:
+        "src/commands and src/workflow may ask a kind's pure half (params, domain.ts, the domain registry), never its execution half (facts, rules, steps).",
+      from: { path: '^src/(commands|workflow)/' },
+      to: { path: '^src/kinds/', pathNot: PURE_KIND },
+    },
+    {
       name: 'kind-domain-is-pure',
       severity: 'error',
       comment:
-        'The pure half of a request kind (src/kinds/<kind>/domain.ts, builder.ts) is read by src/commands and src/workflow: it obeys their purity.',
-      from: { path: '^src/kinds/[^/]+/(domain|builder)\\.ts$' },
+        "A kind's pure half (params, domain.ts, the domain registry) obeys domain purity: no adapter, no execution half, no Slack, Redis or SDK.",
+      from: { path: PURE_KIND },
       to: {
         path: [
           '^src/(slack|store|cloud|jobs|emulator|app|wiring)/',
+          '^src/kinds/(registry|execution)\\.ts$',
+          '^src/kinds/[^/]+/(execution|facts|rules|steps)\\.ts$',
           '(^|/)node_modules/(@slack/|ioredis|bullmq|@alicloud/|@darabonba/)',
         ],
       },
     },
     {
-      name: 'domain-reaches-only-the-pure-half-of-a-kind',
+      name: 'slack-reaches-only-the-pure-half-of-a-kind',
       severity: 'error',
       comment:
-        "src/commands and src/workflow may use a kind's domain.ts and builder.ts, never its cloud or job half.",
-      from: { path: '^src/(commands|workflow)/' },
-      to: { path: '^src/kinds/', pathNot: '^src/kinds/[^/]+/(domain|builder)\\.ts$' },
+        "src/slack renders: a kind's card text and Retry mapping, never its steps (they reach jobs and stores).",
+      from: { path: '^src/slack/' },
+      to: { path: '^src/kinds/', pathNot: PURE_KIND },
     },
     {
       name: 'slack-is-a-thin-adapter',

@@ -2,8 +2,8 @@
  * The canonical text of a command (without the leading `/disk`): what the bot echoes on cards and
  * in audit lines, and what `parseDiskCommand` reads back to the same command.
  */
-import { renderDelete } from '../kinds/delete/domain.js';
-import { renderSnapshot } from '../kinds/snapshot/domain.js';
+import { renderDelete } from '../kinds/delete/grammar.js';
+import { renderSnapshot } from '../kinds/snapshot/grammar.js';
 import { quoteValue } from './tokenize.js';
 import type { DiskCommand } from './types.js';
 
@@ -16,6 +16,10 @@ const CATEGORY_ALIAS = {
 function flag(name: string, value: string | number | undefined): string[] {
   return value === undefined ? [] : [`--${name}`, quoteValue(String(value))];
 }
+
+const unrendered = (command: never): never => {
+  throw new Error(`no canonical text for ${JSON.stringify(command)}`);
+};
 
 export function renderDiskCommand(command: DiskCommand): string {
   const parts: string[] = [];
@@ -87,6 +91,9 @@ export function renderDiskCommand(command: DiskCommand): string {
     case 'unfreeze':
       parts.push('unfreeze', ...flag('reason', command.reason));
       break;
+    default:
+      // A command added to `DiskCommand` without its canonical text does not compile.
+      return unrendered(command);
   }
   return parts.join(' ');
 }

@@ -8,8 +8,8 @@
  * - an issue whose `params.code` is set is a complete sentence with that CommandError code.
  */
 import { z } from 'zod';
-import { deleteCommandSchema } from '../kinds/delete/domain.js';
-import { snapshotCommandSchema } from '../kinds/snapshot/domain.js';
+import { deleteCommandSchema } from '../kinds/delete/grammar.js';
+import { snapshotCommandSchema } from '../kinds/snapshot/grammar.js';
 import {
   CATEGORY_ALIASES,
   coded,

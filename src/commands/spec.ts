@@ -2,8 +2,8 @@
  * The shape of each subcommand for the scanner: which flags it takes (and what kind), and which
  * positional arguments, with the labels and "missing" sentences used in error messages.
  */
-import { deleteFlags } from '../kinds/delete/domain.js';
-import { snapshotFlags } from '../kinds/snapshot/domain.js';
+import { deleteFlags } from '../kinds/delete/grammar.js';
+import { snapshotFlags } from '../kinds/snapshot/grammar.js';
 import type { Subcommand } from './types.js';
 
 /** value: takes one value; switch: no value; repeat: may repeat, values collected; choice: one of a set. */

@@ -2,8 +2,8 @@
  * Usage lines, one-line summaries, notes and examples for every subcommand. Plain text: callers
  * escape it for mrkdwn and put usage lines in a code block.
  */
-import { deleteHelp } from '../kinds/delete/domain.js';
-import { snapshotHelp } from '../kinds/snapshot/domain.js';
+import { deleteHelp } from '../kinds/delete/grammar.js';
+import { snapshotHelp } from '../kinds/snapshot/grammar.js';
 import { SUBCOMMANDS, type Subcommand } from './types.js';
 
 const USAGE: Record<Subcommand, readonly string[]> = {

@@ -2,7 +2,6 @@ import { type AssistantTiming, DEFAULT_ASSISTANT_TIMING } from '../cloud/assista
 import type { EcsGateway } from '../cloud/gateway.js';
 import {
   audit,
-  facts,
   GUARD_CHANGED,
   type GuardAuditRecord,
   type GuardChange,
@@ -12,6 +11,7 @@ import {
   type SafetyReading,
 } from '../cloud/preflight/index.js';
 import { CodedError } from '../errors.js';
+import { executionOf, facts } from '../kinds/registry.js';
 import type { LockResource, RedisLocks } from '../store/locks.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
 import { type FreezeSwitch, freezeRefusal } from '../workflow/freeze.js';
@@ -29,8 +29,7 @@ import type {
 } from './ports.js';
 import { recheckDetail } from './recheck-report.js';
 import { momentGateway, readOnly } from './steps/guarded-gateway.js';
-import { CURSOR, STEP_RUNNERS, type StepContext, type StepRunner } from './steps/index.js';
-import { withMountTable } from './steps/mount-table.js';
+import { CURSOR, type StepContext, type StepRunner } from './steps/index.js';
 
 export interface RunnerOptions {
   /** Recorded as the actor of every transition. */
@@ -65,27 +64,6 @@ export interface RunnerDeps {
 }
 
 type Params = ParamsOf[RequestKind];
-
-const diskAnd = (diskId: string, instanceIds: readonly string[]): LockResource[] => [
-  { kind: 'disk', id: diskId },
-  ...instanceIds.map((id) => ({ kind: 'instance' as const, id })),
-];
-
-/** Per kind, total: the disk and every instance a request touches (create: nothing that exists yet). */
-const LOCKS: { readonly [K in RequestKind]: (params: ParamsOf[K]) => LockResource[] } = {
-  create: () => [],
-  attach: (p) => diskAnd(p.diskId, p.instanceIds),
-  detach: (p) => diskAnd(p.diskId, p.instanceIds),
-  failover: (p) => diskAnd(p.diskId, [p.fromInstanceId, p.toInstanceId]),
-  init: (p) => diskAnd(p.diskId, []),
-  unfreeze: () => [],
-  snapshot: (p) => diskAnd(p.diskId, []),
-  delete: (p) => diskAnd(p.diskId, []),
-};
-
-export function lockResources<K extends RequestKind>(kind: K, params: ParamsOf[K]): LockResource[] {
-  return LOCKS[kind](params);
-}
 
 /**
  * Runs one approved request to a terminal state, or resumes one a dead worker left `running`.
@@ -150,10 +128,15 @@ export class RequestRunner {
     else await this.safely(() => this.deps.reporter.started(request));
 
     const params = readParams(request.kind, request.params);
-    const unfit = 'The stored parameters do not fit the request kind.';
-    if (!params) return this.end(request, failed('invalid_params', unfit));
-    const runner = STEP_RUNNERS[request.kind] as StepRunner<RequestKind>;
-    const resources = lockResources(request.kind, params);
+    if (!params)
+      return this.end(
+        request,
+        failed('invalid_params', 'The stored parameters do not fit the request kind.'),
+      );
+    // The kind's own steps and locks (src/kinds/<kind>/execution.ts).
+    const kind = executionOf(request.kind);
+    const runner = kind.steps;
+    const resources = kind.locks(params);
     const lease = await this.lock(request, resources);
     if (!lease) return;
     const deferred: (() => Promise<void>)[] = [];
@@ -184,7 +167,8 @@ export class RequestRunner {
         timing: options.assistantTiming ?? DEFAULT_ASSISTANT_TIMING,
       },
     };
-    // Fresh facts under the locks, also the first moment's: the first mutation costs no second read.
+    // Fresh facts under the locks; they are also the first moment's, so the first mutation costs
+    // no second read.
     let primed: SafetyReading | undefined = await facts(reads, request.kind, params, 'start', factOptions);
     const world = primed.world;
     if (cursor === CURSOR.START) {
@@ -250,7 +234,7 @@ export class RequestRunner {
       auditGuard: (record) => this.auditGuard(record),
       defer: (task) => void deferred.push(task),
     };
-    const result = await withMountTable(ctx, await runner(ctx));
+    const result = await runner(ctx);
     lease.assertHeld();
     await this.end(request, result);
   }

@@ -7,11 +7,11 @@
 import { ok } from '../../cloud/preflight/rules.js';
 import { deleteChecks } from '../../cloud/preflight/snapshot-delete-rules.js';
 import type { Check } from '../../workflow/request.js';
+import type { ParamsOf } from '../params.js';
 import { type LifecycleFacts, neverAttached } from '../snapshot/facts.js';
 import { diskFoundRule, unread } from '../snapshot/rules.js';
-import type { DeleteParams } from './domain.js';
 
-export function deleteRules(p: DeleteParams, world: LifecycleFacts): Check[] {
+export function deleteRules(p: ParamsOf['delete'], world: LifecycleFacts): Check[] {
   const found = diskFoundRule(p, world.disk);
   const disk = world.disk;
   if (!disk) return [found];

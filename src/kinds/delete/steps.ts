@@ -12,7 +12,7 @@ import { CURSOR, type StepRunner, stoppedBy } from '../../jobs/steps/context.js'
 import { requestSnapshot, stepPoll, takeSnapshot } from '../../jobs/steps/snapshot.js';
 import type { Check } from '../../workflow/request.js';
 import { neverAttached } from '../snapshot/facts.js';
-import { deleteResultText } from './domain.js';
+import { deleteResultText } from './grammar.js';
 
 /** After CURSOR.CHECKED (1): final snapshot sent, final snapshot accomplished (or not needed), DeleteDisk decided. */
 export const DELETE_CURSOR = { SNAPSHOT_ISSUED: CURSOR.ISSUED, SNAPSHOT_DONE: 3, DELETING: 4 } as const;

@@ -1,95 +1,58 @@
-/**
- * `/disk snapshot` (issue 19), its pure half: the grammar pieces (flags, positionals, schema, help),
- * the stored parameters, the card summary, the result text and the Retry mapping. Imports only
- * src/commands helpers, so the grammar and the workflow may use it; the tables in src/commands and
- * src/workflow reference these exports one line each.
- */
-import { z } from 'zod';
-import { diskRefSchema, reasonSchema, wholeNumber } from '../../commands/fields.js';
-import { quoteValue } from '../../commands/tokenize.js';
-import type { DiskCommand } from '../../commands/types.js';
+/** `/disk snapshot` (issue 19), the pure half the workflow, the card and Retry ask (`KindDomain`). */
+import type { PlanStep } from '../../workflow/request.js';
+import type { KindDomain } from '../domain.js';
+import type { ParamsOf } from '../params.js';
+import { retrySnapshot, snapshotSummary } from './grammar.js';
 
-/** CreateSnapshot's `RetentionDays` range; absent keeps the snapshot until someone deletes it. */
-export const RETENTION_DAYS = { min: 1, max: 65_536 } as const;
-
-export type SnapshotCommand = Extract<DiskCommand, { kind: 'snapshot' }>;
-
-export const snapshotFlags = {
-  'retention-days': { kind: 'value', field: 'retentionDays', example: '--retention-days 30' },
-  reason: { kind: 'value', field: 'reason', example: '--reason "before the upgrade"' },
-} as const;
-
-export const snapshotCommandSchema = z
-  .object({
-    diskId: diskRefSchema,
-    retentionDays: wholeNumber(
-      RETENTION_DAYS.min,
-      RETENTION_DAYS.max,
-      `must be a whole number of days between ${RETENTION_DAYS.min} and ${RETENTION_DAYS.max}`,
-    ).optional(),
-    reason: reasonSchema.optional(),
-  })
-  .transform(
-    (v): DiskCommand => ({
-      kind: 'snapshot',
-      diskId: v.diskId,
-      ...(v.retentionDays === undefined ? {} : { retentionDays: v.retentionDays }),
-      ...(v.reason === undefined ? {} : { reason: v.reason }),
-    }),
-  );
-
-export const snapshotHelp = {
-  usage: ['/disk snapshot <disk> [--retention-days <n>] [--reason "<text>"]'],
-  summary: 'Request a snapshot of a shared disk; the result names its s-… id (goes to approval).',
-  notes: [
-    'The snapshot is named after the request, who asked and why, and tagged with the request and the requester.',
-    `--retention-days ${RETENTION_DAYS.min}–${RETENTION_DAYS.max}: ECS deletes it after that many days; without it the snapshot is kept until deleted.`,
-    'A disk mounted read-write anywhere gives a crash-consistent copy only (like pulling the power); the card says so.',
-    'Refused while another snapshot of the disk is being made, and for a disk the bot does not manage.',
-  ],
-  examples: [
-    '/disk snapshot shared-db --reason "before the schema migration"',
-    '/disk snapshot d-bp1abc2def3ghi4jkl5m --retention-days 30',
-  ],
-} as const;
-
-/** The canonical text of the command after `/disk` (what `parseDiskCommand` reads back). */
-export function renderSnapshot(command: SnapshotCommand): string[] {
+/** CreateSnapshot as the plan shows it: named after the request, tagged, idempotent; then the wait. */
+export function snapshotPlanSteps(
+  diskId: string,
+  retentionDays: number | undefined,
+  why: string,
+): PlanStep[] {
   return [
-    'snapshot',
-    quoteValue(command.diskId),
-    ...(command.retentionDays === undefined ? [] : ['--retention-days', String(command.retentionDays)]),
-    ...(command.reason === undefined ? [] : ['--reason', quoteValue(command.reason)]),
+    {
+      action: 'CreateSnapshot',
+      params: {
+        DiskId: diskId,
+        SnapshotName: `shared-disk-bot <request> ${why} by <requester>`,
+        ...(retentionDays === undefined ? {} : { RetentionDays: retentionDays }),
+        Tags: 'request, requester, managed',
+        ClientToken: 'from the request id',
+      },
+    },
+    { action: 'DescribeSnapshots', params: { Wait: 'accomplished' } },
   ];
 }
 
-export const snapshotParamsSchema = z.object({
-  diskId: z.string(),
-  regionId: z.string(),
-  retentionDays: z.number().int().optional(),
-  reason: z.string().optional(),
-});
-export type SnapshotParams = z.infer<typeof snapshotParamsSchema>;
-
-const keptFor = (retentionDays: number | undefined) =>
-  retentionDays === undefined ? 'kept until deleted' : `kept ${retentionDays} days`;
-
-/** The card's one-line summary (plain text). */
-export function snapshotSummary(p: SnapshotParams): string {
-  return `snapshot ${p.diskId} (${keptFor(p.retentionDays)})${p.reason ? `: ${p.reason}` : ''}`;
-}
-
-/** The result: the snapshot to restore from, by id. */
-export function snapshotResultText(p: SnapshotParams, snapshotId: string): string {
-  return `Snapshot ${snapshotId} of ${p.diskId} is accomplished (${keptFor(p.retentionDays)}); restore from ${snapshotId}.`;
-}
-
-/** Retry: the same snapshot asked for again, through today's policy and a fresh preflight. */
-export function retrySnapshot(p: SnapshotParams): SnapshotCommand {
-  return {
-    kind: 'snapshot',
-    diskId: p.diskId,
-    ...(p.retentionDays === undefined ? {} : { retentionDays: p.retentionDays }),
-    ...(p.reason ? { reason: p.reason } : {}),
-  };
-}
+export const snapshotDomain: KindDomain<'snapshot'> = {
+  build: (command, _policy, regionId) => {
+    const params: ParamsOf['snapshot'] = {
+      diskId: command.diskId,
+      regionId,
+      ...(command.retentionDays === undefined ? {} : { retentionDays: command.retentionDays }),
+      ...(command.reason ? { reason: command.reason } : {}),
+    };
+    return {
+      params,
+      plan: snapshotPlanSteps(command.diskId, command.retentionDays, 'snapshot'),
+      checks: [],
+      allowSingleNodeFs: false,
+      force: false,
+      emergency: false,
+    };
+  },
+  /** One approval unless the policy file says otherwise. */
+  quorum: (policy) => policy.actions.snapshot.quorum,
+  allowsEmergency: () => false,
+  frozen: () => true,
+  liftsFreeze: false,
+  retry: retrySnapshot,
+  summary: (p) => ({ text: snapshotSummary(p) }),
+  // The disk only, by id (a disk id needs no lookup).
+  names: {
+    storesNames: false,
+    refs: (command) => ({ disk: command.diskId, instances: [] }),
+    withIds: (command, ids) => ({ ...command, diskId: ids.diskId }),
+  },
+};

@@ -4,7 +4,7 @@ import { guestViews } from '../../cloud/preflight/guest-view.js';
 import { error, ok } from '../../cloud/preflight/rules.js';
 import { snapshotChecks } from '../../cloud/preflight/snapshot-delete-rules.js';
 import type { Check } from '../../workflow/request.js';
-import type { SnapshotParams } from './domain.js';
+import type { ParamsOf } from '../params.js';
 import { type LifecycleFacts, neverAttached } from './facts.js';
 
 /** The disk as the card names it, or the error that it does not exist. */
@@ -25,7 +25,7 @@ export function diskFoundRule(p: { diskId: string; regionId: string }, disk: Dis
 export const unread = (what: string): Check =>
   error('facts_unread', `${what} could not be read, so the request cannot be judged; retry.`);
 
-export function snapshotRules(p: SnapshotParams, world: LifecycleFacts): Check[] {
+export function snapshotRules(p: ParamsOf['snapshot'], world: LifecycleFacts): Check[] {
   const found = diskFoundRule(p, world.disk);
   if (!world.disk) return [found];
   if (!world.snapshots) return [found, unread(`The snapshots of ${p.diskId}`)];

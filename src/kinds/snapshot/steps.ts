@@ -1,7 +1,7 @@
 /** `/disk snapshot`, approved: the snapshot, waited for until `accomplished`; the result names it. */
 import { CURSOR, type StepRunner } from '../../jobs/steps/context.js';
 import { takeSnapshot } from '../../jobs/steps/snapshot.js';
-import { snapshotResultText } from './domain.js';
+import { snapshotResultText } from './grammar.js';
 
 export const runSnapshot: StepRunner<'snapshot'> = async (ctx) => {
   const p = ctx.params;

@@ -1,13 +1,11 @@
 import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import { REQUEST_ID_PATTERN } from '../../commands/index.js';
-import { deleteSummary } from '../../kinds/delete/domain.js';
-import { snapshotSummary } from '../../kinds/snapshot/domain.js';
+import { summaryOf } from '../../kinds/domain-registry.js';
 import type { CheckLevel, DiskRequest, PlanStep, RequestState } from '../../workflow/request.js';
-import { type ParamsOf, readParams } from '../../workflow/request-params.js';
 import { escapeMrkdwn } from './escape.js';
 import { chunkLines, clip, codeBlock, joinWithin, plural, SLACK_LIMITS, slackDate } from './limits.js';
-import { named, namedList } from './names.js';
+import { named } from './names.js';
 
 export const ACTION_APPROVE = 'request_approve';
 export const ACTION_REJECT = 'request_reject';
@@ -66,48 +64,12 @@ export interface SummaryOptions {
  */
 export function summarize(request: DiskRequest, options: SummaryOptions = {}): string {
   const max = options.maxChars ?? 600;
-  const p = request.params;
-  const list = (value: unknown, room: number) =>
-    Array.isArray(value) ? joinWithin(value.map(String), Math.max(room, 20)) : String(value ?? '');
-  const line = (head: string, items: unknown, tail = '') =>
-    clip(`${head}${list(items, max - head.length - tail.length)}${tail}`, max);
-  switch (request.kind) {
-    case 'create':
-      return clip(`create ${String(p.name)} (${String(p.sizeGiB)} GiB ${String(p.category)})`, max);
-    case 'attach':
-      return line(`attach ${named(p, p.diskId)} to `, namedList(p, p.instanceIds));
-    case 'detach':
-      return line(`detach ${named(p, p.diskId)} from `, namedList(p, p.instanceIds));
-    case 'failover':
-      return clip(
-        `failover ${named(p, p.diskId)} from ${named(p, p.fromInstanceId)} to ${named(p, p.toInstanceId)}`,
-        max,
-      );
-    case 'init':
-      return clip(
-        `init ${String(p.diskId)} with ${String(p.fs)} at ${String(p.mountpoint)} (${String(p.slots)} slots)`,
-        max,
-      );
-    case 'unfreeze':
-      return clip(
-        p.reason === undefined ? 'lift the change freeze' : `lift the change freeze: ${String(p.reason)}`,
-        max,
-      );
-    case 'snapshot':
-      return clip(summaryOf(request, 'snapshot', snapshotSummary), max);
-    case 'delete':
-      return clip(summaryOf(request, 'delete', deleteSummary), max);
-  }
-}
-
-/** A kind's own summary of its stored parameters; the kind alone when they no longer fit it. */
-function summaryOf<K extends 'snapshot' | 'delete'>(
-  request: DiskRequest,
-  kind: K,
-  summary: (p: ParamsOf[K]) => string,
-): string {
-  const p = readParams(kind, request.params);
-  return p ? summary(p) : kind;
+  const summary = summaryOf(request.kind, request.params, (id) => named(request.params, id));
+  // Stored parameters that fit no kind (a corrupt or foreign record): the kind alone.
+  if (!summary) return request.kind;
+  if ('text' in summary) return clip(summary.text, max);
+  const room = Math.max(max - summary.head.length, 20);
+  return clip(`${summary.head}${joinWithin([...summary.list], room)}`, max);
 }
 
 const FINISHED: readonly RequestState[] = ['succeeded', 'partial', 'failed'];

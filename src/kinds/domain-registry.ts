@@ -1,0 +1,58 @@
+/**
+ * Every request kind's pure half, total over `RequestKind` (src/kinds/params.ts): a kind missing
+ * here, or an entry missing a part of `KindDomain`, does not compile. The builder, approvals,
+ * freeze, filing, the card, Retry and name resolution ask the kind through this table. Pure:
+ * importable by src/commands, src/workflow, src/app and src/slack.
+ */
+import type { DiskCommand } from '../commands/index.js';
+import type { RequestParams } from '../workflow/request.js';
+import { readParams } from '../workflow/request-params.js';
+import { attachDomain } from './attach/domain.js';
+import { createDomain } from './create/domain.js';
+import { deleteDomain } from './delete/domain.js';
+import { detachDomain } from './detach/domain.js';
+import type { CommandOf, KindDomain, KindSummary } from './domain.js';
+import { failoverDomain } from './failover/domain.js';
+import { initDomain } from './init/domain.js';
+import type { RequestKind } from './params.js';
+import { snapshotDomain } from './snapshot/domain.js';
+import { unfreezeDomain } from './unfreeze/domain.js';
+
+export type KindDomains = { readonly [K in RequestKind]: KindDomain<K> };
+
+export const KIND_DOMAINS: KindDomains = {
+  create: createDomain,
+  attach: attachDomain,
+  detach: detachDomain,
+  failover: failoverDomain,
+  init: initDomain,
+  unfreeze: unfreezeDomain,
+  snapshot: snapshotDomain,
+  delete: deleteDomain,
+};
+
+/** The pure half of `kind`, typed by it (the correlated-union lookup: no cast at the caller). */
+export function domainOf<K extends RequestKind>(kind: K): KindDomain<K> {
+  return KIND_DOMAINS[kind];
+}
+
+/** Whether a parsed command files a request (then its kind's module handles it). */
+export function isRequestCommand(command: DiskCommand): command is CommandOf<RequestKind> {
+  return Object.hasOwn(KIND_DOMAINS, command.kind);
+}
+
+/** The Retry command of stored parameters; undefined when they do not fit the kind. */
+export function retryOf<K extends RequestKind>(kind: K, stored: RequestParams): CommandOf<K> | undefined {
+  const params = readParams(kind, stored);
+  return params && domainOf(kind).retry(params);
+}
+
+/** The card summary of stored parameters; undefined when they do not fit the kind. */
+export function summaryOf<K extends RequestKind>(
+  kind: K,
+  stored: RequestParams,
+  named: (id: string) => string,
+): KindSummary | undefined {
+  const params = readParams(kind, stored);
+  return params && domainOf(kind).summary(params, named);
+}
