@@ -3,7 +3,7 @@ import { distinct, loadDiskWorld, readAdding } from '../../cloud/preflight/world
 import { runAttach } from '../../jobs/steps/attach.js';
 import { withMountTable } from '../../jobs/steps/mount-table.js';
 import { growOcfs2 } from '../../jobs/steps/ocfs2-grow.js';
-import { diskAnd, type KindExecution } from '../execution.js';
+import { diskAnd, type KindExecution, primaryOrFirst } from '../execution.js';
 
 export const attachExecution: KindExecution<'attach'> = {
   // The receiving instances (cap census), then the file system and OCFS2 slots on the guests.
@@ -21,4 +21,6 @@ export const attachExecution: KindExecution<'attach'> = {
       regionId: ctx.params.regionId,
       named: ctx.params.instanceIds,
     }),
+  // The bot attached the disk: its channel watches it.
+  watch: primaryOrFirst(true),
 };

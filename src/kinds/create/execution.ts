@@ -1,7 +1,7 @@
 import { createChecks } from '../../cloud/preflight/rules-by-kind.js';
 import { emptyWorld, readSameName } from '../../cloud/preflight/world.js';
 import { runCreate } from '../../jobs/steps/create.js';
-import type { KindExecution } from '../execution.js';
+import { type KindExecution, keepsPrimary } from '../execution.js';
 
 export const createExecution: KindExecution<'create'> = {
   // No disk yet: the region's disks with the same name (one DescribeDisks).
@@ -13,4 +13,6 @@ export const createExecution: KindExecution<'create'> = {
   // Nothing that exists yet is touched.
   locks: () => [],
   steps: runCreate,
+  // The bot created the disk: its channel watches it.
+  watch: keepsPrimary(true),
 };

@@ -1,6 +1,6 @@
 /** `/disk delete`, the execution half the worker and the safety pipeline ask (`KindExecution`). */
 import { emptyWorld } from '../../cloud/preflight/world.js';
-import { diskAnd, type KindExecution } from '../execution.js';
+import { diskAnd, endsWatch, type KindExecution } from '../execution.js';
 import { loadLifecycleFacts } from '../snapshot/facts.js';
 import { deleteRules } from './rules.js';
 import { runDelete } from './steps.js';
@@ -14,4 +14,6 @@ export const deleteExecution: KindExecution<'delete'> = {
   rules: deleteRules,
   locks: (p) => diskAnd(p.diskId, []),
   steps: runDelete,
+  // The disk is gone: it is watched no more.
+  watch: endsWatch(),
 };

@@ -3,7 +3,7 @@ import { distinct, loadDiskWorld, readLeaving } from '../../cloud/preflight/worl
 import { runDetach } from '../../jobs/steps/attach.js';
 import { withMountTable } from '../../jobs/steps/mount-table.js';
 import { withOcfs2Leave } from '../../jobs/steps/ocfs2-leave.js';
-import { diskAnd, type KindExecution } from '../execution.js';
+import { diskAnd, type KindExecution, primaryOrFirst } from '../execution.js';
 
 // An OCFS2 volume made by /disk init is unmounted first and the node removed after.
 const detachSteps = withOcfs2Leave(runDetach);
@@ -23,4 +23,5 @@ export const detachExecution: KindExecution<'detach'> = {
       regionId: ctx.params.regionId,
       named: ctx.params.instanceIds,
     }),
+  watch: primaryOrFirst(false),
 };

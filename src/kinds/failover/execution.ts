@@ -21,4 +21,6 @@ export const failoverExecution: KindExecution<'failover'> = {
   locks: (p) => diskAnd(p.diskId, [p.fromInstanceId, p.toInstanceId]),
   // Failover reads its own mount table: it must not wait for a hung old primary.
   steps: runFailover,
+  // The standby is the primary after a failover.
+  watch: { enrolls: false, ends: false, primary: (p) => p.toInstanceId },
 };

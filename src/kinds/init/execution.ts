@@ -2,7 +2,7 @@ import { initChecks } from '../../cloud/preflight/init-rules.js';
 import { loadInitWorld } from '../../cloud/preflight/init-world.js';
 import { emptyWorld } from '../../cloud/preflight/world.js';
 import { runInit } from '../../jobs/steps/init.js';
-import { diskAnd, type KindExecution } from '../execution.js';
+import { diskAnd, type KindExecution, keepsPrimary } from '../execution.js';
 
 export const initExecution: KindExecution<'init'> = {
   // The disk and what `ocfs2-probe` sees on every Running attached guest.
@@ -14,4 +14,5 @@ export const initExecution: KindExecution<'init'> = {
   locks: (p) => diskAnd(p.diskId, []),
   // Init reads and verifies its own mount table.
   steps: runInit,
+  watch: keepsPrimary(false),
 };

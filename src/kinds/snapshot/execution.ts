@@ -1,6 +1,6 @@
 /** `/disk snapshot`, the execution half the worker and the safety pipeline ask (`KindExecution`). */
 import { emptyWorld } from '../../cloud/preflight/world.js';
-import { diskAnd, type KindExecution } from '../execution.js';
+import { diskAnd, type KindExecution, keepsPrimary } from '../execution.js';
 import { loadLifecycleFacts } from './facts.js';
 import { snapshotRules } from './rules.js';
 import { runSnapshot } from './steps.js';
@@ -15,4 +15,5 @@ export const snapshotExecution: KindExecution<'snapshot'> = {
   locks: (p) => diskAnd(p.diskId, []),
   // A snapshot changes no mount: no mount table after it.
   steps: runSnapshot,
+  watch: keepsPrimary(false),
 };

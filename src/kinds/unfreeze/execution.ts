@@ -1,6 +1,6 @@
 import { emptyWorld } from '../../cloud/preflight/world.js';
 import { runUnfreeze } from '../../jobs/steps/unfreeze.js';
-import type { KindExecution } from '../execution.js';
+import { type KindExecution, keepsPrimary } from '../execution.js';
 
 /** Lifting a freeze touches no disk: nothing to read, no rule, no lock; its one step lifts it. */
 export const unfreezeExecution: KindExecution<'unfreeze'> = {
@@ -10,4 +10,5 @@ export const unfreezeExecution: KindExecution<'unfreeze'> = {
   rules: () => [],
   locks: () => [],
   steps: runUnfreeze,
+  watch: keepsPrimary(false),
 };
