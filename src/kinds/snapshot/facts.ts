@@ -1,7 +1,7 @@
 /**
  * What the snapshot and delete rules judge, read once per moment: the disk, its snapshots and, for
- * a snapshot, what every attached guest that may be writing shows (inspect). A file of its own,
- * free of rules, because `world.ts` loads it and the rules module imports `world.ts`'s neighbours.
+ * a snapshot, what every attached guest that may be writing shows (inspect). Shared by both
+ * kinds' `facts` (execution.ts).
  */
 import type { DiskInfo, ReadGateway, SnapshotInfo } from '../../cloud/gateway.js';
 import {
