@@ -116,6 +116,19 @@ describe('/disk snapshot', () => {
   });
 });
 
+describe('/disk snapshot, changed since filing', () => {
+  it('takes no snapshot of a disk that stops being managed before CreateSnapshot', async () => {
+    const disk = await managedDisk([nodes[8] as string]);
+    const id = await f.open(`snapshot ${disk.id}`);
+    await f.emu.admin('tags', { resource: 'disk', id: disk.id, tags: [] });
+    await f.approve(id, USERS.bob);
+    expect(json(await f.result(id))).toContain('not managed by the bot');
+    expect((await f.h.bot.service.get(id))?.outcome?.code).toBe('guard_changed');
+    expect(await callsOn('CreateSnapshot', disk.id)).toHaveLength(0);
+    expect(await snapshotsOf(disk.id)).toEqual([]);
+  });
+});
+
 describe('/disk delete', () => {
   it('is refused at filing while attached, naming the instances and the /disk detach to run', async () => {
     const disk = await managedDisk([nodes[1] as string, nodes[2] as string]);
