@@ -5,11 +5,19 @@
  */
 import type { AssistantTiming } from '../cloud/assistant.js';
 import { describeFailure } from '../cloud/explain.js';
-import type { DiskInfo, EcsGateway } from '../cloud/gateway.js';
+import type { DiskInfo, EcsGateway, SnapshotInfo } from '../cloud/gateway.js';
 import { rescanEveryNode } from '../cloud/lifecycle.js';
 import { type MountTable, readMounts } from '../cloud/mounts.js';
 import type { RescanVerdict } from '../cloud/preflight/rescan-verify.js';
 import type { CloudFailure, MountAlarm } from './ports.js';
+
+/** The disk's newest snapshots and how many there are, or why they could not be listed. */
+export type SnapshotListing =
+  | { readonly read: true; readonly total: number; readonly latest: readonly SnapshotInfo[] }
+  | { readonly read: false; readonly why: string };
+
+/** How many of the newest snapshots status returns (Slack's section limit bounds the reply). */
+const LATEST_SNAPSHOTS = 5;
 
 export type DiskStatus =
   | {
@@ -18,6 +26,7 @@ export type DiskStatus =
       readonly mounts: MountTable;
       /** The size each attached guest sees next to the disk's; absent when attached nowhere. */
       readonly sizes?: RescanVerdict;
+      readonly snapshots: SnapshotListing;
     }
   | { readonly ok: false; readonly reason: 'no_disk'; readonly regionId: string }
   | { readonly ok: false; readonly reason: 'cloud_failed'; readonly failure: CloudFailure };
@@ -45,21 +54,34 @@ export class DiskQueries {
     try {
       const [disk] = await deps.gateway.describeDisks({ regionId: deps.defaultRegion, diskIds: [diskId] });
       if (!disk) return { ok: false, reason: 'no_disk', regionId: deps.defaultRegion };
+      const regionId = disk.regionId || deps.defaultRegion;
       const guests = {
-        regionId: disk.regionId || deps.defaultRegion,
+        regionId,
         timeoutSec: deps.inspectTimeoutSec,
         ...(deps.assistantTiming ? { timing: deps.assistantTiming } : {}),
       };
-      const [mounts, sizes] = await Promise.all([
+      const [mounts, sizes, snapshots] = await Promise.all([
         readMounts(deps.gateway, disk, guests),
         disk.attachments.length > 0
           ? rescanEveryNode(deps.gateway, disk, disk.sizeGiB, 0, guests)
           : undefined,
+        this.snapshots(regionId, disk.diskId),
       ]);
       if (mounts.alert) await deps.alarm?.raise({ diskId: disk.diskId, alert: mounts.alert, channelId });
-      return { ok: true, disk, mounts, ...(sizes ? { sizes } : {}) };
+      return { ok: true, disk, mounts, snapshots, ...(sizes ? { sizes } : {}) };
     } catch (error) {
       return { ok: false, reason: 'cloud_failed', failure: describeFailure(error) };
+    }
+  }
+
+  /** A failure to list snapshots is shown in place of them; it does not fail the status. */
+  private async snapshots(regionId: string, diskId: string): Promise<SnapshotListing> {
+    try {
+      const all = await this.deps.gateway.describeSnapshots({ regionId, diskId });
+      return { read: true, total: all.length, latest: all.slice(0, LATEST_SNAPSHOTS) };
+    } catch (error) {
+      const { code, message } = describeFailure(error);
+      return { read: false, why: `${code}: ${message}` };
     }
   }
 

@@ -68,6 +68,8 @@ export const FAST_FIELDS: Readonly<Partial<Record<Subcommand, readonly FastField
   status: [disk],
   failover: [disk],
   resize: [disk, size],
+  snapshot: [disk],
+  delete: [disk],
 };
 
 /**

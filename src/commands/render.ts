@@ -2,7 +2,10 @@
  * The canonical text of a command (without the leading `/disk`): what the bot echoes on cards and
  * in audit lines, and what `parseDiskCommand` reads back to the same command.
  */
+
+import { renderDelete } from '../kinds/delete/grammar.js';
 import { renderResize } from '../kinds/resize/grammar.js';
+import { renderSnapshot } from '../kinds/snapshot/grammar.js';
 import { quoteValue } from './tokenize.js';
 import type { DiskCommand } from './types.js';
 
@@ -73,6 +76,10 @@ export function renderDiskCommand(command: DiskCommand): string {
       parts.push(...flag('slots', command.slots), ...flag('label', command.label));
       parts.push(...flag('reason', command.reason));
       break;
+    case 'snapshot':
+      return renderSnapshot(command).join(' ');
+    case 'delete':
+      return renderDelete(command).join(' ');
     case 'watch':
       if (command.list) parts.push('watch', '--list');
       else parts.push('watch', command.diskId, ...flag('channel', command.channelId));

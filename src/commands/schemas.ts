@@ -8,7 +8,9 @@
  * - an issue whose `params.code` is set is a complete sentence with that CommandError code.
  */
 import { z } from 'zod';
+import { deleteCommandSchema } from '../kinds/delete/grammar.js';
 import { resizeCommandSchema } from '../kinds/resize/grammar.js';
+import { snapshotCommandSchema } from '../kinds/snapshot/grammar.js';
 import {
   CATEGORY_ALIASES,
   coded,
@@ -345,6 +347,8 @@ export const COMMAND_SCHEMAS: Readonly<Record<Subcommand, z.ZodType<DiskCommand>
   requests: requestsSchema,
   cancel: cancelSchema,
   init: initSchema,
+  snapshot: snapshotCommandSchema,
+  delete: deleteCommandSchema,
   watch: watchSchema,
   unwatch: unwatchSchema,
   freeze: freezeSchema,

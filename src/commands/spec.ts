@@ -2,7 +2,10 @@
  * The shape of each subcommand for the scanner: which flags it takes (and what kind), and which
  * positional arguments, with the labels and "missing" sentences used in error messages.
  */
+
+import { deleteFlags } from '../kinds/delete/grammar.js';
 import { RESIZE_FLAGS, RESIZE_POSITIONALS } from '../kinds/resize/grammar.js';
+import { snapshotFlags } from '../kinds/snapshot/grammar.js';
 import type { Subcommand } from './types.js';
 
 /** value: takes one value; switch: no value; repeat: may repeat, values collected; choice: one of a set. */
@@ -56,6 +59,8 @@ export const FLAGS: Readonly<Record<Subcommand, Readonly<Record<string, FlagSpec
     label: value('label', '--label shared'),
     reason: REASON,
   },
+  snapshot: snapshotFlags,
+  delete: deleteFlags,
   watch: {
     channel: value('channel', '--channel #storage-alerts'),
     list: { kind: 'switch', field: 'list' },
@@ -117,6 +122,8 @@ export const POSITIONALS: Readonly<Record<Subcommand, PositionalSpec>> = {
     required: 1,
   },
   init: { fields: [DISK_ID], required: 1 },
+  snapshot: { fields: [DISK_ID], required: 1 },
+  delete: { fields: [DISK_ID], required: 1 },
   watch: { fields: [DISK_ID], required: 0 },
   unwatch: { fields: [DISK_ID], required: 1 },
   freeze: { fields: [], required: 0 },

@@ -16,6 +16,8 @@ export const SUBCOMMANDS = [
   'requests',
   'cancel',
   'init',
+  'snapshot',
+  'delete',
   'watch',
   'unwatch',
   'freeze',
@@ -111,6 +113,8 @@ export type DiskCommand =
       label?: string;
       reason?: string;
     }
+  | { kind: 'snapshot'; diskId: string; retentionDays?: number; reason?: string }
+  | { kind: 'delete'; diskId: string; skipFinalSnapshot: boolean; reason?: string }
   | { kind: 'watch'; list: false; diskId: string; channelId?: string }
   | { kind: 'watch'; list: true }
   | { kind: 'unwatch'; diskId: string }

@@ -2,7 +2,10 @@
  * Usage lines, one-line summaries, notes and examples for every subcommand. Plain text: callers
  * escape it for mrkdwn and put usage lines in a code block.
  */
+
+import { deleteHelp } from '../kinds/delete/grammar.js';
 import { RESIZE_EXAMPLES, RESIZE_NOTES, RESIZE_SUMMARY, RESIZE_USAGE } from '../kinds/resize/grammar.js';
+import { snapshotHelp } from '../kinds/snapshot/grammar.js';
 import { SUBCOMMANDS, type Subcommand } from './types.js';
 
 const USAGE: Record<Subcommand, readonly string[]> = {
@@ -24,6 +27,8 @@ const USAGE: Record<Subcommand, readonly string[]> = {
   requests: ['/disk requests [--mine | --pending | --all]'],
   cancel: ['/disk cancel <request-id>'],
   init: ['/disk init <disk> --fs ocfs2 --mount <path> [--slots <n>] [--label <label>] [--reason "<text>"]'],
+  snapshot: snapshotHelp.usage,
+  delete: deleteHelp.usage,
   watch: ['/disk watch <disk> [--channel #channel]', '/disk watch --list'],
   unwatch: ['/disk unwatch <disk>'],
   freeze: ['/disk freeze --reason "<text>"'],
@@ -43,6 +48,8 @@ export const SUBCOMMAND_SUMMARIES: Readonly<Record<Subcommand, string>> = {
   requests: 'List requests: your own (default), those awaiting approval, or all.',
   cancel: 'Cancel one of your pending requests.',
   init: 'Format a blank shared disk with OCFS2 and mount it on every attached instance (goes to approval).',
+  snapshot: snapshotHelp.summary,
+  delete: deleteHelp.summary,
   watch: 'Watch a shared disk and alert its channel on trouble, or list watched disks.',
   unwatch: 'Stop watching a disk.',
   freeze: 'Start a change freeze at once: no new changes are filed or started (approvers and on-call).',
@@ -84,6 +91,8 @@ export const SUBCOMMAND_NOTES: Readonly<Record<Subcommand, readonly string[]>> =
     'Writes the same cluster description to every node, brings o2cb online, formats on one node, mounts everywhere with _netdev.',
     '--slots defaults to 16 (the attach limit) and must cover every attached instance.',
   ],
+  snapshot: snapshotHelp.notes,
+  delete: deleteHelp.notes,
   watch: [
     'Disks the bot created or attached are watched already, in the channel of that request.',
     'Alerts (once per incident, with "resolved" and reminders): attachments changed outside the bot, a single-node file system mounted twice, the primary down (with a Fail over button), reservation anomalies, a node that does not see the disk’s size after a resize.',
@@ -92,7 +101,7 @@ export const SUBCOMMAND_NOTES: Readonly<Record<Subcommand, readonly string[]>> =
   unwatch: ['Open incidents of the disk are dropped without a "resolved" message.'],
   freeze: [
     'Takes effect at once, no approval; audited and announced in the approvals channel.',
-    'Refuses new create, attach, detach and init requests and keeps approved ones from starting; running ones finish.',
+    'Refuses new create, attach, detach, init, snapshot and delete requests and keeps approved ones from starting; running ones finish.',
     'Failover (emergency included) stays allowed unless the policy sets freeze.allowFailover: false.',
   ],
   unfreeze: [
@@ -127,6 +136,8 @@ export const SUBCOMMAND_EXAMPLES: Readonly<Record<Subcommand, readonly string[]>
   requests: ['/disk requests', '/disk requests --pending'],
   cancel: ['/disk cancel R-01HZX3K7Q9ABCDEF'],
   init: ['/disk init d-bp1abc2def3ghi4jkl5m --fs ocfs2 --mount /shared --reason "shared uploads"'],
+  snapshot: snapshotHelp.examples,
+  delete: deleteHelp.examples,
   watch: [
     '/disk watch d-bp1abc2def3ghi4jkl5m',
     '/disk watch d-bp1abc2def3ghi4jkl5m --channel C0STORAGE',

@@ -18,11 +18,11 @@ function watchAfter<K extends RequestKind>(
   kind: K,
   request: DiskRequest,
   current: string | undefined,
-): { readonly enrolls: boolean; readonly primary: string | undefined } | undefined {
+): { readonly enrolls: boolean; readonly ends: boolean; readonly primary: string | undefined } | undefined {
   const params = readParams(kind, request.params);
   if (!params) return undefined;
   const { watch } = executionOf(kind);
-  return { enrolls: watch.enrolls, primary: watch.primary(params, current) };
+  return { enrolls: watch.enrolls, ends: watch.ends, primary: watch.primary(params, current) };
 }
 
 /** The disk a request is about; a created disk's id is in its outcome ("Created d-…"). */
@@ -45,6 +45,7 @@ export function watchEnroller(store: RedisWatchStore, logger: ExecutionLogger): 
         if (to === 'failed') return;
         const existing = await store.get(diskId);
         const kind = watchAfter(request.kind, request, existing?.primary);
+        if (kind?.ends) return void (await store.remove(diskId));
         const primary = kind?.primary;
         if (existing) {
           if (primary && primary !== existing.primary) await store.setPrimary(diskId, primary);

@@ -9,12 +9,14 @@ import type { RequestParams } from '../workflow/request.js';
 import { readParams } from '../workflow/request-params.js';
 import { attachDomain } from './attach/domain.js';
 import { createDomain } from './create/domain.js';
+import { deleteDomain } from './delete/domain.js';
 import { detachDomain } from './detach/domain.js';
 import type { CommandOf, KindDomain, KindSummary } from './domain.js';
 import { failoverDomain } from './failover/domain.js';
 import { initDomain } from './init/domain.js';
 import type { RequestKind } from './params.js';
 import { resizeDomain } from './resize/domain.js';
+import { snapshotDomain } from './snapshot/domain.js';
 import { unfreezeDomain } from './unfreeze/domain.js';
 
 export type KindDomains = { readonly [K in RequestKind]: KindDomain<K> };
@@ -27,6 +29,8 @@ export const KIND_DOMAINS: KindDomains = {
   init: initDomain,
   unfreeze: unfreezeDomain,
   resize: resizeDomain,
+  snapshot: snapshotDomain,
+  delete: deleteDomain,
 };
 
 /** The pure half of `kind`, typed by it (the correlated-union lookup: no cast at the caller). */

@@ -25,6 +25,8 @@ export interface KindExecution<K extends RequestKind> extends KindSafety<ParamsO
 export interface KindWatch<P> {
   /** Whether a request of this kind starts watching its disk (the bot created or attached it). */
   readonly enrolls: boolean;
+  /** Whether a request of this kind ends its disk's watch (the disk is gone). */
+  readonly ends: boolean;
   /** The disk's primary instance afterwards, given the watch's `current` one. */
   primary(params: P, current: string | undefined): string | undefined;
 }
@@ -32,6 +34,7 @@ export interface KindWatch<P> {
 /** A kind that moves no primary: the watch keeps its own. */
 export const keepsPrimary = <P>(enrolls: boolean): KindWatch<P> => ({
   enrolls,
+  ends: false,
   primary: (_params, current) => current,
 });
 
@@ -40,8 +43,12 @@ export const primaryOrFirst = <P extends { readonly instanceIds: readonly string
   enrolls: boolean,
 ): KindWatch<P> => ({
   enrolls,
+  ends: false,
   primary: (params, current) => current ?? params.instanceIds[0],
 });
+
+/** A kind whose disk is gone afterwards: its watch and open incidents go with it. */
+export const endsWatch = <P>(): KindWatch<P> => ({ enrolls: false, ends: true, primary: () => undefined });
 
 /** The locks of a request that touches one disk and some instances. */
 export const diskAnd = (diskId: string, instanceIds: readonly string[]): LockResource[] => [

@@ -6,10 +6,12 @@
 import type { z } from 'zod';
 import { attachParamsSchema } from './attach/params.js';
 import { createParamsSchema } from './create/params.js';
+import { deleteParamsSchema } from './delete/params.js';
 import { detachParamsSchema } from './detach/params.js';
 import { failoverParamsSchema } from './failover/params.js';
 import { initParamsSchema } from './init/params.js';
 import { resizeParamsSchema } from './resize/params.js';
+import { snapshotParamsSchema } from './snapshot/params.js';
 import { unfreezeParamsSchema } from './unfreeze/params.js';
 
 export const KIND_PARAMS = {
@@ -20,6 +22,8 @@ export const KIND_PARAMS = {
   init: initParamsSchema,
   unfreeze: unfreezeParamsSchema,
   resize: resizeParamsSchema,
+  snapshot: snapshotParamsSchema,
+  delete: deleteParamsSchema,
 } as const;
 
 /** What a request asks the cloud to do; one policy section per kind (design.md §4). */

@@ -15,12 +15,14 @@ import type { WorldSnapshot } from '../cloud/preflight/world.js';
 import type { Check } from '../workflow/request.js';
 import { attachExecution } from './attach/execution.js';
 import { createExecution } from './create/execution.js';
+import { deleteExecution } from './delete/execution.js';
 import { detachExecution } from './detach/execution.js';
 import type { KindExecution } from './execution.js';
 import { failoverExecution } from './failover/execution.js';
 import { initExecution } from './init/execution.js';
 import type { ParamsOf, RequestKind } from './params.js';
 import { resizeExecution } from './resize/execution.js';
+import { snapshotExecution } from './snapshot/execution.js';
 import { unfreezeExecution } from './unfreeze/execution.js';
 
 export type KindExecutions = { readonly [K in RequestKind]: KindExecution<K> };
@@ -33,6 +35,8 @@ export const KIND_EXECUTIONS: KindExecutions = {
   init: initExecution,
   unfreeze: unfreezeExecution,
   resize: resizeExecution,
+  snapshot: snapshotExecution,
+  delete: deleteExecution,
 };
 
 /** The execution half of `kind`, typed by it (the correlated-union lookup: no cast at the caller). */

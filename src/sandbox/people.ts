@@ -54,6 +54,8 @@ actions:
   init: { approvers: { usergroups: [S0STORAGE] }, quorum: 2, expiresIn: 24h }
   unfreeze: { approvers: { usergroups: [S0ONCALL, S0STORAGE] }, quorum: 1, expiresIn: 24h }
   resize: { approvers: { usergroups: [S0STORAGE] }, quorum: 1, expiresIn: 24h }
+  snapshot: { approvers: { usergroups: [S0STORAGE] }, quorum: 1, expiresIn: 24h }
+  delete: { approvers: { usergroups: [S0STORAGE] }, quorum: 2, expiresIn: 24h }
 singleNodeFs: { quorum: 2 }
 detachMounted: { quorum: 2 }
 fencing: { mode: reservation }

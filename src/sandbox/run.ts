@@ -41,6 +41,12 @@ Tour (pick who you are at the top of the page; type in #storage-ops):
   7. Cloud admin: crash the primary; the watch alerts "Primary down" with a Fail over button, and
      once resolved the alert is edited to name the request that resolved it (its buttons gone)
   8. Cloud admin: Recover the crashed instance (it comes back fenced out of the reservation: it cannot write)
+  9. As ${USERS.engineer.name}: /disk snapshot shared-db --reason "before the cleanup"   (approve as ${USERS.approver.name}):
+     the result names the s-… id; /disk status shared-db lists the disk's latest snapshots
+ 10. As ${USERS.engineer.name}: /disk delete shared-db   → refused while attached, naming the /disk detach to run;
+     run that detach with --force (OCFS2 is unmounted first; approve as ${USERS.approver.name} and ${USERS.approver2.name}), then
+     /disk delete shared-db again (approve as ${USERS.approver.name} and ${USERS.approver2.name}): the final snapshot first, then
+     the disk is gone; the result names the snapshot to restore from
 Bot log: ${sandbox.logFile} · Redis: ${redis}
 Ctrl-C (or SIGTERM to pid ${process.pid}) stops everything.
 `;

@@ -7,6 +7,7 @@ import { MAX_ATTACHMENTS } from '../commands/index.js';
 import { escapeMrkdwn } from './blocks/escape.js';
 import { textTable } from './blocks/execution.js';
 import { mountAlertMessage, mountTableBlocks } from './blocks/mounts.js';
+import { snapshotBlocks } from './blocks/snapshots.js';
 import type { CommandHandlers, CommandReply } from './ports.js';
 
 const LIST_ROWS = 25;
@@ -55,6 +56,7 @@ export function diskQueryHandlers(queries: DiskQueries): CommandHandlers {
           ),
         );
       }
+      blocks.push(...snapshotBlocks(status.snapshots));
       return { text: `${disk.diskId}: ${disk.status}, ${mounts.rows.length} attachment(s)`, blocks };
     },
     list: async (command) => {

@@ -110,6 +110,8 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
     init: open,
     unfreeze: open,
     resize: open,
+    snapshot: open,
+    delete: open,
     requests: async (command, ctx) => {
       const page = await deps.service.list({ filter: command.filter, userId: ctx.userId, limit: 20 });
       if (!page.ok) return plain(`:no_entry: ${page.message}`);

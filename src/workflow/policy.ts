@@ -192,6 +192,8 @@ const accountSchema = z.strictObject({
       init: actionOverrideSchema.optional(),
       unfreeze: actionOverrideSchema.optional(),
       resize: actionOverrideSchema.optional(),
+      snapshot: actionOverrideSchema.optional(),
+      delete: actionOverrideSchema.optional(),
     })
     .optional(),
   fencing: z.strictObject({ ...fencingFields, mode: fencingFields.mode.optional() }).optional(),
@@ -234,6 +236,10 @@ export const policySchema = z.strictObject({
       unfreeze: actionSchema,
       /** `/disk resize`; `offlineWait`: how long an offline resize waits for its instances to run again. */
       resize: z.strictObject({ ...actionFields, offlineWait: durationSchema.prefault('24h') }).prefault({}),
+      /** `/disk snapshot` takes a copy: one approval unless the file says otherwise. */
+      snapshot: actionSchema,
+      /** `/disk delete` cannot be undone: two approvals unless the file says otherwise. */
+      delete: z.strictObject({ ...actionFields, quorum: quorumSchema.default(2) }).prefault({}),
     })
     .prefault({}),
   /** A change freeze (`/disk freeze`): whether failover, emergency included, stays allowed during one. */

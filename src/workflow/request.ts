@@ -32,6 +32,8 @@ export const PLAN_ACTIONS = [
   'CreateSnapshot',
   'DescribeInstances',
   'ResizeDisk',
+  'DescribeSnapshots',
+  'DeleteDisk',
 ] as const;
 export type PlanAction = (typeof PLAN_ACTIONS)[number];
 

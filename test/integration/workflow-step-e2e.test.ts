@@ -140,7 +140,7 @@ describe('the Workflow Builder step request_disk_change', () => {
   });
 
   it('refuses an action that is not a request kind yet as "not available yet"', async () => {
-    const step = await runStep({ ...createInputs('d-any'), action: 'snapshot' });
+    const step = await runStep({ ...createInputs('d-any'), action: 'resize' });
     const done = await steps.completion(step.executionId);
     expect(done.method).toBe('functions.completeError');
     expect(String(done.body.error)).toContain('not available yet');

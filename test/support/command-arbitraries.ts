@@ -147,6 +147,14 @@ const resizeCommand = fc
     reason: opt(text(120)),
   })
   .map((r): DiskCommand => compact({ kind: 'resize' as const, ...r }));
+/** `--retention-days`: every whole number of days CreateSnapshot takes, its bounds included. */
+export const retentionDays = fc.integer({ min: 1, max: 65_536 });
+const snapshotCommand = fc
+  .record({ diskId, retentionDays: opt(retentionDays), reason: opt(text(120)) })
+  .map((r): DiskCommand => compact({ kind: 'snapshot' as const, ...r }));
+const deleteCommand = fc
+  .record({ diskId, skipFinalSnapshot: fc.boolean(), reason: opt(text(120)) })
+  .map((r): DiskCommand => compact({ kind: 'delete' as const, ...r }));
 /** A channel as Slack puts a picked one in the text is turned into its id; the bare id reads back. */
 const channelId = fc.stringMatching(/^[CG][A-Z0-9]{2,12}$/);
 
@@ -189,6 +197,8 @@ export const validCommand: fc.Arbitrary<DiskCommand> = fc.oneof(
     .map((filter): DiskCommand => ({ kind: 'requests', filter })),
   fc.stringMatching(/^R-[A-Z0-9]{8,26}$/).map((requestId): DiskCommand => ({ kind: 'cancel', requestId })),
   initCommand,
+  snapshotCommand,
+  deleteCommand,
   fc.constant<DiskCommand>({ kind: 'watch', list: true }),
   fc
     .record({ diskId, channelId: opt(channelId) })

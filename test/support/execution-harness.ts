@@ -20,6 +20,8 @@ actions:
   detach: { approvers: { users: [UAPP] }, quorum: 1, expiresIn: 24h }
   failover: { approvers: { users: [UAPP] }, quorum: 1, expiresIn: 15m }
   resize: { approvers: { users: [UAPP] }, quorum: 1, expiresIn: 24h }
+  snapshot: { approvers: { users: [UAPP] }, quorum: 1, expiresIn: 24h }
+  delete: { approvers: { users: [UAPP] }, quorum: 1, expiresIn: 24h }
 `;
 
 /** Every report, in order, so tests can assert what Slack would have shown. */
@@ -72,6 +74,10 @@ export function planFor<K extends RequestKind>(kind: K, params: ParamsOf[K]): Pl
   if (kind === 'failover') {
     const f = params as ParamsOf['failover'];
     return [{ action: 'AttachDisk', params: { DiskId: f.diskId, InstanceId: f.toInstanceId } }];
+  }
+  if (kind === 'snapshot' || kind === 'delete') {
+    const { diskId } = params as ParamsOf['snapshot' | 'delete'];
+    return [{ action: kind === 'snapshot' ? 'CreateSnapshot' : 'DeleteDisk', params: { DiskId: diskId } }];
   }
   const p = params as ParamsOf['attach'];
   const action = kind === 'attach' ? 'AttachDisk' : 'DetachDisk';

@@ -15,6 +15,7 @@ import {
   MOUNTPOINT_CHARS,
   mountpoint,
   resizeSize,
+  retentionDays,
   TAG_KEY_CHARS,
   TAG_VALUE_CHARS,
   tagKey,
@@ -66,6 +67,9 @@ const PIECES = [
   '--mine',
   '--pending',
   '--all',
+  '--retention-days',
+  '65536',
+  '--skip-final-snapshot',
   '--help',
   '-h',
   '--',
@@ -252,6 +256,8 @@ describe('the generators reach their limits', () => {
     expect(longest(mountpoint, (m) => m.length)).toBe(MOUNTPOINT_CHARS);
     expect(longest(resizeSize, (n) => n)).toBe(LIMITS.maxSizeGiB);
     expect(-longest(resizeSize, (n) => -n)).toBe(LIMITS.minSizeGiB);
+    expect(longest(retentionDays, (d) => d)).toBe(65_536);
+    expect(-longest(retentionDays, (d) => -d)).toBe(1);
   });
 
   it('every subcommand is generated, and each renders to text that starts with it', () => {

@@ -258,10 +258,10 @@ describe('snapshot and delete rules', () => {
     expect(checks.find((c) => c.code === 'disk_attached')?.message).toContain('/disk detach d-1 i-1 i-2');
   });
 
-  it('a detached managed disk may be deleted; skipping the final snapshot is a warning; unmanaged is refused', () => {
+  it('a detached managed disk may be deleted; skipping the final snapshot is a danger (red on the card); unmanaged is refused', () => {
     const free = disk({ status: 'Available' });
     expect(codes(deleteChecks({ disk: free, snapshots: [], skipFinalSnapshot: false }))).toEqual([]);
-    expect(codes(deleteChecks({ disk: free, snapshots: [], skipFinalSnapshot: true }), 'warning')).toEqual([
+    expect(codes(deleteChecks({ disk: free, snapshots: [], skipFinalSnapshot: true }), 'danger')).toEqual([
       'no_final_snapshot',
     ]);
     expect(

@@ -79,10 +79,11 @@ export function detachedRule(disk: DiskInfo): Check {
 
 export function finalSnapshotRule(skip: boolean): Check {
   return skip
-    ? warning(
-        'no_final_snapshot',
-        'No final snapshot (--skip-final-snapshot): once deleted, the data cannot be recovered.',
-      )
+    ? {
+        code: 'no_final_snapshot',
+        level: 'danger',
+        message: 'No final snapshot (--skip-final-snapshot): once deleted, the data cannot be recovered.',
+      }
     : ok('final_snapshot', 'A final snapshot is taken first and kept after the delete, to restore from.');
 }
 

@@ -43,6 +43,8 @@ export interface WorldSnapshot {
   readonly ocfs2Grow?: GrowReading;
   /** Create: the disks of the region that already have the requested name (one DescribeDisks). */
   readonly sameName?: SameNameReading;
+  /** Snapshot and delete: the disk's snapshots, newest first. */
+  readonly snapshots?: readonly SnapshotInfo[];
   /** Resize: the disk's snapshots and, when the guests run, what each shows (inspect and probe). */
   readonly resize?: ResizeReading;
 }

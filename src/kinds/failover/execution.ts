@@ -22,5 +22,5 @@ export const failoverExecution: KindExecution<'failover'> = {
   // Failover reads its own mount table: it must not wait for a hung old primary.
   steps: runFailover,
   // The standby is the primary after a failover.
-  watch: { enrolls: false, primary: (p) => p.toInstanceId },
+  watch: { enrolls: false, ends: false, primary: (p) => p.toInstanceId },
 };
