@@ -279,6 +279,39 @@ describe('sandbox tour in Chromium', () => {
       expect(retried).toMatch(new RegExp(`${instance?.id}\\s+attached\\s+/dev/`));
   });
 
+  it('resize with one node kept on its old size (Cloud admin): partial naming it; Retry after the fix finishes', async () => {
+    const toggle = page.locator('[data-testid=admin-toggle]');
+    const row = page.locator(`[data-testid=admin] tr[data-instance-id=${two}]`);
+    await toggle.click();
+    await row.locator('button', { hasText: 'Keep old size' }).click();
+    await sees(row, 'keeps old disk sizes');
+    await toggle.click();
+    await actAs(USERS.engineer);
+    const id = await openRequest(`/disk resize ${diskId} --size 200 --reason "tour"`);
+    const text = await approve(id, USERS.approver);
+    expect(/: (succeeded|partial|failed)\./.exec(text)?.[1]).toBe('partial');
+    expect(text).toContain(`(${two}) does not see 200 GiB yet`);
+
+    await toggle.click();
+    await row.locator('button', { hasText: 'Rescan works' }).click();
+    await countOf(row.locator('button', { hasText: 'Keep old size' }), 1);
+    await toggle.click();
+    await actAs(USERS.engineer);
+    const before = await requestIds();
+    await result(id).locator('button[data-action-id=request_retry]').click();
+    const confirm = page.locator('[data-testid=confirm]');
+    await sees(confirm, `same parameters as ${id}`);
+    await confirm.locator('[data-testid=confirm-ok]').click();
+    const retryId = await newRequestId(before);
+    await page
+      .locator('.message.ephemeral', { hasText: `Request ${retryId} opened` })
+      .waitFor({ timeout: STEP_MS });
+    await sees(card(retryId), 'verify and grow only');
+    const done = await approve(retryId, USERS.approver);
+    expect(/: (succeeded|partial|failed)\./.exec(done)?.[1]).toBe('succeeded');
+    expect(done).toContain('is now 200 GiB; every node sees it');
+  });
+
   it('App Home lists what awaits the approver', async () => {
     await actAs(USERS.engineer);
     // `four` holds the disk since the failover: attaching it again would change nothing (no request).
