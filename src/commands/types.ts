@@ -77,6 +77,8 @@ export type DiskCommand =
       allowSingleNodeFs: boolean;
       reason?: string;
       names?: NameMap;
+      /** Set by Retry on a partial attach (never typed): the request whose missing steps this one runs. */
+      finishes?: string;
     }
   /** `/disk attach <disk>` with no instances: a form with an instance picker. */
   | { kind: 'attach_form'; diskId: string; allowSingleNodeFs: boolean; reason?: string }
@@ -108,6 +110,8 @@ export type DiskCommand =
       slots?: number;
       label?: string;
       reason?: string;
+      /** Set by Retry on a partial init (never typed): the request whose format this one mounts. */
+      finishes?: string;
     }
   | { kind: 'watch'; list: false; diskId: string; channelId?: string }
   | { kind: 'watch'; list: true }

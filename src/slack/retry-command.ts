@@ -2,10 +2,15 @@ import type { DiskRequest } from '../workflow/request.js';
 import type { RequestCommand } from '../workflow/request-builder.js';
 import { readParams } from '../workflow/request-params.js';
 
+/** A partial attach or init is finished, not re-filed: its retry names it (`finishes`). */
+export const finishing = (request: DiskRequest): { finishes?: string } =>
+  request.state === 'partial' ? { finishes: request.id } : {};
+
 /**
  * The command that opens a request like `request` again (the Retry button on a failed or partial
  * result): the same parameters, run through today's policy and a fresh cloud preflight like any
- * typed command. Undefined when the stored parameters do not fit the kind.
+ * typed command; a partial attach or init runs only its missing steps. Undefined when the stored
+ * parameters do not fit the kind.
  */
 export function retryCommand(request: DiskRequest): RequestCommand | undefined {
   switch (request.kind) {
@@ -36,6 +41,7 @@ export function retryCommand(request: DiskRequest): RequestCommand | undefined {
         instanceIds: p.instanceIds,
         allowSingleNodeFs: p.allowSingleNodeFs,
         ...(p.reason ? { reason: p.reason } : {}),
+        ...finishing(request),
       };
     }
     case 'detach': {
@@ -61,7 +67,8 @@ export function retryCommand(request: DiskRequest): RequestCommand | undefined {
       };
     }
     case 'init': {
-      // A retried init is checked from scratch: a disk this request already formatted is refused.
+      // A failed init stopped before the format and is checked from scratch; a partial one formatted,
+      // so its retry only mounts (the filing verifies the volume is this init's own).
       const p = readParams('init', request.params);
       if (!p) return undefined;
       return {
@@ -72,6 +79,7 @@ export function retryCommand(request: DiskRequest): RequestCommand | undefined {
         slots: p.slots,
         label: p.label,
         ...(p.reason ? { reason: p.reason } : {}),
+        ...finishing(request),
       };
     }
     case 'unfreeze': {

@@ -27,18 +27,30 @@ export function buildInit(command: Extract<DiskCommand, { kind: 'init' }>, regio
     cluster: clusterNameFor(command.diskId),
     uuid: fsUuidFor(command.diskId),
     ...(command.reason ? { reason: command.reason } : {}),
+    ...(command.finishes ? { finishes: command.finishes } : {}),
   };
   const run = (script: string, extra: Record<string, string | number>): PlanStep => ({
     action: 'InvokeCommand',
     params: { Script: script, ...extra },
   });
-  const plan: PlanStep[] = [
-    run('ocfs2-cluster', { On: EVERY, Cluster: params.cluster, Port: OCFS2_PORT, Stack: 'o2cb online' }),
-    run('ocfs2-probe', { On: EVERY, Check: 'no signature anywhere, right before the format' }),
-    run('ocfs2-format', { On: 'node 0 only', Slots: params.slots, Label: params.label, Uuid: params.uuid }),
+  const mountAndVerify = [
     run('ocfs2-mount', { On: EVERY, Mount: params.mountpoint, Fstab: '_netdev' }),
     run('inspect', { On: EVERY, Verify: `ocfs2 rw at ${params.mountpoint}` }),
   ];
+  // Finishing a partial init: the format is done (the steps never format twice), so only the mount runs.
+  const plan: PlanStep[] = params.finishes
+    ? mountAndVerify
+    : [
+        run('ocfs2-cluster', { On: EVERY, Cluster: params.cluster, Port: OCFS2_PORT, Stack: 'o2cb online' }),
+        run('ocfs2-probe', { On: EVERY, Check: 'no signature anywhere, right before the format' }),
+        run('ocfs2-format', {
+          On: 'node 0 only',
+          Slots: params.slots,
+          Label: params.label,
+          Uuid: params.uuid,
+        }),
+        ...mountAndVerify,
+      ];
   return {
     kind: 'init',
     params: toJsonParams(params),

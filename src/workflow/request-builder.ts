@@ -176,6 +176,7 @@ export function buildRequest(command: RequestCommand, policy: Policy, defaultReg
         regionId,
         ...(command.reason ? { reason: command.reason } : {}),
         ...namesOf(command),
+        ...(command.finishes ? { finishes: command.finishes } : {}),
       };
       const checks: Check[] = [];
       if (command.allowSingleNodeFs) {

@@ -9,6 +9,11 @@ import type { RequestKind, RequestParams } from './request.js';
 const tag = z.object({ key: z.string(), value: z.string() });
 /** Names of the disk and instances by id, for people (cards, lists, Home); the cloud gets the ids. */
 const names = z.record(z.string(), z.string()).optional();
+/**
+ * The partial request this one finishes (set by Retry on a partial result only): instances it
+ * already attached are recognised, and the steps it did not complete run again.
+ */
+const finishes = z.string().optional();
 
 export const createParamsSchema = z.object({
   name: z.string(),
@@ -32,6 +37,7 @@ export const attachParamsSchema = z.object({
   regionId: z.string(),
   reason: z.string().optional(),
   names,
+  finishes,
 });
 
 export const detachParamsSchema = z.object({
@@ -69,6 +75,7 @@ export const initParamsSchema = z.object({
   cluster: z.string(),
   uuid: z.string(),
   reason: z.string().optional(),
+  finishes,
 });
 
 /** `/disk unfreeze`: lifts the change freeze; no cloud call. */
