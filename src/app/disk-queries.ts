@@ -41,7 +41,13 @@ export class DiskQueries {
         timeoutSec: deps.inspectTimeoutSec,
         ...(deps.assistantTiming ? { timing: deps.assistantTiming } : {}),
       });
-      if (mounts.alert) await deps.alarm?.raise({ diskId: disk.diskId, alert: mounts.alert, channelId });
+      if (mounts.alert)
+        await deps.alarm?.raise({
+          diskId: disk.diskId,
+          alert: mounts.alert,
+          channelId,
+          names: { ...mounts.names, ...(disk.diskName ? { [disk.diskId]: disk.diskName } : {}) },
+        });
       return { ok: true, disk, mounts };
     } catch (error) {
       return { ok: false, reason: 'cloud_failed', failure: describeFailure(error) };

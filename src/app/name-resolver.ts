@@ -149,8 +149,16 @@ export class NameResolver {
    */
   async resolve(command: DiskCommand): Promise<Resolved<DiskCommand>> {
     switch (command.kind) {
+      case 'init': {
+        // The card and the result name the disk and every node the cluster will have.
+        const disk = await this.disk(command.diskId);
+        if (!disk.ok) return disk;
+        const nodes = disk.value.disk?.attachments.map((a) => a.instanceId) ?? [];
+        const instances = nodes.length > 0 ? await this.instances(nodes) : undefined;
+        const names = { ...(instances?.ok ? instances.value.names : {}), ...diskName(disk.value.disk) };
+        return { ok: true, value: { ...command, diskId: disk.value.diskId, names } };
+      }
       case 'status':
-      case 'init':
       case 'attach_form': {
         // Status reads the disk itself (and shows its name): an id needs no lookup here.
         if (isDiskId(command.diskId)) return { ok: true, value: command };

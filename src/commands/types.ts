@@ -112,6 +112,8 @@ export type DiskCommand =
       reason?: string;
       /** Set by Retry on a partial init (never typed): the request whose format this one mounts. */
       finishes?: string;
+      /** The disk's name and those of the instances it is attached to (the cluster's nodes). */
+      names?: NameMap;
     }
   | { kind: 'watch'; list: false; diskId: string; channelId?: string }
   | { kind: 'watch'; list: true }

@@ -44,7 +44,8 @@ export function diskQueryHandlers(queries: DiskQueries): CommandHandlers {
       if (!status.ok) return failed(status.failure);
       const { disk, mounts } = status;
       const blocks: KnownBlock[] = [section(diskHeadline(disk))];
-      if (mounts.alert) blocks.push(...mountAlertMessage(disk.diskId, mounts.alert).blocks);
+      const names = { ...mounts.names, ...(disk.diskName ? { [disk.diskId]: disk.diskName } : {}) };
+      if (mounts.alert) blocks.push(...mountAlertMessage(disk.diskId, mounts.alert, names).blocks);
       blocks.push(...mountTableBlocks(mounts));
       return { text: `${disk.diskId}: ${disk.status}, ${mounts.rows.length} attachment(s)`, blocks };
     },

@@ -28,6 +28,7 @@ export function buildInit(command: Extract<DiskCommand, { kind: 'init' }>, regio
     uuid: fsUuidFor(command.diskId),
     ...(command.reason ? { reason: command.reason } : {}),
     ...(command.finishes ? { finishes: command.finishes } : {}),
+    ...(command.names && Object.keys(command.names).length > 0 ? { names: { ...command.names } } : {}),
   };
   const run = (script: string, extra: Record<string, string | number>): PlanStep => ({
     action: 'InvokeCommand',

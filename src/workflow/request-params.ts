@@ -75,6 +75,7 @@ export const initParamsSchema = z.object({
   cluster: z.string(),
   uuid: z.string(),
   reason: z.string().optional(),
+  names,
   finishes,
 });
 

@@ -4,7 +4,7 @@ import { REQUEST_ID_PATTERN } from '../../commands/index.js';
 import type { CheckLevel, DiskRequest, PlanStep, RequestState } from '../../workflow/request.js';
 import { escapeMrkdwn } from './escape.js';
 import { chunkLines, clip, codeBlock, joinWithin, plural, SLACK_LIMITS, slackDate } from './limits.js';
-import { named, namedList } from './names.js';
+import { named, namedList, namedText, namesOf } from './names.js';
 
 export const ACTION_APPROVE = 'request_approve';
 export const ACTION_REJECT = 'request_reject';
@@ -52,6 +52,20 @@ export function describePlanStep(step: PlanStep): string {
   return `${step.action} ${params}`;
 }
 
+/**
+ * A plan step as the exact call, followed by the names of the ids it passes (the call itself
+ * stays exactly what is sent): `AttachDisk DiskId=d-1 InstanceId=i-2 · shared-db, web-1`.
+ */
+function planLine(step: PlanStep, request: DiskRequest): string {
+  const names = namesOf(request.params);
+  const shown = Object.values(step.params).flatMap((v) => {
+    const name = typeof v === 'string' ? names[v] : undefined;
+    return name ? [name] : [];
+  });
+  const call = describePlanStep(step);
+  return shown.length > 0 ? `${call} · ${shown.join(', ')}` : call;
+}
+
 export interface SummaryOptions {
   /** The summary is at most this long; long instance lists end in "… and 6 more". Default 600. */
   readonly maxChars?: number;
@@ -82,7 +96,7 @@ export function summarize(request: DiskRequest, options: SummaryOptions = {}): s
       );
     case 'init':
       return clip(
-        `init ${String(p.diskId)} with ${String(p.fs)} at ${String(p.mountpoint)} (${String(p.slots)} slots)`,
+        `init ${named(p, p.diskId)} with ${String(p.fs)} at ${String(p.mountpoint)} (${String(p.slots)} slots)`,
         max,
       );
     case 'unfreeze':
@@ -107,7 +121,7 @@ function statusLine(request: DiskRequest): string {
   if (FINISHED.includes(request.state) && request.outcome) {
     const { code, message } = request.outcome;
     const cause = request.state === 'succeeded' ? '' : ` (\`${escapeMrkdwn(code)}\`)`;
-    return `${base}${cause}: ${escapeMrkdwn(message)}`;
+    return `${base}${cause}: ${escapeMrkdwn(namedText(request.params, message))}`;
   }
   if (request.decision && (request.state === 'approved' || request.state === 'running')) {
     return `${base} (approved by ${actorMention(request.decision.by)} ${slackDate(request.decision.at)})`;
@@ -202,11 +216,13 @@ export function requestCard(request: DiskRequest): { text: string; blocks: Known
   const summary = escapeMrkdwn(summarize(request, { maxChars: 1500 }));
   const reason = typeof request.params.reason === 'string' ? escapeMrkdwn(request.params.reason) : undefined;
   const plan = joinWithin(
-    request.plan.map((step, i) => escapeMrkdwn(`${i + 1}. ${describePlanStep(step)}`)),
+    request.plan.map((step, i) => escapeMrkdwn(`${i + 1}. ${planLine(step, request)}`)),
     SLACK_LIMITS.sectionText - 40,
     { separator: '\n', more: (n) => `… and ${plural(n, 'more call')}` },
   );
-  const checks = chunkLines(request.checks.map((c) => `${LEVEL_ICON[c.level]} ${escapeMrkdwn(c.message)}`));
+  const checks = chunkLines(
+    request.checks.map((c) => `${LEVEL_ICON[c.level]} ${escapeMrkdwn(namedText(request.params, c.message))}`),
+  );
   const approvers = request.approvals.map((a) => mention(a.userId)).join(', ');
   const danger = request.checks.some((c) => c.level === 'danger');
 
