@@ -137,7 +137,12 @@ describe('Retry finishes a partial result', () => {
     expect(request?.plan.map((s) => s.params.Script)).toEqual(['ocfs2-mount', 'inspect']);
     await f.approve(finish, USERS.bob);
     await f.approve(finish, USERS.carol);
-    expect(json(await f.result(finish))).toContain('succeeded');
+    const done = json(await f.result(finish));
+    expect(done).toContain('succeeded');
+    // The init flow names its disk and every node: the summary, and the result table's name column.
+    expect(done).toContain(`init finish-test-${diskCount} (${disk})`);
+    for (const node of SEED.instances.nvmeI.slice(3, 6))
+      expect(done).toMatch(new RegExp(`${node.id} .* ${node.name}`));
     expect(await mountedOn(disk)).toEqual([...nodes].sort());
     expect(await formats(disk)).toBe(1);
   }, 120_000);

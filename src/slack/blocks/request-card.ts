@@ -172,6 +172,10 @@ function buttons(request: DiskRequest): KnownBlock {
   };
 }
 
+/** A partial attach or init is finished by its retry (src/slack/retry-command.ts), not filed again. */
+const finishedByRetry = (request: DiskRequest): boolean =>
+  request.state === 'partial' && (request.kind === 'attach' || request.kind === 'init');
+
 /** Retry on a failed or partial result: a new request with the same parameters (value: the old id). */
 export function retryButtonBlock(request: DiskRequest): KnownBlock {
   return {
@@ -183,11 +187,17 @@ export function retryButtonBlock(request: DiskRequest): KnownBlock {
         action_id: ACTION_RETRY,
         text: { type: 'plain_text', text: 'Retry' },
         value: request.id,
-        confirm: confirmOf(
-          'Open a new request?',
-          `A new request with the same parameters as \`${request.id}\` goes through approval again, with fresh cloud checks.`,
-          'Open request',
-        ),
+        confirm: finishedByRetry(request)
+          ? confirmOf(
+              'Finish this request?',
+              `A new request finishes \`${request.id}\`: the steps that did not complete run again and what was done is skipped, after approval and fresh cloud checks.`,
+              'Open request',
+            )
+          : confirmOf(
+              'Open a new request?',
+              `A new request with the same parameters as \`${request.id}\` goes through approval again, with fresh cloud checks.`,
+              'Open request',
+            ),
       },
     ],
   };
