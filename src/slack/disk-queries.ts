@@ -3,6 +3,7 @@ import type { DiskQueries } from '../app/disk-queries.js';
 import type { CloudFailure } from '../app/ports.js';
 import type { DiskInfo } from '../cloud/gateway.js';
 import { MAX_ATTACHMENTS } from '../commands/index.js';
+import { namedId } from '../workflow/names.js';
 import { escapeMrkdwn } from './blocks/escape.js';
 import { textTable } from './blocks/execution.js';
 import { mountAlertMessage, mountTableBlocks } from './blocks/mounts.js';
@@ -25,7 +26,7 @@ function failed({ code, message }: CloudFailure): CommandReply {
 function diskHeadline(disk: DiskInfo): string {
   const pl = disk.performanceLevel ? ` ${disk.performanceLevel}` : '';
   return (
-    `*${disk.diskId}* (${escapeMrkdwn(disk.diskName || 'unnamed')}) · ${disk.category}${pl} · ${disk.sizeGiB} GiB · ` +
+    `*${escapeMrkdwn(namedId({ [disk.diskId]: disk.diskName }, disk.diskId))}*${disk.diskName ? '' : ' (unnamed)'} · ${disk.category}${pl} · ${disk.sizeGiB} GiB · ` +
     `${disk.zoneId || disk.regionId} · ${disk.status} · multi-attach ${disk.multiAttach ? 'on' : 'off'} · ` +
     `${disk.attachments.length}/${MAX_ATTACHMENTS} attached`
   );
