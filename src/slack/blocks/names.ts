@@ -15,11 +15,6 @@ export function namesOf(params: RequestParams): IdNames {
   );
 }
 
-/** The name the request stored for an id, or undefined. */
-export function nameOf(params: RequestParams, id: string): string | undefined {
-  return namesOf(params)[id];
-}
-
 /** `shared-db (d-bp1…)` when the request knows the id's name, else the id alone. */
 export function named(params: RequestParams, id: unknown): string {
   return namedId(namesOf(params), String(id ?? ''));
