@@ -7,6 +7,9 @@
  * - no circular imports anywhere;
  * - the console's browser code (bundled for the page) imports only itself, and nothing imports it.
  */
+/** The pure half of a request kind (src/kinds): what domain code and the Slack adapter may import. */
+const PURE_KIND = '^src/kinds/([a-z-]+/params|[a-z-]+/domain|params|domain|names|domain-registry)\\.ts$';
+
 module.exports = {
   forbidden: [
     {
@@ -30,6 +33,37 @@ module.exports = {
       comment: 'Domain code depends on ports, never on the adapters that implement them.',
       from: { path: '^src/(commands|workflow)/' },
       to: { path: '^src/(slack|store|cloud|jobs|emulator)/' },
+    },
+    {
+      name: 'domain-reaches-only-the-pure-half-of-a-kind',
+      severity: 'error',
+      comment:
+        "src/commands and src/workflow may ask a kind's pure half (params, domain.ts, the domain registry), never its execution half (facts, rules, steps).",
+      from: { path: '^src/(commands|workflow)/' },
+      to: { path: '^src/kinds/', pathNot: PURE_KIND },
+    },
+    {
+      name: 'kind-domain-is-pure',
+      severity: 'error',
+      comment:
+        "A kind's pure half (params, domain.ts, the domain registry) obeys domain purity: no adapter, no execution half, no Slack, Redis or SDK.",
+      from: { path: PURE_KIND },
+      to: {
+        path: [
+          '^src/(slack|store|cloud|jobs|emulator|app|wiring)/',
+          '^src/kinds/(registry|execution)\\.ts$',
+          '^src/kinds/[^/]+/execution\\.ts$',
+          '(^|/)node_modules/(@slack/|ioredis|bullmq|@alicloud/|@darabonba/)',
+        ],
+      },
+    },
+    {
+      name: 'slack-reaches-only-the-pure-half-of-a-kind',
+      severity: 'error',
+      comment:
+        "src/slack renders: a kind's card text and Retry mapping, never its steps (they reach jobs and stores).",
+      from: { path: '^src/slack/' },
+      to: { path: '^src/kinds/', pathNot: PURE_KIND },
     },
     {
       name: 'slack-is-a-thin-adapter',

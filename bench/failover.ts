@@ -9,7 +9,7 @@
 import { cpus } from 'node:os';
 import { scriptMarker } from '../src/cloud/scripts/index.js';
 import { SEED } from '../src/emulator/index.js';
-import type { FailoverParams } from '../src/workflow/request-params.js';
+import type { ParamsOf } from '../src/workflow/request-params.js';
 import { createAvailableDisk, startHarness } from '../test/support/execution-emulator.js';
 import { executionHarness } from '../test/support/execution-harness.js';
 import { startRedisServer } from '../test/support/redis-server.js';
@@ -59,7 +59,7 @@ const attach = await h.approved('attach', {
 await until(attach.id);
 if (h.reporter.result(attach.id)?.state !== 'succeeded') throw new Error('setup attach failed');
 
-const params = (from: string, to: string, hook: boolean): FailoverParams => ({
+const params = (from: string, to: string, hook: boolean): ParamsOf['failover'] => ({
   diskId,
   fromInstanceId: from,
   toInstanceId: to,

@@ -6,6 +6,7 @@
  */
 import { accountOfScope } from '../cloud/account-context.js';
 import { guardAuditRecord } from '../cloud/preflight/guard-audit.js';
+import { domainOf } from '../kinds/domain-registry.js';
 import type { Logger } from '../logger.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
 import { type ChangeFreeze, type FreezeSwitch, frozenOut } from '../workflow/freeze.js';
@@ -73,7 +74,8 @@ export class FilingService {
    */
   async check(command: RequestCommand): Promise<FilingVerdict> {
     const freeze = await this.deps.freeze?.current();
-    if (command.kind === 'unfreeze' && !freeze) return { ok: false, reason: 'not_frozen', checks: [] };
+    const { liftsFreeze } = domainOf(command.kind);
+    if (liftsFreeze && !freeze) return { ok: false, reason: 'not_frozen', checks: [] };
     if (freeze && frozenOut(this.deps.service.policy, command.kind))
       return { ok: false, reason: 'frozen', freeze, checks: [] };
     const built = this.deps.build(command);
@@ -83,7 +85,7 @@ export class FilingService {
     // A cloud check supersedes the static check of the same code (it saw the real world).
     const cloudCodes = new Set(cloudChecks.map((c) => c.code));
     const checks = [...built.checks.filter((c) => !cloudCodes.has(c.code)), ...cloudChecks];
-    if (command.kind === 'unfreeze' && freeze)
+    if (liftsFreeze && freeze)
       checks.push({
         code: 'freeze_in_force',
         level: 'ok',

@@ -8,6 +8,9 @@ import { describeFailure } from '../cloud/explain.js';
 import type { DiskInfo, EcsGateway, InstanceInfo } from '../cloud/gateway.js';
 import { type DiskCommand, isDiskId, isInstanceId, type NameMap } from '../commands/index.js';
 import { closestNamed, type NamedResource } from '../commands/name-suggest.js';
+import type { CommandOf } from '../kinds/domain.js';
+import { domainOf, isRequestCommand } from '../kinds/domain-registry.js';
+import type { RequestKind } from '../kinds/params.js';
 import type { CloudFailure } from './ports.js';
 
 /** Why a name did not resolve to one id. */
@@ -149,15 +152,6 @@ export class NameResolver {
    */
   async resolve(command: DiskCommand): Promise<Resolved<DiskCommand>> {
     switch (command.kind) {
-      case 'init': {
-        // The card and the result name the disk and every node the cluster will have.
-        const disk = await this.disk(command.diskId);
-        if (!disk.ok) return disk;
-        const nodes = disk.value.disk?.attachments.map((a) => a.instanceId) ?? [];
-        const instances = nodes.length > 0 ? await this.instances(nodes) : undefined;
-        const names = { ...(instances?.ok ? instances.value.names : {}), ...diskName(disk.value.disk) };
-        return { ok: true, value: { ...command, diskId: disk.value.diskId, names } };
-      }
       case 'status':
       case 'attach_form': {
         // Status reads the disk itself (and shows its name): an id needs no lookup here.
@@ -172,46 +166,54 @@ export class NameResolver {
         const disk = await this.disk(command.diskId);
         return disk.ok ? { ok: true, value: { ...command, diskId: disk.value.diskId } } : disk;
       }
-      case 'attach':
-      case 'detach': {
-        const [disk, instances] = await Promise.all([
-          this.disk(command.diskId),
-          this.instances(command.instanceIds),
-        ]);
-        if (!disk.ok) return disk;
-        if (!instances.ok) return instances;
-        const names = { ...instances.value.names, ...diskName(disk.value.disk) };
-        return {
-          ok: true,
-          value: { ...command, diskId: disk.value.diskId, instanceIds: instances.value.ids, names },
-        };
-      }
-      case 'failover': {
-        const [disk, instances] = await Promise.all([
-          this.disk(command.diskId),
-          this.instances([command.fromInstanceId, command.toInstanceId]),
-        ]);
-        if (!disk.ok) return disk;
-        if (!instances.ok) return instances;
-        const [from, to] = instances.value.ids;
-        if (from === undefined) return { ok: true, value: command };
-        const names = { ...instances.value.names, ...diskName(disk.value.disk) };
-        return {
-          ok: true,
-          value: {
-            ...command,
-            diskId: disk.value.diskId,
-            fromInstanceId: from,
-            toInstanceId: to ?? from,
-            names,
-          },
-        };
-      }
       default:
-        return { ok: true, value: command };
+        return isRequestCommand(command)
+          ? this.resolveKind(command.kind, command)
+          : { ok: true, value: command };
     }
   }
+
+  /** A request's disk and instances, as its kind names them (src/kinds/<kind>/domain.ts). */
+  private async resolveKind<K extends RequestKind>(
+    kind: K,
+    command: CommandOf<K>,
+  ): Promise<Resolved<CommandOf<K>>> {
+    const names = domainOf(kind).names;
+    if (!names) return { ok: true, value: command };
+    const refs = names.refs(command);
+    // A kind that keeps no names needs no lookup for a disk typed as an id.
+    if (!names.storesNames && refs.instances.length === 0 && isDiskId(refs.disk))
+      return { ok: true, value: command };
+    const [disk, instances] = await Promise.all([
+      this.disk(refs.disk),
+      refs.instances.length > 0 ? this.instances(refs.instances) : NO_INSTANCES,
+    ]);
+    if (!disk.ok) return disk;
+    if (!instances.ok) return instances;
+    const attached = names.namesAttached ? await this.attachedNames(disk.value.disk) : {};
+    const shown = names.storesNames
+      ? { ...attached, ...instances.value.names, ...diskName(disk.value.disk) }
+      : {};
+    return {
+      ok: true,
+      value: names.withIds(command, {
+        diskId: disk.value.diskId,
+        instanceIds: instances.value.ids,
+        names: shown,
+      }),
+    };
+  }
+
+  /** Names of the instances `disk` is attached to; none when it has none or they cannot be read. */
+  private async attachedNames(disk: DiskInfo | undefined): Promise<NameMap> {
+    const nodes = disk?.attachments.map((a) => a.instanceId) ?? [];
+    if (nodes.length === 0) return {};
+    const instances = await this.instances(nodes);
+    return instances.ok ? instances.value.names : {};
+  }
 }
+
+const NO_INSTANCES: Resolved<{ ids: string[]; names: NameMap }> = { ok: true, value: { ids: [], names: {} } };
 
 const diskName = (disk: DiskInfo | undefined): NameMap =>
   disk?.diskName ? { [disk.diskId]: disk.diskName } : {};

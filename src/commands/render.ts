@@ -15,6 +15,10 @@ function flag(name: string, value: string | number | undefined): string[] {
   return value === undefined ? [] : [`--${name}`, quoteValue(String(value))];
 }
 
+const unrendered = (command: never): never => {
+  throw new Error(`no canonical text for ${JSON.stringify(command)}`);
+};
+
 export function renderDiskCommand(command: DiskCommand): string {
   const parts: string[] = [];
   switch (command.kind) {
@@ -81,6 +85,9 @@ export function renderDiskCommand(command: DiskCommand): string {
     case 'unfreeze':
       parts.push('unfreeze', ...flag('reason', command.reason));
       break;
+    default:
+      // A command added to `DiskCommand` without its canonical text does not compile.
+      return unrendered(command);
   }
   return parts.join(' ');
 }

@@ -34,10 +34,13 @@
  */
 import { createHash } from 'node:crypto';
 
-export const SCRIPT_MARKER_PREFIX = '# shared-disk-bot:';
-
-// The one script contract the bot also reads (issue 18): names, versions, parameters, built-ins.
-export { INSTANCE_ID_BUILTIN, SCRIPTS as BOT_SCRIPTS } from '../cloud/scripts/contract.js';
+// The one script contract the bot also reads (issue 18): names, versions, markers, parameters, built-ins.
+export {
+  INSTANCE_ID_BUILTIN,
+  SCRIPT_MARKER_PREFIX,
+  SCRIPTS as BOT_SCRIPTS,
+  scriptMarker,
+} from '../cloud/scripts/contract.js';
 
 import { SCRIPTS as BOT_SCRIPTS } from '../cloud/scripts/contract.js';
 
@@ -109,9 +112,6 @@ export interface TakeoverReport {
 
 /** Parameters that are NVMe reservation keys (the others are checked by their own scripts). */
 export const KEY_PARAMS: ReadonlySet<string> = new Set(['key', 'victimKey']);
-
-export const scriptMarker = (name: BotScriptName): string =>
-  `${SCRIPT_MARKER_PREFIX}${name}:${BOT_SCRIPTS[name].version}`;
 
 export function isBotScriptName(name: string): name is BotScriptName {
   return Object.hasOwn(BOT_SCRIPTS, name);

@@ -2,7 +2,6 @@ import { type AssistantTiming, DEFAULT_ASSISTANT_TIMING } from '../cloud/assista
 import type { EcsGateway } from '../cloud/gateway.js';
 import {
   audit,
-  facts,
   GUARD_CHANGED,
   type GuardAuditRecord,
   type GuardChange,
@@ -12,6 +11,7 @@ import {
   type SafetyReading,
 } from '../cloud/preflight/index.js';
 import { CodedError } from '../errors.js';
+import { executionOf, facts } from '../kinds/registry.js';
 import type { LockResource, RedisLocks } from '../store/locks.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
 import { type FreezeSwitch, freezeRefusal } from '../workflow/freeze.js';
@@ -29,8 +29,7 @@ import type {
 } from './ports.js';
 import { recheckDetail } from './recheck-report.js';
 import { momentGateway, readOnly } from './steps/guarded-gateway.js';
-import { CURSOR, STEP_RUNNERS, type StepContext, type StepRunner } from './steps/index.js';
-import { withMountTable } from './steps/mount-table.js';
+import { CURSOR, type StepContext, type StepRunner } from './steps/index.js';
 
 export interface RunnerOptions {
   /** Recorded as the actor of every transition. */
@@ -65,25 +64,6 @@ export interface RunnerDeps {
 }
 
 type Params = ParamsOf[RequestKind];
-
-const diskAnd = (diskId: string, instanceIds: readonly string[]): LockResource[] => [
-  { kind: 'disk', id: diskId },
-  ...instanceIds.map((id) => ({ kind: 'instance' as const, id })),
-];
-
-/** Per kind, total: the disk and every instance a request touches (create: nothing that exists yet). */
-const LOCKS: { readonly [K in RequestKind]: (params: ParamsOf[K]) => LockResource[] } = {
-  create: () => [],
-  attach: (p) => diskAnd(p.diskId, p.instanceIds),
-  detach: (p) => diskAnd(p.diskId, p.instanceIds),
-  failover: (p) => diskAnd(p.diskId, [p.fromInstanceId, p.toInstanceId]),
-  init: (p) => diskAnd(p.diskId, []),
-  unfreeze: () => [],
-};
-
-export function lockResources<K extends RequestKind>(kind: K, params: ParamsOf[K]): LockResource[] {
-  return LOCKS[kind](params);
-}
 
 /**
  * Runs one approved request to a terminal state, or resumes one a dead worker left `running`.
@@ -153,8 +133,10 @@ export class RequestRunner {
         request,
         failed('invalid_params', 'The stored parameters do not fit the request kind.'),
       );
-    const runner = STEP_RUNNERS[request.kind] as StepRunner<RequestKind>;
-    const resources = lockResources(request.kind, params);
+    // The kind's own steps and locks (src/kinds/<kind>/execution.ts).
+    const kind = executionOf(request.kind);
+    const runner = kind.steps;
+    const resources = kind.locks(params);
     const lease = await this.lock(request, resources);
     if (!lease) return;
     const deferred: (() => Promise<void>)[] = [];
@@ -252,7 +234,7 @@ export class RequestRunner {
       auditGuard: (record) => this.auditGuard(record),
       defer: (task) => void deferred.push(task),
     };
-    const result = await withMountTable(ctx, await runner(ctx));
+    const result = await runner(ctx);
     lease.assertHeld();
     await this.end(request, result);
   }

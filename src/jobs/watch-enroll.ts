@@ -4,12 +4,26 @@
  * bot's own attach, detach or failover as a change made outside the bot.
  */
 
+import { executionOf } from '../kinds/registry.js';
 import type { RedisWatchStore } from '../store/watch-store.js';
 import type { TransitionListener } from '../workflow/ports.js';
-import type { DiskRequest } from '../workflow/request.js';
+import type { DiskRequest, RequestKind } from '../workflow/request.js';
+import { readParams } from '../workflow/request-params.js';
 import type { ExecutionLogger } from './ports.js';
 
 const FINISHED = new Set(['succeeded', 'partial', 'failed']);
+
+/** What the request's kind says about the watch; undefined when the stored params fit no kind. */
+function watchAfter<K extends RequestKind>(
+  kind: K,
+  request: DiskRequest,
+  current: string | undefined,
+): { readonly enrolls: boolean; readonly primary: string | undefined } | undefined {
+  const params = readParams(kind, request.params);
+  if (!params) return undefined;
+  const { watch } = executionOf(kind);
+  return { enrolls: watch.enrolls, primary: watch.primary(params, current) };
+}
 
 /** The disk a request is about; a created disk's id is in its outcome ("Created d-…"). */
 export function diskOfRequest(request: DiskRequest): string | undefined {
@@ -30,20 +44,17 @@ export function watchEnroller(store: RedisWatchStore, logger: ExecutionLogger): 
         await store.markActivity(diskId, request.id, at);
         if (to === 'failed') return;
         const existing = await store.get(diskId);
-        const params = request.params;
-        const instances = Array.isArray(params.instanceIds) ? params.instanceIds : [];
-        const primary =
-          request.kind === 'failover' && typeof params.toInstanceId === 'string'
-            ? params.toInstanceId
-            : (existing?.primary ?? (typeof instances[0] === 'string' ? instances[0] : undefined));
+        const kind = watchAfter(request.kind, request, existing?.primary);
+        const primary = kind?.primary;
         if (existing) {
           if (primary && primary !== existing.primary) await store.setPrimary(diskId, primary);
           return;
         }
-        if (request.kind !== 'create' && request.kind !== 'attach') return;
+        if (!kind?.enrolls) return;
+        const regionId = request.params.regionId;
         await store.add({
           diskId,
-          regionId: typeof params.regionId === 'string' ? params.regionId : '',
+          regionId: typeof regionId === 'string' ? regionId : '',
           channelId: request.channelId,
           addedBy: request.requesterId,
           addedAt: at,

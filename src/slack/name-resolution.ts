@@ -2,10 +2,13 @@
  * What a user is told when a name does not resolve (src/app/name-resolver.ts resolves them), and the
  * wrapper that gives the handlers taking disks or instances ids only.
  */
+
 import type { KnownBlock } from '@slack/types';
 import type { NameProblem, NameResolver } from '../app/name-resolver.js';
 import type { CloudFailure } from '../app/ports.js';
 import type { DiskInfo, InstanceInfo } from '../cloud/gateway.js';
+import { domainOf } from '../kinds/domain-registry.js';
+import { REQUEST_KINDS } from '../kinds/params.js';
 import { escapeMrkdwn } from './blocks/escape.js';
 import type { CommandHandler, CommandHandlers, CommandKind, CommandReply } from './ports.js';
 
@@ -81,7 +84,13 @@ export function nameProblemReply(problem: NameProblem): CommandReply {
   }
 }
 
-const RESOLVED_KINDS = ['status', 'attach', 'detach', 'failover', 'init', 'watch', 'unwatch'] as const;
+/** The subcommands that name a disk, and every request kind whose module resolves names. */
+const RESOLVED_KINDS: readonly CommandKind[] = [
+  'status',
+  'watch',
+  'unwatch',
+  ...REQUEST_KINDS.filter((kind) => domainOf(kind).names !== undefined),
+];
 
 /** Wraps the handlers that take disks or instances so they only ever see ids. */
 export function withNameResolution(handlers: CommandHandlers, resolver: NameResolver): CommandHandlers {

@@ -1,4 +1,5 @@
 import { CodedError } from '../errors.js';
+import { domainOf } from '../kinds/domain-registry.js';
 import { policyForAccount } from './account-policy.js';
 import {
   hasApprovers,
@@ -95,7 +96,7 @@ export class ApprovalService {
     const policy = policyForAccount(this.deps.policy, input.account);
     const emergency = input.emergency === true;
     if (emergency) {
-      if (input.kind !== 'failover' || !policy.actions.failover.emergency) {
+      if (!domainOf(input.kind).allowsEmergency(policy)) {
         return refuse(
           'emergency_not_allowed',
           'Emergency mode exists only for failover, and the policy does not allow it.',
@@ -108,7 +109,7 @@ export class ApprovalService {
       return refuse('not_requester_allowed', 'You are not allowed to request disk changes.');
     }
     // Lifting a freeze is the one kind that makes no cloud call.
-    if (input.plan.length === 0 && input.kind !== 'unfreeze')
+    if (input.plan.length === 0 && !domainOf(input.kind).liftsFreeze)
       return refuse('invalid_input', 'The request has no plan steps.');
     const checks = input.checks ?? [];
     const errors = checks.filter((c) => c.level === 'error');

@@ -1,6 +1,10 @@
+import type { QuorumOptions } from '../kinds/domain.js';
+import { domainOf } from '../kinds/domain-registry.js';
 import type { Policy, Principals } from './policy.js';
 import type { Clock } from './ports.js';
 import type { RequestKind } from './request.js';
+
+export type { QuorumOptions } from '../kinds/domain.js';
 
 /**
  * Port: the members of a Slack user group (`usergroups.users.list`). The Slack adapter implements
@@ -55,26 +59,12 @@ export function hasApprovers(policy: Policy, kind: RequestKind): boolean {
   return users.length > 0 || usergroups.length > 0;
 }
 
-export interface QuorumOptions {
-  /** `attach --allow-single-node-fs`: needs at least `singleNodeFs.quorum` approvals. */
-  readonly allowSingleNodeFs?: boolean;
-  /** `detach --force` (a read-write mount may be cut off): needs at least `detachMounted.quorum`. */
-  readonly force?: boolean;
-  /** Emergency failover: the emergency quorum (usually 0) replaces the normal one. */
-  readonly emergency?: boolean;
-}
-
 /**
- * Approvals needed for a request. Emergency applies only to failover with an emergency section;
- * the single-node-filesystem and forced-detach overrides only raise the quorum, never lower it.
+ * Approvals needed for a request, as its kind says (src/kinds/<kind>/domain.ts): the policy's
+ * quorum; emergency applies only to a kind that allows it; overrides only raise it, never lower it.
  */
 export function requiredQuorum(policy: Policy, kind: RequestKind, options: QuorumOptions = {}): number {
-  const emergency = policy.actions.failover.emergency;
-  if (options.emergency && kind === 'failover' && emergency) return emergency.quorum;
-  const base = policy.actions[kind].quorum;
-  if (options.allowSingleNodeFs && kind === 'attach') return Math.max(base, policy.singleNodeFs.quorum);
-  if (options.force && kind === 'detach') return Math.max(base, policy.detachMounted.quorum);
-  return base;
+  return domainOf(kind).quorum(policy, options);
 }
 
 /** Upper bound on how long group membership may be cached (design.md §4, slack-conventions). */

@@ -2,6 +2,7 @@
  * The change freeze (issue 20 point 4): who may start one, and what it blocks. Pure: the freeze
  * itself lives in Redis (`src/store/freeze-store.ts`); the Slack layer says it to people.
  */
+import { domainOf } from '../kinds/domain-registry.js';
 import { isEmergencyRequester, isListed, type MemberOf } from './approvers.js';
 import type { Policy } from './policy.js';
 import { REQUEST_KINDS, type RequestKind } from './request.js';
@@ -34,8 +35,7 @@ export async function mayFreeze(policy: Policy, userId: string, memberOf: Member
  * except lifting the freeze itself and, when the policy allows it, failover (emergency included).
  */
 export function frozenOut(policy: Policy, kind: RequestKind): boolean {
-  if (kind === 'unfreeze') return false;
-  return !(kind === 'failover' && policy.freeze.allowFailover);
+  return domainOf(kind).frozen(policy);
 }
 
 /**

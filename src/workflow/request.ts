@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { REQUEST_ID_PATTERN } from '../commands/index.js';
+import { REQUEST_KINDS, type RequestKind } from '../kinds/params.js';
 
-/** What a request asks the cloud to do; one policy section per kind (design.md §4). */
-export const REQUEST_KINDS = ['create', 'attach', 'detach', 'failover', 'init', 'unfreeze'] as const;
-export type RequestKind = (typeof REQUEST_KINDS)[number];
+/** The kinds are declared once, in `src/kinds/params.ts`. */
+export { REQUEST_KINDS, type RequestKind };
 
 /** Lifecycle states (design.md §3); the allowed arrows live in `state-machine.ts`. */
 export const REQUEST_STATES = [

@@ -3,7 +3,9 @@
  * that stays on App Home until an approver of failovers acknowledges it. Guards in the usual order:
  * authorized → exists → state allows + record (one atomic store transition).
  */
+
 import { failure, type Outcome } from '../errors.js';
+import { summaryOf } from '../kinds/domain-registry.js';
 import { isApprover, type MemberOf } from './approvers.js';
 import type { Policy } from './policy.js';
 import type { Clock, StoreResult } from './ports.js';
@@ -58,11 +60,17 @@ export class ReviewService {
   async openFor(request: DiskRequest): Promise<{ opened: boolean; item: ReviewItem } | undefined> {
     if (!request.emergency || request.review !== 'required') return undefined;
     const reason = request.params.emergencyReason;
+    // The kind's own summary (src/kinds/<kind>/domain.ts), with bare ids like the rest of the review.
+    const summary = summaryOf(request.kind, request.params, (id) => id);
     return this.deps.store.open(
       {
         requestId: request.id,
         diskId: String(request.params.diskId ?? ''),
-        summary: `failover ${String(request.params.diskId)} from ${String(request.params.fromInstanceId)} to ${String(request.params.toInstanceId)}`,
+        summary: !summary
+          ? request.kind
+          : 'text' in summary
+            ? summary.text
+            : `${summary.head}${summary.list.join(', ')}`,
         reason: typeof reason === 'string' ? reason : '',
         requesterId: request.requesterId,
         channelId: request.channelId,

@@ -3,8 +3,8 @@
  * `--allow-duplicate-name`; the name is read once at filing and again right before CreateDisk.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { facts } from '../../src/cloud/preflight/index.js';
 import { SEED } from '../../src/emulator/index.js';
+import { facts } from '../../src/kinds/registry.js';
 import type { Check } from '../../src/workflow/request.js';
 import type { ParamsOf } from '../../src/workflow/request-params.js';
 import { type EmulatorHarness, startHarness } from '../support/execution-emulator.js';

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { facts } from '../../src/cloud/preflight/index.js';
 import { SEED } from '../../src/emulator/index.js';
 import { clientTokenFor } from '../../src/jobs/steps/create.js';
+import { facts } from '../../src/kinds/registry.js';
 import type { ParamsOf } from '../../src/workflow/request-params.js';
 import { type EmulatorHarness, startHarness, successfulMutations } from '../support/execution-emulator.js';
 import { type ExecutionHarness, executionHarness } from '../support/execution-harness.js';

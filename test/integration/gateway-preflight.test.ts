@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadGateway } from '../../src/cloud/gateway.js';
-import { facts } from '../../src/cloud/preflight/index.js';
 import { SEED } from '../../src/emulator/index.js';
+import { facts } from '../../src/kinds/registry.js';
 import type { Check, RequestKind } from '../../src/workflow/request.js';
 import type { ParamsOf } from '../../src/workflow/request-params.js';
 import { type EmulatorHarness, startHarness } from '../support/execution-emulator.js';

@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DiskQueries } from '../../src/app/disk-queries.js';
 import { type AssistantTiming, DEFAULT_ASSISTANT_TIMING } from '../../src/cloud/assistant.js';
-import { facts } from '../../src/cloud/preflight/index.js';
 import { GUEST_UNRESPONSIVE, UnresponsiveGuests } from '../../src/cloud/unresponsive-guests.js';
 import { SEED } from '../../src/emulator/index.js';
+import { facts } from '../../src/kinds/registry.js';
 import { type EmulatorHarness, startHarness } from '../support/execution-emulator.js';
 
 const REGION = SEED.regionId;

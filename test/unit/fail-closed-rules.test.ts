@@ -6,12 +6,12 @@ import { describe, expect, it } from 'vitest';
 import type { DiskInfo, InstanceInfo } from '../../src/cloud/gateway.js';
 import {
   detachMountRule,
-  evaluatePreflight,
   NO_OCFS2,
   singleNodeFsRule,
   type WorldSnapshot,
 } from '../../src/cloud/preflight/index.js';
 import { ocfs2GrowRule } from '../../src/cloud/preflight/ocfs2-grow.js';
+import { evaluatePreflight } from '../../src/kinds/registry.js';
 
 const disk: DiskInfo = {
   diskId: 'd-1',

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { TargetOutcome } from '../../src/cloud/assistant.js';
 import type { DiskInfo, InstanceInfo } from '../../src/cloud/gateway.js';
 import type { Ocfs2Probe } from '../../src/cloud/ocfs2/reports.js';
-import { evaluatePreflight, type WorldSnapshot } from '../../src/cloud/preflight/index.js';
+import type { WorldSnapshot } from '../../src/cloud/preflight/index.js';
 import { parseDiskCommand, renderDiskCommand } from '../../src/commands/index.js';
+import { evaluatePreflight } from '../../src/kinds/registry.js';
 import {
   clusterNameFor,
   describeCluster,

@@ -3,16 +3,40 @@
  * compiler (`npm run typecheck` covers test/): each `@ts-expect-error` below must stay an error.
  */
 import { expect, it } from 'vitest';
-import type { RulesByKind } from '../../src/cloud/preflight/rules-by-kind.js';
-import { STEP_RUNNERS, type StepRunners } from '../../src/jobs/steps/index.js';
+import type { KindDomain } from '../../src/kinds/domain.js';
+import { KIND_DOMAINS, type KindDomains } from '../../src/kinds/domain-registry.js';
+import type { KindExecution } from '../../src/kinds/execution.js';
+import { KIND_EXECUTIONS, type KindExecutions } from '../../src/kinds/registry.js';
 
-it('a kind without steps or without rules does not compile', () => {
-  const { init: _initSteps, ...withoutInitSteps } = STEP_RUNNERS;
-  // @ts-expect-error init has no step runner
-  const steps: StepRunners = withoutInitSteps;
-  const rules = { create: () => [], attach: () => [], detach: () => [], failover: () => [] };
-  // @ts-expect-error init has no rules
-  const total: RulesByKind = rules;
-  expect(Object.keys(steps)).not.toContain('init');
-  expect(Object.keys(total)).toHaveLength(4);
+it('a kind missing from the registry, or an entry without steps or without rules, does not compile', () => {
+  const { init: _init, ...withoutInit } = KIND_EXECUTIONS;
+  // @ts-expect-error init is missing from the registry
+  const missingKind: KindExecutions = withoutInit;
+  const { steps: _steps, ...noSteps } = KIND_EXECUTIONS.detach;
+  // @ts-expect-error detach's entry has no steps
+  const withoutSteps: KindExecution<'detach'> = noSteps;
+  const { rules: _rules, ...noRules } = KIND_EXECUTIONS.detach;
+  // @ts-expect-error detach's entry has no rules
+  const withoutRules: KindExecution<'detach'> = noRules;
+  expect(Object.keys(missingKind)).not.toContain('init');
+  expect(Object.keys(withoutSteps)).not.toContain('steps');
+  expect(Object.keys(withoutRules)).not.toContain('rules');
+});
+
+it('a kind missing from the domain registry, or without its builder or Retry mapping, does not compile', () => {
+  const { unfreeze: _unfreeze, ...withoutUnfreeze } = KIND_DOMAINS;
+  // @ts-expect-error unfreeze is missing from the domain registry
+  const missingKind: KindDomains = withoutUnfreeze;
+  const { build: _build, ...noBuilder } = KIND_DOMAINS.attach;
+  // @ts-expect-error attach's entry has no builder
+  const withoutBuilder: KindDomain<'attach'> = noBuilder;
+  const { retry: _retry, ...noRetry } = KIND_DOMAINS.attach;
+  // @ts-expect-error attach's entry has no Retry mapping
+  const withoutRetry: KindDomain<'attach'> = noRetry;
+  // @ts-expect-error one kind's module cannot stand in for another's (params and commands differ)
+  const swapped: KindDomains = { ...KIND_DOMAINS, detach: KIND_DOMAINS.attach };
+  expect(Object.keys(missingKind)).not.toContain('unfreeze');
+  expect(Object.keys(withoutBuilder)).not.toContain('build');
+  expect(Object.keys(withoutRetry)).not.toContain('retry');
+  expect(swapped.detach).toBe(KIND_DOMAINS.attach);
 });

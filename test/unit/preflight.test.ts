@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { TargetOutcome } from '../../src/cloud/assistant.js';
 import type { DiskInfo, InstanceInfo } from '../../src/cloud/gateway.js';
-import { evaluatePreflight, NO_OCFS2, type WorldSnapshot } from '../../src/cloud/preflight/index.js';
+import { NO_OCFS2, type WorldSnapshot } from '../../src/cloud/preflight/index.js';
 import type { InspectReport } from '../../src/cloud/scripts/contract.js';
+import { evaluatePreflight } from '../../src/kinds/registry.js';
 import type { Check } from '../../src/workflow/request.js';
 import type { ParamsOf } from '../../src/workflow/request-params.js';
 

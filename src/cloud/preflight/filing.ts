@@ -1,10 +1,10 @@
 import { CodedError } from '../../errors.js';
+import { facts } from '../../kinds/registry.js';
 import type { Check, RequestKind, RequestParams } from '../../workflow/request.js';
 import { readParams } from '../../workflow/request-params.js';
 import type { AssistantTiming } from '../assistant.js';
 import { describeFailure } from '../explain.js';
 import type { EcsGateway } from '../gateway.js';
-import { facts } from './index.js';
 
 /**
  * The cloud checks of a request being filed: the world it would change, with the file-system and

@@ -22,9 +22,15 @@ export {
 export { GUARD_CHANGED, type GuardChange, guardChange, guardChecks } from './guard-change.js';
 export { detachMountRule, MOUNTS_RULE } from './mount-guard.js';
 export { NO_OCFS2, OCFS2_SLOTS_RULE } from './ocfs2-grow.js';
-export { audit, facts, recheck, type SafetyMoment, type SafetyReading } from './pipeline.js';
-export { evaluatePreflight } from './rules-by-kind.js';
-export { type LoadWorldOptions, loadWorld, type WorldSnapshot } from './world.js';
+export {
+  audit,
+  type KindSafety,
+  momentFacts,
+  recheck,
+  type SafetyMoment,
+  type SafetyReading,
+} from './pipeline.js';
+export type { LoadWorldOptions, WorldSnapshot } from './world.js';
 
 /** Turns the error checks into one sentence, for `stale_plan` and refusals. */
 export function preflightErrors(checks: readonly Check[]): string {

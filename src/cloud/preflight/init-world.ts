@@ -1,7 +1,7 @@
 /**
  * What `/disk init` preflight reads: the disk by id, its attached instances (DescribeInstances,
  * private IPs included) and the `ocfs2-probe` of every Running attached guest (one
- * RunCommand). No import of `world.ts` (that would close a cycle): `loadWorld` spreads this in.
+ * RunCommand). No import of `world.ts` (that would close a cycle): init's `facts` spreads this in.
  */
 import type { AssistantTiming, TargetOutcome } from '../assistant.js';
 import type { DiskInfo, InstanceInfo, ReadGateway } from '../gateway.js';

@@ -4,13 +4,11 @@
  * once per moment and evaluates every rule on it; `recheck` compares a moment's checks with the
  * card's; `audit` is the one place a decision becomes an audit record.
  */
-import type { Check, RequestKind } from '../../workflow/request.js';
-import type { ParamsOf } from '../../workflow/request-params.js';
+import type { Check } from '../../workflow/request.js';
 import type { ReadGateway } from '../gateway.js';
 import { type GuardAuditInput, type GuardAuditRecord, guardAuditRecord } from './guard-audit.js';
 import { type GuardChange, guardChange } from './guard-change.js';
-import { evaluatePreflight } from './rules-by-kind.js';
-import { type LoadWorldOptions, loadWorld, type WorldSnapshot } from './world.js';
+import type { LoadWorldOptions, WorldSnapshot } from './world.js';
 
 /** `filing`, or the call a run-time moment precedes (`AttachDisk`, `ocfs2-format`, …). */
 export type SafetyMoment = string;
@@ -23,19 +21,31 @@ export interface SafetyReading {
 }
 
 /**
+ * What the pipeline asks a kind (its entry in `KIND_EXECUTIONS`, src/kinds): which facts its rules
+ * need, read in one go, and the rules themselves. `P` is the kind's `ParamsOf[K]`.
+ */
+export interface KindSafety<P> {
+  /** Reads everything the rules judge, guest facts included (never optional). */
+  facts(gateway: ReadGateway, params: P, options: LoadWorldOptions): Promise<WorldSnapshot>;
+  /** Every check of the kind on one snapshot; a rule whose facts are missing returns an error. */
+  rules(params: P, world: WorldSnapshot): Check[];
+}
+
+/**
  * Reads the cloud (batched Describe calls) and the guests the kind's rules judge (one Cloud
- * Assistant invocation each), then evaluates every rule of the kind.
+ * Assistant invocation each), then evaluates every rule of the kind. Callers name the kind
+ * through `facts` in src/kinds/registry.ts.
  * @throws CloudError when the cloud cannot be read (the caller decides whether to retry).
  */
-export async function facts<K extends RequestKind>(
+export async function momentFacts<P>(
   gateway: ReadGateway,
-  kind: K,
-  params: ParamsOf[K],
+  kind: KindSafety<P>,
+  params: P,
   moment: SafetyMoment,
   options: LoadWorldOptions,
 ): Promise<SafetyReading> {
-  const world = await loadWorld(gateway, kind, params, { ...options, reservationView: moment === 'filing' });
-  return { moment, world, checks: evaluatePreflight(kind, params, world) };
+  const world = await kind.facts(gateway, params, { ...options, reservationView: moment === 'filing' });
+  return { moment, world, checks: kind.rules(params, world) };
 }
 
 /**

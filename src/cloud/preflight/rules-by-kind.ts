@@ -1,8 +1,10 @@
-/** The preflight rules of each request kind, evaluated on one `WorldSnapshot`. */
-import type { Check, RequestKind } from '../../workflow/request.js';
+/**
+ * The preflight rules of the kinds that read the cloud, each evaluated on one `WorldSnapshot`;
+ * every kind names its rules in its `execution.ts` (src/kinds).
+ */
+import type { Check } from '../../workflow/request.js';
 import type { ParamsOf } from '../../workflow/request-params.js';
 import { singleNodeFsRule } from './guard.js';
-import { initChecks } from './init-rules.js';
 import { detachMountRule } from './mount-guard.js';
 import { ocfs2GrowRule } from './ocfs2-grow.js';
 import { failoverHolderChecks, fstypeRead, reservationRead } from './reservation-facts.js';
@@ -25,7 +27,7 @@ import type { WorldSnapshot } from './world.js';
 
 const ATTACHABLE = ['Running', 'Stopped'];
 
-function createChecks(p: ParamsOf['create'], world: WorldSnapshot): Check[] {
+export function createChecks(p: ParamsOf['create'], world: WorldSnapshot): Check[] {
   return [
     categoryRule(p),
     sizeRule(p),
@@ -35,7 +37,7 @@ function createChecks(p: ParamsOf['create'], world: WorldSnapshot): Check[] {
   ];
 }
 
-function attachChecks(p: ParamsOf['attach'], world: WorldSnapshot): Check[] {
+export function attachChecks(p: ParamsOf['attach'], world: WorldSnapshot): Check[] {
   const disk = world.disk;
   const diskChecks = diskRules(p.diskId, p.regionId, disk);
   const missing = missingRule(p.instanceIds, world, p.regionId);
@@ -72,7 +74,7 @@ function attachChecks(p: ParamsOf['attach'], world: WorldSnapshot): Check[] {
   return checks;
 }
 
-function detachChecks(p: ParamsOf['detach'], world: WorldSnapshot): Check[] {
+export function detachChecks(p: ParamsOf['detach'], world: WorldSnapshot): Check[] {
   const disk = world.disk;
   const diskChecks = diskRules(p.diskId, p.regionId, disk);
   const missing = missingRule(p.instanceIds, world, p.regionId);
@@ -101,7 +103,7 @@ function detachChecks(p: ParamsOf['detach'], world: WorldSnapshot): Check[] {
 }
 
 /** design.md §8 step 1: disk multi-attach; target Running, same zone, NVMe; source attached. */
-function failoverChecks(p: ParamsOf['failover'], world: WorldSnapshot): Check[] {
+export function failoverChecks(p: ParamsOf['failover'], world: WorldSnapshot): Check[] {
   const disk = world.disk;
   const diskChecks = diskRules(p.diskId, p.regionId, disk);
   const missing = missingRule([p.fromInstanceId, p.toInstanceId], world, p.regionId);
@@ -130,28 +132,4 @@ function failoverChecks(p: ParamsOf['failover'], world: WorldSnapshot): Check[] 
   // An instance that already has the disk needs no free disk slot, so the cap rule is left out.
   checks.push(...receivingRules(disk, [target], world, ['Running'], 'failover', { cap: receives }));
   return checks;
-}
-
-/** Every kind's rules: total, so a new kind does not compile until it has them. */
-export type RulesByKind = {
-  readonly [K in RequestKind]: (params: ParamsOf[K], world: WorldSnapshot) => Check[];
-};
-
-const RULES: RulesByKind = {
-  create: createChecks,
-  attach: attachChecks,
-  detach: detachChecks,
-  failover: failoverChecks,
-  init: initChecks,
-  // No data-safety rule: lifting a freeze touches no disk (filing checks that one is in force).
-  unfreeze: () => [],
-};
-
-/** Pure: every preflight check of one request against a snapshot of the cloud. */
-export function evaluatePreflight<K extends RequestKind>(
-  kind: K,
-  params: ParamsOf[K],
-  world: WorldSnapshot,
-): Check[] {
-  return (RULES[kind] as (p: ParamsOf[K], w: WorldSnapshot) => Check[])(params, world);
 }

@@ -1,12 +1,10 @@
-import type { RequestKind } from '../../workflow/request.js';
-import type { ParamsOf } from '../../workflow/request-params.js';
 import { describeFailure } from '../explain.js';
 import type { DiskInfo, ImageInfo, InstanceInfo, InstanceTypeInfo, ReadGateway } from '../gateway.js';
 import { type FilesystemReadOptions, type FilesystemSnapshot, readFilesystem } from './guest-view.js';
-import { type InitReadOptions, loadInitWorld, type Ocfs2Snapshot } from './init-world.js';
+import type { InitReadOptions, Ocfs2Snapshot } from './init-world.js';
 import { type GrowReading, NO_OCFS2, readGrowFacts } from './ocfs2-grow.js';
 
-/** What preflight knows about the cloud, fetched once per evaluation by `loadWorld`. */
+/** What preflight knows about the cloud, fetched once per moment by the kind's `facts`. */
 export interface WorldSnapshot {
   /** The disk the request names; absent when the cloud does not know it (and for create). */
   readonly disk?: DiskInfo;
@@ -46,7 +44,10 @@ export type SameNameReading =
  * One DescribeDisks filtered by DiskName. A failure is kept as a fact, not thrown: the duplicate-name
  * rule fails closed with its reason on the card instead of the whole preflight failing.
  */
-async function readSameName(gateway: ReadGateway, p: ParamsOf['create']): Promise<SameNameReading> {
+export async function readSameName(
+  gateway: ReadGateway,
+  p: { readonly regionId: string; readonly name: string },
+): Promise<SameNameReading> {
   try {
     const disks = await gateway.describeDisks({ regionId: p.regionId, diskName: p.name });
     return { read: true, diskIds: disks.filter((d) => d.diskName === p.name).map((d) => d.diskId) };
@@ -76,63 +77,71 @@ export interface LoadWorldOptions {
 const byKey = <T>(items: readonly T[], key: (item: T) => string): Map<string, T> =>
   new Map(items.map((item) => [key(item), item]));
 
-const distinct = (values: readonly string[]): string[] => [...new Set(values.filter((v) => v !== ''))];
+/** Drops empty and repeated ids. */
+export const distinct = (values: readonly string[]): string[] => [...new Set(values.filter((v) => v !== ''))];
 
-interface Targets {
+/** The instances a request touches, and the ones that may receive the disk (cap census). */
+export interface Targets {
   readonly all: string[];
   readonly receiving: string[];
   /** Failover: the old primary, whose guest may be the one that hung (never waited for). */
   readonly source?: string;
 }
 
-/** Per kind, total: instance ids the request touches, and the ones that may receive the disk (cap census). */
-const TARGETS: { readonly [K in RequestKind]: (params: ParamsOf[K]) => Targets } = {
-  create: () => ({ all: [], receiving: [] }),
-  attach: (p) => ({ all: distinct(p.instanceIds), receiving: distinct(p.instanceIds) }),
-  detach: (p) => ({ all: distinct(p.instanceIds), receiving: [] }),
-  failover: (p) => ({
-    all: distinct([p.fromInstanceId, p.toInstanceId]),
-    receiving: [p.toInstanceId],
-    source: p.fromInstanceId,
-  }),
-  init: () => ({ all: [], receiving: [] }),
-  unfreeze: () => ({ all: [], receiving: [] }),
-};
+/** The world of a kind that reads no disk or instance (create, init and unfreeze add their own facts). */
+export function emptyWorld(options: LoadWorldOptions): WorldSnapshot {
+  return {
+    instances: new Map(),
+    instanceTypes: new Map(),
+    images: new Map(),
+    dataDisks: new Map(),
+    ...(options.multiAttachZones ? { multiAttachZones: options.multiAttachZones } : {}),
+  };
+}
 
-const targetsOf = <K extends RequestKind>(kind: K, params: ParamsOf[K]): Targets => TARGETS[kind](params);
+/** What a kind's guest reads get to work with: the disk as described and the instances it touches. */
+export interface GuestReadInput {
+  readonly gateway: ReadGateway;
+  readonly disk: DiskInfo;
+  readonly targets: Targets;
+  readonly instances: ReadonlyMap<string, InstanceInfo>;
+  readonly regionId: string;
+  readonly options: LoadWorldOptions;
+}
+
+/** The guest facts a kind's rules judge, read through Cloud Assistant. */
+export type GuestReading = Pick<WorldSnapshot, 'filesystem' | 'ocfs2Grow'>;
+
+/** How a kind that names a disk and instances reads them (its `facts`, see `loadDiskWorld`). */
+export interface DiskWorldReads {
+  /** Describe the disk by id up front (detach: its instances need not be in the census zone). */
+  readonly describeById: boolean;
+  /** The guest reads of the kind's rules, run when the disk was found. */
+  readonly guests: (input: GuestReadInput) => Promise<GuestReading>;
+}
 
 /**
- * Fetches everything the rules need with batched Describe calls, in two rounds: DescribeInstances
- * (one call for all instances) and, for detach, DescribeDisks by id; then DescribeInstanceTypes and
- * DescribeImages for the distinct types and images, and ONE DescribeDisks for the receiving
- * instances' zone, which finds the disk and counts every instance's data disks at once. Only when
- * the disk is not in that zone (a request that will be refused anyway) is it looked up by id.
+ * Fetches everything the rules of a kind that names a disk and instances need, with batched
+ * Describe calls, in two rounds: DescribeInstances (one call for all instances) and, when asked
+ * for, DescribeDisks by id; then DescribeInstanceTypes and DescribeImages for the distinct types
+ * and images, and ONE DescribeDisks for the receiving instances' zone, which finds the disk and
+ * counts every instance's data disks at once. Only when the disk is not in that zone (a request
+ * that will be refused anyway) is it looked up by id. Then the kind's guest reads.
  * @throws CloudError when the cloud cannot be read (the caller decides whether to retry).
  */
-export async function loadWorld<K extends RequestKind>(
+export async function loadDiskWorld(
   gateway: ReadGateway,
-  kind: K,
-  params: ParamsOf[K],
+  named: { readonly diskId: string; readonly regionId: string },
+  targets: Targets,
   options: LoadWorldOptions,
+  reads: DiskWorldReads,
 ): Promise<WorldSnapshot> {
-  const zones = options.multiAttachZones ? { multiAttachZones: options.multiAttachZones } : {};
-  const empty = { instances: new Map(), instanceTypes: new Map(), images: new Map(), dataDisks: new Map() };
-  // A freeze lives in Redis: nothing in the cloud to read.
-  if (kind === 'unfreeze') return { ...empty, ...zones };
-  if (kind === 'create') {
-    return { ...empty, ...zones, sameName: await readSameName(gateway, params as ParamsOf['create']) };
-  }
-  if (kind === 'init') {
-    const init = await loadInitWorld(gateway, params as ParamsOf['init'], options.guests);
-    return { ...empty, ...zones, ...init };
-  }
-  const { diskId, regionId } = params as ParamsOf['attach' | 'detach' | 'failover'];
-  const targets = targetsOf(kind, params);
+  const { diskId, regionId } = named;
   const byId = () => gateway.describeDisks({ regionId, diskIds: [diskId] });
 
   const [instanceList, detachDisks] = await Promise.all([
     gateway.describeInstances({ regionId, instanceIds: targets.all }),
-    kind === 'detach' ? byId() : Promise.resolve(undefined),
+    reads.describeById ? byId() : Promise.resolve(undefined),
   ]);
   const instances = byKey(instanceList, (i) => i.instanceId);
   const receiving = targets.receiving.flatMap((id) => instances.get(id) ?? []);
@@ -157,71 +166,70 @@ export async function loadWorld<K extends RequestKind>(
     detachDisks?.[0] ??
     zoneDisks.find((d) => d.diskId === diskId) ??
     (detachDisks ? undefined : (await byId())[0]);
-  const filesystem = disk
-    ? await inspectFor(gateway, kind, disk, targets, instances, regionId, options)
-    : undefined;
-  const ocfs2Grow =
-    kind === 'attach' && disk && filesystem
-      ? await growFacts(gateway, disk, targets.all, regionId, filesystem, options.guests)
-      : undefined;
+  const guests = disk ? await reads.guests({ gateway, disk, targets, instances, regionId, options }) : {};
   return {
+    ...emptyWorld(options),
     ...(disk ? { disk } : {}),
-    ...(filesystem ? { filesystem } : {}),
-    ...(ocfs2Grow ? { ocfs2Grow } : {}),
+    ...(guests.filesystem ? { filesystem: guests.filesystem } : {}),
+    ...(guests.ocfs2Grow ? { ocfs2Grow: guests.ocfs2Grow } : {}),
     instances,
     instanceTypes: byKey(types, (t) => t.instanceTypeId),
     images: byKey(images, (i) => i.imageId),
     dataDisks,
-    ...zones,
   };
 }
 
 /**
- * The inspection each guard needs; undefined for kinds without one, and when nothing is added or
- * leaves (the guards judge nothing then, so a step after the fan-out costs no Cloud Assistant call).
+ * Attach: the file system on every current attachment, and, when a current node shows OCFS2, the
+ * probes for growing the cluster. Nothing when nothing is added (the guards judge nothing then, so
+ * a step after the fan-out costs no Cloud Assistant call).
  */
-async function inspectFor(
-  gateway: ReadGateway,
-  kind: RequestKind,
-  disk: DiskInfo,
-  targets: Targets,
-  instances: ReadonlyMap<string, InstanceInfo>,
-  regionId: string,
-  world: LoadWorldOptions,
-): Promise<FilesystemSnapshot | undefined> {
-  const options = world.guests;
+export async function readAdding(input: GuestReadInput): Promise<GuestReading> {
+  const { gateway, disk, targets, regionId, options } = input;
   const attached = new Set(disk.attachments.map((a) => a.instanceId));
-  if (kind === 'attach') {
-    if (targets.all.every((id) => attached.has(id))) return undefined;
-    return readFilesystem(gateway, disk, regionId, options);
-  }
-  if (kind === 'failover') {
-    if (!world.reservationView) return undefined;
-    // The reservation, read by the other attached guests still Running: a hung source is not waited for.
-    const readers = disk.attachments.filter(
-      (a) => a.instanceId !== targets.source && instances.get(a.instanceId)?.status === 'Running',
-    );
-    return readers.length > 0
-      ? readFilesystem(
-          gateway,
-          disk,
-          regionId,
-          options,
-          readers.map((a) => a.instanceId),
-        )
-      : undefined;
-  }
-  if (kind !== 'detach' || !targets.all.some((id) => attached.has(id))) return undefined;
+  if (targets.all.every((id) => attached.has(id))) return {};
+  const filesystem = await readFilesystem(gateway, disk, regionId, options.guests);
+  const ocfs2Grow = await growFacts(gateway, disk, targets.all, regionId, filesystem, options.guests);
+  return { filesystem, ocfs2Grow };
+}
+
+/** Detach: the mounts on every attached instance not Stopped, when any named instance has the disk. */
+export async function readLeaving(input: GuestReadInput): Promise<GuestReading> {
+  const { gateway, disk, targets, instances, regionId, options } = input;
+  const attached = new Set(disk.attachments.map((a) => a.instanceId));
+  if (!targets.all.some((id) => attached.has(id))) return {};
   const leaving = disk.attachments
     .map((a) => instances.get(a.instanceId))
     .filter((i): i is InstanceInfo => i !== undefined && i.status !== 'Stopped');
-  return readFilesystem(
+  const filesystem = await readFilesystem(
     gateway,
     disk,
     regionId,
-    options,
+    options.guests,
     leaving.map((i) => i.instanceId),
   );
+  return { filesystem };
+}
+
+/**
+ * Failover at filing (`reservationView`): the reservation, read by the other attached guests still
+ * Running, so the card says who holds the disk. A hung source is not waited for.
+ */
+export async function readReservationView(input: GuestReadInput): Promise<GuestReading> {
+  const { gateway, disk, targets, instances, regionId, options } = input;
+  if (!options.reservationView) return {};
+  const readers = disk.attachments.filter(
+    (a) => a.instanceId !== targets.source && instances.get(a.instanceId)?.status === 'Running',
+  );
+  if (readers.length === 0) return {};
+  const filesystem = await readFilesystem(
+    gateway,
+    disk,
+    regionId,
+    options.guests,
+    readers.map((a) => a.instanceId),
+  );
+  return { filesystem };
 }
 
 /** Only when a current node shows OCFS2: probe current nodes and newcomers for growing the cluster. */

@@ -69,8 +69,11 @@ export const SCRIPTS = {
 export type ScriptName = keyof typeof SCRIPTS;
 export type ScriptParams<N extends ScriptName> = Record<(typeof SCRIPTS)[N]['params'][number], string>;
 
+/** The first line of every bot script: `# shared-disk-bot:<name>:<version>`. */
+export const SCRIPT_MARKER_PREFIX = '# shared-disk-bot:';
+
 export const scriptMarker = (name: ScriptName): string =>
-  `# shared-disk-bot:${name}:${SCRIPTS[name].version}`;
+  `${SCRIPT_MARKER_PREFIX}${name}:${SCRIPTS[name].version}`;
 
 /**
  * Whether a script text may change a guest: true unless it carries the marker of a read-only bot

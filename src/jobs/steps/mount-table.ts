@@ -1,32 +1,35 @@
 import { describeFailure } from '../../cloud/explain.js';
 import { readMounts } from '../../cloud/mounts.js';
 import type { RequestKind } from '../../workflow/request.js';
-import type { ParamsOf } from '../../workflow/request-params.js';
 import type { ExecutionResult } from '../ports.js';
 import type { StepContext } from './context.js';
 
+/** The disk whose mount table a result shows, and the instances the request named. */
+export interface MountTableOf {
+  readonly diskId: string;
+  readonly regionId: string;
+  readonly named: readonly string[];
+}
+
 /**
- * Adds the mount table to the result of an attach, detach or failover (design.md §7): one fresh
+ * Adds the mount table to the result of an attach or detach (design.md §7): one fresh
  * DescribeDisks, then inspect on every instance still attached in one RunCommand. The instances the
  * request named stay in the table after they lost the disk. A table that cannot be read is
  * reported as a failed step; it never changes the request's outcome. Failover reads its own table
- * (`failover.ts`): it must not wait for a hung old primary, and it knows the verified fence.
+ * (`failover.ts`): it must not wait for a hung old primary, and it knows the verified fence; init
+ * reads and verifies its own (`init.ts`). A kind adds it in its steps (src/kinds/<kind>/execution.ts).
  */
-export async function withMountTable(
-  ctx: StepContext<RequestKind>,
+export async function withMountTable<K extends RequestKind>(
+  ctx: StepContext<K>,
   result: ExecutionResult,
+  { diskId, regionId, named }: MountTableOf,
 ): Promise<ExecutionResult> {
-  // Init reads and verifies its own table (steps/init.ts).
-  if (ctx.request.kind === 'create' || ctx.request.kind === 'failover' || ctx.request.kind === 'init')
-    return result;
-  const p = ctx.params as ParamsOf['attach' | 'detach' | 'failover'];
-  const named = 'instanceIds' in p ? p.instanceIds : [p.fromInstanceId, p.toInstanceId];
   const started = ctx.clock.now();
   try {
-    const [disk] = await ctx.gateway.describeDisks({ regionId: p.regionId, diskIds: [p.diskId] });
+    const [disk] = await ctx.gateway.describeDisks({ regionId, diskIds: [diskId] });
     if (!disk) return result;
     const mounts = await readMounts(ctx.gateway, disk, {
-      regionId: p.regionId,
+      regionId,
       timeoutSec: ctx.assistantTimeoutSec,
       timing: ctx.assistantTiming,
       alsoShow: named,

@@ -20,11 +20,6 @@ export function named(params: RequestParams, id: unknown): string {
   return namedId(namesOf(params), String(id ?? ''));
 }
 
-/** The same for a list of ids; anything that is not a list is shown as one id. */
-export function namedList(params: RequestParams, ids: unknown): string[] {
-  return Array.isArray(ids) ? ids.map((id) => named(params, id)) : [named(params, ids)];
-}
-
 /** A sentence with every id the request knows the name of written `name (id)` (checks, outcomes). */
 export function namedText(params: RequestParams, text: string): string {
   return nameIds(text, namesOf(params));

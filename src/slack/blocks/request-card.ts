@@ -1,10 +1,11 @@
 import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import { REQUEST_ID_PATTERN } from '../../commands/index.js';
+import { retryFinishes, summaryOf } from '../../kinds/domain-registry.js';
 import type { CheckLevel, DiskRequest, PlanStep, RequestState } from '../../workflow/request.js';
 import { escapeMrkdwn } from './escape.js';
 import { chunkLines, clip, codeBlock, joinWithin, plural, SLACK_LIMITS, slackDate } from './limits.js';
-import { named, namedList, namedText, namesOf } from './names.js';
+import { named, namedText, namesOf } from './names.js';
 
 export const ACTION_APPROVE = 'request_approve';
 export const ACTION_REJECT = 'request_reject';
@@ -77,34 +78,12 @@ export interface SummaryOptions {
  */
 export function summarize(request: DiskRequest, options: SummaryOptions = {}): string {
   const max = options.maxChars ?? 600;
-  const p = request.params;
-  const list = (value: unknown, room: number) =>
-    Array.isArray(value) ? joinWithin(value.map(String), Math.max(room, 20)) : String(value ?? '');
-  const line = (head: string, items: unknown, tail = '') =>
-    clip(`${head}${list(items, max - head.length - tail.length)}${tail}`, max);
-  switch (request.kind) {
-    case 'create':
-      return clip(`create ${String(p.name)} (${String(p.sizeGiB)} GiB ${String(p.category)})`, max);
-    case 'attach':
-      return line(`attach ${named(p, p.diskId)} to `, namedList(p, p.instanceIds));
-    case 'detach':
-      return line(`detach ${named(p, p.diskId)} from `, namedList(p, p.instanceIds));
-    case 'failover':
-      return clip(
-        `failover ${named(p, p.diskId)} from ${named(p, p.fromInstanceId)} to ${named(p, p.toInstanceId)}`,
-        max,
-      );
-    case 'init':
-      return clip(
-        `init ${named(p, p.diskId)} with ${String(p.fs)} at ${String(p.mountpoint)} (${String(p.slots)} slots)`,
-        max,
-      );
-    case 'unfreeze':
-      return clip(
-        p.reason === undefined ? 'lift the change freeze' : `lift the change freeze: ${String(p.reason)}`,
-        max,
-      );
-  }
+  const summary = summaryOf(request.kind, request.params, (id) => named(request.params, id));
+  // Stored parameters that fit no kind (a corrupt or foreign record): the kind alone.
+  if (!summary) return request.kind;
+  if ('text' in summary) return clip(summary.text, max);
+  const room = Math.max(max - summary.head.length, 20);
+  return clip(`${summary.head}${joinWithin([...summary.list], room)}`, max);
 }
 
 const FINISHED: readonly RequestState[] = ['succeeded', 'partial', 'failed'];
@@ -172,10 +151,6 @@ function buttons(request: DiskRequest): KnownBlock {
   };
 }
 
-/** A partial attach or init is finished by its retry (src/slack/retry-command.ts), not filed again. */
-const finishedByRetry = (request: DiskRequest): boolean =>
-  request.state === 'partial' && (request.kind === 'attach' || request.kind === 'init');
-
 /** Retry on a failed or partial result: a new request with the same parameters (value: the old id). */
 export function retryButtonBlock(request: DiskRequest): KnownBlock {
   return {
@@ -187,7 +162,7 @@ export function retryButtonBlock(request: DiskRequest): KnownBlock {
         action_id: ACTION_RETRY,
         text: { type: 'plain_text', text: 'Retry' },
         value: request.id,
-        confirm: finishedByRetry(request)
+        confirm: retryFinishes(request)
           ? confirmOf(
               'Finish this request?',
               `A new request finishes \`${request.id}\`: the steps that did not complete run again and what was done is skipped, after approval and fresh cloud checks.`,

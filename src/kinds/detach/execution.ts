@@ -1,0 +1,27 @@
+import { detachChecks } from '../../cloud/preflight/rules-by-kind.js';
+import { distinct, loadDiskWorld, readLeaving } from '../../cloud/preflight/world.js';
+import { runDetach } from '../../jobs/steps/attach.js';
+import { withMountTable } from '../../jobs/steps/mount-table.js';
+import { withOcfs2Leave } from '../../jobs/steps/ocfs2-leave.js';
+import { diskAnd, type KindExecution, primaryOrFirst } from '../execution.js';
+
+// An OCFS2 volume made by /disk init is unmounted first and the node removed after.
+const detachSteps = withOcfs2Leave(runDetach);
+
+export const detachExecution: KindExecution<'detach'> = {
+  // The disk by id (its instances need not share a zone), then the mounts where it leaves.
+  facts: (gateway, p, options) =>
+    loadDiskWorld(gateway, p, { all: distinct(p.instanceIds), receiving: [] }, options, {
+      describeById: true,
+      guests: readLeaving,
+    }),
+  rules: detachChecks,
+  locks: (p) => diskAnd(p.diskId, p.instanceIds),
+  steps: async (ctx) =>
+    withMountTable(ctx, await detachSteps(ctx), {
+      diskId: ctx.params.diskId,
+      regionId: ctx.params.regionId,
+      named: ctx.params.instanceIds,
+    }),
+  watch: primaryOrFirst(false),
+};
