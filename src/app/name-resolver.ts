@@ -181,9 +181,6 @@ export class NameResolver {
     const names = domainOf(kind).names;
     if (!names) return { ok: true, value: command };
     const refs = names.refs(command);
-    // A kind that keeps no names needs no lookup for a disk typed as an id.
-    if (!names.storesNames && refs.instances.length === 0 && isDiskId(refs.disk))
-      return { ok: true, value: command };
     const [disk, instances] = await Promise.all([
       this.disk(refs.disk),
       refs.instances.length > 0 ? this.instances(refs.instances) : NO_INSTANCES,
@@ -191,9 +188,7 @@ export class NameResolver {
     if (!disk.ok) return disk;
     if (!instances.ok) return instances;
     const attached = names.namesAttached ? await this.attachedNames(disk.value.disk) : {};
-    const shown = names.storesNames
-      ? { ...attached, ...instances.value.names, ...diskName(disk.value.disk) }
-      : {};
+    const shown = { ...attached, ...instances.value.names, ...diskName(disk.value.disk) };
     return {
       ok: true,
       value: names.withIds(command, {

@@ -51,8 +51,6 @@ export interface ResolvedRefs {
 
 /** How a kind's command names its disk and instances (`NameResolver` turns names into ids). */
 export interface KindNames<K extends RequestKind> {
-  /** Whether the request keeps the names for display (else a disk id alone needs no lookup). */
-  readonly storesNames: boolean;
   /** Whether the instances the disk is attached to are named too (init: the cluster's nodes). */
   readonly namesAttached: boolean;
   refs(command: CommandOf<K>): NameRefs;

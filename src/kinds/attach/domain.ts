@@ -57,7 +57,6 @@ export const attachDomain: KindDomain<'attach'> = {
   finishes: (command, partialId) => ({ ...command, finishes: partialId }),
   summary: (p, named) => ({ head: `attach ${named(p.diskId)} to `, list: p.instanceIds.map(named) }),
   names: {
-    storesNames: true,
     namesAttached: false,
     refs: (command) => ({ disk: command.diskId, instances: command.instanceIds }),
     withIds: (command, ids) => ({

@@ -53,7 +53,6 @@ export const detachDomain: KindDomain<'detach'> = {
   summary: (p, named) => ({ head: `detach ${named(p.diskId)} from `, list: p.instanceIds.map(named) }),
   finishes: undefined,
   names: {
-    storesNames: true,
     namesAttached: false,
     refs: (command) => ({ disk: command.diskId, instances: command.instanceIds }),
     withIds: (command, ids) => ({

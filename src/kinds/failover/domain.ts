@@ -105,7 +105,6 @@ export const failoverDomain: KindDomain<'failover'> = {
   }),
   finishes: undefined,
   names: {
-    storesNames: true,
     namesAttached: false,
     refs: (command) => ({ disk: command.diskId, instances: [command.fromInstanceId, command.toInstanceId] }),
     withIds: (command, ids) => {

@@ -78,7 +78,6 @@ export const initDomain: KindDomain<'init'> = {
   }),
   // The card and the result name the disk and every node the cluster will have (its attachments).
   names: {
-    storesNames: true,
     namesAttached: true,
     refs: (command) => ({ disk: command.diskId, instances: [] }),
     withIds: (command, ids) => ({ ...command, diskId: ids.diskId, names: ids.names }),
