@@ -67,7 +67,13 @@ export class DiskQueries {
           : undefined,
         this.snapshots(regionId, disk.diskId),
       ]);
-      if (mounts.alert) await deps.alarm?.raise({ diskId: disk.diskId, alert: mounts.alert, channelId });
+      if (mounts.alert)
+        await deps.alarm?.raise({
+          diskId: disk.diskId,
+          alert: mounts.alert,
+          channelId,
+          names: { ...mounts.names, ...(disk.diskName ? { [disk.diskId]: disk.diskName } : {}) },
+        });
       return { ok: true, disk, mounts, snapshots, ...(sizes ? { sizes } : {}) };
     } catch (error) {
       return { ok: false, reason: 'cloud_failed', failure: describeFailure(error) };

@@ -181,20 +181,16 @@ export class NameResolver {
     const names = domainOf(kind).names;
     if (!names) return { ok: true, value: command };
     const refs = names.refs(command);
-    // A kind that keeps no names needs no lookup for a disk typed as an id.
-    if (!names.storesNames && refs.instances.length === 0 && isDiskId(refs.disk))
-      return { ok: true, value: command };
     const [disk, named] = await Promise.all([
       this.disk(refs.disk),
       refs.instances.length > 0 ? this.instances(refs.instances) : NO_INSTANCES,
     ]);
     if (!disk.ok) return disk;
-    const attached = names.instancesOfDisk
-      ? (disk.value.disk?.attachments.map((a) => a.instanceId) ?? [])
-      : [];
-    const instances = attached.length > 0 ? await this.instances(attached) : named;
+    const ofDisk = names.instancesOfDisk ? (disk.value.disk?.attachments.map((a) => a.instanceId) ?? []) : [];
+    const instances = ofDisk.length > 0 ? await this.instances(ofDisk) : named;
     if (!instances.ok) return instances;
-    const shown = names.storesNames ? { ...instances.value.names, ...diskName(disk.value.disk) } : {};
+    const attached = names.namesAttached ? await this.attachedNames(disk.value.disk) : {};
+    const shown = { ...attached, ...instances.value.names, ...diskName(disk.value.disk) };
     return {
       ok: true,
       value: names.withIds(command, {
@@ -203,6 +199,14 @@ export class NameResolver {
         names: shown,
       }),
     };
+  }
+
+  /** Names of the instances `disk` is attached to; none when it has none or they cannot be read. */
+  private async attachedNames(disk: DiskInfo | undefined): Promise<NameMap> {
+    const nodes = disk?.attachments.map((a) => a.instanceId) ?? [];
+    if (nodes.length === 0) return {};
+    const instances = await this.instances(nodes);
+    return instances.ok ? instances.value.names : {};
   }
 }
 

@@ -24,7 +24,13 @@ export interface CloudFailure {
 
 /** Raises the red alert when a single-node file system is mounted on two nodes. */
 export interface MountAlarm {
-  raise(input: { diskId: string; alert: MountAlert; channelId: string }): Promise<void>;
+  raise(input: {
+    diskId: string;
+    alert: MountAlert;
+    channelId: string;
+    /** Names of the disk and its instances, for `name (id)` in the alert. */
+    names?: Readonly<Record<string, string>>;
+  }): Promise<void>;
 }
 
 /** Where a request's approval card went, or why it could not be posted. */

@@ -81,6 +81,8 @@ export type DiskCommand =
       allowSingleNodeFs: boolean;
       reason?: string;
       names?: NameMap;
+      /** Set by Retry on a partial attach (never typed): the request whose missing steps this one runs. */
+      finishes?: string;
     }
   /** `/disk attach <disk>` with no instances: a form with an instance picker. */
   | { kind: 'attach_form'; diskId: string; allowSingleNodeFs: boolean; reason?: string }
@@ -112,6 +114,10 @@ export type DiskCommand =
       slots?: number;
       label?: string;
       reason?: string;
+      /** Set by Retry on a partial init (never typed): the request whose format this one mounts. */
+      finishes?: string;
+      /** The disk's name and those of the instances it is attached to (the cluster's nodes). */
+      names?: NameMap;
     }
   | { kind: 'snapshot'; diskId: string; retentionDays?: number; reason?: string }
   | { kind: 'delete'; diskId: string; skipFinalSnapshot: boolean; reason?: string }

@@ -3,7 +3,7 @@
  * host's ocfs2-tools, cluster description and o2cb stack, each disk's OCFS2 file system (UUID,
  * label, slots, how many times it was formatted), and mounts in the shared mount table. Failures
  * it models: tools missing and not installable, a signature on the disk (any `fstype`), a format
- * without the stack online, no free node slot at mount. A node that does not answer is the
+ * without the stack online, no free node slot at mount, a mount the host refuses (`mountFails`). A node that does not answer is the
  * existing crashed-instance fault.
  */
 import { MOUNTPOINT_PATTERN } from '../commands/index.js';
@@ -18,6 +18,8 @@ export interface Ocfs2Host {
   nodes: string | null;
   online: boolean;
   fstab: string[];
+  /** The "mount refused" fault: every new mount on this host fails (an fstab line is still written). */
+  mountFails: boolean;
 }
 
 export interface Ocfs2Fs {
@@ -47,7 +49,15 @@ export function ocfs2Host(world: World, instanceId: string): Ocfs2Host {
   const w = ocfs2World(world);
   let h = w.hosts.get(instanceId);
   if (!h) {
-    h = { tools: true, installable: true, cluster: null, nodes: null, online: false, fstab: [] };
+    h = {
+      tools: true,
+      installable: true,
+      cluster: null,
+      nodes: null,
+      online: false,
+      fstab: [],
+      mountFails: false,
+    };
     w.hosts.set(instanceId, h);
   }
   return h;
@@ -234,6 +244,12 @@ function mount(world: World, instanceId: string, found: Found, args: Record<stri
         name,
         SCRIPT_EXIT.deviceError,
         `mount ${attachment.hostDevice} at ${mp} failed: o2cb is not online`,
+      );
+    if (host.mountFails)
+      return fail(
+        name,
+        SCRIPT_EXIT.deviceError,
+        `mount ${attachment.hostDevice} at ${mp} failed: mount(8) refused it (emulated fault)`,
       );
     const mounted = disk.attachments.filter(
       (a) => (world.mounts.get(mountKey(a.instanceId, disk.diskId))?.mountpoints.length ?? 0) > 0,

@@ -5,7 +5,7 @@
  * importable by src/commands, src/workflow, src/app and src/slack.
  */
 import type { DiskCommand } from '../commands/index.js';
-import type { RequestParams } from '../workflow/request.js';
+import type { DiskRequest, RequestParams } from '../workflow/request.js';
 import { readParams } from '../workflow/request-params.js';
 import { attachDomain } from './attach/domain.js';
 import { createDomain } from './create/domain.js';
@@ -43,14 +43,28 @@ export function isRequestCommand(command: DiskCommand): command is CommandOf<Req
   return Object.hasOwn(KIND_DOMAINS, command.kind);
 }
 
-/** The Retry command of stored parameters; undefined when they do not fit the kind. */
-export function retryOf<K extends RequestKind>(
-  kind: K,
-  stored: RequestParams,
-  ran: { readonly stepCursor: number },
-): CommandOf<K> | undefined {
-  const params = readParams(kind, stored);
-  return params && domainOf(kind).retry(params, ran);
+/** What Retry reads of a finished request: how far it ran too (a resize past its ResizeDisk resumes from the verification). */
+export type RetrySource<K extends RequestKind> = Pick<
+  DiskRequest,
+  'id' | 'state' | 'params' | 'stepCursor'
+> & {
+  kind: K;
+};
+
+/** Whether Retry on `request` finishes it (a partial result of a kind that can) rather than filing it again. */
+export const retryFinishes = (request: Pick<DiskRequest, 'kind' | 'state'>): boolean =>
+  request.state === 'partial' && domainOf(request.kind).finishes !== undefined;
+
+/**
+ * The Retry command of a finished request: the same parameters, marked to finish it when
+ * `retryFinishes`; undefined when the stored parameters do not fit the kind.
+ */
+export function retryOf<K extends RequestKind>(request: RetrySource<K>): CommandOf<K> | undefined {
+  const params = readParams(request.kind, request.params);
+  if (!params) return undefined;
+  const domain = domainOf(request.kind);
+  const command = domain.retry(params, request);
+  return domain.finishes && retryFinishes(request) ? domain.finishes(command, request.id) : command;
 }
 
 /** The card summary of stored parameters; undefined when they do not fit the kind. */

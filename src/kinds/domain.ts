@@ -51,10 +51,10 @@ export interface ResolvedRefs {
 
 /** How a kind's command names its disk and instances (`NameResolver` turns names into ids). */
 export interface KindNames<K extends RequestKind> {
-  /** Whether the request keeps the names for display (else a disk id alone needs no lookup). */
-  readonly storesNames: boolean;
   /** The instances are the disk's attachments, looked up with it (resize): `refs` names none. */
   readonly instancesOfDisk?: boolean;
+  /** Whether the instances the disk is attached to are named too (init: the cluster's nodes). */
+  readonly namesAttached: boolean;
   refs(command: CommandOf<K>): NameRefs;
   withIds(command: CommandOf<K>, resolved: ResolvedRefs): CommandOf<K>;
 }
@@ -75,6 +75,11 @@ export interface KindDomain<K extends RequestKind> {
    * `ran` says how far the failed request got (a resize past its ResizeDisk resumes from the verification).
    */
   retry(params: ParamsOf[K], ran: { readonly stepCursor: number }): CommandOf<K>;
+  /**
+   * Retry on a partial result: the retry command marked to finish request `partialId` (only the
+   * steps it did not complete run). Undefined when the kind's retry of a partial result starts over.
+   */
+  readonly finishes: ((command: CommandOf<K>, partialId: string) => CommandOf<K>) | undefined;
   /** What the request does, plain text (`named` shows an id with its stored name). */
   summary(params: ParamsOf[K], named: (id: string) => string): KindSummary;
   /** Name resolution of the command's disk and instances; undefined when it names none. */

@@ -4,6 +4,7 @@ import type { CloudFailure } from '../app/ports.js';
 import type { DiskInfo } from '../cloud/gateway.js';
 import { rescanLines } from '../cloud/preflight/rescan-verify.js';
 import { MAX_ATTACHMENTS } from '../commands/index.js';
+import { namedId } from '../workflow/names.js';
 import { escapeMrkdwn } from './blocks/escape.js';
 import { textTable } from './blocks/execution.js';
 import { mountAlertMessage, mountTableBlocks } from './blocks/mounts.js';
@@ -27,7 +28,7 @@ function failed({ code, message }: CloudFailure): CommandReply {
 function diskHeadline(disk: DiskInfo): string {
   const pl = disk.performanceLevel ? ` ${disk.performanceLevel}` : '';
   return (
-    `*${disk.diskId}* (${escapeMrkdwn(disk.diskName || 'unnamed')}) · ${disk.category}${pl} · ${disk.sizeGiB} GiB · ` +
+    `*${escapeMrkdwn(namedId({ [disk.diskId]: disk.diskName }, disk.diskId))}*${disk.diskName ? '' : ' (unnamed)'} · ${disk.category}${pl} · ${disk.sizeGiB} GiB · ` +
     `${disk.zoneId || disk.regionId} · ${disk.status} · multi-attach ${disk.multiAttach ? 'on' : 'off'} · ` +
     `${disk.attachments.length}/${MAX_ATTACHMENTS} attached`
   );
@@ -46,7 +47,8 @@ export function diskQueryHandlers(queries: DiskQueries): CommandHandlers {
       if (!status.ok) return failed(status.failure);
       const { disk, mounts } = status;
       const blocks: KnownBlock[] = [section(diskHeadline(disk))];
-      if (mounts.alert) blocks.push(...mountAlertMessage(disk.diskId, mounts.alert).blocks);
+      const names = { ...mounts.names, ...(disk.diskName ? { [disk.diskId]: disk.diskName } : {}) };
+      if (mounts.alert) blocks.push(...mountAlertMessage(disk.diskId, mounts.alert, names).blocks);
       blocks.push(...mountTableBlocks(mounts));
       if (status.sizes) {
         const behind = status.sizes.behind.length;

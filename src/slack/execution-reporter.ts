@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { DiskRequest } from '../workflow/request.js';
 import { executionResultMessage, startedLine, stepLine } from './blocks/execution.js';
 import { joinWithin } from './blocks/limits.js';
+import { namesOf } from './blocks/names.js';
 import type { MountAlerter } from './mount-alerts.js';
 import type { SlackOutbox } from './outbox/outbox.js';
 import type { MessageBody } from './outbox/writes.js';
@@ -38,7 +39,7 @@ export class SlackExecutionReporter implements ExecutionReporter {
   }
 
   async step(request: DiskRequest, step: StepReport): Promise<void> {
-    this.queue(request, stepLine(step));
+    this.queue(request, stepLine(step, namesOf(request.params)));
   }
 
   async finished(request: DiskRequest, result: ExecutionResult): Promise<void> {
@@ -53,6 +54,7 @@ export class SlackExecutionReporter implements ExecutionReporter {
         alert,
         channelId: request.card?.channelId ?? request.channelId,
         requestId: request.id,
+        names: { ...result.mounts?.names, ...namesOf(request.params) },
       });
     }
   }

@@ -25,8 +25,9 @@ export class MountAlerter {
     alert: MountAlert;
     channelId: string;
     requestId?: string;
+    names?: Readonly<Record<string, string>>;
   }): Promise<void> {
-    const message = mountAlertMessage(input.diskId, input.alert);
+    const message = mountAlertMessage(input.diskId, input.alert, input.names);
     const channels = [...new Set([input.channelId, ...(this.auditChannel ? [this.auditChannel] : [])])];
     await Promise.all([
       ...channels.map((channel) =>

@@ -3,6 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { FilingOutcome, FilingService } from '../app/filing.js';
 import type { ApprovalCards, CardPublication } from '../app/ports.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
+import { type IdNames, nameIds } from '../workflow/names.js';
 import type { Check, DiskRequest } from '../workflow/request.js';
 import type { RequestCommand } from '../workflow/request-builder.js';
 import { escapeMrkdwn } from './blocks/escape.js';
@@ -52,20 +53,22 @@ function openedReply(request: DiskRequest, where: { link?: string; queuedIn?: st
   );
 }
 
-function refusedChecks(checks: readonly Check[]): CommandReply {
+function refusedChecks(checks: readonly Check[], names?: IdNames): CommandReply {
   const failed = checks.filter((c) => c.level === 'error');
-  const lines = failed.map((c) => `${LEVEL_ICON.error} ${escapeMrkdwn(c.message)}`).join('\n');
+  const lines = failed
+    .map((c) => `${LEVEL_ICON.error} ${escapeMrkdwn(nameIds(c.message, names))}`)
+    .join('\n');
   return plain(`Nothing was requested; fix this first:\n${lines}`);
 }
 
 /** What the requester is told when a request was not opened, or opened without its card. */
-function refusal(outcome: Exclude<FilingOutcome, { ok: true }>): CommandReply {
+function refusal(outcome: Exclude<FilingOutcome, { ok: true }>, names?: IdNames): CommandReply {
   switch (outcome.reason) {
     case 'refused':
-      return refusedChecks(outcome.checks);
+      return refusedChecks(outcome.checks, names);
     case 'nothing_to_change':
       return plain(
-        `:white_check_mark: Nothing to change: ${escapeMrkdwn(outcome.checks[0].message)} No request was opened.`,
+        `:white_check_mark: Nothing to change: ${escapeMrkdwn(nameIds(outcome.checks[0].message, names))} No request was opened.`,
       );
     case 'not_opened':
       return plain(`:no_entry: ${outcome.message}`);
@@ -100,7 +103,7 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
     const outcome = await deps.filing.file(command, ctx);
     return outcome.ok
       ? { ...plain(openedReply(outcome.request, outcome)), requestId: outcome.request.id }
-      : refusal(outcome);
+      : refusal(outcome, 'names' in command ? command.names : undefined);
   };
   return {
     create: open,

@@ -9,6 +9,7 @@ import type { AlertMessageRef, IncidentResolution, WatchEntry } from '../app/por
 import type { FirstLookPoster, WatchCommands } from '../app/watch-commands.js';
 import { describeFailure } from '../cloud/explain.js';
 import type { Logger } from '../logger.js';
+import { namedId } from '../workflow/names.js';
 import type { DiskRequest } from '../workflow/request.js';
 import type { AttachmentNotice, Evaluation, IncidentRecord } from '../workflow/watch-rules.js';
 import { escapeMrkdwn } from './blocks/escape.js';
@@ -83,9 +84,10 @@ export class SlackWatchNotifier implements FirstLookPoster {
     entry: WatchEntry,
     { findings, state }: Pick<Evaluation, 'findings' | 'state'>,
   ): Promise<void> {
-    const seen = `${state.attachments.length} attached${state.primary ? ` · primary \`${state.primary}\`` : ''}`;
+    const label = (id: string) => escapeMrkdwn(namedId(state.names, id));
+    const seen = `${state.attachments.length} attached${state.primary ? ` · primary ${label(state.primary)}` : ''}`;
     const trouble = findings.map((f) => `• :warning: ${escapeMrkdwn(f.summary)}`).join('\n');
-    const text = `:eyes: Now watching \`${entry.diskId}\` here (added by <@${entry.addedBy}>). First look: ${seen}.\n${trouble || 'No trouble seen.'}`;
+    const text = `:eyes: Now watching ${label(entry.diskId)} here (added by <@${entry.addedBy}>). First look: ${seen}.\n${trouble || 'No trouble seen.'}`;
     await this.client.chat.postMessage({
       token: this.token(),
       channel: entry.channelId,

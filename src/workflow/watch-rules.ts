@@ -4,6 +4,8 @@
  * state to keep. The jobs layer turns cloud answers into `DiskObservation`; the store opens,
  * resolves and reminds incidents from `diffIncidents`.
  */
+
+import { namedId } from './names.js';
 import type { JsonValue } from './request.js';
 
 /**
@@ -44,12 +46,6 @@ export interface DiskObservation {
   readonly sizeGiB?: number;
 }
 
-/** `name (id)` when the observation knows the id's name, else the id alone. */
-export function namedId(names: Readonly<Record<string, string>> | undefined, id: string): string {
-  const name = names?.[id];
-  return name && name !== id ? `${name} (${id})` : id;
-}
-
 /** Kept in Redis between cycles, one per watched disk. */
 export interface DiskWatchState {
   readonly attachments: readonly string[];
@@ -84,6 +80,8 @@ export interface Finding {
 export interface AttachmentNotice {
   readonly added: readonly { readonly instanceId: string; readonly attachedTime: string }[];
   readonly removed: readonly string[];
+  /** Names of the disk and its instances, as the observation read them. */
+  readonly names?: Readonly<Record<string, string>>;
 }
 
 export interface Evaluation {
@@ -226,7 +224,8 @@ export function evaluate(input: EvaluateInput): Evaluation {
     const before = new Set(previous.attachments);
     const added = o.attachments.filter((a) => !before.has(a.instanceId));
     const removed = previous.attachments.filter((id) => !attachments.includes(id));
-    if (added.length > 0 || removed.length > 0) notice = { added, removed };
+    if (added.length > 0 || removed.length > 0)
+      notice = { added, removed, ...(o.names ? { names: o.names } : {}) };
   }
   if (!o.exists) {
     findings.push({

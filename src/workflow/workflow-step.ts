@@ -4,14 +4,20 @@
  * workflow gets exactly the rules of a slash command), and what the step outputs when its request ends.
  */
 import { quoteValue } from '../commands/index.js';
-import { type DiskRequest, REQUEST_KINDS, type RequestState } from './request.js';
+import type { DiskRequest, RequestKind, RequestState } from './request.js';
 import { isTerminalState, type TerminalState } from './state-machine.js';
 
 /** The step's callback id in the manifest's `functions` section and in `function_executed`. */
 export const WORKFLOW_STEP_CALLBACK_ID = 'request_disk_change';
 
-/** The actions the manifest offers as a choice; only those that are request kinds can be filed. */
-export const WORKFLOW_STEP_ACTIONS = ['create', 'attach', 'detach', 'resize', 'snapshot'] as const;
+/** The actions the manifest offers as a choice: each is a request kind, so each files as `/disk` would. */
+export const WORKFLOW_STEP_ACTIONS = [
+  'create',
+  'attach',
+  'detach',
+  'resize',
+  'snapshot',
+] as const satisfies readonly RequestKind[];
 export type WorkflowStepAction = (typeof WORKFLOW_STEP_ACTIONS)[number];
 
 /** The step's `outcome` output: how the request ended, one of its terminal states. */
@@ -39,11 +45,6 @@ function text(inputs: WorkflowStepInputs, name: string): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
-/** A kind can be filed from a workflow once it exists as a request kind (the kinds registry decides). */
-export function isFileableAction(action: string): boolean {
-  return (REQUEST_KINDS as readonly string[]).includes(action);
-}
-
 /**
  * The `/disk` text equivalent to the step's inputs. Every value is quoted as one token, so nothing a
  * workflow passes can add a flag; the grammar then judges the text as it would a typed command.
@@ -54,12 +55,6 @@ export function stepCommandText(inputs: WorkflowStepInputs): StepCommand {
     return {
       ok: false,
       error: `The step's action must be one of ${WORKFLOW_STEP_ACTIONS.join(', ')}; it was ${JSON.stringify(action ?? '')}. Nothing was requested.`,
-    };
-  }
-  if (!isFileableAction(action)) {
-    return {
-      ok: false,
-      error: `\`${action}\` requests are not available yet in this deployment; nothing was requested. Choose create, attach or detach, or ask the bot's operators.`,
     };
   }
   const requester = text(inputs, 'requester');

@@ -21,6 +21,13 @@ import {
 const shared = SEED.disks.sharedExt4.diskId;
 const primary = SEED.disks.sharedExt4.attachedTo;
 const nvme = SEED.instances.nvmeI.map((i) => i.id);
+/** What the card and the result show for a seeded instance: `name (id)`. */
+const named = (id: string): string =>
+  `${
+    Object.values(SEED.instances)
+      .flat()
+      .find((i) => i.id === id)?.name
+  } (${id})`;
 const [i1, i2, i3, i4, i5, i6, i7, i8, i9] = nvme as [
   string,
   string,
@@ -149,7 +156,7 @@ describe('(c) two-phase attach of a disk of unknown content', () => {
   it('blank: exactly one AttachDisk, an inspection, then the other two', async () => {
     const disk = await createAvailableDisk(f.emu.gateway(), 'safety-c-blank');
     const id = await f.open(`attach ${disk} ${i4} ${i5} ${i6}`);
-    expect(json(cardOf(id)!)).toContain(`attached to ${i4} first and inspected there`);
+    expect(json(cardOf(id)!)).toContain(`attached to ${named(i4)} first and inspected there`);
     await f.emu.clearCalls();
     await f.approve(id, USERS.bob);
     expect(json(await f.result(id))).toContain('succeeded');
@@ -167,8 +174,8 @@ describe('(c) two-phase attach of a disk of unknown content', () => {
     await f.approve(id, USERS.bob);
     const result = json(await f.result(id));
     expect(result).toContain('partial');
-    expect(result).toContain(`holds xfs (seen on ${i7}), a single-node file system`);
-    expect(result).toContain(`The attachment to ${i7} stays`);
+    expect(result).toContain(`holds xfs (seen on ${named(i7)}), a single-node file system`);
+    expect(result).toContain(`The attachment to ${named(i7)} stays`);
     const calls = await f.emu.calls();
     expect(sequence(calls, disk)).toMatch(/^AI+$/);
     expect(mutations(calls, 'AttachDisk', disk)).toEqual([i7]);
@@ -202,7 +209,7 @@ describe('(d) mount-aware detach', () => {
   it('rw mount: refused naming the mountpoint; with --force the card warns and needs 2 approvals', async () => {
     const reply = json(await f.command(`detach ${shared} ${primary}`));
     expect(reply).not.toContain('detach_mounted');
-    expect(reply).toContain(`Unmount first: ${primary} has it mounted at /data (read-write)`);
+    expect(reply).toContain(`Unmount first: ${named(primary)} has it mounted at /data (read-write)`);
     expect(reply).not.toMatch(/R-[0-9A-Z]{10}/);
 
     const id = await f.open(`detach ${shared} ${primary} --force`);
@@ -244,12 +251,12 @@ describe('(d) mount-aware detach', () => {
     await f.command(`cancel ${warned}`);
 
     const id = await f.open(`detach ${disk} ${rw}`);
-    expect(json(cardOf(id)!)).toContain(`is not mounted on ${rw}`);
+    expect(json(cardOf(id)!)).toContain(`is not mounted on ${named(rw)}`);
     await f.emu.admin(`instances/${rw}/disks/${disk}/filesystem`, { mountpoints: ['/u01'] });
     await f.emu.clearCalls();
     await f.approve(id, USERS.bob);
     const result = json(await f.result(id));
-    expect(result).toContain(`Unmount first: ${rw} has it mounted at /u01 (read-write)`);
+    expect(result).toContain(`Unmount first: ${named(rw)} has it mounted at /u01 (read-write)`);
     expect(mutations(await f.emu.calls(), 'DetachDisk', disk)).toEqual([]);
     expect((await f.h.bot.service.get(id))?.outcome?.code).toBe('guard_changed');
   });

@@ -58,7 +58,7 @@ describe('failover with DetachDisk fencing', () => {
       if (result.includes('DeliveryTimeout')) expect(result).toContain('could not check or unmount');
       else {
         expect(result).toContain('has not answered yet');
-        const late = await f.threadReply(id, /Guest check on \S+ \(follow-up\)/);
+        const late = await f.threadReply(id, /Guest check on \S+ \(i-\w+\) \(follow-up\)/);
         expect(json(late)).toContain('could not check or unmount');
         expect(json(late)).toContain('DeliveryTimeout');
       }

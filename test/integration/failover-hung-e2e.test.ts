@@ -91,7 +91,7 @@ describe('failover away from a hung old primary', () => {
       // The guest times out after ASSISTANT_TIMEOUT_SEC: its row then follows in the thread.
       const late = await f.threadReply(
         id,
-        new RegExp(`Mount status of ${primary} \\(follow-up\\)`),
+        new RegExp(`Mount status of \\S+ \\(${primary}\\) \\(follow-up\\)`),
         (ASSISTANT_TIMEOUT_SEC + 15) * 1000,
         call.at,
       );

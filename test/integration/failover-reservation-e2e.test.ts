@@ -87,7 +87,7 @@ describe('failover with NVMe reservation fencing', () => {
         expect(result).toContain('its row follows in the thread');
         await f.threadReply(
           id,
-          new RegExp(`Mount status of ${standby} \\(follow-up\\).*DeliveryTimeout`),
+          new RegExp(`Mount status of \\S+ \\(${standby}\\) \\(follow-up\\).*DeliveryTimeout`),
           15_000,
         );
       }

@@ -89,7 +89,7 @@ describe('the built-in takeover mount', () => {
     await f.approve(back, USERS.carol);
     await f.result(back);
     expect((await f.h.bot.service.get(back))?.state).toBe('succeeded');
-    await f.threadReply(back, /Takeover: mount \/data on \S+ \(\d+\.\d s\): already mounted/);
+    await f.threadReply(back, /Takeover: mount \/data on \S+ \(i-\w+\) \(\d+\.\d s\): already mounted/);
     expect(await mountsOf(primary)).toMatchObject({ mountpoints: ['/data'] });
   });
 });

@@ -117,7 +117,10 @@ describe('/disk init --fs ocfs2', () => {
   it('refuses at filing when any guest sees a signature, naming what and where', async () => {
     const reply = json(await f.command(`init ${SEED.disks.sharedExt4.diskId} --fs ocfs2 --mount /shared`));
     expect(reply).toContain('The disk is not blank');
-    expect(reply).toMatch(new RegExp(`ext4 on /dev/nvme\\w+ \\(${SEED.disks.sharedExt4.attachedTo}\\)`));
+    // The guest is shown by name: `(nvme-i-20 (i-…))`.
+    expect(reply).toMatch(
+      new RegExp(`ext4 on /dev/nvme\\w+ \\(\\S+ \\(${SEED.disks.sharedExt4.attachedTo}\\)\\)`),
+    );
     expect(reply).toContain('never wipes');
   });
 
@@ -129,7 +132,9 @@ describe('/disk init --fs ocfs2', () => {
     const reply = json(await f.command(`init init-test-${diskCount} --fs ocfs2 --mount /shared --slots 1`));
     await f.emu.admin(`instances/${ids[6]}/ocfs2`, { tools: true, installable: true });
     expect(reply).toContain('ocfs2-tools is missing');
-    expect(reply).toContain(`no package manager can install it on ${ids[6]}`);
+    expect(reply).toContain(
+      `no package manager can install it on ${SEED.instances.nvmeI[6]?.name} (${ids[6]})`,
+    );
     expect(reply).toContain('--slots 1 is fewer than the 2 attached instances');
   });
 
@@ -144,7 +149,7 @@ describe('/disk init --fs ocfs2', () => {
     expect(result).toContain('failed');
     // Caught by the re-check under the locks, before the first write (the cluster description).
     expect(result).toContain('Nothing was changed.');
-    expect(result).toMatch(new RegExp(`xfs on /dev/nvme\\w+ \\(${nodes[0]}\\)`));
+    expect(result).toMatch(new RegExp(`xfs on /dev/nvme\\w+ \\(\\S+ \\(${nodes[0]}\\)\\)`));
     expect((await ocfs2()).filesystems[disk]).toBeUndefined();
   });
 

@@ -139,11 +139,11 @@ describe('the Workflow Builder step request_disk_change', () => {
     expect(mine.ok && mine.value.items).toEqual([]);
   });
 
-  it('refuses an action that is not a request kind yet as "not available yet"', async () => {
-    const step = await runStep({ ...createInputs('d-any'), action: 'resize' });
+  it('files a resize as `/disk resize` would: an unknown disk ends in its refusal, no card', async () => {
+    const step = await runStep({ ...createInputs('d-unknown0000001'), action: 'resize' });
     const done = await steps.completion(step.executionId);
     expect(done.method).toBe('functions.completeError');
-    expect(String(done.body.error)).toContain('not available yet');
+    expect(String(done.body.error)).toContain('/disk resize');
     expect(h.fake.calls.filter(isCard)).toEqual([]);
   });
 

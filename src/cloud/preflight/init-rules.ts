@@ -69,6 +69,18 @@ export function planNodes(
   return { nodes: numberNodes(disk.attachments, facts), problems };
 }
 
+/** Every guest that answered sees this init's own OCFS2 volume (its UUID) and no other signature. */
+function holdsOwnVolume(p: ParamsOf['init'], outcomes: readonly TargetOutcome<Ocfs2Probe>[]): boolean {
+  const answered = outcomes.flatMap((o) => (o.ok ? [o.value] : []));
+  return (
+    answered.length > 0 &&
+    answered.every(
+      (r) =>
+        r.ocfs2?.uuid === p.uuid && r.signatures.length > 0 && r.signatures.every((s) => s.type === 'ocfs2'),
+    )
+  );
+}
+
 export function initChecks(p: ParamsOf['init'], world: WorldSnapshot): Check[] {
   const disk = world.disk;
   const diskChecks = diskRules(p.diskId, p.regionId, disk);
@@ -118,19 +130,28 @@ export function initChecks(p: ParamsOf['init'], world: WorldSnapshot): Check[] {
       : ok('init_visible', `Every attached guest sees ${p.diskId} by its serial.`),
   );
   const found = signaturesFound(fs.outcomes);
+  const finishing = p.finishes !== undefined && holdsOwnVolume(p, fs.outcomes);
   checks.push(
-    found.length > 0
-      ? error(
-          'init_signature',
-          `The disk is not blank: ${found.join('; ')}. /disk init never wipes; clear it yourself (wipefs) only if the data is not needed.`,
+    finishing
+      ? ok(
+          'init_finish',
+          `Finishes ${p.finishes}: ${p.diskId} holds the OCFS2 volume it formatted (UUID ${p.uuid}) and nothing else; only the mount on every node and the verification run again, nothing is formatted.`,
         )
-      : ok(
-          'init_blank',
-          'No file system, partition table or RAID/LVM signature on any guest (blkid -p, wipefs --no-act).',
-        ),
+      : found.length > 0
+        ? error(
+            'init_signature',
+            `The disk is not blank: ${found.join('; ')}. /disk init never wipes; clear it yourself (wipefs) only if the data is not needed.`,
+          )
+        : ok(
+            'init_blank',
+            'No file system, partition table or RAID/LVM signature on any guest (blkid -p, wipefs --no-act).',
+          ),
   );
   const probes = fs.outcomes.flatMap((o) => (o.ok ? [{ id: o.instanceId, r: o.value }] : []));
-  const busy = probes.filter((x) => x.r.mountpoint.inUse);
+  // A node the finished request mounted already has this volume there: that is done, not in the way.
+  const busy = probes.filter(
+    (x) => x.r.mountpoint.inUse && !(finishing && x.r.mountpoint.source === x.r.device),
+  );
   checks.push(
     busy.length > 0
       ? error(

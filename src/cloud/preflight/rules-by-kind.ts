@@ -61,7 +61,14 @@ export function attachChecks(p: ParamsOf['attach'], world: WorldSnapshot): Check
       ),
     );
   }
-  if (adding.length === 0) {
+  if (adding.length === 0 && p.finishes) {
+    checks.push(
+      ok(
+        'attach_finish',
+        `Finishes ${p.finishes}: already attached to every instance named, so no AttachDisk is sent; the steps after the attach that did not complete (joining the OCFS2 cluster and mounting, registering NVMe keys) run again, each skipping what is done.`,
+      ),
+    );
+  } else if (adding.length === 0) {
     checks.push(warning('nothing_to_attach', 'The disk is already attached to every instance named.'));
   }
   return checks;

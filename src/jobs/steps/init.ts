@@ -58,7 +58,9 @@ const nodeList = (nodes: readonly { number: number; hostname: string; ip: string
 export const runInit: StepRunner<'init'> = async (ctx) => {
   const p = ctx.params;
   const opts = { regionId: p.regionId, timeoutSec: ctx.assistantTimeoutSec, timing: ctx.assistantTiming };
-  let cursor = ctx.cursor;
+  // Finishing a partial init: its cluster is online and the volume formatted (the filing and every
+  // moment's re-check verified the volume is this init's own UUID), so only the mount runs.
+  let cursor = p.finishes ? Math.max(ctx.cursor, INIT_CURSOR.FORMATTED) : ctx.cursor;
   const advance = async (to: number, details: Record<string, unknown>) => {
     await ctx.advance(to, details);
     cursor = Math.max(cursor, to);

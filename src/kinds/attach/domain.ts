@@ -33,6 +33,7 @@ export const attachDomain: KindDomain<'attach'> = {
         regionId,
         ...(command.reason ? { reason: command.reason } : {}),
         ...namesOf(command),
+        ...(command.finishes ? { finishes: command.finishes } : {}),
       },
       plan,
       checks,
@@ -52,9 +53,11 @@ export const attachDomain: KindDomain<'attach'> = {
     allowSingleNodeFs: p.allowSingleNodeFs,
     ...(p.reason ? { reason: p.reason } : {}),
   }),
+  // A partial attach attached some instances: its retry recognises them and runs the steps after the attach.
+  finishes: (command, partialId) => ({ ...command, finishes: partialId }),
   summary: (p, named) => ({ head: `attach ${named(p.diskId)} to `, list: p.instanceIds.map(named) }),
   names: {
-    storesNames: true,
+    namesAttached: false,
     refs: (command) => ({ disk: command.diskId, instances: command.instanceIds }),
     withIds: (command, ids) => ({
       ...command,

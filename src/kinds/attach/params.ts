@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { namesSchema } from '../names.js';
+import { finishesSchema, namesSchema } from '../names.js';
 
 /** `/disk attach`: what the request stores (read back through this schema, never by casting). */
 export const attachParamsSchema = z.object({
@@ -9,4 +9,5 @@ export const attachParamsSchema = z.object({
   regionId: z.string(),
   reason: z.string().optional(),
   names: namesSchema,
+  finishes: finishesSchema,
 });

@@ -142,6 +142,7 @@ export const createDomain: KindDomain<'create'> = {
     ...(p.reason ? { reason: p.reason } : {}),
   }),
   summary: (p) => ({ text: `create ${p.name} (${p.sizeGiB} GiB ${p.category})` }),
+  finishes: undefined,
   // A new disk has a name, not an id: nothing to resolve.
   names: undefined,
 };

@@ -30,9 +30,10 @@ export const deleteDomain: KindDomain<'delete'> = {
   frozen: () => true,
   liftsFreeze: false,
   retry: retryDelete,
+  finishes: undefined,
   summary: (p) => ({ text: deleteSummary(p) }),
   names: {
-    storesNames: false,
+    namesAttached: false,
     refs: (command) => ({ disk: command.diskId, instances: [] }),
     withIds: (command, ids) => ({ ...command, diskId: ids.diskId }),
   },

@@ -51,8 +51,9 @@ export const detachDomain: KindDomain<'detach'> = {
     ...(p.reason ? { reason: p.reason } : {}),
   }),
   summary: (p, named) => ({ head: `detach ${named(p.diskId)} from `, list: p.instanceIds.map(named) }),
+  finishes: undefined,
   names: {
-    storesNames: true,
+    namesAttached: false,
     refs: (command) => ({ disk: command.diskId, instances: command.instanceIds }),
     withIds: (command, ids) => ({
       ...command,

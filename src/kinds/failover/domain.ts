@@ -103,8 +103,9 @@ export const failoverDomain: KindDomain<'failover'> = {
   summary: (p, named) => ({
     text: `failover ${named(p.diskId)} from ${named(p.fromInstanceId)} to ${named(p.toInstanceId)}`,
   }),
+  finishes: undefined,
   names: {
-    storesNames: true,
+    namesAttached: false,
     refs: (command) => ({ disk: command.diskId, instances: [command.fromInstanceId, command.toInstanceId] }),
     withIds: (command, ids) => {
       const [from, to] = ids.instanceIds;

@@ -6,7 +6,7 @@ import {
   OCFS2_PORT,
 } from '../../workflow/ocfs2-cluster.js';
 import type { PlanStep } from '../../workflow/request.js';
-import type { KindDomain } from '../domain.js';
+import { type KindDomain, namesOf } from '../domain.js';
 import type { ParamsOf } from '../params.js';
 
 const EVERY = 'every attached instance';
@@ -24,18 +24,36 @@ export const initDomain: KindDomain<'init'> = {
       cluster: clusterNameFor(command.diskId),
       uuid: fsUuidFor(command.diskId),
       ...(command.reason ? { reason: command.reason } : {}),
+      ...(command.finishes ? { finishes: command.finishes } : {}),
+      ...namesOf(command),
     };
     const run = (script: string, extra: Record<string, string | number>): PlanStep => ({
       action: 'InvokeCommand',
       params: { Script: script, ...extra },
     });
-    const plan: PlanStep[] = [
-      run('ocfs2-cluster', { On: EVERY, Cluster: params.cluster, Port: OCFS2_PORT, Stack: 'o2cb online' }),
-      run('ocfs2-probe', { On: EVERY, Check: 'no signature anywhere, right before the format' }),
-      run('ocfs2-format', { On: 'node 0 only', Slots: params.slots, Label: params.label, Uuid: params.uuid }),
+    const mountAndVerify = [
       run('ocfs2-mount', { On: EVERY, Mount: params.mountpoint, Fstab: '_netdev' }),
       run('inspect', { On: EVERY, Verify: `ocfs2 rw at ${params.mountpoint}` }),
     ];
+    // Finishing a partial init: the format is done (the steps never format twice), so only the mount runs.
+    const plan: PlanStep[] = params.finishes
+      ? mountAndVerify
+      : [
+          run('ocfs2-cluster', {
+            On: EVERY,
+            Cluster: params.cluster,
+            Port: OCFS2_PORT,
+            Stack: 'o2cb online',
+          }),
+          run('ocfs2-probe', { On: EVERY, Check: 'no signature anywhere, right before the format' }),
+          run('ocfs2-format', {
+            On: 'node 0 only',
+            Slots: params.slots,
+            Label: params.label,
+            Uuid: params.uuid,
+          }),
+          ...mountAndVerify,
+        ];
     return { params, plan, checks: [], allowSingleNodeFs: false, force: false, emergency: false };
   },
   /** `/disk init` formats a disk: two approvals unless the policy file says otherwise. */
@@ -43,7 +61,7 @@ export const initDomain: KindDomain<'init'> = {
   allowsEmergency: () => false,
   frozen: () => true,
   liftsFreeze: false,
-  // A retried init is checked from scratch: a disk this request already formatted is refused.
+  // A failed init stopped before the format and is checked from scratch: a disk it formatted is refused.
   retry: (p) => ({
     kind: 'init',
     diskId: p.diskId,
@@ -53,11 +71,15 @@ export const initDomain: KindDomain<'init'> = {
     label: p.label,
     ...(p.reason ? { reason: p.reason } : {}),
   }),
-  summary: (p) => ({ text: `init ${p.diskId} with ${p.fs} at ${p.mountpoint} (${p.slots} slots)` }),
-  // The disk only; an init keeps no names (a disk id needs no lookup).
+  // A partial init formatted: its retry only mounts (the filing verifies the volume is this init's own).
+  finishes: (command, partialId) => ({ ...command, finishes: partialId }),
+  summary: (p, named) => ({
+    text: `init ${named(p.diskId)} with ${p.fs} at ${p.mountpoint} (${p.slots} slots)`,
+  }),
+  // The card and the result name the disk and every node the cluster will have (its attachments).
   names: {
-    storesNames: false,
+    namesAttached: true,
     refs: (command) => ({ disk: command.diskId, instances: [] }),
-    withIds: (command, ids) => ({ ...command, diskId: ids.diskId }),
+    withIds: (command, ids) => ({ ...command, diskId: ids.diskId, names: ids.names }),
   },
 };

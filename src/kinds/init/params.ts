@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { finishesSchema, namesSchema } from '../names.js';
 
 /** `/disk init --fs ocfs2`: cluster name and file-system UUID derive from the disk id (see cloud/ocfs2). */
 export const initParamsSchema = z.object({
@@ -11,4 +12,6 @@ export const initParamsSchema = z.object({
   cluster: z.string(),
   uuid: z.string(),
   reason: z.string().optional(),
+  names: namesSchema,
+  finishes: finishesSchema,
 });

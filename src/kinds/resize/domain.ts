@@ -147,10 +147,12 @@ export const resizeDomain: KindDomain<'resize'> = {
   frozen: () => true,
   liftsFreeze: false,
   retry: (p, ran) => resizeRetry(ran, p),
+  // Retry of a resize past its ResizeDisk already resumes from the verification (`retry` above).
+  finishes: undefined,
   summary: (p, named) => ({ text: resizeSummary(p, named) }),
   // The disk by id or name; its instances are the disk's attachments (locked, and named in results).
   names: {
-    storesNames: true,
+    namesAttached: false,
     instancesOfDisk: true,
     refs: (command) => ({ disk: command.diskId, instances: [] }),
     withIds: (command, ids) => ({

@@ -48,10 +48,11 @@ export const snapshotDomain: KindDomain<'snapshot'> = {
   frozen: () => true,
   liftsFreeze: false,
   retry: retrySnapshot,
+  finishes: undefined,
   summary: (p) => ({ text: snapshotSummary(p) }),
   // The disk only, by id (a disk id needs no lookup).
   names: {
-    storesNames: false,
+    namesAttached: false,
     refs: (command) => ({ disk: command.diskId, instances: [] }),
     withIds: (command, ids) => ({ ...command, diskId: ids.diskId }),
   },

@@ -19,5 +19,6 @@ export const unfreezeDomain: KindDomain<'unfreeze'> = {
   summary: (p) => ({
     text: p.reason === undefined ? 'lift the change freeze' : `lift the change freeze: ${p.reason}`,
   }),
+  finishes: undefined,
   names: undefined,
 };

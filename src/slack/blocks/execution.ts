@@ -1,10 +1,11 @@
 import type { KnownBlock } from '@slack/types';
 import type { AttachmentRow, ExecutionResult, StepReport } from '../../app/ports.js';
+import { type IdNames, namedId, nameIds } from '../../workflow/names.js';
 import type { DiskRequest } from '../../workflow/request.js';
 import { escapeMrkdwn } from './escape.js';
 import { chunkLines, clip, codeBlock, joinWithin, plural, SLACK_LIMITS } from './limits.js';
 import { mountTableBlocks } from './mounts.js';
-import { named, nameOf } from './names.js';
+import { namesOf } from './names.js';
 import { textTable } from './table.js';
 
 export { textTable } from './table.js';
@@ -21,9 +22,9 @@ const section = (text: string): KnownBlock => ({
 });
 
 /** One progress line of the thread; a long cloud error is shortened, never the step name. */
-export function stepLine(step: StepReport): string {
-  const detail = step.detail ? `: ${escapeMrkdwn(clip(step.detail, 600))}` : '';
-  return `${STEP_ICON[step.status]} ${escapeMrkdwn(clip(step.label, 200))} (${secondsText(step.durationMs)})${detail}`;
+export function stepLine(step: StepReport, names?: IdNames): string {
+  const detail = step.detail ? `: ${escapeMrkdwn(clip(nameIds(step.detail, names), 600))}` : '';
+  return `${STEP_ICON[step.status]} ${escapeMrkdwn(clip(nameIds(step.label, names), 200))} (${secondsText(step.durationMs)})${detail}`;
 }
 
 /** The thread line when a run starts: how many cloud calls, in words. */
@@ -50,10 +51,12 @@ export function executionResultMessage(
   request: DiskRequest,
   result: ExecutionResult,
 ): { text: string; blocks: KnownBlock[] } {
-  const headline = `${RESULT_ICON[result.state]} <@${request.requesterId}> \`${request.id}\` ${escapeMrkdwn(summarize(request, { maxChars: 300 }))}: *${result.state}*. ${escapeMrkdwn(result.outcome.message)}`;
+  // The request's own names, then those the mount table read for instances it did not name.
+  const known = { ...result.mounts?.names, ...namesOf(request.params) };
+  const headline = `${RESULT_ICON[result.state]} <@${request.requesterId}> \`${request.id}\` ${escapeMrkdwn(summarize(request, { maxChars: 300 }))}: *${result.state}*. ${escapeMrkdwn(nameIds(result.outcome.message, known))}`;
   const blocks: KnownBlock[] = [section(headline)];
   if (result.attachments.length > 0) {
-    const names = result.attachments.map((a) => nameOf(request.params, a.instanceId));
+    const names = result.attachments.map((a) => known[a.instanceId]);
     const withNames = names.some(Boolean);
     const table = textTable(
       ['instance', 'state', 'device', ...(withNames ? ['name'] : [])],
@@ -72,11 +75,11 @@ export function executionResultMessage(
     const table = escapeMrkdwn(textTable(['step', 'status', 'took'], rows));
     blocks.push(section(codeBlock(table, SLACK_LIMITS.sectionText, '*Timeline*\n')));
   }
-  if (result.mounts) blocks.push(...mountTableBlocks(result.mounts));
+  if (result.mounts) blocks.push(...mountTableBlocks({ ...result.mounts, names: known }));
   if (result.failures.length > 0) {
     const lines = result.failures.map(
       (f) =>
-        `• \`${escapeMrkdwn(named(request.params, f.instanceId))}\` *${escapeMrkdwn(f.code)}*: ${escapeMrkdwn(clip(f.message, 500))}`,
+        `• \`${escapeMrkdwn(namedId(known, f.instanceId))}\` *${escapeMrkdwn(f.code)}*: ${escapeMrkdwn(clip(nameIds(f.message, known), 500))}`,
     );
     const [first = ''] = chunkLines([
       joinWithin(lines, SLACK_LIMITS.sectionText - 20, {
@@ -87,6 +90,6 @@ export function executionResultMessage(
     blocks.push(section(`*Failed*\n${first}`));
   }
   if (result.state !== 'succeeded') blocks.push(retryButtonBlock(request));
-  const text = `${request.id} ${result.state}: ${escapeMrkdwn(result.outcome.message)} · requested by <@${request.requesterId}>`;
+  const text = `${request.id} ${result.state}: ${escapeMrkdwn(nameIds(result.outcome.message, known))} · requested by <@${request.requesterId}>`;
   return { text: clip(text, 3000), blocks };
 }

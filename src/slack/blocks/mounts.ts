@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { CLUSTER_FS_ADVICE, type MountAlert, type MountTable } from '../../cloud/mounts.js';
+import { type IdNames, namedId, nameIds } from '../../workflow/names.js';
 import { escapeMrkdwn } from './escape.js';
 import { chunkLines, clip, codeBlock, joinWithin, plural, SLACK_LIMITS } from './limits.js';
 import { textTable } from './table.js';
@@ -30,7 +31,10 @@ export function mountTableBlocks(table: MountTable): KnownBlock[] {
   const grid = textTable(named ? [...headers, 'name'] : headers, rows);
   const notes = table.rows
     .filter((r) => r.why && r.why !== 'detached')
-    .map((r) => `• \`${r.instanceId}\` ${r.access}: ${escapeMrkdwn(clip(r.why ?? '', 400))}`);
+    .map(
+      (r) =>
+        `• \`${escapeMrkdwn(namedId(names, r.instanceId))}\` ${r.access}: ${escapeMrkdwn(clip(nameIds(r.why ?? '', names), 400))}`,
+    );
   const holder = table.reservation?.holder;
   const reservation = table.reservation
     ? `NVMe reservation: ${holder ? `held by key ${holder} (${escapeMrkdwn(table.reservation.type ?? '')})` : 'none held'}, ${plural(table.reservation.registrants.length, 'registered key')}.`
@@ -45,17 +49,24 @@ export function mountTableBlocks(table: MountTable): KnownBlock[] {
 }
 
 /** The red alert: a single-node file system mounted on several instances at once. */
-export function mountAlertMessage(diskId: string, alert: MountAlert): { text: string; blocks: KnownBlock[] } {
+export function mountAlertMessage(
+  diskId: string,
+  alert: MountAlert,
+  names?: IdNames,
+): { text: string; blocks: KnownBlock[] } {
   const fs = escapeMrkdwn(alert.fstype);
   const who = joinWithin(
-    alert.instanceIds.map((id) => `\`${id}\``),
+    alert.instanceIds.map((id) => `\`${escapeMrkdwn(namedId(names, id))}\``),
     600,
   );
   const text =
-    `:rotating_light: *DANGER: ${fs} is mounted on ${alert.instanceIds.length} instances of ${diskId} at once* (${who}). ` +
+    `:rotating_light: *DANGER: ${fs} is mounted on ${alert.instanceIds.length} instances of ${escapeMrkdwn(namedId(names, diskId))} at once* (${who}). ` +
     `${fs} is a single-node file system: two writers corrupt it. Unmount it on all but one instance now. ${CLUSTER_FS_ADVICE}`;
   return {
-    text: clip(`DANGER: ${fs} mounted on ${alert.instanceIds.length} instances of ${diskId}`, 3000),
+    text: clip(
+      `DANGER: ${fs} mounted on ${alert.instanceIds.length} instances of ${escapeMrkdwn(namedId(names, diskId))}`,
+      3000,
+    ),
     blocks: [section(text)],
   };
 }

@@ -1,11 +1,11 @@
 import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import { REQUEST_ID_PATTERN } from '../../commands/index.js';
-import { summaryOf } from '../../kinds/domain-registry.js';
+import { retryFinishes, summaryOf } from '../../kinds/domain-registry.js';
 import type { CheckLevel, DiskRequest, PlanStep, RequestState } from '../../workflow/request.js';
 import { escapeMrkdwn } from './escape.js';
 import { chunkLines, clip, codeBlock, joinWithin, plural, SLACK_LIMITS, slackDate } from './limits.js';
-import { named } from './names.js';
+import { named, namedText, namesOf } from './names.js';
 
 export const ACTION_APPROVE = 'request_approve';
 export const ACTION_REJECT = 'request_reject';
@@ -53,6 +53,20 @@ export function describePlanStep(step: PlanStep): string {
   return `${step.action} ${params}`;
 }
 
+/**
+ * A plan step as the exact call, followed by the names of the ids it passes (the call itself
+ * stays exactly what is sent): `AttachDisk DiskId=d-1 InstanceId=i-2 · shared-db, web-1`.
+ */
+function planLine(step: PlanStep, request: DiskRequest): string {
+  const names = namesOf(request.params);
+  const shown = Object.values(step.params).flatMap((v) => {
+    const name = typeof v === 'string' ? names[v] : undefined;
+    return name ? [name] : [];
+  });
+  const call = describePlanStep(step);
+  return shown.length > 0 ? `${call} · ${shown.join(', ')}` : call;
+}
+
 export interface SummaryOptions {
   /** The summary is at most this long; long instance lists end in "… and 6 more". Default 600. */
   readonly maxChars?: number;
@@ -86,7 +100,7 @@ function statusLine(request: DiskRequest): string {
   if (FINISHED.includes(request.state) && request.outcome) {
     const { code, message } = request.outcome;
     const cause = request.state === 'succeeded' ? '' : ` (\`${escapeMrkdwn(code)}\`)`;
-    return `${base}${cause}: ${escapeMrkdwn(message)}`;
+    return `${base}${cause}: ${escapeMrkdwn(namedText(request.params, message))}`;
   }
   if (request.decision && (request.state === 'approved' || request.state === 'running')) {
     return `${base} (approved by ${actorMention(request.decision.by)} ${slackDate(request.decision.at)})`;
@@ -148,11 +162,17 @@ export function retryButtonBlock(request: DiskRequest): KnownBlock {
         action_id: ACTION_RETRY,
         text: { type: 'plain_text', text: 'Retry' },
         value: request.id,
-        confirm: confirmOf(
-          'Open a new request?',
-          `A new request with the same parameters as \`${request.id}\` goes through approval again, with fresh cloud checks.`,
-          'Open request',
-        ),
+        confirm: retryFinishes(request)
+          ? confirmOf(
+              'Finish this request?',
+              `A new request finishes \`${request.id}\`: the steps that did not complete run again and what was done is skipped, after approval and fresh cloud checks.`,
+              'Open request',
+            )
+          : confirmOf(
+              'Open a new request?',
+              `A new request with the same parameters as \`${request.id}\` goes through approval again, with fresh cloud checks.`,
+              'Open request',
+            ),
       },
     ],
   };
@@ -181,11 +201,13 @@ export function requestCard(request: DiskRequest): { text: string; blocks: Known
   const summary = escapeMrkdwn(summarize(request, { maxChars: 1500 }));
   const reason = typeof request.params.reason === 'string' ? escapeMrkdwn(request.params.reason) : undefined;
   const plan = joinWithin(
-    request.plan.map((step, i) => escapeMrkdwn(`${i + 1}. ${describePlanStep(step)}`)),
+    request.plan.map((step, i) => escapeMrkdwn(`${i + 1}. ${planLine(step, request)}`)),
     SLACK_LIMITS.sectionText - 40,
     { separator: '\n', more: (n) => `… and ${plural(n, 'more call')}` },
   );
-  const checks = chunkLines(request.checks.map((c) => `${LEVEL_ICON[c.level]} ${escapeMrkdwn(c.message)}`));
+  const checks = chunkLines(
+    request.checks.map((c) => `${LEVEL_ICON[c.level]} ${escapeMrkdwn(namedText(request.params, c.message))}`),
+  );
   const approvers = request.approvals.map((a) => mention(a.userId)).join(', ');
   const danger = request.checks.some((c) => c.level === 'danger');
 

@@ -7,12 +7,12 @@
 import type { KnownBlock } from '@slack/types';
 import type { WatchEntry } from '../../app/ports.js';
 import { CLUSTER_FS_ADVICE } from '../../cloud/mounts.js';
-import {
-  type AttachmentNotice,
-  type DiskWatchState,
-  type IncidentKind,
-  type IncidentRecord,
-  namedId,
+import { namedId } from '../../workflow/names.js';
+import type {
+  AttachmentNotice,
+  DiskWatchState,
+  IncidentKind,
+  IncidentRecord,
 } from '../../workflow/watch-rules.js';
 import { escapeMrkdwn } from './escape.js';
 
@@ -191,7 +191,7 @@ export function incidentMessage(
   const prefix = phase === 'reminder' ? '*Still open* · ' : '';
   const title = `${prefix}${TITLE[i.kind]} on ${disk}`;
   return {
-    text: `${phase === 'reminder' ? 'Still open: ' : ''}${i.kind.replace('_', ' ')} on ${i.diskId}: ${i.summary}`.slice(
+    text: `${phase === 'reminder' ? 'Still open: ' : ''}${i.kind.replace('_', ' ')} on ${plainName(i, i.diskId)}: ${i.summary}`.slice(
       0,
       3000,
     ),
@@ -213,7 +213,7 @@ export function resolvedMessage(
 ): { text: string; blocks: KnownBlock[] } {
   const what = incidentLabel(i);
   return {
-    text: `Resolved on ${i.diskId}: ${what.replaceAll('`', '')}`,
+    text: `Resolved on ${plainName(i, i.diskId)}: ${what.replaceAll('`', '')}`,
     blocks: [
       section(`:white_check_mark: *Resolved* on ${code(i, i.diskId)}: ${what}\n${resolutionSentence(r)}`),
       context(`Opened ${when(i.openedAt)} · resolved ${when(r.resolvedAt)} · \`/disk status ${i.diskId}\``),
@@ -227,10 +227,10 @@ export function endedAlertMessage(
   r: ResolutionView,
 ): { text: string; blocks: KnownBlock[] } {
   return {
-    text: `Resolved: ${i.kind.replace('_', ' ')} on ${i.diskId}`,
+    text: `Resolved: ${i.kind.replace('_', ' ')} on ${plainName(i, i.diskId)}`,
     blocks: [
       section(
-        `~${TITLE[i.kind].replace(/^:[a-z_]+: /, '')} on \`${i.diskId}\`~ :white_check_mark: *Resolved*`,
+        `~${TITLE[i.kind].replace(/^:[a-z_]+: /, '')} on ${code(i, i.diskId)}~ :white_check_mark: *Resolved*`,
       ),
       context(escapeMrkdwn(i.summary)),
       section(resolutionSentence(r)),
@@ -241,21 +241,29 @@ export function endedAlertMessage(
   };
 }
 
+/** `name (\`id\`)` in mrkdwn, or `\`id\`` when the name is not known. */
+function codeNamed(names: Readonly<Record<string, string>> | undefined, id: string): string {
+  const shown = escapeMrkdwn(namedId(names, id));
+  return shown === id ? `\`${id}\`` : shown.replace(`(${id})`, `(\`${id}\`)`);
+}
+
 export function attachmentNoticeMessage(
   entry: WatchEntry,
   notice: AttachmentNotice,
 ): { text: string; blocks: KnownBlock[] } {
+  const names = notice.names;
   const lines = [
     ...notice.added.map(
-      (a) => `• attached to \`${a.instanceId}\` at ${escapeMrkdwn(a.attachedTime || 'unknown time')}`,
+      (a) =>
+        `• attached to ${codeNamed(names, a.instanceId)} at ${escapeMrkdwn(a.attachedTime || 'unknown time')}`,
     ),
-    ...notice.removed.map((id) => `• detached from \`${id}\``),
+    ...notice.removed.map((id) => `• detached from ${codeNamed(names, id)}`),
   ];
   return {
-    text: `Attachments of ${entry.diskId} changed outside the bot`,
+    text: `Attachments of ${namedId(names, entry.diskId)} changed outside the bot`,
     blocks: [
       section(
-        `:eyes: *Attachments of \`${entry.diskId}\` changed outside the bot* (console, API or another tool)\n${lines.join('\n')}`,
+        `:eyes: *Attachments of ${codeNamed(names, entry.diskId)} changed outside the bot* (console, API or another tool)\n${lines.join('\n')}`,
       ),
       context('No bot request ran on this disk since the last check. `/disk status` shows the mounts now.'),
     ],
@@ -277,10 +285,7 @@ export function healthLine(
   incidents: readonly IncidentRecord[],
 ): string {
   const where = `<#${entry.channelId}>`;
-  const label = (id: string) => {
-    const shown = escapeMrkdwn(namedId(state?.names, id));
-    return shown === id ? `\`${id}\`` : shown.replace(`(${id})`, `(\`${id}\`)`);
-  };
+  const label = (id: string) => codeNamed(state?.names, id);
   const open = SEVERITY.filter((k) => incidents.some((i) => i.kind === k));
   if (open.length > 0) {
     const icon =

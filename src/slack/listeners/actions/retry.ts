@@ -46,7 +46,9 @@ export function registerRetryButton(app: App, deps: RetryButtonDeps): void {
       body,
       respond,
       deps.home,
-      `:hourglass_flowing_sand: Opening a new ${request.kind} request with the same parameters as \`${request.id}\`: checking the cloud now, the result follows here…`,
+      'finishes' in command && command.finishes
+        ? `:hourglass_flowing_sand: Opening a ${request.kind} request that finishes \`${request.id}\` (the steps that did not complete): checking the cloud now, the result follows here…`
+        : `:hourglass_flowing_sand: Opening a new ${request.kind} request with the same parameters as \`${request.id}\`: checking the cloud now, the result follows here…`,
     );
     const reply = await handler(command, {
       userId: body.user.id,
