@@ -6,9 +6,8 @@
 import type { AssistantTiming } from '../cloud/assistant.js';
 import { describeFailure } from '../cloud/explain.js';
 import type { DiskInfo, EcsGateway, SnapshotInfo } from '../cloud/gateway.js';
-import { rescanEveryNode } from '../cloud/lifecycle.js';
 import { type MountTable, readMounts } from '../cloud/mounts.js';
-import type { RescanVerdict } from '../cloud/preflight/rescan-verify.js';
+import { type RescanVerdict, verifySeenSizes } from '../cloud/preflight/rescan-verify.js';
 import type { CloudFailure, MountAlarm } from './ports.js';
 
 /** The disk's newest snapshots and how many there are, or why they could not be listed. */
@@ -60,13 +59,11 @@ export class DiskQueries {
         timeoutSec: deps.inspectTimeoutSec,
         ...(deps.assistantTiming ? { timing: deps.assistantTiming } : {}),
       };
-      const [mounts, sizes, snapshots] = await Promise.all([
+      const [mounts, snapshots] = await Promise.all([
         readMounts(deps.gateway, disk, guests),
-        disk.attachments.length > 0
-          ? rescanEveryNode(deps.gateway, disk, disk.sizeGiB, 0, guests)
-          : undefined,
         this.snapshots(regionId, disk.diskId),
       ]);
+      const sizes = disk.attachments.length > 0 ? verifySeenSizes(disk.sizeGiB, mounts.rows) : undefined;
       if (mounts.alert)
         await deps.alarm?.raise({
           diskId: disk.diskId,

@@ -69,6 +69,8 @@ export interface MountRow {
   readonly access: Access;
   /** Why the access is what it is when that is not obvious (fenced, unknown, not visible). */
   readonly why?: string;
+  /** The size the guest sees, GiB, as inspect read it (no rescan); absent when it did not say. */
+  readonly sizeGiB?: number | null;
 }
 
 export interface MountAlert {
@@ -270,6 +272,7 @@ export async function readMounts(
       device: report.device,
       fstype: report.fstype,
       mountpoints: report.mountpoints,
+      ...(report.sizeGiB === undefined ? {} : { sizeGiB: report.sizeGiB }),
       ...accessOf(report, id),
       ...(report.attached && report.reservation === null
         ? { why: 'reservation unknown (no nvme-cli on the host)' }

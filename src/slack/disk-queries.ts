@@ -54,7 +54,7 @@ export function diskQueryHandlers(queries: DiskQueries): CommandHandlers {
         const behind = status.sizes.behind.length;
         blocks.push(
           section(
-            `*Size each guest sees* (the disk: ${disk.sizeGiB} GiB${behind > 0 ? `; ${behind} behind: rescan did not help, reboot or detach and re-attach through the bot` : ''})\n${escapeMrkdwn(rescanLines(status.sizes).join('\n'))}`,
+            `*Size each guest sees* (the disk: ${disk.sizeGiB} GiB${behind > 0 ? `; ${behind} behind: reboot, or detach and re-attach through the bot` : ''})\n${escapeMrkdwn(rescanLines(status.sizes).join('\n'))}`,
           ),
         );
       }

@@ -40,6 +40,27 @@ export function verifyRescan(
   return { expectGiB, rows, allSee: behind.length === 0, behind };
 }
 
+/**
+ * `/disk status`: the size each attached guest sees, from the mount table's inspect read (one
+ * invocation for both, and a guest known to be unresponsive costs no second one). No rescan runs,
+ * so a node that missed a resize shows its old size.
+ */
+export function verifySeenSizes(
+  diskGiB: number,
+  rows: readonly { instanceId: string; attachment: string; sizeGiB?: number | null; why?: string }[],
+): RescanVerdict {
+  const seen = rows
+    .filter((r) => r.attachment === 'attached')
+    .map((r): RescanRow => {
+      const seenGiB = r.sizeGiB ?? null;
+      if (seenGiB === null)
+        return { instanceId: r.instanceId, sees: false, seenGiB, why: r.why ?? 'its guest reported no size' };
+      return { instanceId: r.instanceId, sees: seenGiB >= diskGiB, seenGiB };
+    });
+  const behind = seen.filter((r) => !r.sees).map((r) => r.instanceId);
+  return { expectGiB: diskGiB, rows: seen, allSee: behind.length === 0, behind };
+}
+
 /** One plain line per node; `label` turns an id into what people call it (name and id). */
 export function rescanLines(v: RescanVerdict, label: (instanceId: string) => string = (id) => id): string[] {
   return v.rows.map((r) => {
