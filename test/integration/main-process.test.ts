@@ -81,7 +81,8 @@ beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
   const spawned = spawnBot({ ...baseEnv(), ...secretFiles() });
   child = spawned.child;
-  await waitUntil(() => /listening on port \d+/.test(spawned.text()), 20_000);
+  // A deadline, not a wait: on two busy cores tsx compiling the entry alone can take 20 s.
+  await waitUntil(() => /listening on port \d+/.test(spawned.text()), 60_000);
   output = spawned.text();
   child.stdout?.on('data', () => {
     output = spawned.text();
@@ -89,7 +90,7 @@ beforeAll(async () => {
   child.stderr?.on('data', () => {
     output = spawned.text();
   });
-});
+}, 90_000);
 
 afterAll(async () => {
   if (child.exitCode === null) child.kill('SIGKILL');
@@ -100,7 +101,7 @@ afterAll(async () => {
   for (const text of outputs) expectNoSecret(text);
 });
 
-describe('the bot process (src/main.ts)', () => {
+describe('the bot process (src/main.ts)', { timeout: 90_000 }, () => {
   it('serves Slack and the ops routes with secrets read from files, then shuts down cleanly on SIGTERM without logging a secret', async () => {
     const port = Number(/listening on port (\d+)/.exec(output)?.[1]);
     const base = `http://127.0.0.1:${port}`;
@@ -170,7 +171,7 @@ describe('the bot process (src/main.ts)', () => {
     try {
       await waitUntil(
         () => /slack\.identity\.retry|invalid_auth/.test(run.text()) && run.text().includes('redis'),
-        20_000,
+        60_000,
       );
     } finally {
       if (run.child.exitCode === null) run.child.kill('SIGKILL');
