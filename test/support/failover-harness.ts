@@ -1,5 +1,6 @@
 /** The bot over signed HTTP with the fake Slack, real Redis and the ECS emulator, for issue 6's tests. */
 import { expect } from 'vitest';
+import type { EcsGateway } from '../../src/cloud/gateway.js';
 import { ACTION_APPROVE } from '../../src/slack/blocks/request-card.js';
 import {
   APPROVALS_CHANNEL,
@@ -87,7 +88,12 @@ export function requestActions(
 
 export async function startFailoverHarness(
   policy: string,
-  options: { assistantTimeoutSec?: number; lockWaitMs?: number } = {},
+  options: {
+    assistantTimeoutSec?: number;
+    lockWaitMs?: number;
+    /** Wraps the bot's gateway (a tripwire that changes the emulator right after a chosen call). */
+    wrapGateway?: (inner: EcsGateway) => EcsGateway;
+  } = {},
 ): Promise<FailoverHarness> {
   const emu = await startHarness({
     latency: {
@@ -99,7 +105,7 @@ export async function startFailoverHarness(
   const h = await startApprovalHarness({
     policy,
     cloud: {
-      gateway: emu.gateway(),
+      gateway: options.wrapGateway ? options.wrapGateway(emu.gateway()) : emu.gateway(),
       assistantTimeoutSec: options.assistantTimeoutSec ?? 2,
       execution: {
         pollIntervalMs: 100,

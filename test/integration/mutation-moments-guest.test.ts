@@ -1,0 +1,125 @@
+/**
+ * Issue 18, the guest moments (mutation-moments.test.ts has the cloud ones): the facts change
+ * right after one call of the request (a tripwire on the bot's gateway runs an emulator admin
+ * change once that call returns); the next guest mutation must not be sent and the request ends
+ * `guard_changed`, saying what changed.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { EcsGateway, RunCommandInput } from '../../src/cloud/gateway.js';
+import { SEED } from '../../src/emulator/index.js';
+import { TEST_POLICY } from '../support/approval-bot.js';
+import type { CallEntry } from '../support/execution-emulator.js';
+import { type FailoverHarness, json, startFailoverHarness, USERS } from '../support/failover-harness.js';
+
+const POLICY = TEST_POLICY.replace(
+  'singleNodeFs: { quorum: 2 }',
+  '  init: { approvers: { usergroups: [S0STORAGE] }, expiresIn: 24h }\nsingleNodeFs: { quorum: 2 }',
+);
+const ids = SEED.instances.nvmeI.map((i) => i.id);
+let f: FailoverHarness;
+
+type Trip = {
+  readonly when: (method: string, args: readonly unknown[]) => boolean;
+  act: (args: readonly unknown[]) => Promise<void>;
+};
+let trip: Trip | undefined;
+
+/** After the first call `trip.when` matches returns, `trip.act` runs once. */
+function tripwire(inner: EcsGateway): EcsGateway {
+  return new Proxy(inner, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        const out = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        const armed = trip;
+        if (armed?.when(String(key), args)) {
+          trip = undefined;
+          await armed.act(args);
+        }
+        return out;
+      };
+    },
+  });
+}
+
+/** Matches the RunCommand of one bot script (`ocfs2-format`, `nvme-register`, …). */
+const runs = (script: string) => (method: string, args: readonly unknown[]) =>
+  method === 'runCommand' && (args[0] as RunCommandInput).name === `shared-disk-bot ${script}`;
+
+beforeAll(async () => {
+  f = await startFailoverHarness(POLICY, { wrapGateway: tripwire });
+});
+afterAll(() => f.close());
+
+/** A blank multi-attach disk attached to `nodes`, made directly on the emulator. */
+async function blankDisk(nodes: readonly string[], name: string): Promise<string> {
+  const gw = f.emu.gateway();
+  const { value } = await gw.createDisk({
+    regionId: SEED.regionId,
+    zoneId: 'cn-hangzhou-i',
+    diskName: name,
+    category: 'cloud_essd',
+    performanceLevel: 'PL0',
+    sizeGiB: 40,
+    clientToken: `${name}-${Date.now()}`,
+  });
+  const until = async (ok: (disk: Awaited<ReturnType<typeof gw.describeDisks>>[number]) => boolean) => {
+    for (;;) {
+      const [disk] = await gw.describeDisks({ regionId: SEED.regionId, diskIds: [value.diskId] });
+      if (disk && ok(disk)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  await until((disk) => disk.status === 'Available');
+  for (const instanceId of nodes) {
+    await gw.attachDisk({ diskId: value.diskId, instanceId });
+    await until((disk) => disk.attachments.some((x) => x.instanceId === instanceId));
+  }
+  return value.diskId;
+}
+
+/** The bot scripts the emulator was asked to run, in order. */
+const scriptsRun = (calls: CallEntry[]): string[] =>
+  calls.flatMap((c) => {
+    if (c.action !== 'RunCommand' && c.action !== 'InvokeCommand') return [];
+    const script = Buffer.from(c.params.CommandContent ?? '', 'base64').toString();
+    return /shared-disk-bot:([a-z0-9-]+):/.exec(script)?.[1] ?? [];
+  });
+
+const mountsOf = async (diskId: string) => {
+  const state = (await f.emu.admin('state')) as { mounts: { diskId: string; instanceId: string }[] };
+  return state.mounts.filter((m) => m.diskId === diskId);
+};
+
+it('init: a node stopped right after the format gets no ocfs2-mount; the request says which', async () => {
+  const nodes = [ids[0]!, ids[1]!];
+  const disk = await blankDisk(nodes, 'moment-init-mount');
+  const id = await f.open(`init ${disk} --fs ocfs2 --mount /shared`);
+  await f.approve(id, USERS.bob);
+  await f.emu.clearCalls();
+  // The node the format does not run on stops while the format runs.
+  let stopped = '';
+  trip = {
+    when: runs('ocfs2-format'),
+    act: async ([input]) => {
+      stopped = nodes.find((n) => !(input as RunCommandInput).instanceIds.includes(n)) ?? '';
+      await f.emu.stopInstance(stopped);
+    },
+  };
+  try {
+    await f.approve(id, USERS.carol);
+    expect(json(await f.result(id))).toContain('partial');
+    const done = await f.h.bot.service.get(id);
+    expect([done?.state, done?.outcome?.code]).toEqual(['partial', 'guard_changed']);
+    expect(done?.outcome?.message).toContain('Formatted, but not mounted');
+    expect(done?.outcome?.message).toMatch(new RegExp(`not Running: ${stopped} \\(Stopp(ing|ed)\\)`));
+    const scripts = scriptsRun(await f.emu.calls());
+    expect(scripts).toContain('ocfs2-format');
+    expect(scripts).not.toContain('ocfs2-mount');
+    expect(await mountsOf(disk)).toEqual([]);
+  } finally {
+    trip = undefined;
+    if (stopped) await f.emu.admin(`instances/${stopped}/start`, {});
+  }
+});
