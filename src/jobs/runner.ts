@@ -28,7 +28,7 @@ import type {
   StepReport,
 } from './ports.js';
 import { recheckDetail } from './recheck-report.js';
-import { momentGateway, readOnly } from './steps/guarded-gateway.js';
+import { momentGateway, onInvocation, readOnly } from './steps/guarded-gateway.js';
 import { CURSOR, type StepContext, type StepRunner } from './steps/index.js';
 
 export interface RunnerOptions {
@@ -196,7 +196,11 @@ export class RequestRunner {
       params,
       world,
       cursor,
-      gateway: reads,
+      // A step that asks the guests before its first moment (the OCFS2 leave inspects and probes
+      // them) lets seconds pass since the primed facts: that moment reads its own.
+      gateway: onInvocation(reads, () => {
+        primed = undefined;
+      }),
       recheck: async (moment, momentOptions = {}) => {
         const mine = ++moments;
         const reading = primed ?? (await facts(reads, request.kind, params, moment, factOptions));

@@ -123,3 +123,41 @@ it('init: a node stopped right after the format gets no ocfs2-mount; the request
     if (stopped) await f.emu.admin(`instances/${stopped}/start`, {});
   }
 });
+
+/** A blank disk on `nodes`, initialised as OCFS2 at /shared through the bot (two approvals). */
+async function initDisk(nodes: readonly string[], name: string): Promise<string> {
+  const disk = await blankDisk(nodes, name);
+  const id = await f.open(`init ${disk} --fs ocfs2 --mount /shared`);
+  await f.approve(id, USERS.bob);
+  await f.approve(id, USERS.carol);
+  expect(json(await f.result(id))).toContain('succeeded');
+  return disk;
+}
+
+it('detach: a leaving node mounting the volume elsewhere during the leave read gets no ocfs2-leave', async () => {
+  const nodes = [ids[2]!, ids[3]!, ids[4]!];
+  const leaving = nodes[2]!;
+  const disk = await initDisk(nodes, 'moment-leave');
+  const id = await f.open(`detach ${disk} ${leaving} --force`);
+  await f.approve(id, USERS.bob);
+  await f.emu.clearCalls();
+  // Read only by the leave step (after the run's first facts): the volume's cluster probe.
+  trip = {
+    when: runs('ocfs2-probe'),
+    act: async () => {
+      await f.emu.admin(`instances/${leaving}/disks/${disk}/filesystem`, {
+        mountpoints: ['/shared', '/backup'],
+      });
+    },
+  };
+  await f.approve(id, USERS.carol);
+  json(await f.result(id));
+  trip = undefined;
+  const done = await f.h.bot.service.get(id);
+  expect([done?.state, done?.outcome?.code]).toEqual(['failed', 'guard_changed']);
+  expect(done?.outcome?.message).toContain('/backup');
+  const scripts = scriptsRun(await f.emu.calls());
+  expect(scripts).toContain('ocfs2-probe');
+  expect(scripts).not.toContain('ocfs2-leave');
+  expect((await f.emu.calls('DetachDisk')).filter((c) => c.params.DiskId === disk)).toEqual([]);
+});

@@ -62,3 +62,14 @@ export function momentGateway(gateway: EcsGateway, moment: string, current: () =
   }
   return guarded as EcsGateway;
 }
+
+/** The same port, calling `before` ahead of each Cloud Assistant invocation (`runCommand`). */
+export function onInvocation(gateway: ReadGateway, before: () => void): ReadGateway {
+  return {
+    ...gateway,
+    runCommand: (input) => {
+      before();
+      return gateway.runCommand(input);
+    },
+  };
+}
