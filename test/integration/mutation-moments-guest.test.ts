@@ -5,11 +5,12 @@
  * `guard_changed`, saying what changed.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { EcsGateway, RunCommandInput } from '../../src/cloud/gateway.js';
+import type { RunCommandInput } from '../../src/cloud/gateway.js';
 import { SEED } from '../../src/emulator/index.js';
 import { TEST_POLICY } from '../support/approval-bot.js';
 import type { CallEntry } from '../support/execution-emulator.js';
 import { type FailoverHarness, json, startFailoverHarness, USERS } from '../support/failover-harness.js';
+import { Tripwire } from '../support/tripwire.js';
 
 const POLICY = TEST_POLICY.replace(
   'singleNodeFs: { quorum: 2 }',
@@ -18,37 +19,14 @@ const POLICY = TEST_POLICY.replace(
 const ids = SEED.instances.nvmeI.map((i) => i.id);
 let f: FailoverHarness;
 
-type Trip = {
-  readonly when: (method: string, args: readonly unknown[]) => boolean;
-  act: (args: readonly unknown[]) => Promise<void>;
-};
-let trip: Trip | undefined;
-
-/** After the first call `trip.when` matches returns, `trip.act` runs once. */
-function tripwire(inner: EcsGateway): EcsGateway {
-  return new Proxy(inner, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return async (...args: unknown[]) => {
-        const out = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        const armed = trip;
-        if (armed?.when(String(key), args)) {
-          trip = undefined;
-          await armed.act(args);
-        }
-        return out;
-      };
-    },
-  });
-}
+const wire = new Tripwire();
 
 /** Matches the RunCommand of one bot script (`ocfs2-format`, `nvme-register`, …). */
 const runs = (script: string) => (method: string, args: readonly unknown[]) =>
   method === 'runCommand' && (args[0] as RunCommandInput).name === `shared-disk-bot ${script}`;
 
 beforeAll(async () => {
-  f = await startFailoverHarness(POLICY, { wrapGateway: tripwire });
+  f = await startFailoverHarness(POLICY, { wrapGateway: wire.wrap });
 });
 afterAll(() => f.close());
 
@@ -100,13 +78,13 @@ it('init: a node stopped right after the format gets no ocfs2-mount; the request
   await f.emu.clearCalls();
   // The node the format does not run on stops while the format runs.
   let stopped = '';
-  trip = {
+  wire.arm({
     when: runs('ocfs2-format'),
     act: async ([input]) => {
       stopped = nodes.find((n) => !(input as RunCommandInput).instanceIds.includes(n)) ?? '';
       await f.emu.stopInstance(stopped);
     },
-  };
+  });
   try {
     await f.approve(id, USERS.carol);
     expect(json(await f.result(id))).toContain('partial');
@@ -119,7 +97,7 @@ it('init: a node stopped right after the format gets no ocfs2-mount; the request
     expect(scripts).not.toContain('ocfs2-mount');
     expect(await mountsOf(disk)).toEqual([]);
   } finally {
-    trip = undefined;
+    wire.disarm();
     if (stopped) await f.emu.admin(`instances/${stopped}/start`, {});
   }
 });
@@ -142,17 +120,17 @@ it('detach: a leaving node mounting the volume elsewhere during the leave read g
   await f.approve(id, USERS.bob);
   await f.emu.clearCalls();
   // Read only by the leave step (after the run's first facts): the volume's cluster probe.
-  trip = {
+  wire.arm({
     when: runs('ocfs2-probe'),
     act: async () => {
       await f.emu.admin(`instances/${leaving}/disks/${disk}/filesystem`, {
         mountpoints: ['/shared', '/backup'],
       });
     },
-  };
+  });
   await f.approve(id, USERS.carol);
   json(await f.result(id));
-  trip = undefined;
+  wire.disarm();
   const done = await f.h.bot.service.get(id);
   expect([done?.state, done?.outcome?.code]).toEqual(['failed', 'guard_changed']);
   expect(done?.outcome?.message).toContain('/backup');

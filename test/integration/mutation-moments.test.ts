@@ -4,13 +4,13 @@
  * runs an emulator admin change once that call returns); the next mutation must not be sent.
  */
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import type { EcsGateway } from '../../src/cloud/gateway.js';
 import { SEED } from '../../src/emulator/index.js';
 import { FAILOVER_CURSOR } from '../../src/jobs/steps/failover.js';
 import { CURSOR } from '../../src/jobs/steps/index.js';
 import type { ParamsOf } from '../../src/workflow/request-params.js';
 import { createAvailableDisk, type EmulatorHarness, startHarness } from '../support/execution-emulator.js';
 import { type ExecutionHarness, executionHarness } from '../support/execution-harness.js';
+import { Tripwire } from '../support/tripwire.js';
 
 const REGION = SEED.regionId;
 const ids = SEED.instances.nvmeI.map((i) => i.id);
@@ -18,36 +18,13 @@ let emu: EmulatorHarness;
 let h: ExecutionHarness;
 let worker: { close(): Promise<void> };
 
-type Trip = {
-  readonly when: (method: string, args: readonly unknown[]) => boolean;
-  act: () => Promise<void>;
-};
-let trip: Trip | undefined;
-
-/** The emulator's gateway; after the first call `trip.when` matches returns, `trip.act` runs once. */
-function tripwire(inner: EcsGateway): EcsGateway {
-  return new Proxy(inner, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver) as unknown;
-      if (typeof value !== 'function') return value;
-      return async (...args: unknown[]) => {
-        const out = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        const armed = trip;
-        if (armed?.when(String(key), args)) {
-          trip = undefined;
-          await armed.act();
-        }
-        return out;
-      };
-    },
-  });
-}
+const wire = new Tripwire();
 
 beforeAll(async () => {
   emu = await startHarness({
     latency: { attach: { baseMs: 5, jitterMs: 0 }, detach: { baseMs: 5, jitterMs: 0 } },
   });
-  h = await executionHarness(inject('redisUrl'), tripwire(emu.gateway()), {
+  h = await executionHarness(inject('redisUrl'), wire.wrap(emu.gateway()), {
     run: { assistantTimeoutSec: 2 },
   });
   worker = h.execution.start();
@@ -85,11 +62,11 @@ it('failover (detach fencing): the standby stopped right after the fence gets no
   const diskId = await createAvailableDisk(emu.gateway(), 'moment-failover');
   await attachedTo(diskId, [from]);
   await emu.clearCalls();
-  trip = {
+  wire.arm({
     when: (method, args) =>
       method === 'detachDisk' && (args[0] as { instanceId: string }).instanceId === from,
     act: () => emu.stopInstance(to),
-  };
+  });
   const request = await h.approved('failover', failover(diskId, from, to));
   const done = await h.waitFor(request.id);
   expect([done.state, done.outcome?.code]).toEqual(['failed', 'guard_changed']);
