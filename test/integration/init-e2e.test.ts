@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED } from '../../src/emulator/index.js';
 import { TEST_POLICY } from '../support/approval-bot.js';
+import { attachedBlankDisk } from '../support/blank-disk.js';
 import { type FailoverHarness, json, startFailoverHarness, USERS } from '../support/failover-harness.js';
 
 const POLICY = TEST_POLICY.replace(
@@ -24,29 +25,7 @@ afterAll(() => f.close());
 let diskCount = 0;
 /** A new blank multi-attach disk in the instances' zone, attached to `instances`. */
 async function blankDisk(instances: readonly string[]): Promise<string> {
-  const gw = f.emu.gateway();
-  const { value } = await gw.createDisk({
-    regionId: SEED.regionId,
-    zoneId: 'cn-hangzhou-i',
-    diskName: `init-test-${++diskCount}`,
-    category: 'cloud_essd',
-    performanceLevel: 'PL0',
-    sizeGiB: 40,
-    clientToken: `init-test-${diskCount}-${Date.now()}`,
-  });
-  const until = async (ok: (d: Awaited<ReturnType<typeof gw.describeDisks>>[number]) => boolean) => {
-    for (;;) {
-      const [d] = await gw.describeDisks({ regionId: SEED.regionId, diskIds: [value.diskId] });
-      if (d && ok(d)) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  await until((d) => d.status === 'Available');
-  for (const instanceId of instances) {
-    await gw.attachDisk({ diskId: value.diskId, instanceId });
-    await until((d) => d.attachments.some((a) => a.instanceId === instanceId));
-  }
-  return value.diskId;
+  return attachedBlankDisk(f.emu.gateway(), `init-test-${++diskCount}`, instances);
 }
 
 interface Ocfs2State {

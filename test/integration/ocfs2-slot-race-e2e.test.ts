@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SEED } from '../../src/emulator/index.js';
 import { TEST_POLICY } from '../support/approval-bot.js';
+import { attachedBlankDisk } from '../support/blank-disk.js';
 import { type FailoverHarness, json, startFailoverHarness, USERS } from '../support/failover-harness.js';
 
 const POLICY = TEST_POLICY.replace(
@@ -25,29 +26,7 @@ afterAll(() => f.close());
 
 /** A blank multi-attach disk attached to `nodes`, made directly on the emulator. */
 async function blankDisk(nodes: readonly string[]): Promise<string> {
-  const gw = f.emu.gateway();
-  const { value } = await gw.createDisk({
-    regionId: SEED.regionId,
-    zoneId: 'cn-hangzhou-i',
-    diskName: 'slot-race',
-    category: 'cloud_essd',
-    performanceLevel: 'PL0',
-    sizeGiB: 40,
-    clientToken: `slot-race-${Date.now()}`,
-  });
-  const until = async (ok: (disk: Awaited<ReturnType<typeof gw.describeDisks>>[number]) => boolean) => {
-    for (;;) {
-      const [disk] = await gw.describeDisks({ regionId: SEED.regionId, diskIds: [value.diskId] });
-      if (disk && ok(disk)) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  await until((disk) => disk.status === 'Available');
-  for (const instanceId of nodes) {
-    await gw.attachDisk({ diskId: value.diskId, instanceId });
-    await until((disk) => disk.attachments.some((x) => x.instanceId === instanceId));
-  }
-  return value.diskId;
+  return attachedBlankDisk(f.emu.gateway(), 'slot-race', nodes);
 }
 
 const world = async (diskId: string) => {

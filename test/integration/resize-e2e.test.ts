@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED } from '../../src/emulator/index.js';
 import { ACTION_RETRY } from '../../src/slack/blocks/request-card.js';
 import { APPROVALS_CHANNEL, TEST_POLICY } from '../support/approval-bot.js';
+import { attachedBlankDisk } from '../support/blank-disk.js';
 import { type FailoverHarness, json, startFailoverHarness, USERS } from '../support/failover-harness.js';
 
 const POLICY = TEST_POLICY.replace(
@@ -26,34 +27,13 @@ afterAll(() => f.close());
 let diskCount = 0;
 /** A managed disk of 40 GiB attached to `instances`, holding OCFS2 mounted at /shared on each. */
 async function ocfs2Disk(instances: readonly string[]): Promise<string> {
-  const gw = f.emu.gateway();
-  const { value } = await gw.createDisk({
-    regionId: SEED.regionId,
-    zoneId: 'cn-hangzhou-i',
-    diskName: `resize-test-${++diskCount}`,
-    category: 'cloud_essd',
-    performanceLevel: 'PL0',
-    sizeGiB: 40,
-    clientToken: `resize-test-${diskCount}-${Date.now()}`,
-  });
-  const until = async (ok: (d: Awaited<ReturnType<typeof gw.describeDisks>>[number]) => boolean) => {
-    for (;;) {
-      const [d] = await gw.describeDisks({ regionId: SEED.regionId, diskIds: [value.diskId] });
-      if (d && ok(d)) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  await until((d) => d.status === 'Available');
-  for (const instanceId of instances) {
-    await gw.attachDisk({ diskId: value.diskId, instanceId });
-    await until((d) => d.attachments.some((a) => a.instanceId === instanceId));
-  }
-  await f.emu.admin(`disks/${value.diskId}/filesystem`, { fstype: 'ocfs2' });
+  const diskId = await attachedBlankDisk(f.emu.gateway(), `resize-test-${++diskCount}`, instances);
+  await f.emu.admin(`disks/${diskId}/filesystem`, { fstype: 'ocfs2' });
   for (const instanceId of instances)
-    await f.emu.admin(`instances/${instanceId}/disks/${value.diskId}/filesystem`, {
+    await f.emu.admin(`instances/${instanceId}/disks/${diskId}/filesystem`, {
       mountpoints: ['/shared'],
     });
-  return value.diskId;
+  return diskId;
 }
 
 interface DiskState {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED } from '../../src/emulator/index.js';
 import { ACTION_RETRY } from '../../src/slack/blocks/request-card.js';
 import { APPROVALS_CHANNEL, TEST_POLICY } from '../support/approval-bot.js';
+import { attachedBlankDisk } from '../support/blank-disk.js';
 import { type FailoverHarness, json, startFailoverHarness, USERS } from '../support/failover-harness.js';
 
 const POLICY = TEST_POLICY.replace(
@@ -25,29 +26,7 @@ afterAll(() => f.close());
 let diskCount = 0;
 /** A new blank multi-attach disk in the instances' zone, attached to `instances` behind the bot's back. */
 async function blankDisk(instances: readonly string[]): Promise<string> {
-  const gw = f.emu.gateway();
-  const { value } = await gw.createDisk({
-    regionId: SEED.regionId,
-    zoneId: 'cn-hangzhou-i',
-    diskName: `finish-test-${++diskCount}`,
-    category: 'cloud_essd',
-    performanceLevel: 'PL0',
-    sizeGiB: 40,
-    clientToken: `finish-test-${diskCount}-${Date.now()}`,
-  });
-  const until = async (ok: (d: Awaited<ReturnType<typeof gw.describeDisks>>[number]) => boolean) => {
-    for (;;) {
-      const [d] = await gw.describeDisks({ regionId: SEED.regionId, diskIds: [value.diskId] });
-      if (d && ok(d)) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  await until((d) => d.status === 'Available');
-  for (const instanceId of instances) {
-    await gw.attachDisk({ diskId: value.diskId, instanceId });
-    await until((d) => d.attachments.some((a) => a.instanceId === instanceId));
-  }
-  return value.diskId;
+  return attachedBlankDisk(f.emu.gateway(), `finish-test-${++diskCount}`, instances);
 }
 
 const mountFails = (instanceId: string, fails: boolean) =>
