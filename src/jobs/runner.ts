@@ -11,7 +11,7 @@ import {
   type SafetyReading,
 } from '../cloud/preflight/index.js';
 import { CodedError } from '../errors.js';
-import { executionOf, facts } from '../kinds/registry.js';
+import { evaluatePreflight, executionOf, facts } from '../kinds/registry.js';
 import type { LockResource, RedisLocks } from '../store/locks.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
 import { type FreezeSwitch, freezeRefusal } from '../workflow/freeze.js';
@@ -203,7 +203,11 @@ export class RequestRunner {
       }),
       recheck: async (moment, momentOptions = {}) => {
         const mine = ++moments;
-        const reading = primed ?? (await facts(reads, request.kind, params, moment, factOptions));
+        // The primed facts serve the first moment, judged as that moment (a rule needing facts
+        // only that moment reads finds them missing and fails closed).
+        const reading = primed
+          ? { ...primed, checks: evaluatePreflight(request.kind, params, primed.world, moment) }
+          : await facts(reads, request.kind, params, moment, factOptions);
         primed = undefined;
         lease.assertHeld();
         const change = recheck(request.checks, { ...reading, moment }, momentOptions.expected);

@@ -55,11 +55,12 @@ export function facts<K extends RequestKind>(
   return momentFacts(gateway, executionOf(kind), params, moment, options);
 }
 
-/** Pure: every preflight check of one request against a snapshot of the cloud. */
+/** Pure: every preflight check of one request against a snapshot of the cloud read for `moment`. */
 export function evaluatePreflight<K extends RequestKind>(
   kind: K,
   params: ParamsOf[K],
   world: WorldSnapshot,
+  moment: SafetyMoment = 'filing',
 ): Check[] {
-  return executionOf(kind).rules(params, world);
+  return executionOf(kind).rules(params, world, moment);
 }

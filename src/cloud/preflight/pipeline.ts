@@ -25,10 +25,22 @@ export interface SafetyReading {
  * need, read in one go, and the rules themselves. `P` is the kind's `ParamsOf[K]`.
  */
 export interface KindSafety<P> {
-  /** Reads everything the rules judge, guest facts included (never optional). */
-  facts(gateway: ReadGateway, params: P, options: LoadWorldOptions): Promise<WorldSnapshot>;
-  /** Every check of the kind on one snapshot; a rule whose facts are missing returns an error. */
-  rules(params: P, world: WorldSnapshot): Check[];
+  /**
+   * Reads everything the rules judge at `moment`, guest facts included (never optional). A moment
+   * after a cloud call may need other facts than the ones before it (the nodes a guest command
+   * after AttachDisk touches): the kind tells them apart by the moment, never the shared code.
+   */
+  facts(
+    gateway: ReadGateway,
+    params: P,
+    options: LoadWorldOptions,
+    moment: SafetyMoment,
+  ): Promise<WorldSnapshot>;
+  /**
+   * Every check of the kind on one snapshot read for `moment`; a rule whose facts are missing
+   * returns an error.
+   */
+  rules(params: P, world: WorldSnapshot, moment: SafetyMoment): Check[];
 }
 
 /**
@@ -44,8 +56,13 @@ export async function momentFacts<P>(
   moment: SafetyMoment,
   options: LoadWorldOptions,
 ): Promise<SafetyReading> {
-  const world = await kind.facts(gateway, params, { ...options, reservationView: moment === 'filing' });
-  return { moment, world, checks: kind.rules(params, world) };
+  const world = await kind.facts(
+    gateway,
+    params,
+    { ...options, reservationView: moment === 'filing' },
+    moment,
+  );
+  return { moment, world, checks: kind.rules(params, world, moment) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { DiskInfo } from '../../cloud/gateway.js';
+import { NODE_NOT_RUNNING, nodeOf } from '../../cloud/preflight/after-call.js';
 import { GUARD_CHANGED, needsTwoPhase } from '../../cloud/preflight/index.js';
 import type { ExecutionResult } from '../ports.js';
 import { type StepRunner, stoppedBy } from './context.js';
@@ -30,12 +31,24 @@ export const runAttach: StepRunner<'attach'> = async (ctx) => {
   }
   if (ctx.fencingMode !== 'reservation') return result;
   const attached = new Set(result.attachments.map((a) => a.instanceId));
-  const targets = named.filter((id) => attached.has(id));
   const disk = ctx.world.disk;
-  if (targets.length === 0 || !disk) return result;
-  const moment = await ctx.recheck('nvme-register');
+  if (!disk || !named.some((id) => attached.has(id))) return result;
+  // An instance not Running when the run started cannot register anyway: its report says so.
+  const idle = new Set(named.filter((id) => ctx.world.instances.get(id)?.status !== 'Running'));
+  const moment = await ctx.recheck('nvme-register', {
+    expected: (check) => check.code === NODE_NOT_RUNNING && idle.has(nodeOf(check) ?? ''),
+  });
   if (!moment.ok)
-    return { ...result, state: 'partial', outcome: { code: GUARD_CHANGED, message: moment.change.message } };
+    return {
+      ...result,
+      state: 'partial',
+      outcome: {
+        code: GUARD_CHANGED,
+        message: `Attached, but no NVMe reservation key was registered (Retry registers them once this is fixed, with no second AttachDisk). ${moment.change.message}`,
+      },
+    };
+  // The moment's own facts: an instance that lost the disk since the call gets no key.
+  const targets = named.filter((id) => attached.has(id) && isAttached(moment.world.disk, id));
   const started = ctx.clock.now();
   const { registered, failed } = await registerKeys(ctx, moment.gateway, disk, targets);
   await ctx.report({

@@ -4,13 +4,15 @@
  * system where the other nodes have it. Anything else attached is left alone. Idempotent: a node
  * already listed keeps its number, a description already written or a mount already there is a no-op.
  */
-import { inspectDisk } from '../../cloud/mounts.js';
 import { mountOcfs2, writeCluster } from '../../cloud/ocfs2/run.js';
-import { GUARD_CHANGED } from '../../cloud/preflight/index.js';
-import { planGrowth, readGrowFacts } from '../../cloud/preflight/ocfs2-grow.js';
+import { splitNodes } from '../../cloud/preflight/after-call.js';
+import { GUARD_CHANGED, NO_OCFS2 } from '../../cloud/preflight/index.js';
+import { planGrowth } from '../../cloud/preflight/ocfs2-grow.js';
 import { nodesParam } from '../../workflow/ocfs2-cluster.js';
 import type { ExecutionResult, InstanceFailure } from '../ports.js';
 import type { StepContext } from './context.js';
+
+const RETRY_JOINS = 'Retry joins and mounts it once this is fixed, with no second AttachDisk';
 
 export async function growOcfs2(
   ctx: StepContext<'attach'>,
@@ -19,26 +21,14 @@ export async function growOcfs2(
   if (result.state === 'failed') return result;
   const p = ctx.params;
   const opts = { regionId: p.regionId, timeoutSec: ctx.assistantTimeoutSec, timing: ctx.assistantTiming };
-  const [disk] = await ctx.gateway.describeDisks({ regionId: p.regionId, diskIds: [p.diskId] });
-  if (!disk) return result;
-  const attached = disk.attachments.map((a) => a.instanceId);
-  const newcomers = [...new Set(p.instanceIds)].filter((id) => attached.includes(id));
-  const older = attached.filter((id) => !newcomers.includes(id));
-  if (newcomers.length === 0 || older.length === 0) return result;
-  const inspected = await inspectDisk(ctx.gateway, disk, older, opts);
-  const seen = inspected.flatMap((o) => (o.ok && o.value.fstype === 'ocfs2' ? [o.value] : []));
-  if (seen.length === 0) return result;
+  const [now] = await ctx.gateway.describeDisks({ regionId: p.regionId, diskIds: [p.diskId] });
+  if (!now) return result;
+  const before = splitNodes(now, p.instanceIds);
+  if (before.named.length === 0 || before.others.length === 0) return result;
+  // The moment reads what the join needs (inspect and probe of every attached node) and the plan
+  // is made from that same reading: no second probe.
+  const described = await ctx.recheck('ocfs2-cluster');
   const started = ctx.clock.now();
-  const mountpoint = seen.flatMap((r) => r.mountpoints)[0] ?? null;
-  const facts = await readGrowFacts(ctx.gateway, disk, attached, mountpoint, p.regionId, opts);
-  const instances = new Map(
-    (await ctx.gateway.describeInstances({ regionId: p.regionId, instanceIds: newcomers })).map((i) => [
-      i.instanceId,
-      i,
-    ]),
-  );
-  const plan = planGrowth(disk, older, newcomers, instances, facts);
-  if (!plan) return result;
   const stop = async (code: string, message: string, failures: InstanceFailure[]) => {
     await ctx.report({
       label: 'OCFS2 cluster grown',
@@ -53,6 +43,16 @@ export async function growOcfs2(
       failures: [...result.failures, ...failures],
     };
   };
+  if (!described.ok)
+    return stop(GUARD_CHANGED, `Attached, but not joined (${RETRY_JOINS}). ${described.change.message}`, []);
+  const disk = described.world.disk;
+  const facts = described.world.ocfs2Grow;
+  if (!disk || !facts || facts === NO_OCFS2) return result;
+  const { named: newcomers, others: older } = splitNodes(disk, p.instanceIds);
+  const attached = [...older, ...newcomers];
+  const mountpoint = facts.mountpoint;
+  const plan = planGrowth(disk, older, newcomers, described.world.instances, facts);
+  if (!plan) return result;
   if (plan.slots !== null && plan.nodes.length > plan.slots)
     return stop(
       'no_free_node_slots',
@@ -61,8 +61,6 @@ export async function growOcfs2(
     );
   if (plan.problems.length > 0)
     return stop('ocfs2_join_failed', `Attached, but not joined: ${plan.problems.join('; ')}.`, []);
-  const described = await ctx.recheck('ocfs2-cluster');
-  if (!described.ok) return stop(GUARD_CHANGED, `Attached, but not joined: ${described.change.message}`, []);
   ctx.assertHeld();
   const wrote = await writeCluster(
     described.gateway,
@@ -90,7 +88,11 @@ export async function growOcfs2(
   const mountedAt = ctx.clock.now();
   const mounting = await ctx.recheck('ocfs2-mount');
   if (!mounting.ok)
-    return stop(GUARD_CHANGED, `Attached and joined, but not mounted: ${mounting.change.message}`, []);
+    return stop(
+      GUARD_CHANGED,
+      `Attached and joined, but not mounted (${RETRY_JOINS}). ${mounting.change.message}`,
+      [],
+    );
   ctx.assertHeld();
   const mounted = await mountOcfs2(mounting.gateway, disk, newcomers, { mountpoint, uuid: plan.uuid }, opts);
   const mountFailed = mounted.flatMap((o) =>

@@ -6,6 +6,7 @@
  */
 import { inspectDisk } from '../../cloud/mounts.js';
 import { leaveOcfs2, writeCluster } from '../../cloud/ocfs2/run.js';
+import { splitNodes } from '../../cloud/preflight/after-call.js';
 import { GUARD_CHANGED } from '../../cloud/preflight/index.js';
 import { planGrowth, readGrowFacts } from '../../cloud/preflight/ocfs2-grow.js';
 import { nodesParam } from '../../workflow/ocfs2-cluster.js';
@@ -95,13 +96,17 @@ async function shrink(ctx: Ctx, result: ExecutionResult, s: Shrink): Promise<Exe
       state: 'partial',
       outcome: {
         code: GUARD_CHANGED,
-        message: `Detached, but the cluster description was not rewritten: ${moment.change.message}`,
+        message: `Detached, but the cluster description on the nodes that stay still lists ${s.left.join(', ')}, which a later attach counts against the node slots (remove it there with o2cb remove-node once they run). ${moment.change.message}`,
       },
     };
   ctx.assertHeld();
+  // The nodes that stay by the moment's own facts: one that lost the disk since gets nothing.
+  const staying = moment.world.disk
+    ? splitNodes(moment.world.disk, ctx.params.instanceIds).others
+    : s.staying;
   const out = await writeCluster(
     moment.gateway,
-    s.staying,
+    staying,
     { cluster: s.cluster, nodes: s.nodes, install: false },
     options(ctx),
   );
@@ -113,7 +118,7 @@ async function shrink(ctx: Ctx, result: ExecutionResult, s: Shrink): Promise<Exe
     status: failures.length === 0 ? 'ok' : 'failed',
     detail:
       failures.length === 0
-        ? `${s.left.join(', ')} removed on ${s.staying.length} node(s)`
+        ? `${s.left.join(', ')} removed on ${staying.length} node(s)`
         : failures.map((f) => `${f.instanceId}: ${f.message}`).join('; '),
     durationMs: ctx.clock.now() - started,
   });
