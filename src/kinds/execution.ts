@@ -12,7 +12,7 @@ export interface KindExecution<K extends RequestKind> extends KindSafety<ParamsO
    * `facts` (from `KindSafety`): every fact the kind's rules judge, read once per moment (filing,
    * start, right before each mutation); `loadDiskWorld` (cloud/preflight/world.ts) reads a disk
    * and its instances. `rules`: every check on those facts; missing facts are an error, never
-   * nothing.
+   * nothing. Both get the moment: a guest command after a cloud call is judged on its own facts.
    */
   /** What the request holds while it runs: the disk and every instance it touches (none for create). */
   locks(params: ParamsOf[K]): LockResource[];
