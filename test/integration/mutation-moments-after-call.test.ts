@@ -12,6 +12,7 @@ import { TEST_POLICY } from '../support/approval-bot.js';
 import { attachedBlankDisk } from '../support/blank-disk.js';
 import type { CallEntry } from '../support/execution-emulator.js';
 import { type FailoverHarness, json, startFailoverHarness, USERS } from '../support/failover-harness.js';
+import { clickRetry } from '../support/retry-click.js';
 import { Tripwire } from '../support/tripwire.js';
 
 // No fencing section: the default reservation mode, so every attach registers NVMe keys.
@@ -123,6 +124,20 @@ it('attach: a newcomer mounting the device elsewhere right after AttachDisk gets
   expect(scripts).not.toContain('ocfs2-mount');
   const after = (await f.emu.admin('ocfs2')) as { hosts: Record<string, { nodes: string | null }> };
   for (const n of nodes) expect(after.hosts[n]?.nodes).toBe(before.hosts[n]?.nodes);
+  // What the outcome says to do: fix it, then Retry joins and mounts with no second AttachDisk.
+  expect(done?.outcome?.message).toContain('Retry joins and mounts it once this is fixed');
+  await f.emu.admin(`instances/${newcomer}/disks/${disk}/filesystem`, { mountpoints: [] });
+  const finish = await clickRetry(f, done?.id ?? '');
+  await f.emu.clearCalls();
+  await f.approve(finish, USERS.bob);
+  expect(json(await f.result(finish))).toContain('succeeded');
+  expect(await f.emu.calls('AttachDisk')).toEqual([]);
+  const mounts = (await f.emu.admin('state')) as {
+    mounts: { instanceId: string; diskId: string; mountpoints: string[] }[];
+  };
+  expect(mounts.mounts.find((m) => m.diskId === disk && m.instanceId === newcomer)?.mountpoints).toEqual([
+    '/shared',
+  ]);
 });
 
 it('attach: a newcomer stopped right after the cluster description gets no ocfs2-mount', async () => {

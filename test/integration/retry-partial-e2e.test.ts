@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED } from '../../src/emulator/index.js';
-import { ACTION_RETRY } from '../../src/slack/blocks/request-card.js';
-import { APPROVALS_CHANNEL, TEST_POLICY } from '../support/approval-bot.js';
+import { TEST_POLICY } from '../support/approval-bot.js';
 import { attachedBlankDisk } from '../support/blank-disk.js';
 import { type FailoverHarness, json, startFailoverHarness, USERS } from '../support/failover-harness.js';
+import { clickRetry } from '../support/retry-click.js';
 
 const POLICY = TEST_POLICY.replace(
   'singleNodeFs: { quorum: 2 }',
@@ -45,29 +45,7 @@ const formats = async (diskId: string) =>
   ((await f.emu.admin('ocfs2')) as { filesystems: Record<string, { formats: number }> }).filesystems[diskId]
     ?.formats;
 
-/** Clicks Retry on a result and returns the id of the request it opened (or throws with the reply). */
-async function retry(requestId: string): Promise<string> {
-  const path = `retry-${requestId}`;
-  await f.h.client.click({
-    userId: USERS.alice,
-    actionId: ACTION_RETRY,
-    value: requestId,
-    channelId: APPROVALS_CHANNEL,
-    messageTs: (await f.h.bot.service.get(requestId))?.card?.ts ?? '',
-    responseUrl: f.h.fake.responseUrl(path),
-  });
-  const working = json(await f.h.fake.waitFor((c) => c.method === `/response/${path}`, 15_000));
-  expect(working).toContain(`finishes \`${requestId}\``);
-  const reply = json(
-    await f.h.fake.waitFor(
-      (c) => c.method === `/response/${path}` && /opened|Nothing|fix this/.test(json(c)),
-      30_000,
-    ),
-  );
-  const opened = /R-[0-9A-Z]{10}/.exec(reply.replace(new RegExp(requestId, 'g'), ''))?.[0];
-  if (!opened) throw new Error(`Retry opened nothing: ${reply}`);
-  return opened;
-}
+const retry = (requestId: string) => clickRetry(f, requestId);
 
 describe('Retry finishes a partial result', () => {
   it('an attach joined but not mounted: Retry mounts it, with no second AttachDisk', async () => {

@@ -96,7 +96,7 @@ async function shrink(ctx: Ctx, result: ExecutionResult, s: Shrink): Promise<Exe
       state: 'partial',
       outcome: {
         code: GUARD_CHANGED,
-        message: `Detached, but the cluster description on the nodes that stay still lists ${s.left.join(', ')}, which a later attach counts against the node slots (remove it there with o2cb remove-node once they run). ${moment.change.message}`,
+        message: `Detached, but the cluster description on the nodes that stay still lists ${s.left.join(', ')}, which a later attach counts against the node slots (once they are fit again, remove it there: o2cb remove-node). ${moment.change.message}`,
       },
     };
   ctx.assertHeld();
