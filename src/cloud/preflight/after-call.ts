@@ -89,10 +89,10 @@ export async function readClusterNodes(
   const attached = attachedIds(disk);
   if (attached.length === 0) return { ocfs2Grow: NO_OCFS2 };
   const filesystem = await readFilesystem(gateway, disk, regionId, options.guests, attached);
+  // The cluster's own nodes tell whether there is a cluster to join, and where it is mounted.
   const members = splitNodes(disk, named).others;
-  const holders = members.length > 0 ? members : attached;
   const seen = guestViews(filesystem).flatMap((v) =>
-    v.read && v.fstype === 'ocfs2' && holders.includes(v.instanceId) ? [v] : [],
+    v.read && v.fstype === 'ocfs2' && members.includes(v.instanceId) ? [v] : [],
   );
   if (seen.length === 0) return { filesystem, ocfs2Grow: NO_OCFS2 };
   const mountpoint = seen.flatMap((v) => v.mountpoints)[0] ?? null;
@@ -100,7 +100,10 @@ export async function readClusterNodes(
   return { filesystem, ocfs2Grow };
 }
 
-/** Exists, Running, and (`attached`) still has the disk: one error per node that is not. */
+/**
+ * Each node exists and is Running: one error per node that is not. Callers pass the nodes the
+ * moment's facts show attached, the ones the guest command goes to.
+ */
 export function nodeStateRule(
   nodes: readonly string[],
   instances: ReadonlyMap<string, InstanceInfo>,
@@ -116,9 +119,9 @@ export function nodeStateRule(
 
 /**
  * The guests of `nodes` still show the volume `/disk init` made: the probe answered and sees the
- * device, the OCFS2 UUID is the one derived from the disk id; with `mountpoint`, the device carries
- * no other file system there and is mounted at no other path (inspect), and the mount point holds
- * nothing but this device (probe). Missing facts fail closed.
+ * device, the OCFS2 UUID is the one derived from the disk id; on `newcomers`, when the cluster is
+ * mounted, the device carries no other file system and is mounted at no other path (inspect), and
+ * the cluster's mount point holds nothing but this device (probe). Missing facts fail closed.
  */
 export function clusterVolumeRule(
   disk: DiskInfo,
