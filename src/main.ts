@@ -1,107 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { startBot } from './bot.js';
-import { accountRoles, buildCloudGateway } from './cloud/cloud-gateway.js';
-import { type AppConfig, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
-import { createLogger, type Logger } from './logger.js';
-import { createMetrics } from './metrics.js';
-import { runSandbox } from './sandbox/run.js';
-import { STOP_DEADLINE_MS, stopOnSignals, stopWithParent } from './shutdown.js';
-import { createRedis } from './store/connection.js';
-import { defaultPolicy, type Policy, parsePolicy } from './workflow/policy.js';
+import { createLogger } from './logger.js';
+import { parseSandboxEnv } from './sandbox/env.js';
 
 /**
- * The policy file, or the fail-closed default (anyone may ask, nobody may approve) with a warning.
- * @throws ConfigError naming every problem's path in the file.
+ * The bot and the sandbox are loaded only once the configuration is known: the cloud SDK and Bolt
+ * take seconds to load, and a configuration error is reported without waiting for them.
  */
-function loadPolicy(path: string | undefined, logger: Logger): Policy {
-  if (!path) {
-    logger.warn(
-      { event: 'policy.default' },
-      'POLICY_FILE is not set: nobody can approve requests until it is',
-    );
-    return defaultPolicy();
-  }
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError([
-      `POLICY_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    ]);
-  }
-  const parsed = parsePolicy(text);
-  if (!parsed.ok) throw new ConfigError([`POLICY_FILE ${path}: ${parsed.message}`]);
-  return parsed.value;
-}
-
-async function run(config: AppConfig, logger: Logger): Promise<void> {
-  const policy = loadPolicy(config.policyFile, logger);
-  const metrics = createMetrics();
-  const redis = createRedis(config.redisUrl, { maxRetriesPerRequest: 2 });
-  redis.on('error', (error) =>
-    logger.warn({ event: 'redis.error', error: error.message }, 'Redis connection error'),
-  );
-
-  const { accessKeyId, accessKeySecret, securityToken } = config.cloud.credentials;
-  const cloud = buildCloudGateway({
-    regionId: config.cloud.regionId,
-    protocol: config.cloud.protocol,
-    ...(config.cloud.endpoint ? { endpoint: config.cloud.endpoint } : {}),
-    ...(config.cloud.stsEndpoint ? { stsEndpoint: config.cloud.stsEndpoint } : {}),
-    keys: { accessKeyId, accessKeySecret, securityToken },
-    accounts: accountRoles(policy.accounts),
-  });
-  // Each account's role is assumed once now, so an account that cannot be reached is known (and
-  // named on /readyz and in its commands' answers) before the first command.
-  const health = (await cloud.accounts?.check()) ?? [];
-  for (const h of health.filter((a) => !a.ok)) {
-    logger.warn(
-      { event: 'accounts.unavailable', account: h.alias, reason: h.reason },
-      'account role cannot be assumed',
-    );
-  }
-  const starting = startBot({
-    ...(cloud.accounts ? { readinessChecks: [cloud.accounts.readinessCheck()] } : {}),
-    slack: {
-      botToken: config.slack.botToken,
-      transport: config.slack.transport,
-      ...(config.slack.apiUrl ? { apiUrl: config.slack.apiUrl } : {}),
-    },
-    http: { port: config.http.port, ...(config.http.host ? { host: config.http.host } : {}) },
-    redis,
-    policy,
-    defaultRegion: policy.region ?? config.cloud.regionId,
-    logger,
-    metrics,
-    cloud: {
-      gateway: cloud.gateway,
-      connection: config.redisUrl,
-      ...(config.cloud.multiAttachZones ? { multiAttachZones: config.cloud.multiAttachZones } : {}),
-    },
-  });
-  // Installed before the start finishes: stop taking Slack requests and jobs, give a step in flight
-  // a moment, close Redis, exit 0; a step still running is resumed by another replica.
-  const trigger = stopOnSignals(
-    async () => {
-      const bot = await starting.catch(() => undefined);
-      await bot?.stop().catch((error) => logger.warn({ err: error }, 'bot did not stop cleanly'));
-      await redis.quit().catch(() => redis.disconnect());
-    },
-    {
-      deadlineMs: STOP_DEADLINE_MS,
-      onStopping: (reason) => logger.info({ event: 'app.stopping', signal: reason }, 'shutting down'),
-      onProblem: (message, error) => logger.warn({ event: 'app.stop_problem', err: error }, message),
-    },
-  );
-  stopWithParent(trigger);
-  const bot = await starting;
-  logger.info(
-    { event: 'app.started', mode: config.slack.transport.mode, port: bot.slack.port, pid: process.pid },
-    `shared-disk-bot listening on port ${bot.slack.port} (${config.slack.transport.mode} mode, pid ${process.pid})`,
-  );
-}
-
 function main(): void {
   let result: ReturnType<typeof loadConfig>;
   try {
@@ -116,18 +21,26 @@ function main(): void {
     throw error;
   }
   if (result.kind === 'sandbox') {
-    void runSandbox();
-    return;
-  }
-  const logger = createLogger(result.config.logLevel);
-  run(result.config, logger).catch((error: unknown) => {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`shared-disk-bot: ${error.message}\n`);
+    const sandbox = parseSandboxEnv(process.env);
+    if (!sandbox.ok) {
+      process.stderr.write(`shared-disk-bot sandbox: invalid environment\n${sandbox.problems}\n`);
       process.exit(2);
     }
-    logger.fatal({ event: 'app.start_failed', err: error }, 'shared-disk-bot failed to start');
-    process.exit(1);
-  });
+    void import('./sandbox/run.js').then(({ runSandbox }) => runSandbox(sandbox.value));
+    return;
+  }
+  const { config } = result;
+  const logger = createLogger(config.logLevel);
+  import('./run-bot.js')
+    .then(({ runBot }) => runBot(config, logger))
+    .catch((error: unknown) => {
+      if (error instanceof ConfigError) {
+        process.stderr.write(`shared-disk-bot: ${error.message}\n`);
+        process.exit(2);
+      }
+      logger.fatal({ event: 'app.start_failed', err: error }, 'shared-disk-bot failed to start');
+      process.exit(1);
+    });
 }
 
 main();

@@ -1,27 +1,16 @@
 /**
  * `npm start` with nothing configured: start the sandbox, print the console URL and a short tour,
  * and stop everything on SIGINT/SIGTERM. Only the few variables that make sense without accounts
- * are read: REDIS_URL, PORT (the console) and LOG_LEVEL.
+ * are read (./env.ts): REDIS_URL, PORT (the console) and LOG_LEVEL.
  */
 import { join } from 'node:path';
-import { z } from 'zod';
 import { SEED } from '../emulator/index.js';
 import { STOP_DEADLINE_MS, stopOnSignals, stopWithParent } from '../shutdown.js';
+import type { SandboxEnv } from './env.js';
 import { RedisUnavailableError, type RunningSandbox, startSandbox } from './index.js';
 import { USERS } from './people.js';
 
 const DEFAULT_CONSOLE_PORT = 3000;
-
-const envSchema = z.object({
-  REDIS_URL: z
-    .string()
-    .regex(/^(rediss?|redis-sentinel|redis-cluster):\/\//, 'must start with redis:// or rediss://')
-    .optional(),
-  PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
-
-const blank = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
 
 function tour(sandbox: RunningSandbox, seconds: string): string {
   const [one, two, three, four] = SEED.instances.nvmeI.map((i) => i.name);
@@ -52,26 +41,17 @@ Ctrl-C (or SIGTERM to pid ${process.pid}) stops everything.
 `;
 }
 
-export async function runSandbox(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const parsed = envSchema.safeParse({
-    REDIS_URL: blank(env.REDIS_URL),
-    PORT: blank(env.PORT),
-    LOG_LEVEL: blank(env.LOG_LEVEL),
-  });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
-    process.stderr.write(`shared-disk-bot sandbox: invalid environment\n${problems}\n`);
-    process.exit(2);
-  }
+/** Starts the sandbox with settings `parseSandboxEnv` accepted. */
+export async function runSandbox(settings: SandboxEnv): Promise<void> {
   process.stdout.write(
     'No Slack token and no Alibaba Cloud credentials: starting the local sandbox (README → Sandbox)…\n',
   );
   const starting = startSandbox({
-    ...(parsed.data.REDIS_URL ? { redisUrl: parsed.data.REDIS_URL } : {}),
-    consolePort: parsed.data.PORT ?? DEFAULT_CONSOLE_PORT,
-    anyPortIfTaken: parsed.data.PORT === undefined,
+    ...(settings.REDIS_URL ? { redisUrl: settings.REDIS_URL } : {}),
+    consolePort: settings.PORT ?? DEFAULT_CONSOLE_PORT,
+    anyPortIfTaken: settings.PORT === undefined,
     dataDir: join(process.cwd(), '.data'),
-    logLevel: parsed.data.LOG_LEVEL,
+    logLevel: settings.LOG_LEVEL,
   });
   // Installed before the start finishes: a signal during the start stops what has started so far.
   let stopping = false;

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { RunningSlackApp } from '../slack/app.js';
 import type { ReadinessCheck } from '../slack/ops-routes.js';
+import type { PacingRules } from '../slack/outbox/pacing.js';
 import type { RedisClient } from '../store/connection.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
 import type { ExpirySweeper } from '../workflow/expiry-sweeper.js';
@@ -20,6 +21,8 @@ export interface BotOptions {
     readonly transport: SlackTransport;
     readonly apiUrl?: string;
     readonly retryConfig?: webApi.RetryOptions;
+    /** Pacing and back-off of the outbox's writes (default DEFAULT_PACING; tests ride out shorter outages). */
+    readonly pacing?: PacingRules;
   };
   readonly http: { readonly port: number; readonly host?: string };
   readonly redis: RedisClient;

@@ -5,6 +5,7 @@ import { webClientOptions } from '../slack/app.js';
 import { cardAbandonment } from '../slack/card-abandonment.js';
 import { SlackOutbox } from '../slack/outbox/outbox.js';
 import { createOutboxMetrics } from '../slack/outbox/outbox-metrics.js';
+import type { PacingRules } from '../slack/outbox/pacing.js';
 import type { RedisClient } from '../store/connection.js';
 import { RedisOutboxStore } from '../store/outbox-store.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
@@ -31,6 +32,7 @@ export function createSlackOutbox(options: {
   readonly token: () => string;
   readonly service: () => ApprovalService;
   readonly cardDeadlineMs: number;
+  readonly pacing?: PacingRules;
   readonly logger: Logger;
   readonly metrics: Metrics;
 }): SlackOutbox {
@@ -53,6 +55,7 @@ export function createSlackOutbox(options: {
     onCardAbandoned: (requestId, reason) =>
       cardAbandonment(options.service(), () => outbox)(requestId, reason),
     cardDeadlineMs: options.cardDeadlineMs,
+    ...(options.pacing ? { pacing: options.pacing } : {}),
     logger: options.logger,
     metrics: createOutboxMetrics(options.metrics.registry),
   });

@@ -62,6 +62,7 @@ export function assembleSlackPosts(
       return service;
     },
     cardDeadlineMs: policy.slack.cardDeadline,
+    ...(options.slack.pacing ? { pacing: options.slack.pacing } : {}),
     logger: logger.child({ module: 'outbox' }),
     metrics: options.metrics,
   });

@@ -29,12 +29,17 @@ export interface Replica {
   posts(): RecordedCall[];
 }
 
-export async function startReplica(emu: EmulatorHarness, keyPrefix: string, owner: string): Promise<Replica> {
+export async function startReplica(
+  emu: EmulatorHarness,
+  keyPrefix: string,
+  owner: string,
+  intervalMs = INTERVAL_MS,
+): Promise<Replica> {
   const h = await startApprovalHarness({
     policy: watchPolicy(),
     keyPrefix,
     watch: { owner },
-    watchIntervalMs: INTERVAL_MS,
+    watchIntervalMs: intervalMs,
     cloud: {
       gateway: emu.gateway(),
       assistantTimeoutSec: 2,
