@@ -1,13 +1,13 @@
 /**
  * `npm start` with nothing configured: start the sandbox, print the console URL and a short tour,
  * and stop everything on SIGINT/SIGTERM. Only the few variables that make sense without accounts
- * are read: REDIS_URL, PORT (the console) and LOG_LEVEL.
+ * are read: REDIS_URL, PORT (the console), LOG_LEVEL and SANDBOX_PACE.
  */
 import { join } from 'node:path';
 import { z } from 'zod';
 import { SEED } from '../emulator/index.js';
 import { STOP_DEADLINE_MS, stopOnSignals, stopWithParent } from '../shutdown.js';
-import { RedisUnavailableError, type RunningSandbox, startSandbox } from './index.js';
+import { RedisUnavailableError, type RunningSandbox, SANDBOX_PACES, startSandbox } from './index.js';
 import { USERS } from './people.js';
 
 const DEFAULT_CONSOLE_PORT = 3000;
@@ -19,6 +19,7 @@ const envSchema = z.object({
     .optional(),
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SANDBOX_PACE: z.enum(SANDBOX_PACES).default('human'),
 });
 
 const blank = (value: string | undefined) => (value?.trim() ? value.trim() : undefined);
@@ -57,6 +58,7 @@ export async function runSandbox(env: NodeJS.ProcessEnv = process.env): Promise<
     REDIS_URL: blank(env.REDIS_URL),
     PORT: blank(env.PORT),
     LOG_LEVEL: blank(env.LOG_LEVEL),
+    SANDBOX_PACE: blank(env.SANDBOX_PACE),
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
@@ -72,6 +74,7 @@ export async function runSandbox(env: NodeJS.ProcessEnv = process.env): Promise<
     anyPortIfTaken: parsed.data.PORT === undefined,
     dataDir: join(process.cwd(), '.data'),
     logLevel: parsed.data.LOG_LEVEL,
+    pace: parsed.data.SANDBOX_PACE,
   });
   // Installed before the start finishes: a signal during the start stops what has started so far.
   let stopping = false;
