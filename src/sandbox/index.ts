@@ -9,13 +9,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunningBot, startBot } from '../bot.js';
 import { accountRoles, buildCloudGateway } from '../cloud/cloud-gateway.js';
-import {
-  LATENCY_KINDS,
-  type LatencyKind,
-  type LatencySpec,
-  SEED,
-  startEmulator,
-} from '../emulator/index.js';
+import { LATENCY_KINDS, type LatencyKind, type LatencySpec, SEED, startEmulator } from '../emulator/index.js';
 import { createLogger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
 import { createRedis, type RedisClient } from '../store/connection.js';
