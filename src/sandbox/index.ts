@@ -9,11 +9,13 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunningBot, startBot } from '../bot.js';
 import { accountRoles, buildCloudGateway } from '../cloud/cloud-gateway.js';
-import { type LatencyKind, type LatencySpec, SEED, startEmulator } from '../emulator/index.js';
+import { LATENCY_KINDS, type LatencyKind, type LatencySpec, SEED, startEmulator } from '../emulator/index.js';
 import { createLogger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
 import { createRedis, type RedisClient } from '../store/connection.js';
+import type { Policy } from '../workflow/policy.js';
 import { type RunningConsole, startConsole } from './console/server.js';
+import type { SandboxPace } from './env.js';
 import { Interactions } from './interactions.js';
 import { CHANNELS, SANDBOX_ACCOUNTS, sandboxPolicy } from './people.js';
 import { SlackPlatform } from './platform.js';
@@ -23,16 +25,43 @@ import { SlackFaults } from './slack-faults.js';
 import { WorkflowStepRuns } from './workflow-steps.js';
 import { Workspace } from './workspace.js';
 
+export { SANDBOX_PACES, type SandboxPace } from './env.js';
 export { RedisUnavailableError } from './redis.js';
 
-/** Long enough to watch a request move through its states, short enough for a two-minute tour. */
-const SANDBOX_LATENCY: Partial<Record<LatencyKind, LatencySpec>> = {
-  create: { baseMs: 700, jitterMs: 500 },
-  attach: { baseMs: 500, jitterMs: 400 },
-  detach: { baseMs: 500, jitterMs: 400 },
-  start: { baseMs: 1_500, jitterMs: 500 },
-  stop: { baseMs: 1_500, jitterMs: 500 },
-  command: { baseMs: 300, jitterMs: 300 },
+interface PaceSettings {
+  readonly latency: Partial<Record<LatencyKind, LatencySpec>>;
+  readonly diskPollMs: number;
+  readonly retry?: { readonly baseDelayMs: number; readonly maxDelayMs: number };
+  /** Replaces the policy's watch interval. */
+  readonly watchIntervalMs?: number;
+}
+
+const QUICK_CALL: LatencySpec = { baseMs: 10, jitterMs: 20 };
+/**
+ * How fast the sandbox moves. `human` (the default) is slow enough to watch a request move through
+ * its states and short enough for a two-minute tour; `quick` is for scripted runs (the browser
+ * tests): emulated cloud calls take a few milliseconds, the bot polls DescribeDisks and backs off
+ * from a 5xx in tens of milliseconds, and the watch looks every 2 s (below the policy's 5 s floor,
+ * as the watch tests run it). What happens is the same; only the waits are shorter.
+ */
+const PACES: Record<SandboxPace, PaceSettings> = {
+  human: {
+    latency: {
+      create: { baseMs: 700, jitterMs: 500 },
+      attach: { baseMs: 500, jitterMs: 400 },
+      detach: { baseMs: 500, jitterMs: 400 },
+      start: { baseMs: 1_500, jitterMs: 500 },
+      stop: { baseMs: 1_500, jitterMs: 500 },
+      command: { baseMs: 300, jitterMs: 300 },
+    },
+    diskPollMs: 250,
+  },
+  quick: {
+    latency: Object.fromEntries(LATENCY_KINDS.map((kind) => [kind, QUICK_CALL])),
+    diskPollMs: 50,
+    retry: { baseDelayMs: 20, maxDelayMs: 100 },
+    watchIntervalMs: 2_000,
+  },
 };
 
 export interface SandboxOptions {
@@ -45,6 +74,8 @@ export interface SandboxOptions {
   /** Working files: the private Redis's directory and the bot's log. */
   readonly dataDir: string;
   readonly logLevel: string;
+  /** Default `human`. */
+  readonly pace?: SandboxPace;
 }
 
 export interface RunningSandbox {
@@ -54,6 +85,10 @@ export interface RunningSandbox {
   stop(): Promise<void>;
 }
 
+function withWatchInterval(policy: Policy, intervalMs: number | undefined): Policy {
+  return intervalMs === undefined ? policy : { ...policy, watch: { ...policy.watch, interval: intervalMs } };
+}
+
 /** Stops what was started, last first; one failure does not keep the rest running. */
 async function unwind(stops: (() => Promise<void>)[]): Promise<void> {
   for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -61,6 +96,7 @@ async function unwind(stops: (() => Promise<void>)[]): Promise<void> {
 
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const stops: (() => Promise<void>)[] = [];
+  const pace = PACES[options.pace ?? 'human'];
   try {
     mkdirSync(options.dataDir, { recursive: true });
     const logFile = join(options.dataDir, 'sandbox.log');
@@ -74,7 +110,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         port: 0,
         host: '127.0.0.1',
         seed: 'default',
-        latency: SANDBOX_LATENCY,
+        latency: pace.latency,
         accounts: Object.values(SANDBOX_ACCOUNTS).map((accountId) => ({ accountId })),
       }),
     ]);
@@ -113,7 +149,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     // A shared Redis gets a run-specific prefix, so the sandbox never touches anyone else's keys.
     const keyPrefix = redisServer.private ? undefined : `sdb-sandbox:${randomBytes(4).toString('hex')}:`;
 
-    const policy = sandboxPolicy();
+    const policy = withWatchInterval(sandboxPolicy(), pace.watchIntervalMs);
     const bot: RunningBot = await startBot({
       slack: {
         botToken,
@@ -139,7 +175,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         }).gateway,
         connection: redisServer.url,
         multiAttachZones: [SEED.zones.multiAttachI, SEED.zones.multiAttachJ],
-        execution: { pollIntervalMs: 250 },
+        execution: { pollIntervalMs: pace.diskPollMs, ...(pace.retry ? { retry: pace.retry } : {}) },
       },
     });
     stops.push(() => bot.stop());

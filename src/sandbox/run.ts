@@ -1,7 +1,7 @@
 /**
  * `npm start` with nothing configured: start the sandbox, print the console URL and a short tour,
  * and stop everything on SIGINT/SIGTERM. Only the few variables that make sense without accounts
- * are read (./env.ts): REDIS_URL, PORT (the console) and LOG_LEVEL.
+ * are read (./env.ts): REDIS_URL, PORT (the console), LOG_LEVEL and SANDBOX_PACE.
  */
 import { join } from 'node:path';
 import { SEED } from '../emulator/index.js';
@@ -52,6 +52,7 @@ export async function runSandbox(settings: SandboxEnv): Promise<void> {
     anyPortIfTaken: settings.PORT === undefined,
     dataDir: join(process.cwd(), '.data'),
     logLevel: settings.LOG_LEVEL,
+    pace: settings.SANDBOX_PACE,
   });
   // Installed before the start finishes: a signal during the start stops what has started so far.
   let stopping = false;

@@ -55,8 +55,9 @@ const submissions: unknown[] = [];
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await launchChromium();
-  stub = await startStubConsole({
+  // Chromium and the stub app start at once; either failing fails the file (afterAll stops the other).
+  const launching = launchChromium();
+  const starting = startStubConsole({
     register: (app) => {
       app.options('pick', async ({ body, ack }) => {
         suggestions.push(body as (typeof suggestions)[number]);
@@ -77,6 +78,11 @@ beforeAll(async () => {
       });
     },
   });
+  const [launched, started] = await Promise.allSettled([launching, starting]);
+  if (launched.status === 'fulfilled') browser = launched.value;
+  if (started.status === 'fulfilled') stub = started.value;
+  if (launched.status === 'rejected') throw launched.reason;
+  if (started.status === 'rejected') throw started.reason;
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(`${stub.console.url}/?user=${USER}`);

@@ -4,6 +4,7 @@ import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
+import type { SandboxPace } from '../../src/sandbox/index.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /** The flags the machine notes prescribe: no sandbox as root, and no background network traffic. */
@@ -58,15 +59,30 @@ export interface SandboxProcess {
   stop(): Promise<number | null>;
 }
 
+export interface SandboxStart {
+  /** How long to wait for the console URL (default 20 s). */
+  readonly timeoutMs?: number;
+  /** SANDBOX_PACE; the tests run `quick` where what they check is not how long things take. */
+  readonly pace?: SandboxPace;
+}
+
 /**
  * `npm start` as a newcomer runs it: the real entry point, a bare environment (no tokens, no
  * credentials, no REDIS_URL), and PORT=0 so a sandbox already open on 3000 is left alone.
  */
-export async function startSandboxProcess(repo: string, timeoutMs = 20_000): Promise<SandboxProcess> {
+export async function startSandboxProcess(
+  repo: string,
+  { timeoutMs = 20_000, pace }: SandboxStart = {},
+): Promise<SandboxProcess> {
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: repo,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: '0',
+      ...(pace ? { SANDBOX_PACE: pace } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -103,7 +103,9 @@ describe('rescan: re-read the namespace and report the size the guest sees', () 
     const b = box('rescan-stale');
     setKernelSize(b, 1024 * MiB);
     stub(b, 'nvme', 'exit 0');
-    const r = run('rescan', { serial: 'bp1shared', expectGiB: '2', waitSec: '3' }, b);
+    // 2 s, the shortest bound that always leaves room for a second attempt: bash's SECONDS counts
+    // whole seconds, so a 1 s bound can end before the first sleep when a second boundary is near.
+    const r = run('rescan', { serial: 'bp1shared', expectGiB: '2', waitSec: '2' }, b);
     expect(r.status, r.out).toBe(0);
     const report = rescanReportSchema.parse(JSON.parse(r.out));
     expect(report).toMatchObject({ sizeGiB: 1, expectGiB: 2, sees: false });
