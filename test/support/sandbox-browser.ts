@@ -92,14 +92,28 @@ export async function startSandboxProcess(
   child.stderr?.on('data', (chunk: Buffer) => {
     out += chunk.toString();
   });
+  /** SIGTERM, then the exit code (null when it had to be killed). */
+  const stop = (): Promise<number | null> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve(child.exitCode);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+      child.kill('SIGTERM');
+    });
   const ready = await new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no console URL within ${timeoutMs} ms:\n${out}`)),
-      timeoutMs,
-    );
+    // A sandbox that never printed its URL is stopped before the start fails: nobody else would
+    // stop it, and one left running slows every later test on the machine.
+    let gaveUp = false;
+    const timer = setTimeout(() => {
+      gaveUp = true;
+      void stop();
+    }, timeoutMs);
     const check = () => {
       const match = /open (http:\/\/127\.0\.0\.1:\d+)[\s\S]*Redis: redis:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (match) {
+      if (match && !gaveUp) {
         clearTimeout(timer);
         resolve(match);
       }
@@ -107,7 +121,13 @@ export async function startSandboxProcess(
     child.stdout?.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`sandbox exited with ${code} before printing its URL:\n${out}`));
+      reject(
+        new Error(
+          gaveUp
+            ? `no console URL within ${timeoutMs} ms (stopped):\n${out}`
+            : `sandbox exited with ${code} before printing its URL:\n${out}`,
+        ),
+      );
     });
   });
   return {
@@ -116,16 +136,7 @@ export async function startSandboxProcess(
     redisPort: Number(ready[2]),
     startedInMs: performance.now() - started,
     output: () => out,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', (code) => {
-          clearTimeout(timer);
-          resolve(code);
-        });
-        child.kill('SIGTERM');
-      }),
+    stop,
   };
 }
 
