@@ -28,7 +28,6 @@ const CHILD_PROCESS_FILES = [
 const integration = {
   globalSetup: ['test/support/global-redis.ts'],
   pool: 'forks' as const,
-  setupFiles: process.env.SUITE_LEAKS ? [process.env.SUITE_LEAKS] : [],
   ...timeouts,
 };
 
