@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { interleave } from './interleave.js';
 
 export const SHARED_PROJECT = 'integration';
 export const CHILD_PROCESS_PROJECT = 'child-processes';
@@ -46,16 +47,4 @@ export class SuiteSequencer extends BaseSequencer {
       ...rest.flatMap(longestFirst),
     ];
   }
-}
-
-/** `spacing` of `dense`, then one of `sparse`, and so on; whichever runs out, the other follows. */
-export function interleave<T>(dense: readonly T[], sparse: readonly T[], spacing: number): T[] {
-  const queue: T[] = [];
-  let next = 0;
-  for (const item of sparse) {
-    queue.push(...dense.slice(next, next + spacing), item);
-    next += spacing;
-  }
-  queue.push(...dense.slice(next));
-  return queue;
 }

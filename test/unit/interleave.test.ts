@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interleave } from '../support/suite-sequencer.js';
+import { interleave } from '../support/interleave.js';
 
 describe("the suite's queue: child-process files spread through the shared-process files", () => {
   it('queues `spacing` shared files before each child-process file, in their own orders', () => {
