@@ -8,6 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -64,19 +65,23 @@ function executable(path: string): boolean {
   }
 }
 
+/** Looked up in this process, not by a shell per name: npm test runs this first, every time. */
+const onPath = (name: string, path: string, extraDirs: readonly string[] = []): boolean =>
+  [...path.split(delimiter), ...extraDirs].some((dir) => dir !== '' && executable(join(dir, name)));
+
 export function gatherFacts(env: NodeJS.ProcessEnv = process.env): Facts {
-  const onPath = (name: string) => succeeds('sh', ['-c', `command -v ${name}`]);
+  const path = env.PATH ?? '';
   const root = process.getuid?.() === 0;
   return {
     redisUrl: Boolean(env.REDIS_URL?.trim()),
-    redisServer: onPath('redis-server'),
+    redisServer: onPath('redis-server', path),
     chromium: executable(CHROMIUM_PATH),
-    aptGet: onPath('apt-get'),
+    aptGet: onPath('apt-get', path),
     root,
-    passwordlessSudo: !root && onPath('sudo') && succeeds('sudo', ['-n', 'true']),
+    passwordlessSudo: !root && onPath('sudo', path) && succeeds('sudo', ['-n', 'true']),
     noInstall: Boolean(env.SDB_NO_INSTALL?.trim()),
     ocfs2Tools: ['mkfs.ocfs2', 'o2cb', 'mkfs.xfs', 'mkfs.ext4', 'sfdisk'].every((tool) =>
-      succeeds('sh', ['-c', `PATH="$PATH:/usr/sbin:/sbin" command -v ${tool}`]),
+      onPath(tool, path, ['/usr/sbin', '/sbin']),
     ),
   };
 }

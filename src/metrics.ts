@@ -1,8 +1,11 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
-/** One registry per process; every instrument the bot exports is declared here. */
+/** One registry per bot; every instrument the bot exports is declared here. */
 export interface Metrics {
+  /** This bot's instruments (the watcher and the outbox add theirs). */
   readonly registry: Registry;
+  /** What `/metrics` serves: the process's own figures, then this bot's instruments. */
+  exposition(): Promise<string>;
   readonly slackRequests: Counter<'kind' | 'outcome'>;
   readonly ackLatency: Histogram<'kind'>;
   readonly requestTransitions: Counter<'kind' | 'event' | 'to'>;
@@ -12,9 +15,24 @@ export interface Metrics {
   setQueueDepthSource(source: () => Promise<Record<string, number>>): void;
 }
 
+let processFigures: Registry | undefined;
+
+/**
+ * Node's figures (CPU, memory, event-loop lag, GC) describe the process, not a bot, so they are
+ * collected once per process however many bots it assembles: each collection keeps an event-loop
+ * monitor and a GC observer running for the rest of the process (tests assemble hundreds).
+ */
+function processRegistry(): Registry {
+  if (!processFigures) {
+    processFigures = new Registry();
+    collectDefaultMetrics({ register: processFigures, prefix: 'sdb_' });
+  }
+  return processFigures;
+}
+
 export function createMetrics(): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'sdb_' });
+  const figures = processRegistry();
   let queueDepthSource: (() => Promise<Record<string, number>>) | undefined;
   new Gauge({
     name: 'sdb_queue_jobs',
@@ -29,6 +47,7 @@ export function createMetrics(): Metrics {
   });
   return {
     registry,
+    exposition: () => Registry.merge([figures, registry]).metrics(),
     slackRequests: new Counter({
       name: 'sdb_slack_requests_total',
       help: 'Slack requests handled, by kind (command subcommand or action) and outcome',

@@ -105,7 +105,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     },
     ...options.readinessChecks,
   ];
-  const routes = opsRoutes(checks, options.metrics.registry);
+  const routes = opsRoutes(checks, options.metrics);
   const customRoutes: CustomRoute[] = Object.entries(routes).map(([path, handler]) => ({
     path,
     method: ['GET'],

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import type { Metrics } from '../metrics.js';
 
 /** A dependency whose health decides readiness: Redis, the Slack identity, ... */
 export interface ReadinessCheck {
@@ -37,7 +38,7 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void;
 /** `/healthz` (process alive), `/readyz` (every dependency answers), `/metrics` (Prometheus). */
 export function opsRoutes(
   checks: readonly ReadinessCheck[],
-  registry: Registry,
+  metrics: Pick<Metrics, 'exposition'>,
 ): Record<string, RouteHandler> {
   return {
     '/healthz': (_req, res) => sendJson(res, 200, { ok: true }),
@@ -48,9 +49,9 @@ export function opsRoutes(
       });
     },
     '/metrics': (_req, res) => {
-      void registry.metrics().then(
+      void metrics.exposition().then(
         (text) => {
-          res.writeHead(200, { 'content-type': registry.contentType });
+          res.writeHead(200, { 'content-type': Registry.PROMETHEUS_CONTENT_TYPE });
           res.end(text);
         },
         () => sendJson(res, 500, { ok: false }),

@@ -247,12 +247,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const seen = calls.find(predicate);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const waiter = { predicate, resolve };
-        waiters.add(waiter);
-        setTimeout(() => {
+        // Cleared once answered: files share a process, and a timer left behind would outlive its file.
+        const timer = setTimeout(() => {
           if (waiters.delete(waiter))
             reject(new Error(`fake Slack: no matching call within ${timeoutMs} ms`));
         }, timeoutMs);
+        const waiter = {
+          predicate,
+          resolve: (call: RecordedCall) => {
+            clearTimeout(timer);
+            resolve(call);
+          },
+        };
+        waiters.add(waiter);
       });
     },
     reset() {
