@@ -227,6 +227,7 @@ export class WatchService {
         evaluation,
         now,
         remindAfterMs: settings.remindAfter,
+        botRunning: activity.get(entry.diskId) === Number.POSITIVE_INFINITY,
       });
       commit.states.push([entry.diskId, evaluation.state]);
       commit.opened.push(...diff.opened);

@@ -285,7 +285,11 @@ export interface IncidentDiff {
   readonly reminded: readonly IncidentRecord[];
 }
 
-/** Which incidents of one disk open, resolve or are due a reminder this cycle. */
+/**
+ * Which incidents of one disk open, resolve or are due a reminder this cycle. While a bot request
+ * is still running on the disk, no incident resolves: the resolution names the requests that ended
+ * it with their outcome, and a failover that has fenced the old primary has none yet.
+ */
 export function diffIncidents(input: {
   readonly diskId: string;
   readonly channelId: string;
@@ -293,6 +297,7 @@ export function diffIncidents(input: {
   readonly evaluation: Pick<Evaluation, 'findings' | 'held'>;
   readonly now: number;
   readonly remindAfterMs: number;
+  readonly botRunning: boolean;
 }): IncidentDiff {
   const open = new Map(input.open.map((i) => [i.kind, i]));
   const opened: IncidentRecord[] = [];
@@ -322,6 +327,6 @@ export function diffIncidents(input: {
     }
   }
   const still = new Set([...input.evaluation.findings.map((f) => f.kind), ...input.evaluation.held]);
-  const resolved = input.open.filter((i) => !still.has(i.kind));
+  const resolved = input.botRunning ? [] : input.open.filter((i) => !still.has(i.kind));
   return { opened, resolved, reminded };
 }

@@ -1,5 +1,5 @@
 /**
- * The watch (issue 13) over signed HTTP → real Redis → real SDK → emulator, 2 s interval: a double
+ * The watch (issue 13) over signed HTTP → real Redis → real SDK → emulator, 1 s interval: a double
  * ext4 mount alerted once and resolved; a crashed primary alerted with the Fail over button, whose
  * click opens a failover request that, approved, fences the old primary; a console detach reported.
  */
@@ -29,7 +29,7 @@ let r: Replica;
 
 beforeAll(async () => {
   emu = await startWatchEmulator();
-  r = await startReplica(emu, `sdb-watch:${randomUUID()}:`, 'replica-a');
+  r = await startReplica(emu, `sdb-watch:${randomUUID()}:`, 'replica-a', 1_000);
 });
 afterAll(async () => {
   await r?.h.close();

@@ -136,6 +136,7 @@ describe('diffIncidents', () => {
     findings: (typeof finding)[],
     held: never[] = [],
     now = 10,
+    botRunning = false,
   ) =>
     diffIncidents({
       diskId: 'd-1',
@@ -144,6 +145,7 @@ describe('diffIncidents', () => {
       evaluation: { findings, held },
       now,
       remindAfterMs: 100,
+      botRunning,
     });
 
   it('opens once, reminds after remindAfter, resolves when the condition is gone', () => {
@@ -162,8 +164,14 @@ describe('diffIncidents', () => {
         evaluation: { findings: [], held: ['double_mount'] },
         now: 10,
         remindAfterMs: 100,
+        botRunning: false,
       }).resolved,
     ).toEqual([]);
+  });
+
+  it('nothing resolves while a bot request runs on the disk; it does once the request has ended', () => {
+    expect(diff([open()], [], [], 10, true).resolved).toEqual([]);
+    expect(diff([open()], [], [], 10, false).resolved).toHaveLength(1);
   });
 });
 
