@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { RunningSlackApp } from '../slack/app.js';
 import type { ReadinessCheck } from '../slack/ops-routes.js';
+import type { PacingRules } from '../slack/outbox/pacing.js';
 import type { RedisClient } from '../store/connection.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
 import type { ExpirySweeper } from '../workflow/expiry-sweeper.js';
@@ -20,6 +21,8 @@ export interface BotOptions {
     readonly transport: SlackTransport;
     readonly apiUrl?: string;
     readonly retryConfig?: webApi.RetryOptions;
+    /** The outbox's per-channel pacing (default DEFAULT_PACING: Slack's 1 post/s; tests not about pacing). */
+    readonly pacing?: PacingRules;
   };
   readonly http: { readonly port: number; readonly host?: string };
   readonly redis: RedisClient;
@@ -57,6 +60,10 @@ export interface CloudOptions {
   readonly runWorker?: boolean;
   /** Cloud Assistant Timeout of inspect and the reservation scripts (default 15 s). */
   readonly assistantTimeoutSec?: number;
+  /** Cloud Assistant poll timing of filing, the runner and `/disk status` (tests; default DEFAULT_ASSISTANT_TIMING). */
+  readonly assistantPolling?: Partial<
+    Pick<AssistantTiming, 'firstPollMs' | 'pollMinMs' | 'pollMaxMs' | 'backoff' | 'graceMs'>
+  >;
   /** Timing overrides (tests). */
   readonly execution?: Pick<
     ExecutionOptions,

@@ -5,6 +5,7 @@ import { webClientOptions } from '../slack/app.js';
 import { cardAbandonment } from '../slack/card-abandonment.js';
 import { SlackOutbox } from '../slack/outbox/outbox.js';
 import { createOutboxMetrics } from '../slack/outbox/outbox-metrics.js';
+import type { PacingRules } from '../slack/outbox/pacing.js';
 import type { RedisClient } from '../store/connection.js';
 import { RedisOutboxStore } from '../store/outbox-store.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
@@ -33,6 +34,7 @@ export function createSlackOutbox(options: {
   readonly cardDeadlineMs: number;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  readonly pacing?: PacingRules;
 }): SlackOutbox {
   const outbox: SlackOutbox = new SlackOutbox({
     store: new RedisOutboxStore(options.redis, options.keyPrefix ? { prefix: options.keyPrefix } : {}),
@@ -55,6 +57,7 @@ export function createSlackOutbox(options: {
     cardDeadlineMs: options.cardDeadlineMs,
     logger: options.logger,
     metrics: createOutboxMetrics(options.metrics.registry),
+    ...(options.pacing ? { pacing: options.pacing } : {}),
   });
   return outbox;
 }

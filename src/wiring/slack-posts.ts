@@ -64,6 +64,7 @@ export function assembleSlackPosts(
     cardDeadlineMs: policy.slack.cardDeadline,
     logger: logger.child({ module: 'outbox' }),
     metrics: options.metrics,
+    ...(options.slack.pacing ? { pacing: options.slack.pacing } : {}),
   });
   const alerts = new MountAlerter(
     client,

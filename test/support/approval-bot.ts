@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { type CloudOptions, type RunningBot, startBot, type WatchOptions } from '../../src/bot.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
+import type { PacingRules } from '../../src/slack/outbox/pacing.js';
 import { RedisAuditLog } from '../../src/store/audit.js';
 import { parsePolicy } from '../../src/workflow/policy.js';
 import type { Executor } from '../../src/workflow/ports.js';
@@ -54,6 +55,8 @@ export async function startApprovalHarness(
      * with the same behaviour (the lease, timeouts and poll timing all follow the interval).
      */
     watchIntervalMs?: number;
+    /** The outbox's per-channel pacing (default Slack's 1 post/s, as in production). */
+    pacing?: PacingRules;
   } = {},
 ): Promise<ApprovalHarness> {
   const fake = await startFakeSlack();
@@ -83,6 +86,7 @@ export async function startApprovalHarness(
       transport: { mode: 'http', signingSecret: TEST_SIGNING_SECRET },
       apiUrl: fake.apiUrl,
       retryConfig: { retries: 0 },
+      ...(options.pacing ? { pacing: options.pacing } : {}),
     },
     http: { port: 0, host: '127.0.0.1' },
     redis,

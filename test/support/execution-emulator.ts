@@ -59,6 +59,13 @@ export const FAST_LATENCY: Record<string, LatencySpec> = {
   detach: { baseMs: 200, jitterMs: 100 },
 };
 
+/**
+ * Cloud Assistant polling for the emulator, whose scripts take tens of milliseconds where a real
+ * guest takes hundreds: the first look once a short script is done, then every 20–250 ms
+ * (production: 300 ms, then 100 ms–2 s), so a test does not wait out polls sized for real guests.
+ */
+export const EMULATOR_ASSISTANT_POLLING = { firstPollMs: 50, pollMinMs: 20, pollMaxMs: 250 } as const;
+
 export function sdkGateway(endpoint: string, timeoutMs?: number): EcsSdkGateway {
   return new EcsSdkGateway({
     regionId: 'cn-hangzhou',

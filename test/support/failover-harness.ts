@@ -2,6 +2,7 @@
 import { expect } from 'vitest';
 import type { EcsGateway } from '../../src/cloud/gateway.js';
 import { ACTION_APPROVE } from '../../src/slack/blocks/request-card.js';
+import { DEFAULT_PACING, type PacingRules } from '../../src/slack/outbox/pacing.js';
 import {
   APPROVALS_CHANNEL,
   type ApprovalHarness,
@@ -9,7 +10,7 @@ import {
   TEST_POLICY,
   USERS,
 } from './approval-bot.js';
-import { type EmulatorHarness, startHarness } from './execution-emulator.js';
+import { EMULATOR_ASSISTANT_POLLING, type EmulatorHarness, startHarness } from './execution-emulator.js';
 import type { RecordedCall } from './fake-slack.js';
 
 export { APPROVALS_CHANNEL, USERS } from './approval-bot.js';
@@ -86,6 +87,12 @@ export function requestActions(
   };
 }
 
+/**
+ * Slack's 1 post/s per channel is not what these tests are about: a card's thread replies and
+ * result would each wait a second behind the last. The order of posts is kept.
+ */
+const UNPACED: PacingRules = { ...DEFAULT_PACING, postsPerSecond: 1_000 };
+
 export async function startFailoverHarness(
   policy: string,
   options: {
@@ -104,9 +111,11 @@ export async function startFailoverHarness(
   });
   const h = await startApprovalHarness({
     policy,
+    pacing: UNPACED,
     cloud: {
       gateway: options.wrapGateway ? options.wrapGateway(emu.gateway()) : emu.gateway(),
       assistantTimeoutSec: options.assistantTimeoutSec ?? 2,
+      assistantPolling: EMULATOR_ASSISTANT_POLLING,
       execution: {
         pollIntervalMs: 100,
         run: { lockWaitMs: options.lockWaitMs ?? 10_000, lockRetryMs: 100, waitTimeoutMs: 10_000 },
