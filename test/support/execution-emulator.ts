@@ -64,7 +64,7 @@ export const FAST_LATENCY: Record<string, LatencySpec> = {
  * guest takes hundreds: the first look once a short script is done, then every 20–250 ms
  * (production: 300 ms, then 100 ms–2 s), so a test does not wait out polls sized for real guests.
  */
-export const EMULATOR_ASSISTANT_POLLING = { firstPollMs: 50, pollMinMs: 20, pollMaxMs: 250 } as const;
+export const EMULATOR_ASSISTANT_POLLING = { firstPollMs: 40, pollMinMs: 20, pollMaxMs: 250 } as const;
 
 export function sdkGateway(endpoint: string, timeoutMs?: number): EcsSdkGateway {
   return new EcsSdkGateway({
