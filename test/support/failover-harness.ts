@@ -127,11 +127,16 @@ export async function startFailoverHarness(
     pacing: UNPACED,
     cloud: {
       gateway: options.wrapGateway ? options.wrapGateway(emu.gateway()) : emu.gateway(),
-      assistantTimeoutSec: options.assistantTimeoutSec ?? 2,
+      assistantTimeoutSec: options.assistantTimeoutSec ?? 1,
       assistantPolling: EMULATOR_ASSISTANT_POLLING,
       execution: {
-        pollIntervalMs: 100,
-        run: { lockWaitMs: options.lockWaitMs ?? 10_000, lockRetryMs: 100, waitTimeoutMs: 10_000 },
+        pollIntervalMs: 50,
+        run: {
+          lockWaitMs: options.lockWaitMs ?? 10_000,
+          lockRetryMs: 100,
+          waitTimeoutMs: 10_000,
+          changePollMs: 50,
+        },
       },
     },
   });
