@@ -5,6 +5,7 @@ import { EcsSdkGateway } from '../../src/cloud/ecs-sdk-gateway.js';
 import type { EcsGateway } from '../../src/cloud/gateway.js';
 import {
   type FaultConfig,
+  type LatencyKind,
   type LatencySpec,
   parseRamPolicy,
   type RamPolicy,
@@ -57,6 +58,22 @@ export const FAST_LATENCY: Record<string, LatencySpec> = {
   create: { baseMs: 100, jitterMs: 50 },
   attach: { baseMs: 200, jitterMs: 100 },
   detach: { baseMs: 200, jitterMs: 100 },
+};
+
+/**
+ * Every slow operation takes tens of milliseconds: still asynchronous (a request waits for each
+ * change to show), never the seconds these tests used to spend waiting on them.
+ */
+export const QUICK_LATENCY: Record<LatencyKind, LatencySpec> = {
+  create: { baseMs: 50, jitterMs: 25 },
+  attach: { baseMs: 100, jitterMs: 50 },
+  detach: { baseMs: 100, jitterMs: 50 },
+  delete: { baseMs: 0, jitterMs: 0 },
+  resize: { baseMs: 50, jitterMs: 25 },
+  snapshot: { baseMs: 100, jitterMs: 50 },
+  start: { baseMs: 100, jitterMs: 50 },
+  stop: { baseMs: 100, jitterMs: 50 },
+  command: { baseMs: 30, jitterMs: 15 },
 };
 
 /**

@@ -1,7 +1,6 @@
 /** The bot over signed HTTP with the fake Slack, real Redis and the ECS emulator, for issue 6's tests. */
 import { expect } from 'vitest';
 import type { EcsGateway } from '../../src/cloud/gateway.js';
-import type { LatencyKind, LatencySpec } from '../../src/emulator/index.js';
 import { ACTION_APPROVE } from '../../src/slack/blocks/request-card.js';
 import { DEFAULT_PACING, type PacingRules } from '../../src/slack/outbox/pacing.js';
 import {
@@ -11,7 +10,12 @@ import {
   TEST_POLICY,
   USERS,
 } from './approval-bot.js';
-import { EMULATOR_ASSISTANT_POLLING, type EmulatorHarness, startHarness } from './execution-emulator.js';
+import {
+  EMULATOR_ASSISTANT_POLLING,
+  type EmulatorHarness,
+  QUICK_LATENCY,
+  startHarness,
+} from './execution-emulator.js';
 import type { RecordedCall } from './fake-slack.js';
 
 export { APPROVALS_CHANNEL, USERS } from './approval-bot.js';
@@ -94,22 +98,6 @@ export function requestActions(
  */
 const UNPACED: PacingRules = { ...DEFAULT_PACING, postsPerSecond: 1_000 };
 
-/**
- * Every slow operation takes tens of milliseconds: still asynchronous (a request waits for each
- * change to show), never the seconds these tests used to spend waiting on them.
- */
-export const FAILOVER_LATENCY: Record<LatencyKind, LatencySpec> = {
-  create: { baseMs: 50, jitterMs: 25 },
-  attach: { baseMs: 100, jitterMs: 50 },
-  detach: { baseMs: 100, jitterMs: 50 },
-  delete: { baseMs: 0, jitterMs: 0 },
-  resize: { baseMs: 50, jitterMs: 25 },
-  snapshot: { baseMs: 100, jitterMs: 50 },
-  start: { baseMs: 100, jitterMs: 50 },
-  stop: { baseMs: 100, jitterMs: 50 },
-  command: { baseMs: 30, jitterMs: 15 },
-};
-
 export async function startFailoverHarness(
   policy: string,
   options: {
@@ -119,9 +107,7 @@ export async function startFailoverHarness(
     wrapGateway?: (inner: EcsGateway) => EcsGateway;
   } = {},
 ): Promise<FailoverHarness> {
-  const emu = await startHarness({
-    latency: FAILOVER_LATENCY,
-  });
+  const emu = await startHarness({ latency: QUICK_LATENCY });
   const h = await startApprovalHarness({
     policy,
     pacing: UNPACED,
