@@ -2,12 +2,12 @@
 import { expect } from 'vitest';
 import type { EcsGateway } from '../../src/cloud/gateway.js';
 import { ACTION_APPROVE } from '../../src/slack/blocks/request-card.js';
-import { DEFAULT_PACING, type PacingRules } from '../../src/slack/outbox/pacing.js';
 import {
   APPROVALS_CHANNEL,
   type ApprovalHarness,
   startApprovalHarness,
   TEST_POLICY,
+  UNPACED,
   USERS,
 } from './approval-bot.js';
 import {
@@ -91,12 +91,6 @@ export function requestActions(
     },
   };
 }
-
-/**
- * Slack's 1 post/s per channel is not what these tests are about: a card's thread replies and
- * result would each wait a second behind the last. The order of posts is kept.
- */
-const UNPACED: PacingRules = { ...DEFAULT_PACING, postsPerSecond: 1_000 };
 
 export async function startFailoverHarness(
   policy: string,
