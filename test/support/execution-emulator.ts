@@ -61,8 +61,9 @@ export const FAST_LATENCY: Record<string, LatencySpec> = {
 };
 
 /**
- * Every slow operation takes tens of milliseconds: still asynchronous (a request waits for each
- * change to show), never the seconds these tests used to spend waiting on them.
+ * Every slow operation in tens of milliseconds, for tests that are not about its duration: still
+ * asynchronous (a request waits for each change to show, as against ECS), in a fraction of the
+ * defaults' 200–500 ms. Pair it with EMULATOR_ASSISTANT_POLLING (QUICK_RUN on the execution harness).
  */
 export const QUICK_LATENCY: Record<LatencyKind, LatencySpec> = {
   create: { baseMs: 50, jitterMs: 25 },

@@ -107,6 +107,8 @@ export async function startFailoverHarness(
     pacing: UNPACED,
     cloud: {
       gateway: options.wrapGateway ? options.wrapGateway(emu.gateway()) : emu.gateway(),
+      // A live guest answers in 45 ms and the emulator applies its events in time order, so only a
+      // crashed or hung guest reaches this Timeout, and the tests about those wait it out.
       assistantTimeoutSec: options.assistantTimeoutSec ?? 1,
       assistantPolling: EMULATOR_ASSISTANT_POLLING,
       execution: {
