@@ -46,6 +46,8 @@ export interface RunnerOptions {
   /** Cloud Assistant Timeout of inspect and the reservation scripts; a hung guest costs this long. */
   readonly assistantTimeoutSec: number;
   readonly assistantTiming?: AssistantTiming;
+  /** Overrides every step's poll of a slow change (snapshot, deletion, instances starting); tests. */
+  readonly changePollMs?: number;
 }
 
 export interface RunnerDeps {
@@ -232,6 +234,7 @@ export class RequestRunner {
       fencingMode: options.fencingMode,
       assistantTimeoutSec: options.assistantTimeoutSec,
       assistantTiming: options.assistantTiming ?? DEFAULT_ASSISTANT_TIMING,
+      ...(options.changePollMs === undefined ? {} : { changePollMs: options.changePollMs }),
       assertHeld: () => lease.assertHeld(),
       advance: async (to, details) => {
         if (cursor >= to) return;

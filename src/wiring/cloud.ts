@@ -34,6 +34,7 @@ export function assembleCloud(
   const assistantTimeoutSec = cloud.assistantTimeoutSec ?? DEFAULT_RUN_OPTIONS.assistantTimeoutSec;
   const assistantTiming: AssistantTiming = {
     ...DEFAULT_ASSISTANT_TIMING,
+    ...cloud.assistantPolling,
     unresponsive: new UnresponsiveGuests(() => parts.clock.now()),
   };
   const execution = createExecution({

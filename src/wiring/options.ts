@@ -60,6 +60,10 @@ export interface CloudOptions {
   readonly runWorker?: boolean;
   /** Cloud Assistant Timeout of inspect and the reservation scripts (default 15 s). */
   readonly assistantTimeoutSec?: number;
+  /** Cloud Assistant poll timing of filing, the runner and `/disk status` (tests; default DEFAULT_ASSISTANT_TIMING). */
+  readonly assistantPolling?: Partial<
+    Pick<AssistantTiming, 'firstPollMs' | 'pollMinMs' | 'pollMaxMs' | 'backoff' | 'graceMs'>
+  >;
   /** Timing overrides (tests). */
   readonly execution?: Pick<
     ExecutionOptions,

@@ -65,6 +65,7 @@ export function assembleSlackPosts(
     ...(options.slack.pacing ? { pacing: options.slack.pacing } : {}),
     logger: logger.child({ module: 'outbox' }),
     metrics: options.metrics,
+    ...(options.slack.pacing ? { pacing: options.slack.pacing } : {}),
   });
   const alerts = new MountAlerter(
     client,

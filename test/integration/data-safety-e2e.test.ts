@@ -48,7 +48,7 @@ const POLICY = `${failoverPolicy('detach').replace(
 )}detachMounted: { quorum: 2 }\n`;
 
 beforeAll(async () => {
-  f = await startFailoverHarness(POLICY, { assistantTimeoutSec: 2 });
+  f = await startFailoverHarness(POLICY);
 });
 afterAll(() => f.close());
 

@@ -5,9 +5,15 @@ import {
   APPROVALS_CHANNEL,
   type ApprovalHarness,
   startApprovalHarness,
+  UNPACED,
   USERS,
 } from '../support/approval-bot.js';
-import { type EmulatorHarness, startHarness } from '../support/execution-emulator.js';
+import {
+  EMULATOR_ASSISTANT_POLLING,
+  type EmulatorHarness,
+  QUICK_LATENCY,
+  startHarness,
+} from '../support/execution-emulator.js';
 import type { RecordedCall } from '../support/fake-slack.js';
 
 let emu: EmulatorHarness;
@@ -16,12 +22,14 @@ const json = (call: RecordedCall) => JSON.stringify(call.body);
 const sixteen = SEED.instances.nvmeI.slice(0, 16).map((i) => i.id);
 
 beforeAll(async () => {
-  emu = await startHarness();
+  emu = await startHarness({ latency: QUICK_LATENCY });
   h = await startApprovalHarness({
+    slackPacing: UNPACED,
     cloud: {
       gateway: emu.gateway(),
       multiAttachZones: [SEED.zones.multiAttachI, SEED.zones.multiAttachJ],
-      execution: { pollIntervalMs: 100 },
+      assistantPolling: EMULATOR_ASSISTANT_POLLING,
+      execution: { pollIntervalMs: 50 },
     },
   });
 });

@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SEED } from '../../src/emulator/index.js';
 import type { DiskRequest } from '../../src/workflow/request.js';
-import { type EmulatorHarness, startHarness, successfulMutations } from '../support/execution-emulator.js';
-import { type ExecutionHarness, executionHarness } from '../support/execution-harness.js';
+import {
+  type EmulatorHarness,
+  QUICK_LATENCY,
+  startHarness,
+  successfulMutations,
+} from '../support/execution-emulator.js';
+import { type ExecutionHarness, executionHarness, QUICK_RUN } from '../support/execution-harness.js';
 
 const REGION = SEED.regionId;
 const nvmeI = SEED.instances.nvmeI.map((i) => i.id);
@@ -10,7 +15,7 @@ let emu: EmulatorHarness;
 let h: ExecutionHarness;
 
 beforeAll(async () => {
-  emu = await startHarness();
+  emu = await startHarness({ latency: QUICK_LATENCY });
 });
 afterAll(async () => {
   await h?.close();
@@ -31,7 +36,7 @@ function expectClean(
 describe('under 30 % throttling and 10 % 5xx on every ECS call', () => {
   it('every request ends succeeded or cleanly failed, and no mutation is applied twice', async () => {
     await emu.reset();
-    h = await executionHarness(inject('redisUrl'), emu.gateway());
+    h = await executionHarness(inject('redisUrl'), emu.gateway(), { run: QUICK_RUN });
     const worker = h.execution.start();
     await emu.setFaults({
       '*': { throttleRate: 0.3, internalErrorRate: 0.05, unavailableRate: 0.05, retryAfterMs: 30 },

@@ -3,8 +3,13 @@ import { SEED } from '../../src/emulator/index.js';
 import { clientTokenFor } from '../../src/jobs/steps/create.js';
 import { facts } from '../../src/kinds/registry.js';
 import type { ParamsOf } from '../../src/workflow/request-params.js';
-import { type EmulatorHarness, startHarness, successfulMutations } from '../support/execution-emulator.js';
-import { type ExecutionHarness, executionHarness } from '../support/execution-harness.js';
+import {
+  type EmulatorHarness,
+  QUICK_LATENCY,
+  startHarness,
+  successfulMutations,
+} from '../support/execution-emulator.js';
+import { type ExecutionHarness, executionHarness, QUICK_RUN } from '../support/execution-harness.js';
 
 const REGION = SEED.regionId;
 const ZONE = SEED.zones.multiAttachI;
@@ -13,7 +18,7 @@ let emu: EmulatorHarness;
 let h: ExecutionHarness;
 
 beforeAll(async () => {
-  emu = await startHarness();
+  emu = await startHarness({ latency: QUICK_LATENCY });
 });
 afterAll(async () => emu.close());
 afterEach(async () => h?.close());
@@ -40,7 +45,7 @@ async function createDisk(name: string): Promise<string> {
 describe('execution end to end (real Redis, emulator, real SDK)', () => {
   it('create → attach to 16 instances → 17th refused at preflight → detach', async () => {
     await emu.reset();
-    h = await executionHarness(inject('redisUrl'), emu.gateway());
+    h = await executionHarness(inject('redisUrl'), emu.gateway(), { run: QUICK_RUN });
     const worker = h.execution.start();
 
     const create = await h.approved('create', createParams('shared-16'));
@@ -107,7 +112,7 @@ describe('execution end to end (real Redis, emulator, real SDK)', () => {
 
   it('guard_changed: an instance stopped between approval and execution ends the request failed, untouched', async () => {
     await emu.reset();
-    h = await executionHarness(inject('redisUrl'), emu.gateway());
+    h = await executionHarness(inject('redisUrl'), emu.gateway(), { run: QUICK_RUN });
     const worker = h.execution.start();
     const diskId = await createDisk('stale');
     const request = await h.approved(
@@ -130,7 +135,7 @@ describe('execution end to end (real Redis, emulator, real SDK)', () => {
   it('a second request on a locked disk waits, says who holds it, then fails with locked', async () => {
     await emu.reset();
     h = await executionHarness(inject('redisUrl'), emu.gateway(), {
-      run: { lockWaitMs: 600, lockRetryMs: 100 },
+      run: { ...QUICK_RUN, lockWaitMs: 600, lockRetryMs: 100 },
     });
     const diskId = await (async () => {
       const worker = h.execution.start();
@@ -159,7 +164,7 @@ describe('execution end to end (real Redis, emulator, real SDK)', () => {
 
   it('failover runs through its step runner (detach mode: the old primary is detached)', async () => {
     await emu.reset();
-    h = await executionHarness(inject('redisUrl'), emu.gateway());
+    h = await executionHarness(inject('redisUrl'), emu.gateway(), { run: QUICK_RUN });
     const worker = h.execution.start();
     const request = await h.approved('failover', {
       diskId: SEED.disks.sharedExt4.diskId,

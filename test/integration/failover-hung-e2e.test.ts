@@ -22,7 +22,7 @@ const [standby] = SEED.instances.nvmeI.map((i) => i.id);
 let f: FailoverHarness;
 
 // A Cloud Assistant Timeout far above the run: a hung guest cannot answer before the result.
-const ASSISTANT_TIMEOUT_SEC = 8;
+const ASSISTANT_TIMEOUT_SEC = 4;
 
 beforeAll(async () => {
   f = await startFailoverHarness(failoverPolicy('reservation'), {

@@ -97,7 +97,8 @@ describe('the built-in takeover mount', () => {
 describe('the failover guard, re-checked right before fencing', () => {
   it('a standby stopped after approval: guard_changed, nothing fenced, the facts in the audit', async () => {
     const holder = (await reservationOf(f.emu, disk))?.holder;
-    await f.emu.setLatency({ attach: { baseMs: 2500, jitterMs: 0 } });
+    // AttachDisk of the standby takes 1.5 s: the window in which the test stops it.
+    await f.emu.setLatency({ attach: { baseMs: 1_500, jitterMs: 0 } });
     try {
       await f.emu.clearCalls();
       const id = await f.open(`failover ${disk} --from ${primary} --to ${spare}`);
@@ -124,7 +125,7 @@ describe('the failover guard, re-checked right before fencing', () => {
         changed: [expect.objectContaining({ code: 'instance_state' })],
       });
     } finally {
-      await f.emu.setLatency({ attach: { baseMs: 100, jitterMs: 50 } });
+      await f.emu.setLatency({});
       await f.emu.admin(`instances/${spare}/start`, {});
     }
   });

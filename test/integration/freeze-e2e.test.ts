@@ -7,9 +7,15 @@ import {
   type ApprovalHarness,
   AUDIT_CHANNEL,
   startApprovalHarness,
+  UNPACED,
   USERS,
 } from '../support/approval-bot.js';
-import { type EmulatorHarness, startHarness } from '../support/execution-emulator.js';
+import {
+  EMULATOR_ASSISTANT_POLLING,
+  type EmulatorHarness,
+  QUICK_LATENCY,
+  startHarness,
+} from '../support/execution-emulator.js';
 import type { RecordedCall } from '../support/fake-slack.js';
 
 /** Carol is on-call (failover approver), Bob a storage approver, Alice an emergency requester, Dave nobody. */
@@ -34,14 +40,16 @@ let h: ApprovalHarness;
 let paths = 0;
 
 beforeAll(async () => {
-  emu = await startHarness();
+  emu = await startHarness({ latency: QUICK_LATENCY });
   h = await startApprovalHarness({
     policy: policy(true),
     keyPrefix,
+    slackPacing: UNPACED,
     cloud: {
       gateway: emu.gateway(),
       multiAttachZones: [SEED.zones.multiAttachI, SEED.zones.multiAttachJ],
-      execution: { pollIntervalMs: 100 },
+      assistantPolling: EMULATOR_ASSISTANT_POLLING,
+      execution: { pollIntervalMs: 50 },
     },
   });
 });

@@ -7,8 +7,13 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { EcsGateway } from '../../src/cloud/gateway.js';
 import { SEED } from '../../src/emulator/index.js';
 import type { ParamsOf } from '../../src/workflow/request-params.js';
-import { createAvailableDisk, type EmulatorHarness, startHarness } from '../support/execution-emulator.js';
-import { type ExecutionHarness, executionHarness } from '../support/execution-harness.js';
+import {
+  createAvailableDisk,
+  type EmulatorHarness,
+  QUICK_LATENCY,
+  startHarness,
+} from '../support/execution-emulator.js';
+import { type ExecutionHarness, executionHarness, QUICK_RUN } from '../support/execution-harness.js';
 
 const REGION = SEED.regionId;
 const ids = SEED.instances.nvmeI.map((i) => i.id);
@@ -37,9 +42,9 @@ function tripwire(inner: EcsGateway): EcsGateway {
 }
 
 beforeAll(async () => {
-  emu = await startHarness({ latency: { attach: { baseMs: 5, jitterMs: 0 } } });
+  emu = await startHarness({ latency: { ...QUICK_LATENCY, attach: { baseMs: 5, jitterMs: 0 } } });
   h = await executionHarness(inject('redisUrl'), tripwire(emu.gateway()), {
-    run: { assistantTimeoutSec: 2 },
+    run: { ...QUICK_RUN, assistantTimeoutSec: 2 },
   });
   worker = h.execution.start();
 });

@@ -7,8 +7,13 @@
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { SEED } from '../../src/emulator/index.js';
 import type { ParamsOf } from '../../src/workflow/request-params.js';
-import { createAvailableDisk, type EmulatorHarness, startHarness } from '../support/execution-emulator.js';
-import { type ExecutionHarness, executionHarness } from '../support/execution-harness.js';
+import {
+  createAvailableDisk,
+  type EmulatorHarness,
+  QUICK_LATENCY,
+  startHarness,
+} from '../support/execution-emulator.js';
+import { type ExecutionHarness, executionHarness, QUICK_RUN } from '../support/execution-harness.js';
 
 const REGION = SEED.regionId;
 const ids = SEED.instances.nvmeI.map((i) => i.id);
@@ -17,8 +22,10 @@ let h: ExecutionHarness;
 let worker: { close(): Promise<void> };
 
 beforeAll(async () => {
-  emu = await startHarness({ latency: { attach: { baseMs: 5, jitterMs: 0 } } });
-  h = await executionHarness(inject('redisUrl'), emu.gateway(), { run: { assistantTimeoutSec: 2 } });
+  emu = await startHarness({ latency: { ...QUICK_LATENCY, attach: { baseMs: 5, jitterMs: 0 } } });
+  h = await executionHarness(inject('redisUrl'), emu.gateway(), {
+    run: { ...QUICK_RUN, assistantTimeoutSec: 2 },
+  });
   worker = h.execution.start();
 });
 afterAll(async () => {

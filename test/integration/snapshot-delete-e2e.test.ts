@@ -205,11 +205,11 @@ describe('/disk delete', () => {
   it('stops right before DeleteDisk when the tag goes while the final snapshot is made', async () => {
     const disk = await managedDisk([nodes[7] as string], [nodes[7] as string]);
     const id = await f.open(`delete ${disk.id}`);
-    await f.emu.setLatency({ snapshot: { baseMs: 3_000, jitterMs: 0 } });
+    await f.emu.setLatency({ snapshot: { baseMs: 1_500, jitterMs: 0 } });
     try {
       await f.approve(id, USERS.bob);
       await f.approve(id, USERS.carol);
-      // The snapshot is progressing (3 s): the tag goes before the delete moment's re-check.
+      // The snapshot is progressing (1.5 s): the tag goes before the delete moment's re-check.
       while ((await callsOn('CreateSnapshot', disk.id)).length === 0)
         await new Promise((r) => setTimeout(r, 50));
       await f.emu.admin('tags', { resource: 'disk', id: disk.id, tags: [] });
@@ -219,7 +219,7 @@ describe('/disk delete', () => {
         /Stopped before DeleteDisk: d-[a-z0-9]+ is kept; the final snapshot s-[a-z0-9]+ is kept/,
       );
     } finally {
-      await f.emu.setLatency({ snapshot: { baseMs: 300, jitterMs: 300 } });
+      await f.emu.setLatency({});
     }
     expect(await describeDisk(disk.id)).toBeDefined();
     expect(await callsOn('CreateSnapshot', disk.id)).toHaveLength(1);

@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { type CloudOptions, type RunningBot, startBot, type WatchOptions } from '../../src/bot.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
-import type { PacingRules } from '../../src/slack/outbox/pacing.js';
+import { DEFAULT_PACING, type PacingRules } from '../../src/slack/outbox/pacing.js';
 import { RedisAuditLog } from '../../src/store/audit.js';
 import { parsePolicy } from '../../src/workflow/policy.js';
 import type { Executor } from '../../src/workflow/ports.js';
@@ -31,6 +31,12 @@ actions:
     emergency: { requesters: { users: [U0ALICE] }, quorum: 0, review: required }
 singleNodeFs: { quorum: 2 }
 `;
+
+/**
+ * Slack's 1 post/s per channel is not what these tests are about: a card's thread replies and
+ * result would each wait a second behind the last. The order of posts is kept.
+ */
+export const UNPACED: PacingRules = { ...DEFAULT_PACING, postsPerSecond: 1_000 };
 
 export interface ApprovalHarness {
   readonly bot: RunningBot;

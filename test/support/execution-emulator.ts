@@ -5,6 +5,7 @@ import { EcsSdkGateway } from '../../src/cloud/ecs-sdk-gateway.js';
 import type { EcsGateway } from '../../src/cloud/gateway.js';
 import {
   type FaultConfig,
+  type LatencyKind,
   type LatencySpec,
   parseRamPolicy,
   type RamPolicy,
@@ -58,6 +59,30 @@ export const FAST_LATENCY: Record<string, LatencySpec> = {
   attach: { baseMs: 200, jitterMs: 100 },
   detach: { baseMs: 200, jitterMs: 100 },
 };
+
+/**
+ * Every slow operation in tens of milliseconds, for tests that are not about its duration: still
+ * asynchronous (a request waits for each change to show, as against ECS), in a fraction of the
+ * defaults' 200–500 ms. Pair it with EMULATOR_ASSISTANT_POLLING (QUICK_RUN on the execution harness).
+ */
+export const QUICK_LATENCY: Record<LatencyKind, LatencySpec> = {
+  create: { baseMs: 50, jitterMs: 25 },
+  attach: { baseMs: 100, jitterMs: 50 },
+  detach: { baseMs: 100, jitterMs: 50 },
+  delete: { baseMs: 0, jitterMs: 0 },
+  resize: { baseMs: 50, jitterMs: 25 },
+  snapshot: { baseMs: 100, jitterMs: 50 },
+  start: { baseMs: 100, jitterMs: 50 },
+  stop: { baseMs: 100, jitterMs: 50 },
+  command: { baseMs: 30, jitterMs: 15 },
+};
+
+/**
+ * Cloud Assistant polling for the emulator, whose scripts take tens of milliseconds where a real
+ * guest takes hundreds: the first look once a short script is done, then every 20–250 ms
+ * (production: 300 ms, then 100 ms–2 s), so a test does not wait out polls sized for real guests.
+ */
+export const EMULATOR_ASSISTANT_POLLING = { firstPollMs: 40, pollMinMs: 20, pollMaxMs: 250 } as const;
 
 export function sdkGateway(endpoint: string, timeoutMs?: number): EcsSdkGateway {
   return new EcsSdkGateway({

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { DEFAULT_ASSISTANT_TIMING } from '../../src/cloud/assistant.js';
 import type { EcsGateway } from '../../src/cloud/gateway.js';
 import type { Execution, ExecutionOptions } from '../../src/jobs/execution.js';
 import { createExecution } from '../../src/jobs/execution.js';
@@ -11,6 +12,7 @@ import { parsePolicy } from '../../src/workflow/policy.js';
 import { type Executor, systemClock } from '../../src/workflow/ports.js';
 import type { Check, DiskRequest, PlanStep, RequestKind, RequestState } from '../../src/workflow/request.js';
 import { type ParamsOf, toJsonParams } from '../../src/workflow/request-params.js';
+import { EMULATOR_ASSISTANT_POLLING } from './execution-emulator.js';
 
 const POLICY = `
 requesters: { users: [UREQ] }
@@ -83,6 +85,18 @@ export function planFor<K extends RequestKind>(kind: K, params: ParamsOf[K]): Pl
   const action = kind === 'attach' ? 'AttachDisk' : 'DetachDisk';
   return p.instanceIds.map((id) => ({ action, params: { DiskId: p.diskId, InstanceId: id } }));
 }
+
+/**
+ * Run options for an emulator on QUICK_LATENCY: scripts polled from 40 ms, slow changes (snapshot,
+ * deletion, instances starting) every 50 ms, and the harness's short waits for locks and changes.
+ */
+export const QUICK_RUN = {
+  waitTimeoutMs: 10_000,
+  lockWaitMs: 2_000,
+  lockRetryMs: 100,
+  assistantTiming: { ...DEFAULT_ASSISTANT_TIMING, ...EMULATOR_ASSISTANT_POLLING },
+  changePollMs: 50,
+} as const satisfies ExecutionOptions['run'];
 
 export interface ExecutionHarness {
   readonly prefix: string;

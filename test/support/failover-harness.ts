@@ -7,9 +7,15 @@ import {
   type ApprovalHarness,
   startApprovalHarness,
   TEST_POLICY,
+  UNPACED,
   USERS,
 } from './approval-bot.js';
-import { type EmulatorHarness, startHarness } from './execution-emulator.js';
+import {
+  EMULATOR_ASSISTANT_POLLING,
+  type EmulatorHarness,
+  QUICK_LATENCY,
+  startHarness,
+} from './execution-emulator.js';
 import type { RecordedCall } from './fake-slack.js';
 
 export { APPROVALS_CHANNEL, USERS } from './approval-bot.js';
@@ -95,21 +101,24 @@ export async function startFailoverHarness(
     wrapGateway?: (inner: EcsGateway) => EcsGateway;
   } = {},
 ): Promise<FailoverHarness> {
-  const emu = await startHarness({
-    latency: {
-      attach: { baseMs: 100, jitterMs: 50 },
-      detach: { baseMs: 100, jitterMs: 50 },
-      command: { baseMs: 60, jitterMs: 20 },
-    },
-  });
+  const emu = await startHarness({ latency: QUICK_LATENCY });
   const h = await startApprovalHarness({
     policy,
+    slackPacing: UNPACED,
     cloud: {
       gateway: options.wrapGateway ? options.wrapGateway(emu.gateway()) : emu.gateway(),
-      assistantTimeoutSec: options.assistantTimeoutSec ?? 2,
+      // A live guest answers in 45 ms and the emulator applies its events in time order, so only a
+      // crashed or hung guest reaches this Timeout, and the tests about those wait it out.
+      assistantTimeoutSec: options.assistantTimeoutSec ?? 1,
+      assistantPolling: EMULATOR_ASSISTANT_POLLING,
       execution: {
-        pollIntervalMs: 100,
-        run: { lockWaitMs: options.lockWaitMs ?? 10_000, lockRetryMs: 100, waitTimeoutMs: 10_000 },
+        pollIntervalMs: 50,
+        run: {
+          lockWaitMs: options.lockWaitMs ?? 10_000,
+          lockRetryMs: 100,
+          waitTimeoutMs: 10_000,
+          changePollMs: 50,
+        },
       },
     },
   });

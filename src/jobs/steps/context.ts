@@ -72,6 +72,11 @@ export interface StepContext<K extends RequestKind> {
   /** Cloud Assistant Timeout of the bot's scripts, and how their results are polled. */
   readonly assistantTimeoutSec: number;
   readonly assistantTiming: AssistantTiming;
+  /**
+   * When set, how often every step polls a slow change it waits for (a snapshot, a deletion,
+   * instances starting) instead of its own interval: tests against a fast emulator.
+   */
+  readonly changePollMs?: number;
   /** Throws when the lease is lost; call before every mutation. */
   assertHeld(): void;
   /** Moves the cursor forward (no-op when it is already there, e.g. on resume). */

@@ -25,7 +25,7 @@ export const snapshotClientToken = (requestId: string): string => `sdb-snapshot-
 /** How a step polls the cloud for a snapshot or a delete: every second, by the step's clock. */
 export const stepPoll = (ctx: StepContext<RequestKind>): PollTiming => ({
   ...DEFAULT_POLL,
-  intervalMs: 1_000,
+  intervalMs: ctx.changePollMs ?? 1_000,
   now: () => ctx.clock.now(),
 });
 

@@ -106,7 +106,7 @@ async function takeSnapshot(ctx: Ctx): Promise<ExecutionResult | undefined> {
   }
   const waited = await waitForSnapshot(ctx.gateway, p.regionId, snapshotId, {
     ...DEFAULT_POLL,
-    intervalMs: 250,
+    intervalMs: ctx.changePollMs ?? 250,
     timeoutMs: Math.max(ctx.waitTimeoutMs, DEFAULT_POLL.timeoutMs),
     now: () => ctx.clock.now(),
   });
@@ -224,7 +224,7 @@ async function waitForRunning(ctx: Ctx, disk: DiskInfo): Promise<ExecutionResult
         `${p.diskId} was resized offline to ${p.sizeGiB} GiB, but only ${running} of ${ids.length} instances ran again within ${Math.round(bound / 60_000)} min; nothing was grown. Start them, then press Retry.`,
       );
     ctx.assertHeld();
-    await sleep(START_POLL_MS);
+    await sleep(ctx.changePollMs ?? START_POLL_MS);
   }
   await ctx.report({
     label: `Every instance Running (${ids.length}/${ids.length})`,
