@@ -35,7 +35,6 @@ export function createSlackOutbox(options: {
   readonly pacing?: PacingRules;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly pacing?: PacingRules;
 }): SlackOutbox {
   const outbox: SlackOutbox = new SlackOutbox({
     store: new RedisOutboxStore(options.redis, options.keyPrefix ? { prefix: options.keyPrefix } : {}),
@@ -59,7 +58,6 @@ export function createSlackOutbox(options: {
     ...(options.pacing ? { pacing: options.pacing } : {}),
     logger: options.logger,
     metrics: createOutboxMetrics(options.metrics.registry),
-    ...(options.pacing ? { pacing: options.pacing } : {}),
   });
   return outbox;
 }

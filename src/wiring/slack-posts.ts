@@ -65,7 +65,6 @@ export function assembleSlackPosts(
     ...(options.slack.pacing ? { pacing: options.slack.pacing } : {}),
     logger: logger.child({ module: 'outbox' }),
     metrics: options.metrics,
-    ...(options.slack.pacing ? { pacing: options.slack.pacing } : {}),
   });
   const alerts = new MountAlerter(
     client,
