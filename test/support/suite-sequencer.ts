@@ -19,8 +19,9 @@ const SPACING = 4;
  * failed at once (no Redis, say) would otherwise queue every file it touched before the long ones.
  * The child-process files are spread through the shared integration files instead of queued
  * together: each starts Node children or Chromium, and four of those starting at once on two cores
- * missed their start-up deadlines. Unit files go last, filling the CPU while the long integration
- * files wait.
+ * missed their start-up deadlines. Unit files (CPU only: the guest scripts, property runs) follow
+ * the last child-process file, so they fill the CPU while the long integration files wait instead
+ * of running alone at the end.
  */
 export class SuiteSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -42,9 +43,16 @@ export class SuiteSequencer extends BaseSequencer {
         .map(({ spec }) => spec);
     const names = [...new Set(files.map((spec) => spec.project.name))].sort();
     const rest = names.filter((name) => name !== SHARED_PROJECT && name !== CHILD_PROCESS_PROJECT);
+    const integration = interleave(
+      longestFirst(SHARED_PROJECT),
+      longestFirst(CHILD_PROCESS_PROJECT),
+      SPACING,
+    );
+    const lastChild = integration.findLastIndex((spec) => spec.project.name === CHILD_PROCESS_PROJECT);
     return [
-      ...interleave(longestFirst(SHARED_PROJECT), longestFirst(CHILD_PROCESS_PROJECT), SPACING),
+      ...integration.slice(0, lastChild + 1),
       ...rest.flatMap(longestFirst),
+      ...integration.slice(lastChild + 1),
     ];
   }
 }
