@@ -1,51 +1,128 @@
-// npm run bench:attach — one disk attached to 16 instances through the execution subsystem
-// (BullMQ worker, shared rate limiter, DiskWatcher) in this process against the emulator with a 2 s
-// attach latency, in reservation fencing mode (NVMe keys registered, then the mount table read,
-// both through Cloud Assistant), compared with one attach through the same path and with a
-// sequential SDK script. Prints each figure beside its target (issue 12).
-import { cpus, loadavg } from 'node:os';
+// npm run bench:attach — approve click → result post of an attach of 16 instances against one
+// instance, through the bot as deployed (issue 18; bench/production-bot.ts: dist/main.js with a
+// private redis-server, LOG_LEVEL=info, the worker, sweeper and reconciler) in reservation fencing
+// mode (NVMe keys registered, then the mount table read, both through Cloud Assistant), against
+// the emulator with AttachDisk taking 1.9–2.1 s. The disks are created by the bot (`/disk create`
+// filed and approved), so they are known blank and an attach fans out at once. This process plays
+// Slack (signed HTTP in, a stand-in Web API recording the posts) and times each click to the
+// broadcast result post; also the ECS calls of each 16-instance request from the emulator's call
+// log, and a sequential SDK script for comparison. Exits non-zero only if a request does not succeed.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { EcsGateway } from '../src/cloud/gateway.js';
 import { SEED } from '../src/emulator/index.js';
+import { ACTION_APPROVE } from '../src/slack/blocks/request-card.js';
 import { type CallEntry, createAvailableDisk, startHarness } from '../test/support/execution-emulator.js';
-import { executionHarness } from '../test/support/execution-harness.js';
+import { type RecordedCall, startFakeSlack } from '../test/support/fake-slack.js';
 import { startRedisServer } from '../test/support/redis-server.js';
+import { signedSlackClient } from '../test/support/slack-requests.js';
+import { benchBotEnv, startProductionBot } from './production-bot.js';
 
+const SECRET = 'bench-signing-secret';
 const REGION = SEED.regionId;
 const ATTACH_LATENCY = { baseMs: 1_900, jitterMs: 200 }; // 1.9–2.1 s
 const COMMAND_LATENCY = { baseMs: 200, jitterMs: 300 }; // the emulator's default Cloud Assistant time
-const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 250);
+const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 5));
+const ALICE = 'U0ALICE';
+const BOB = 'U0BOB';
+const APPROVALS = 'C0APPROVALS';
+// Fencing, ECS budgets and polling are the bot's defaults (fencing.mode: reservation).
+const POLICY = `
+channels: { approvals: ${APPROVALS} }
+actions:
+  create: { approvers: { users: [${BOB}] }, quorum: 1, expiresIn: 24h }
+  attach: { approvers: { users: [${BOB}] }, quorum: 1, expiresIn: 24h }
+fencing: { mode: reservation }
+`;
 const nvmeI = SEED.instances.nvmeI.map((i) => i.id);
+const sixteen = nvmeI.slice(0, 16);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const json = (call: RecordedCall) => JSON.stringify(call.body);
 
-const redisServer = process.env.REDIS_URL ? undefined : await startRedisServer();
-const redisUrl = process.env.REDIS_URL ?? redisServer!.url;
+execFileSync(process.execPath, ['scripts/build.mjs', '--bench'], { stdio: 'inherit' });
+const dir = mkdtempSync(join(tmpdir(), 'sdb-bench-attach-'));
+const policyFile = join(dir, 'policy.yaml');
+writeFileSync(policyFile, POLICY);
+const redisServer = await startRedisServer();
 const emu = await startHarness({
   latency: { create: { baseMs: 50, jitterMs: 0 }, attach: ATTACH_LATENCY, command: COMMAND_LATENCY },
 });
-const sdk = emu.gateway();
-const h = await executionHarness(redisUrl, sdk, {
-  pollIntervalMs: POLL_MS,
-  queue: {},
-  run: { waitTimeoutMs: 60_000 },
-  retry: {},
-  rateBudget: { ratePerSecond: 10, burst: 20 },
-});
-const worker = h.execution.start();
+const fake = await startFakeSlack();
+const bot = await startProductionBot(
+  benchBotEnv(
+    {
+      signingSecret: SECRET,
+      slackApiUrl: fake.apiUrl,
+      redisUrl: redisServer.url,
+      ecsEndpoint: emu.emu.endpoint,
+    },
+    { MULTI_ATTACH_ZONES: `${SEED.zones.multiAttachI},${SEED.zones.multiAttachJ}`, POLICY_FILE: policyFile },
+  ),
+  dir,
+);
+const slack = signedSlackClient(bot.url, SECRET);
+const loadAtStart = loadavg();
 
-/** Approve → finished, as the reporter hears it (polled every 2 ms so the figure is the subsystem's, not the probe's). */
-async function throughExecution(diskId: string, instanceIds: string[]): Promise<number> {
-  const started = performance.now();
-  const request = await h.approved('attach', {
-    diskId,
-    instanceIds,
-    allowSingleNodeFs: false,
-    regionId: REGION,
+/** Alice files `/disk <text>`; returns the request id and its approval card once Slack accepted it. */
+async function file(text: string): Promise<{ id: string; card: RecordedCall }> {
+  const tag = `file-${fake.calls.length}`;
+  const res = await slack.command({ text, userId: ALICE, responseUrl: fake.responseUrl(tag) });
+  if (res.status !== 200) throw new Error(`/disk ${text} answered ${res.status}`);
+  const reply = json(await fake.waitFor((c) => c.method === `/response/${tag}`, 30_000));
+  const id = /R-[0-9A-Z]{10}/.exec(reply)?.[0];
+  if (!id || !reply.includes('opened')) throw new Error(`/disk ${text} not opened: ${reply}`);
+  const card = await fake.waitFor(
+    (c) =>
+      c.method === 'chat.postMessage' &&
+      c.body.channel === APPROVALS &&
+      !c.body.thread_ts &&
+      c.answer?.status === 200 &&
+      json(c).includes(id),
+    60_000,
+  );
+  return { id, card };
+}
+
+/** Bob clicks Approve on the card; resolves with click → the request's result post, in ms. */
+async function approve({ id, card }: { id: string; card: RecordedCall }): Promise<number> {
+  const blocks = (card.body.blocks ?? []) as { elements?: { action_id?: string; value?: string }[] }[];
+  const value = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTION_APPROVE)?.value;
+  if (!value) throw new Error(`no approve button on the card of ${id}`);
+  const clicked = performance.now();
+  const res = await slack.click({
+    userId: BOB,
+    actionId: ACTION_APPROVE,
+    value,
+    channelId: APPROVALS,
+    messageTs: String((card.answer?.json as { ts?: string } | undefined)?.ts),
+    responseUrl: fake.responseUrl(`approve-${id}`),
   });
-  while (!h.reporter.result(request.id)) await sleep(2);
-  const took = performance.now() - started;
-  const state = h.reporter.result(request.id)?.state;
-  if (state !== 'succeeded') throw new Error(`${request.id} ended ${state}`);
-  return took;
+  if (res.status !== 200) throw new Error(`click on ${id} answered ${res.status}`);
+  // The result post's text starts with the request id and its final state.
+  const outcome = new RegExp(`^${id} (succeeded|partial|failed):`);
+  const post = await fake.waitFor(
+    (c) =>
+      c.method === 'chat.postMessage' &&
+      c.answer?.status === 200 &&
+      String(c.body.reply_broadcast) === 'true' &&
+      outcome.test(String(c.body.text)),
+    180_000,
+  );
+  if (!String(post.body.text).startsWith(`${id} succeeded:`))
+    throw new Error(`${id} did not succeed: ${post.body.text}`);
+  return post.at - clicked;
+}
+
+/** Disks through the bot: filed and approved one after another, all running at once. */
+async function createThroughBot(names: string[]): Promise<Map<string, string>> {
+  const filed = [];
+  for (const name of names)
+    filed.push(await file(`create ${name} --size 20 --zone ${SEED.zones.multiAttachI}`));
+  await Promise.all(filed.map(approve));
+  const { disks } = await emu.state();
+  return new Map(names.map((name) => [name, disks.find((d) => d.name === name)?.diskId ?? '']));
 }
 
 async function sequentialSdk(gateway: EcsGateway, diskId: string, instanceIds: string[]): Promise<number> {
@@ -61,54 +138,51 @@ async function sequentialSdk(gateway: EcsGateway, diskId: string, instanceIds: s
   return performance.now() - started;
 }
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const sixteen = nvmeI.slice(0, 16);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-
-// Rounds alternate one attach and 16 attaches, each on a fresh disk; the calls of every 16-attach
-// request are counted and the largest count is reported.
+const names = Array.from({ length: ROUNDS }, (_, r) => [`bench-one-${r}`, `bench-sixteen-${r}`]).flat();
+const diskIds = await createThroughBot(names);
+// Rounds alternate one attach and 16 attaches, each on a disk of its own; the calls of every
+// 16-attach request, from filing to its result post, are counted and the largest count reported.
 const ones: number[] = [];
 const parallels: number[] = [];
 const perRound: CallEntry[][] = [];
 for (let round = 0; round < ROUNDS; round += 1) {
-  const diskOne = await createAvailableDisk(sdk, `bench-one-${round}`);
-  // Created blank the way the bot's CreateDisk tags it, so the attach fans out at once (no two-phase).
-  const diskSixteen = await createAvailableDisk(sdk, `bench-sixteen-${round}`, { createdBlank: true });
-  ones.push(await throughExecution(diskOne, [nvmeI[16]!]));
+  ones.push(await approve(await file(`attach ${diskIds.get(`bench-one-${round}`)} ${nvmeI[16]}`)));
   await emu.clearCalls();
-  parallels.push(await throughExecution(diskSixteen, sixteen));
+  parallels.push(
+    await approve(await file(`attach ${diskIds.get(`bench-sixteen-${round}`)} ${sixteen.join(' ')}`)),
+  );
   perRound.push(await emu.calls());
 }
-const one = median(ones);
-const parallel = median(parallels);
+const sequential = await sequentialSdk(
+  emu.gateway(),
+  await createAvailableDisk(emu.gateway(), 'bench-sequential'),
+  sixteen,
+);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const ratios = parallels.map((p, i) => p / ones[i]!);
+const ratio = median(ratios);
 const count = (...actions: string[]) =>
   Math.max(...perRound.map((calls) => calls.filter((c) => actions.includes(c.action)).length));
 const calls = perRound[0] ?? [];
-const sequential = await sequentialSdk(sdk, await createAvailableDisk(sdk, 'bench-sequential'), sixteen);
-
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 /** One line: what, the figure, the target beside it and whether it is met. */
 const line = (what: string, figure: string, target: string, ok: boolean) =>
   console.log(`${what.padEnd(44)} ${figure.padEnd(30)} target ${target.padEnd(8)} ${verdict(ok)}`);
+const loads = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
 console.log(
-  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')}`,
-);
-console.log(
-  `process: the execution subsystem in this process (BullMQ worker, Redis rate budget 10/s burst 20 per call class, DiskWatcher) against the emulator; attach latency ${ATTACH_LATENCY.baseMs}–${ATTACH_LATENCY.baseMs + ATTACH_LATENCY.jitterMs} ms, Cloud Assistant ${COMMAND_LATENCY.baseMs}–${COMMAND_LATENCY.baseMs + COMMAND_LATENCY.jitterMs} ms, DiskWatcher min poll ${POLL_MS} ms, fencing mode reservation`,
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average ${loads(loadAtStart)} at start, ${loads(loadavg())} at the end`,
 );
 console.log(
-  `rounds: ${ROUNDS}; one attach ${ones.map(fmt).join(', ')}; 16 attaches ${parallels.map(fmt).join(', ')}`,
+  `process: the bot as deployed (node dist/main.js, private redis-server, policy defaults, fencing mode reservation) against the emulator; AttachDisk ${ATTACH_LATENCY.baseMs}–${ATTACH_LATENCY.baseMs + ATTACH_LATENCY.jitterMs} ms, Cloud Assistant ${COMMAND_LATENCY.baseMs}–${COMMAND_LATENCY.baseMs + COMMAND_LATENCY.jitterMs} ms; disks created by the bot; approve click → broadcast result post`,
 );
-console.log(`one attach (execution subsystem), median    ${fmt(one)}`);
-line(
-  '16 attaches (execution subsystem), median',
-  `${fmt(parallel)} = ${(parallel / one).toFixed(2)} × one`,
-  '≤ 1.15',
-  parallel / one <= 1.15,
+console.log(
+  `rounds: ${ROUNDS}; one attach ${ones.map(fmt).join(', ')}; 16 attaches ${parallels.map(fmt).join(', ')}; ratios ${ratios.map((r) => r.toFixed(2)).join(', ')}`,
 );
+console.log(`one attach, click → result post, median       ${fmt(median(ones))}`);
+console.log(`16 attaches, click → result post, median      ${fmt(median(parallels))}`);
+line('16 attaches ÷ one attach, median of rounds', `${ratio.toFixed(2)} ×`, '≤ 1.15', ratio <= 1.15);
 line(
   'AttachDisk per 16-attach request (max)',
   String(count('AttachDisk')),
@@ -116,7 +190,7 @@ line(
   count('AttachDisk') <= 16,
 );
 line(
-  'DescribeDisks, preflight included (max)',
+  'DescribeDisks, filing included (max)',
   String(count('DescribeDisks')),
   '≤ 12',
   count('DescribeDisks') <= 12,
@@ -129,10 +203,12 @@ console.log(
   `ECS calls of the first 16-attach request: ${calls.length} (${[...new Set(calls.map((c) => c.action))].map((a) => `${a} ${calls.filter((c) => c.action === a).length}`).join(', ')})`,
 );
 console.log(
-  `16 attaches (sequential SDK script)          ${fmt(sequential)}   parallel/sequential = ${(parallel / sequential).toFixed(3)} (${(sequential / parallel).toFixed(1)} × faster)`,
+  `16 attaches (sequential SDK script)          ${fmt(sequential)}   bot/sequential = ${(median(parallels) / sequential).toFixed(3)} (${(sequential / median(parallels)).toFixed(1)} × faster)`,
 );
+console.log(`bot log: ${bot.log}`);
 
-await worker.close();
-await h.close();
+bot.child.kill('SIGTERM');
+await new Promise((resolve) => bot.child.once('exit', resolve));
+await fake.close();
 await emu.close();
-await redisServer?.stop();
+await redisServer.stop();
