@@ -158,26 +158,48 @@ async function sequentialSdk(gateway: EcsGateway, diskId: string, instanceIds: s
   return performance.now() - started;
 }
 
-const names = Array.from({ length: ROUNDS }, (_, r) => [`bench-one-${r}`, `bench-sixteen-${r}`]).flat();
-const diskIds = await createThroughBot(names);
-// Rounds alternate one attach and 16 attaches, each on a disk of its own; the calls of every
-// 16-attach request, from filing to its result post, are counted and the largest count reported.
-const ones: Outcome[] = [];
-const parallels: Outcome[] = [];
-const perRound: CallEntry[][] = [];
-for (let round = 0; round < ROUNDS; round += 1) {
-  ones.push(await approve(await file(`attach ${diskIds.get(`bench-one-${round}`)} ${nvmeI[16]}`)));
-  await emu.clearCalls();
-  parallels.push(
-    await approve(await file(`attach ${diskIds.get(`bench-sixteen-${round}`)} ${sixteen.join(' ')}`)),
+/** Every round's two requests, then the sequential script; each request must succeed. */
+async function measure() {
+  const names = Array.from({ length: ROUNDS }, (_, r) => [`bench-one-${r}`, `bench-sixteen-${r}`]).flat();
+  const diskIds = await createThroughBot(names);
+  // Rounds alternate one attach and 16 attaches, each on a disk of its own; the calls of every
+  // 16-attach request, from filing to its result post, are counted and the largest count reported.
+  const ones: Outcome[] = [];
+  const parallels: Outcome[] = [];
+  const perRound: CallEntry[][] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    ones.push(await approve(await file(`attach ${diskIds.get(`bench-one-${round}`)} ${nvmeI[16]}`)));
+    await emu.clearCalls();
+    parallels.push(
+      await approve(await file(`attach ${diskIds.get(`bench-sixteen-${round}`)} ${sixteen.join(' ')}`)),
+    );
+    perRound.push(await emu.calls());
+  }
+  const gateway = emu.gateway();
+  const sequential = await sequentialSdk(
+    gateway,
+    await createAvailableDisk(gateway, 'bench-sequential'),
+    sixteen,
   );
-  perRound.push(await emu.calls());
+  return { ones, parallels, perRound, sequential };
 }
-const sequential = await sequentialSdk(
-  emu.gateway(),
-  await createAvailableDisk(emu.gateway(), 'bench-sequential'),
-  sixteen,
-);
+
+async function stopAll(): Promise<void> {
+  if (bot.child.exitCode === null) {
+    const exited = new Promise((resolve) => bot.child.once('exit', resolve));
+    bot.child.kill('SIGTERM');
+    await exited;
+  }
+  await fake.close();
+  await emu.close();
+  await redisServer.stop();
+}
+
+// A request that does not succeed fails the bench, with the bot, Redis and the emulator stopped.
+const { ones, parallels, perRound, sequential } = await measure().catch(async (error: unknown) => {
+  await stopAll();
+  throw error;
+});
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const ratios = parallels.map((p, i) => p.ms / ones[i]!.ms);
@@ -244,9 +266,4 @@ console.log(
   `16 attaches (sequential SDK script)          ${fmt(sequential)}   bot/sequential = ${(sixteenMs / sequential).toFixed(3)} (${(sequential / sixteenMs).toFixed(1)} × faster)`,
 );
 console.log(`bot log: ${bot.log}`);
-
-bot.child.kill('SIGTERM');
-await new Promise((resolve) => bot.child.once('exit', resolve));
-await fake.close();
-await emu.close();
-await redisServer.stop();
+await stopAll();
