@@ -7,18 +7,13 @@
 // Slack (signed HTTP in, a stand-in Web API recording the posts) and times each click to the
 // broadcast result post; also the ECS calls of each 16-instance request from the emulator's call
 // log, and a sequential SDK script for comparison. Exits non-zero only if a request does not succeed.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import type { EcsGateway } from '../src/cloud/gateway.js';
 import { SEED } from '../src/emulator/index.js';
 import { ACTION_APPROVE } from '../src/slack/blocks/request-card.js';
 import { type CallEntry, createAvailableDisk, startHarness } from '../test/support/execution-emulator.js';
-import { type RecordedCall, startFakeSlack } from '../test/support/fake-slack.js';
-import { startRedisServer } from '../test/support/redis-server.js';
-import { signedSlackClient } from '../test/support/slack-requests.js';
-import { benchBotEnv, startProductionBot } from './production-bot.js';
+import type { RecordedCall } from '../test/support/fake-slack.js';
+import { approveValue, isApprovalCard, startBenchDeployment } from './production-bot.js';
 
 const SECRET = 'bench-signing-secret';
 const REGION = SEED.regionId;
@@ -44,28 +39,16 @@ const READING_MS = Number(process.env.BENCH_READING_MS ?? 3_000);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const json = (call: RecordedCall) => JSON.stringify(call.body);
 
-execFileSync(process.execPath, ['scripts/build.mjs', '--bench'], { stdio: 'inherit' });
-const dir = mkdtempSync(join(tmpdir(), 'sdb-bench-attach-'));
-const policyFile = join(dir, 'policy.yaml');
-writeFileSync(policyFile, POLICY);
-const redisServer = await startRedisServer();
 const emu = await startHarness({
   latency: { create: { baseMs: 50, jitterMs: 0 }, attach: ATTACH_LATENCY, command: COMMAND_LATENCY },
 });
-const fake = await startFakeSlack();
-const bot = await startProductionBot(
-  benchBotEnv(
-    {
-      signingSecret: SECRET,
-      slackApiUrl: fake.apiUrl,
-      redisUrl: redisServer.url,
-      ecsEndpoint: emu.emu.endpoint,
-    },
-    { MULTI_ATTACH_ZONES: `${SEED.zones.multiAttachI},${SEED.zones.multiAttachJ}`, POLICY_FILE: policyFile },
-  ),
-  dir,
-);
-const slack = signedSlackClient(bot.url, SECRET);
+const deployment = await startBenchDeployment({
+  name: 'attach',
+  policy: POLICY,
+  signingSecret: SECRET,
+  ecsEndpoint: emu.emu.endpoint,
+});
+const { bot, fake, slack } = deployment;
 const loadAtStart = loadavg();
 
 /** Alice files `/disk <text>`; returns the request id and its approval card once Slack accepted it. */
@@ -76,15 +59,7 @@ async function file(text: string): Promise<{ id: string; card: RecordedCall }> {
   const reply = json(await fake.waitFor((c) => c.method === `/response/${tag}`, 30_000));
   const id = /R-[0-9A-Z]{10}/.exec(reply)?.[0];
   if (!id || !reply.includes('opened')) throw new Error(`/disk ${text} not opened: ${reply}`);
-  const card = await fake.waitFor(
-    (c) =>
-      c.method === 'chat.postMessage' &&
-      c.body.channel === APPROVALS &&
-      !c.body.thread_ts &&
-      c.answer?.status === 200 &&
-      json(c).includes(id),
-    60_000,
-  );
+  const card = await fake.waitFor(isApprovalCard(APPROVALS, id), 60_000);
   return { id, card };
 }
 
@@ -100,8 +75,7 @@ interface Outcome {
 /** Bob reads the card, then clicks Approve; resolves once the request's result post is accepted. */
 async function approve({ id, card }: { id: string; card: RecordedCall }): Promise<Outcome> {
   await sleep(READING_MS);
-  const blocks = (card.body.blocks ?? []) as { elements?: { action_id?: string; value?: string }[] }[];
-  const value = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTION_APPROVE)?.value;
+  const value = approveValue(card);
   if (!value) throw new Error(`no approve button on the card of ${id}`);
   const clicked = performance.now();
   const res = await slack.click({
@@ -185,14 +159,8 @@ async function measure() {
 }
 
 async function stopAll(): Promise<void> {
-  if (bot.child.exitCode === null) {
-    const exited = new Promise((resolve) => bot.child.once('exit', resolve));
-    bot.child.kill('SIGTERM');
-    await exited;
-  }
-  await fake.close();
+  await deployment.stop();
   await emu.close();
-  await redisServer.stop();
 }
 
 // A request that does not succeed fails the bench, with the bot, Redis and the emulator stopped.

@@ -2,9 +2,15 @@
 // Dockerfile's CMD, built by scripts/build.mjs --bench) with the environment it is given, its log
 // going to a file as a container's would. BENCH_PROFILE=1 adds --cpu-prof; BENCH_BOT_NODE_FLAGS
 // adds node flags (diagnostics such as --trace-gc).
-import { type ChildProcess, spawn } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SEED } from '../src/emulator/index.js';
+import { ACTION_APPROVE } from '../src/slack/blocks/request-card.js';
+import { type FakeSlack, type RecordedCall, startFakeSlack } from '../test/support/fake-slack.js';
+import { type RedisServerHandle, startRedisServer } from '../test/support/redis-server.js';
+import { signedSlackClient } from '../test/support/slack-requests.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -64,4 +70,78 @@ export async function startProductionBot(env: Record<string, string>, dir: strin
     await sleep(50);
   }
   return { name: 'bot', url: `http://127.0.0.1:${port}/slack/events`, child, log };
+}
+
+export interface BenchDeployment {
+  readonly bot: ProductionBot;
+  readonly fake: FakeSlack;
+  /** Signed slash commands and clicks to the bot. */
+  readonly slack: ReturnType<typeof signedSlackClient>;
+  readonly redisServer: RedisServerHandle;
+  /** Stops the bot (if it still runs), the fake Slack and Redis; the caller's emulator is its own. */
+  stop(): Promise<void>;
+}
+
+/**
+ * What both benches deploy: the bundle built, `policy` in a file of a fresh directory, a private
+ * redis-server, the fake Slack, and the bot on them and the emulator at `ecsEndpoint`.
+ */
+export async function startBenchDeployment(options: {
+  readonly name: string;
+  readonly policy: string;
+  readonly signingSecret: string;
+  readonly ecsEndpoint: string;
+}): Promise<BenchDeployment> {
+  execFileSync(process.execPath, ['scripts/build.mjs', '--bench'], { stdio: 'inherit' });
+  const dir = mkdtempSync(join(tmpdir(), `sdb-bench-${options.name}-`));
+  const policyFile = join(dir, 'policy.yaml');
+  writeFileSync(policyFile, options.policy);
+  const redisServer = await startRedisServer();
+  const fake = await startFakeSlack();
+  const bot = await startProductionBot(
+    benchBotEnv(
+      {
+        signingSecret: options.signingSecret,
+        slackApiUrl: fake.apiUrl,
+        redisUrl: redisServer.url,
+        ecsEndpoint: options.ecsEndpoint,
+      },
+      {
+        MULTI_ATTACH_ZONES: `${SEED.zones.multiAttachI},${SEED.zones.multiAttachJ}`,
+        POLICY_FILE: policyFile,
+      },
+    ),
+    dir,
+  );
+  return {
+    bot,
+    fake,
+    slack: signedSlackClient(bot.url, options.signingSecret),
+    redisServer,
+    stop: async () => {
+      if (bot.child.exitCode === null) {
+        const exited = new Promise((resolve) => bot.child.once('exit', resolve));
+        bot.child.kill('SIGTERM');
+        await exited;
+      }
+      await fake.close();
+      await redisServer.stop();
+    },
+  };
+}
+
+/** Whether `call` is request `id`'s approval card in `channel`, accepted by Slack. */
+export const isApprovalCard =
+  (channel: string, id: string) =>
+  (call: RecordedCall): boolean =>
+    call.method === 'chat.postMessage' &&
+    call.body.channel === channel &&
+    !call.body.thread_ts &&
+    call.answer?.status === 200 &&
+    JSON.stringify(call.body).includes(id);
+
+/** The approve button's value on a card (`{id, planHash}`). */
+export function approveValue(card: RecordedCall): string | undefined {
+  const blocks = (card.body.blocks ?? []) as { elements?: { action_id?: string; value?: string }[] }[];
+  return blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTION_APPROVE)?.value;
 }

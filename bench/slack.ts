@@ -5,16 +5,11 @@
 // `Retry-After: 1` and BENCH_FAIL (default 5 %) 500. Alice files BENCH_REQUESTS creates in a
 // row; as each card is accepted Bob approves it; measured: the ack, "opened" in the reply, and
 // the time from the click to the accepted outcome post that mentions Alice.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { SEED, startEmulator } from '../src/emulator/index.js';
 import { ACTION_APPROVE } from '../src/slack/blocks/request-card.js';
-import { type RecordedCall, retryAfterViolations, startFakeSlack } from '../test/support/fake-slack.js';
-import { startRedisServer } from '../test/support/redis-server.js';
-import { signedSlackClient } from '../test/support/slack-requests.js';
-import { benchBotEnv, startProductionBot } from './production-bot.js';
+import { type RecordedCall, retryAfterViolations } from '../test/support/fake-slack.js';
+import { approveValue, isApprovalCard, startBenchDeployment } from './production-bot.js';
 
 const SECRET = 'bench-signing-secret';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 8);
@@ -37,35 +32,13 @@ const percentile = (values: number[], p: number) => {
 };
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** The approve button's value on a card (`{id, planHash}`). */
-function approveValue(call: RecordedCall): string | undefined {
-  const blocks = (call.body.blocks ?? []) as { elements?: { action_id?: string; value?: string }[] }[];
-  return blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTION_APPROVE)?.value;
-}
-
-execFileSync(process.execPath, ['scripts/build.mjs', '--bench'], { stdio: 'inherit' });
-const dir = mkdtempSync(join(tmpdir(), 'sdb-bench-slack-'));
-const policyFile = join(dir, 'policy.yaml');
-writeFileSync(policyFile, POLICY);
-const redisServer = await startRedisServer();
 const emulator = await startEmulator({ port: 0 });
-const fake = await startFakeSlack();
-const bot = await startProductionBot(
-  benchBotEnv(
-    {
-      signingSecret: SECRET,
-      slackApiUrl: fake.apiUrl,
-      redisUrl: redisServer.url,
-      ecsEndpoint: emulator.endpoint,
-    },
-    {
-      MULTI_ATTACH_ZONES: `${SEED.zones.multiAttachI},${SEED.zones.multiAttachJ}`,
-      POLICY_FILE: policyFile,
-    },
-  ),
-  dir,
-);
-const slack = signedSlackClient(bot.url, SECRET);
+const { bot, fake, slack, stop } = await startBenchDeployment({
+  name: 'slack',
+  policy: POLICY,
+  signingSecret: SECRET,
+  ecsEndpoint: emulator.endpoint,
+});
 console.log(
   `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average ${loadavg()[0]?.toFixed(1)} at start; ` +
     `faults: ${Math.round(THROTTLE * 100)} % of writes 429 (Retry-After 1), ${Math.round(FAIL * 100)} % 500`,
@@ -92,15 +65,7 @@ for (let i = 1; i <= REQUESTS; i++) {
   ids.push(id);
 }
 for (const id of ids) {
-  const card = await fake.waitFor(
-    (c) =>
-      c.method === 'chat.postMessage' &&
-      c.body.channel === APPROVALS &&
-      !c.body.thread_ts &&
-      c.answer?.status === 200 &&
-      json(c).includes(id),
-    60_000,
-  );
+  const card = await fake.waitFor(isApprovalCard(APPROVALS, id), 60_000);
   const value = approveValue(card);
   if (!value) throw new Error(`no approve button on the card of ${id}`);
   const clicked = performance.now();
@@ -130,17 +95,7 @@ for (const id of ids) {
   );
 }
 const clickToOutcome = await Promise.all(outcomes);
-const cards = ids.map(
-  (id) =>
-    fake.calls.filter(
-      (c) =>
-        c.method === 'chat.postMessage' &&
-        c.body.channel === APPROVALS &&
-        !c.body.thread_ts &&
-        c.answer?.status === 200 &&
-        json(c).includes(id),
-    ).length,
-);
+const cards = ids.map((id) => fake.calls.filter(isApprovalCard(APPROVALS, id)).length);
 const writes = fake.calls.filter((c) => c.kind === 'api' && c.answer && c.method !== 'usergroups.users.list');
 const throttled = writes.filter((c) => c.answer?.status === 429).length;
 const failed = writes.filter((c) => (c.answer?.status ?? 0) >= 500).length;
@@ -162,8 +117,5 @@ console.log(
     `(target < ${seconds(TARGET.outcomeMs)}: ${verdict(Math.max(...clickToOutcome) < TARGET.outcomeMs)})`,
 );
 console.log(`bot log: ${bot.log}`);
-bot.child.kill('SIGTERM');
-await new Promise((resolve) => bot.child.once('exit', resolve));
-await fake.close();
+await stop();
 await emulator.close();
-await redisServer.stop();
