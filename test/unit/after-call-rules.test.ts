@@ -12,22 +12,9 @@ import type { WorldSnapshot } from '../../src/cloud/preflight/index.js';
 import type { GrowFacts } from '../../src/cloud/preflight/ocfs2-grow.js';
 import { evaluatePreflight } from '../../src/kinds/registry.js';
 import { fsUuidFor } from '../../src/workflow/ocfs2-cluster.js';
+import { attachmentsOn, diskInfo } from '../support/disk-info.js';
 
-const attachedTo = (ids: readonly string[]): DiskInfo => ({
-  diskId: 'd-1',
-  diskName: 'shared',
-  regionId: 'cn-hangzhou',
-  zoneId: 'cn-hangzhou-i',
-  category: 'cloud_essd',
-  performanceLevel: 'PL1',
-  sizeGiB: 40,
-  status: 'In_use',
-  multiAttach: true,
-  chargeType: 'PostPaid',
-  serialNumber: '1',
-  attachments: ids.map((instanceId) => ({ instanceId, device: '/dev/xvdb', attachedTime: '' })),
-  tags: {},
-});
+const attachedTo = (ids: readonly string[]): DiskInfo => diskInfo({ attachments: attachmentsOn(ids) });
 const running = (instanceId: string): InstanceInfo => ({
   instanceId,
   instanceName: instanceId,

@@ -12,22 +12,9 @@ import {
 } from '../../src/cloud/preflight/index.js';
 import { ocfs2GrowRule } from '../../src/cloud/preflight/ocfs2-grow.js';
 import { evaluatePreflight } from '../../src/kinds/registry.js';
+import { attachmentsOn, diskInfo } from '../support/disk-info.js';
 
-const disk: DiskInfo = {
-  diskId: 'd-1',
-  diskName: 'shared',
-  regionId: 'cn-hangzhou',
-  zoneId: 'cn-hangzhou-i',
-  category: 'cloud_essd',
-  performanceLevel: 'PL1',
-  sizeGiB: 40,
-  status: 'In_use',
-  multiAttach: true,
-  chargeType: 'PostPaid',
-  serialNumber: '1',
-  attachments: [{ instanceId: 'i-a', device: '/dev/xvdb', attachedTime: '' }],
-  tags: {},
-};
+const disk: DiskInfo = diskInfo({ attachments: attachmentsOn(['i-a']) });
 const instance = (instanceId: string): InstanceInfo => ({
   instanceId,
   instanceName: instanceId,

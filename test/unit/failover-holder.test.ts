@@ -11,22 +11,9 @@ import {
   type ReservationReport,
   reservationKeyFor,
 } from '../../src/cloud/scripts/index.js';
+import { attachmentsOn, diskInfo } from '../support/disk-info.js';
 
-const disk: DiskInfo = {
-  diskId: 'd-1',
-  diskName: 'shared',
-  regionId: 'cn-hangzhou',
-  zoneId: 'cn-hangzhou-i',
-  category: 'cloud_essd',
-  performanceLevel: 'PL1',
-  sizeGiB: 40,
-  status: 'In_use',
-  multiAttach: true,
-  chargeType: 'PostPaid',
-  serialNumber: '1',
-  attachments: ['i-old', 'i-new'].map((instanceId) => ({ instanceId, device: '/dev/vdb', attachedTime: '' })),
-  tags: {},
-};
+const disk: DiskInfo = diskInfo({ attachments: attachmentsOn(['i-old', 'i-new'], '/dev/vdb') });
 const params = { diskId: 'd-1', fromInstanceId: 'i-old', toInstanceId: 'i-new' };
 const key = reservationKeyFor;
 const reservation = (holder: string | null, registered: string[]): ReservationReport => ({

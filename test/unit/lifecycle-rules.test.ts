@@ -19,26 +19,11 @@ import { deleteChecks, snapshotChecks } from '../../src/cloud/preflight/snapshot
 import { callClassOf } from '../../src/cloud/resilient-gateway.js';
 import type { RescanReport } from '../../src/cloud/scripts/index.js';
 import type { Check } from '../../src/workflow/request.js';
+import { attachmentsOn, diskInfo } from '../support/disk-info.js';
 
 const MANAGED = { 'shared-disk-bot:managed': 'true' };
-const disk = (over: Partial<DiskInfo> = {}): DiskInfo => ({
-  diskId: 'd-1',
-  diskName: 'shared',
-  regionId: 'cn-hangzhou',
-  zoneId: 'cn-hangzhou-i',
-  category: 'cloud_essd',
-  performanceLevel: 'PL1',
-  sizeGiB: 60,
-  status: 'In_use',
-  multiAttach: true,
-  chargeType: 'PostPaid',
-  serialNumber: '1',
-  attachments: [],
-  tags: MANAGED,
-  ...over,
-});
-const on = (...ids: string[]) =>
-  ids.map((instanceId) => ({ instanceId, device: '/dev/xvdb', attachedTime: '' }));
+const disk = (over: Partial<DiskInfo> = {}): DiskInfo => diskInfo({ sizeGiB: 60, tags: MANAGED, ...over });
+const on = (...ids: string[]) => attachmentsOn(ids);
 const instance = (instanceId: string, status = 'Running'): InstanceInfo => ({
   instanceId,
   instanceName: instanceId,

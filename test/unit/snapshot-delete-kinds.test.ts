@@ -16,27 +16,18 @@ import { type Policy, parsePolicy } from '../../src/workflow/policy.js';
 import type { Check } from '../../src/workflow/request.js';
 import { buildRequest, type RequestCommand } from '../../src/workflow/request-builder.js';
 import { readParams } from '../../src/workflow/request-params.js';
+import { attachmentsOn, diskInfo } from '../support/disk-info.js';
 
 const MANAGED = { 'shared-disk-bot:managed': 'true' };
-const disk = (over: Partial<DiskInfo> = {}): DiskInfo => ({
-  diskId: 'd-1',
-  diskName: 'shared',
-  regionId: 'cn-hangzhou',
-  zoneId: 'cn-hangzhou-i',
-  category: 'cloud_essd',
-  performanceLevel: 'PL1',
-  sizeGiB: 60,
-  status: 'Available',
-  multiAttach: true,
-  chargeType: 'PostPaid',
-  serialNumber: '1',
-  attachments: [],
-  detachedTime: '2026-12-01T00:00:00Z',
-  tags: MANAGED,
-  ...over,
-});
-const on = (...ids: string[]) =>
-  ids.map((instanceId) => ({ instanceId, device: '/dev/xvdb', attachedTime: '' }));
+const disk = (over: Partial<DiskInfo> = {}): DiskInfo =>
+  diskInfo({
+    sizeGiB: 60,
+    status: 'Available',
+    detachedTime: '2026-12-01T00:00:00Z',
+    tags: MANAGED,
+    ...over,
+  });
+const on = (...ids: string[]) => attachmentsOn(ids);
 const snapshot = (status: string, id = 's-1'): SnapshotInfo => ({
   snapshotId: id,
   snapshotName: 'x',
