@@ -21,10 +21,11 @@ export async function growOcfs2(
   if (result.state === 'failed') return result;
   const p = ctx.params;
   const opts = { regionId: p.regionId, timeoutSec: ctx.assistantTimeoutSec, timing: ctx.assistantTiming };
-  const [now] = await ctx.gateway.describeDisks({ regionId: p.regionId, diskIds: [p.diskId] });
-  if (!now) return result;
-  const before = splitNodes(now, p.instanceIds);
-  if (before.named.length === 0 || before.others.length === 0) return result;
+  // The attach's own last DescribeDisks says whether newcomers joined nodes already there; the
+  // moment below reads the disk afresh.
+  const afterCall = result.attachments.filter((a) => a.state === 'attached').map((a) => a.instanceId);
+  const named = new Set(p.instanceIds);
+  if (!afterCall.some((id) => named.has(id)) || afterCall.every((id) => named.has(id))) return result;
   // The moment reads what the join needs (inspect and probe of every attached node) and the plan
   // is made from that same reading: no second probe.
   const described = await ctx.recheck('ocfs2-cluster');
