@@ -70,6 +70,8 @@ interface Outcome {
   readonly posts: number;
   /** Those posts: when each was accepted after the click, and how its text starts. */
   readonly timeline: string;
+  /** The click on the wall clock (the emulator logs its calls by wall-clock time). */
+  readonly clickedAtMs: number;
 }
 
 /** Bob reads the card, then clicks Approve; resolves once the request's result post is accepted. */
@@ -78,6 +80,7 @@ async function approve({ id, card }: { id: string; card: RecordedCall }): Promis
   const value = approveValue(card);
   if (!value) throw new Error(`no approve button on the card of ${id}`);
   const clicked = performance.now();
+  const clickedAtMs = Date.now();
   const res = await slack.click({
     userId: BOB,
     actionId: ACTION_APPROVE,
@@ -106,7 +109,7 @@ async function approve({ id, card }: { id: string; card: RecordedCall }): Promis
   const timeline = posts
     .map((c) => `+${((c.at - clicked) / 1000).toFixed(2)} s ${String(c.body.text).slice(0, 32)}`)
     .join(' | ');
-  return { ms: post.at - clicked, posts: posts.length, timeline };
+  return { ms: post.at - clicked, posts: posts.length, timeline, clickedAtMs };
 }
 
 /** Disks through the bot: filed and approved one after another, all running at once. */
@@ -141,8 +144,11 @@ async function measure() {
   const ones: Outcome[] = [];
   const parallels: Outcome[] = [];
   const perRound: CallEntry[][] = [];
+  let oneCalls: CallEntry[] = [];
   for (let round = 0; round < ROUNDS; round += 1) {
+    await emu.clearCalls();
     ones.push(await approve(await file(`attach ${diskIds.get(`bench-one-${round}`)} ${nvmeI[16]}`)));
+    oneCalls = await emu.calls();
     await emu.clearCalls();
     parallels.push(
       await approve(await file(`attach ${diskIds.get(`bench-sixteen-${round}`)} ${sixteen.join(' ')}`)),
@@ -155,7 +161,7 @@ async function measure() {
     await createAvailableDisk(gateway, 'bench-sequential'),
     sixteen,
   );
-  return { ones, parallels, perRound, sequential };
+  return { ones, parallels, perRound, oneCalls, sequential };
 }
 
 async function stopAll(): Promise<void> {
@@ -164,7 +170,7 @@ async function stopAll(): Promise<void> {
 }
 
 // A request that does not succeed fails the bench, with the bot, Redis and the emulator stopped.
-const { ones, parallels, perRound, sequential } = await measure().catch(async (error: unknown) => {
+const { ones, parallels, perRound, oneCalls, sequential } = await measure().catch(async (error: unknown) => {
   await stopAll();
   throw error;
 });
@@ -184,6 +190,31 @@ const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 /** One line: what, the figure, the target beside it and whether it is met. */
 const line = (what: string, figure: string, target: string, ok: boolean) =>
   console.log(`${what.padEnd(44)} ${figure.padEnd(30)} target ${target.padEnd(8)} ${verdict(ok)}`);
+/**
+ * The emulator's log from the click on, runs of one action folded (`AttachDisk ×16 +0.01–0.03`), so
+ * the gap between the two requests shows where it is: the attach seen one poll later, or a slower
+ * Cloud Assistant round.
+ */
+function callTimeline(log: CallEntry[], outcome: Outcome | undefined): string {
+  if (!outcome) return '';
+  const runs: { action: string; from: number; to: number; n: number }[] = [];
+  for (const call of log) {
+    const at = (Date.parse(call.time) - outcome.clickedAtMs) / 1000;
+    if (at < 0) continue;
+    const last = runs.at(-1);
+    if (last?.action === call.action) {
+      last.to = at;
+      last.n += 1;
+    } else runs.push({ action: call.action, from: at, to: at, n: 1 });
+  }
+  return runs
+    .map((r) =>
+      r.n === 1
+        ? `${r.action} +${r.from.toFixed(2)}`
+        : `${r.action} ×${r.n} +${r.from.toFixed(2)}–${r.to.toFixed(2)}`,
+    )
+    .join(', ');
+}
 const loads = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
 console.log(
   `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, load average ${loads(loadAtStart)} at start, ${loads(loadavg())} at the end`,
@@ -199,9 +230,18 @@ console.log(
 );
 console.log(`last round's posts, one attach: ${ones.at(-1)?.timeline}`);
 console.log(`last round's posts, 16 attaches: ${parallels.at(-1)?.timeline}`);
+console.log(`last round's ECS calls from the click, one attach: ${callTimeline(oneCalls, ones.at(-1))}`);
+console.log(
+  `last round's ECS calls from the click, 16 attaches: ${callTimeline(perRound.at(-1) ?? [], parallels.at(-1))}`,
+);
 console.log(`one attach, click → result post, median       ${fmt(oneMs)}`);
 console.log(`16 attaches, click → result post, median      ${fmt(sixteenMs)}`);
-line('16 attaches ÷ one attach, median of rounds', `${ratio.toFixed(2)} ×`, '≤ 1.15', ratio <= 1.15);
+// The two requests of a round draw their latencies independently, so a round's own ratio pairs
+// nothing: the target compares the typical 16-attach with the typical single attach (issue 12's
+// figure, medians of the rounds). The median of the rounds' ratios is printed beside it.
+const ofMedians = sixteenMs / oneMs;
+line('16 attaches ÷ one attach, ratio of medians', `${ofMedians.toFixed(2)} ×`, '≤ 1.15', ofMedians <= 1.15);
+console.log(`16 attaches ÷ one attach, median of the rounds' ratios: ${ratio.toFixed(2)} ×`);
 line(
   'AttachDisk per 16-attach request (max)',
   String(count('AttachDisk')),

@@ -38,6 +38,19 @@ describe('write gates', () => {
     expect(gates.waitMs(post, 0)).toBe(1000 / DEFAULT_PACING.postsPerSecond);
   });
 
+  it('a write nobody waits for leaves the last burst slot to one somebody waits for', () => {
+    const gates = new WriteGates();
+    for (let i = 0; i < DEFAULT_PACING.postBurst - 1; i++) {
+      expect(gates.waitMs(post, 0, 1)).toBe(0);
+      gates.sent(post, 0);
+    }
+    expect(gates.waitMs(post, 0, 1)).toBe(1000 / DEFAULT_PACING.postsPerSecond);
+    expect(gates.waitMs(post, 0)).toBe(0);
+    gates.sent(post, 0);
+    expect(gates.waitMs(post, 0)).toBe(1000 / DEFAULT_PACING.postsPerSecond);
+    expect(gates.waitMs(post, 0, 1)).toBe(2000 / DEFAULT_PACING.postsPerSecond);
+  });
+
   it('5xx back-off grows, stays under its cap and is jittered; a success resets it', () => {
     fc.assert(
       fc.property(

@@ -171,14 +171,19 @@ export class SlackOutbox {
         const call = await callFor(JSON.parse(entry.payload) as OutboxWrite, this.cardOf);
         if (call === 'wait') continue;
         const gate = call === 'drop' ? undefined : call.gate;
-        if (gate && (held.has(gate) || this.busyGates.has(gate) || this.gates.waitMs(gate, this.now()) > 0)) {
+        // Background writes leave a burst slot free: the next card or result goes out at once.
+        const spare = lane === 'background' ? 1 : 0;
+        if (
+          gate &&
+          (held.has(gate) || this.busyGates.has(gate) || this.gates.waitMs(gate, this.now(), spare) > 0)
+        ) {
           // A card past its deadline is given up even while its gate is held back.
           const overdue =
             call !== 'drop' && call.postsCard && this.now() - entry.createdAt > this.options.cardDeadlineMs;
           if (!overdue) {
             // Later writes through the same gate stay behind this one: order is kept per gate.
             held.add(gate);
-            const wait = this.gates.waitMs(gate, this.now());
+            const wait = this.gates.waitMs(gate, this.now(), spare);
             if (wait > 0) wakeIn = Math.min(wakeIn ?? wait, wait);
             continue;
           }

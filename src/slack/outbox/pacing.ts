@@ -7,7 +7,10 @@
 export interface PacingRules {
   /** Posts per second per channel once the burst is spent. */
   readonly postsPerSecond: number;
-  /** Posts that may go back to back to a quiet channel. */
+  /**
+   * Posts that may go back to back to a quiet channel. Writes nobody waits for (progress lines)
+   * leave the last of them free, so a card or a result is not paced behind them.
+   */
   readonly postBurst: number;
   /** First back-off after a 5xx or network error; doubled per consecutive failure. */
   readonly backoffBaseMs: number;
@@ -45,11 +48,14 @@ export class WriteGates {
     private readonly random: () => number = Math.random,
   ) {}
 
-  /** Milliseconds before a write may go through `gate` (0: now). */
-  waitMs(gate: string, now: number): number {
+  /**
+   * Milliseconds before a write may go through `gate` (0: now). `spare`: burst slots this write
+   * must leave free for more urgent ones (a paced gate always lets one write through).
+   */
+  waitMs(gate: string, now: number, spare = 0): number {
     const state = this.gates.get(gate);
     if (!state) return 0;
-    const paced = this.isPaced(gate) ? state.tat - this.burstWindow() - now : 0;
+    const paced = this.isPaced(gate) ? state.tat - this.burstWindow(spare) - now : 0;
     return Math.max(0, state.blockedUntil - now, paced);
   }
 
@@ -88,8 +94,8 @@ export class WriteGates {
     }
   }
 
-  private burstWindow(): number {
-    return ((this.rules.postBurst - 1) * 1000) / this.rules.postsPerSecond;
+  private burstWindow(spare: number): number {
+    return (Math.max(0, this.rules.postBurst - 1 - spare) * 1000) / this.rules.postsPerSecond;
   }
 
   private isPaced(gate: string): boolean {
