@@ -7,8 +7,7 @@
  * field schemas only.
  */
 import type { z } from 'zod';
-import type { ActionFields } from '../workflow/policy-fields.js';
-import { actionSchema } from '../workflow/policy-fields.js';
+import { type ActionFields, actionSchema } from '../workflow/policy-fields.js';
 import { attachGrammar } from './attach/grammar.js';
 import { attachParamsSchema } from './attach/params.js';
 import { createGrammar } from './create/grammar.js';

@@ -7,7 +7,6 @@ import {
   actionOverrideSchema,
   channelId,
   durationSchema,
-  type Principals,
   principalsObject,
   quorumSchema,
   WHOLE,
@@ -168,8 +167,6 @@ export const policySchema = z.strictObject({
 });
 
 export type Policy = z.output<typeof policySchema>;
-export { parseDuration } from './policy-fields.js';
-export type { Principals };
 export type ActionPolicy = Policy['actions'][RequestKind];
 export type EcsLimits = Policy['limits']['ecs'];
 export type AccountPolicy = NonNullable<Policy['accounts']>[string];
