@@ -93,6 +93,7 @@ export const KIND_POLICIES = byKind((_entry, kind) => KINDS[kind].policy) as {
   readonly [K in RequestKind]: (typeof KINDS)[K]['policy'];
 };
 
+/** Each grammar as any kind's: `render` is only ever given a command its own `owns` accepted. */
 const GRAMMARS: readonly KindGrammar<KindCommand>[] = REQUEST_KINDS.map((kind) => KINDS[kind].grammar);
 
 /** Whether a request kind's grammar parses to `command` (then that grammar renders it). */
