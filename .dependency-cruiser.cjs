@@ -9,7 +9,7 @@
  */
 /** The pure half of a request kind (src/kinds): what domain code and the Slack adapter may import. */
 const PURE_KIND =
-  '^src/kinds/([a-z-]+/params|[a-z-]+/domain|[a-z-]+/grammar|[a-z-]+/command|params|domain|names|domain-registry)\\.ts$';
+  '^src/kinds/([a-z-]+/params|[a-z-]+/domain|[a-z-]+/grammar|[a-z-]+/command|[a-z-]+/policy|kinds|grammar|domain|names|domain-registry)\\.ts$';
 
 module.exports = {
   forbidden: [
@@ -39,7 +39,7 @@ module.exports = {
       name: 'domain-reaches-only-the-pure-half-of-a-kind',
       severity: 'error',
       comment:
-        "src/commands and src/workflow may ask a kind's pure half (params, domain.ts, the domain registry), never its execution half (facts, rules, steps).",
+        "src/commands and src/workflow may ask a kind's pure half (the kinds list, params, grammar, policy section, domain.ts, the domain registry), never its execution half (facts, rules, steps).",
       from: { path: '^src/(commands|workflow)/' },
       to: { path: '^src/kinds/', pathNot: PURE_KIND },
     },
@@ -47,7 +47,7 @@ module.exports = {
       name: 'kind-domain-is-pure',
       severity: 'error',
       comment:
-        "A kind's pure half (params, domain.ts, the domain registry) obeys domain purity: no adapter, no execution half, no Slack, Redis or SDK.",
+        "A kind's pure half (the kinds list, params, grammar, policy section, domain.ts, the domain registry) obeys domain purity: no adapter, no execution half, no Slack, Redis or SDK.",
       from: { path: PURE_KIND },
       to: {
         path: [

@@ -10,7 +10,7 @@ import { type DiskCommand, isDiskId, isInstanceId, type NameMap } from '../comma
 import { closestNamed, type NamedResource } from '../commands/name-suggest.js';
 import type { CommandOf } from '../kinds/domain.js';
 import { domainOf, isRequestCommand } from '../kinds/domain-registry.js';
-import type { RequestKind } from '../kinds/params.js';
+import type { RequestKind } from '../kinds/kinds.js';
 import type { CloudFailure } from './ports.js';
 
 /** Why a name did not resolve to one id. */

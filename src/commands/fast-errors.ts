@@ -14,62 +14,26 @@
  * returns. Otherwise (another field is bad too, or a cross-field check fails with a placeholder)
  * it returns undefined and the caller asks zod. test/unit/commands.fast-errors.test.ts checks the equality property.
  */
-import type { z } from 'zod';
-import { DISK_NAME_EXPECTED, DISK_REF_EXPECTED, readDiskRef, readSize } from './fields.js';
+import { byKind } from '../kinds/kinds.js';
+import { FAST_DISK_REF, type FastField, type FieldIssue } from './fast-fields.js';
 import { COMMAND_SCHEMAS } from './schemas.js';
-import { DISK_NAME_PATTERN, type Subcommand } from './types.js';
+import type { OtherSubcommand, Subcommand } from './types.js';
 
-/** What zod reports for the field, once finalized: the part of an issue parse.ts reads. */
-interface FieldIssue {
-  readonly code: z.core.$ZodIssue['code'];
-  readonly path: PropertyKey[];
-  readonly message: string;
-  readonly params?: { readonly code: string };
-}
-
-interface FastField {
-  readonly field: string;
-  /** A value the field's schema accepts. */
-  readonly placeholder: string;
-  /** The issue for a trimmed value the field's schema refuses (path filled in by the caller). */
-  readonly issue: (trimmed: string) => Omit<FieldIssue, 'path'> | undefined;
-}
-
-const name: FastField = {
-  field: 'name',
-  placeholder: 'placeholder',
-  // diskNameSchema: `.trim().regex(DISK_NAME_PATTERN, DISK_NAME_EXPECTED)`.
-  issue: (trimmed) =>
-    DISK_NAME_PATTERN.test(trimmed) ? undefined : { code: 'invalid_format', message: DISK_NAME_EXPECTED },
+const OTHER_FAST_FIELDS: Readonly<Record<OtherSubcommand, readonly FastField[]>> = {
+  help: [],
+  status: [FAST_DISK_REF],
+  list: [],
+  requests: [],
+  cancel: [],
+  watch: [],
+  unwatch: [],
+  freeze: [],
 };
 
-const size: FastField = {
-  field: 'size',
-  placeholder: '1',
-  issue(trimmed) {
-    const read = readSize(trimmed);
-    return typeof read === 'number'
-      ? undefined
-      : { code: 'custom', message: read.problem, params: { code: 'invalid_value' } };
-  },
-};
-
-const disk: FastField = {
-  field: 'diskId',
-  placeholder: 'd-1',
-  issue: (trimmed) =>
-    readDiskRef(trimmed) === undefined ? { code: 'custom', message: DISK_REF_EXPECTED } : undefined,
-};
-
-export const FAST_FIELDS: Readonly<Partial<Record<Subcommand, readonly FastField[]>>> = {
-  create: [name, size],
-  attach: [disk],
-  detach: [disk],
-  status: [disk],
-  failover: [disk],
-  resize: [disk, size],
-  snapshot: [disk],
-  delete: [disk],
+/** Each subcommand's fast fields (a request kind's from its grammar); none for most. */
+export const FAST_FIELDS: Readonly<Record<Subcommand, readonly FastField[]>> = {
+  ...OTHER_FAST_FIELDS,
+  ...byKind((entry) => entry.grammar.fastFields ?? []),
 };
 
 /**
@@ -78,7 +42,6 @@ export const FAST_FIELDS: Readonly<Partial<Record<Subcommand, readonly FastField
  */
 export function fastIssues(sub: Subcommand, input: Record<string, unknown>): FieldIssue[] | undefined {
   const fields = FAST_FIELDS[sub];
-  if (fields === undefined) return undefined;
   const found: FieldIssue[] = [];
   const patched = { ...input };
   const given: string[] = [];

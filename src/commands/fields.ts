@@ -1,6 +1,7 @@
 /**
  * Field schemas of the tokenized form: each turns one string as typed into a normalised value.
- * Messages are expectations ("must be …"); parse.ts adds the label and the value as typed.
+ * Messages are expectations ("must be …"); parse.ts adds the label and the value as typed. Shared
+ * by src/commands and the kinds' grammars, so it imports no kind.
  */
 import { z } from 'zod';
 import { show } from './format.js';
@@ -16,11 +17,9 @@ import {
   type PerformanceLevel,
   REGION_ID_PATTERN,
   REQUEST_ID_PATTERN,
-  SUBCOMMANDS,
-  type Subcommand,
   type Tag,
   ZONE_ID_PATTERN,
-} from './types.js';
+} from './vocabulary.js';
 
 /** Adds an issue that parse.ts turns into a CommandError with exactly this code and message. */
 export function coded(
@@ -77,7 +76,6 @@ export const PL_ALIASES: ReadonlyMap<string, PerformanceLevel> = new Map([
   ['pl2', 'PL2'],
   ['pl3', 'PL3'],
 ]);
-export const TOPICS: ReadonlyMap<string, Subcommand> = new Map(SUBCOMMANDS.map((s) => [s, s]));
 
 /** Whole number in [min, max]. */
 export function wholeNumber(min: number, max: number, message: string) {
@@ -297,3 +295,22 @@ export const instancesSchema = z.array(instanceRefSchema).superRefine((ids, ctx)
     seen.add(id);
   });
 });
+
+/**
+ * Cross-field checks as a transform step: a transform after the object is a pipe, and a pipe stops
+ * at the first stage's issues, so these run only once every field is valid (an object-level
+ * superRefine would also run over fields that failed and report nonsense such as "not undefined").
+ */
+export function crossCheck<T>(check: (value: T, ctx: z.RefinementCtx) => void) {
+  return (value: T, ctx: z.RefinementCtx): T => {
+    check(value, ctx);
+    return value;
+  };
+}
+
+/** A zone id starts with its region id (`cn-hangzhou-h` is in `cn-hangzhou`). */
+export function zoneInRegion(v: { zone?: string; region?: string }, ctx: z.RefinementCtx): void {
+  if (v.zone !== undefined && v.region !== undefined && !v.zone.startsWith(v.region)) {
+    coded(ctx, 'conflicting_flags', `--zone ${v.zone} is not in --region ${v.region}.`, ['zone']);
+  }
+}

@@ -5,16 +5,24 @@ export { renderDiskCommand } from './render.js';
 export { DEFAULT_REQUEST_FILTER } from './schemas.js';
 export { quoteValue, type Token, type TokenizeResult, tokenize } from './tokenize.js';
 export {
+  type CommandError,
+  type DiskCommand,
+  type DiskCommandKind,
+  type ParseResult,
+  REQUEST_FILTERS,
+  type RequestFilter,
+  SUBCOMMANDS,
+  type Subcommand,
+} from './types.js';
+export { SUBCOMMAND_EXAMPLES, SUBCOMMAND_NOTES, SUBCOMMAND_SUMMARIES, usageFor } from './usage.js';
+export {
   CHANNEL_REF_PATTERN,
   COMMAND_ERROR_CODES,
-  type CommandError,
   type CommandErrorCode,
   DISK_CATEGORIES,
   DISK_ID_PATTERN,
   DISK_NAME_PATTERN,
   type DiskCategory,
-  type DiskCommand,
-  type DiskCommandKind,
   INSTANCE_ID_PATTERN,
   isDiskId,
   isInstanceId,
@@ -22,16 +30,10 @@ export {
   MAX_ATTACHMENTS,
   MOUNTPOINT_PATTERN,
   type NameMap,
-  type ParseResult,
   PERFORMANCE_LEVELS,
   type PerformanceLevel,
   REGION_ID_PATTERN,
-  REQUEST_FILTERS,
   REQUEST_ID_PATTERN,
-  type RequestFilter,
-  SUBCOMMANDS,
-  type Subcommand,
   type Tag,
   ZONE_ID_PATTERN,
-} from './types.js';
-export { SUBCOMMAND_EXAMPLES, SUBCOMMAND_NOTES, SUBCOMMAND_SUMMARIES, usageFor } from './usage.js';
+} from './vocabulary.js';

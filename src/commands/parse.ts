@@ -14,18 +14,17 @@ import { fastIssues } from './fast-errors.js';
 import { sizeHint } from './fields.js';
 import { show, suggest } from './format.js';
 import { COMMAND_SCHEMAS } from './schemas.js';
-import { FLAGS, POSITIONALS } from './spec.js';
+import { bareCommandOf, FLAGS, POSITIONALS } from './spec.js';
 import { type Token, tokenize } from './tokenize.js';
 import {
-  COMMAND_ERROR_CODES,
   type CommandError,
-  type CommandErrorCode,
   type DiskCommand,
   type ParseResult,
   SUBCOMMANDS,
   type Subcommand,
 } from './types.js';
 import { usageFor } from './usage.js';
+import { COMMAND_ERROR_CODES, type CommandErrorCode } from './vocabulary.js';
 
 /** Where a value of the tokenized form came from, keyed by its zod path (`size`, `instanceIds.2`). */
 interface Origin {
@@ -366,7 +365,8 @@ function parseTokens(tokens: Token[], fast: boolean): ParseResult {
   if (rest.some(isHelpFlag)) return { ok: true, command: { kind: 'help', topic: sub } };
 
   // Bare `/disk create` opens the form; anything after it is the one-line form of the command.
-  if (sub === 'create' && rest.length === 0) return { ok: true, command: { kind: 'create_form' } };
+  const bare = rest.length === 0 ? bareCommandOf(sub) : undefined;
+  if (bare !== undefined) return { ok: true, command: bare };
   const scanned = scan(sub, rest);
   if ('ok' in scanned) return scanned;
 

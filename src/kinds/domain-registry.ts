@@ -1,5 +1,5 @@
 /**
- * Every request kind's pure half, total over `RequestKind` (src/kinds/params.ts): a kind missing
+ * Every request kind's pure half, total over `RequestKind` (src/kinds/kinds.ts): a kind missing
  * here, or an entry missing a part of `KindDomain`, does not compile. The builder, approvals,
  * freeze, filing, the card, Retry and name resolution ask the kind through this table. Pure:
  * importable by src/commands, src/workflow, src/app and src/slack.
@@ -14,7 +14,7 @@ import { detachDomain } from './detach/domain.js';
 import type { CommandOf, KindDomain, KindSummary } from './domain.js';
 import { failoverDomain } from './failover/domain.js';
 import { initDomain } from './init/domain.js';
-import type { RequestKind } from './params.js';
+import type { RequestKind } from './kinds.js';
 import { resizeDomain } from './resize/domain.js';
 import { snapshotDomain } from './snapshot/domain.js';
 import { unfreezeDomain } from './unfreeze/domain.js';

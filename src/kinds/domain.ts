@@ -6,7 +6,7 @@
 import type { DiskCommand, NameMap } from '../commands/index.js';
 import type { Policy } from '../workflow/policy.js';
 import type { Check, PlanStep } from '../workflow/request.js';
-import type { ParamsOf, RequestKind } from './params.js';
+import type { ParamsOf, RequestKind } from './kinds.js';
 
 /** The parsed command that files a request of kind `K`. */
 export type CommandOf<K extends RequestKind> = Extract<DiskCommand, { kind: K }>;

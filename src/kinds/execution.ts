@@ -5,7 +5,7 @@
 import type { KindSafety } from '../cloud/preflight/index.js';
 import type { StepRunner } from '../jobs/steps/index.js';
 import type { LockResource } from '../store/locks.js';
-import type { ParamsOf, RequestKind } from './params.js';
+import type { ParamsOf, RequestKind } from './kinds.js';
 
 export interface KindExecution<K extends RequestKind> extends KindSafety<ParamsOf[K]> {
   /**

@@ -1,5 +1,5 @@
 /**
- * Every request kind's execution half, total over `RequestKind` (src/kinds/params.ts): a kind
+ * Every request kind's execution half, total over `RequestKind` (src/kinds/kinds.ts): a kind
  * missing here, or an entry missing its facts, rules, locks or steps, does not compile. The
  * worker, the locks and the safety pipeline ask the kind through this table, never by name.
  */
@@ -20,7 +20,7 @@ import { detachExecution } from './detach/execution.js';
 import type { KindExecution } from './execution.js';
 import { failoverExecution } from './failover/execution.js';
 import { initExecution } from './init/execution.js';
-import type { ParamsOf, RequestKind } from './params.js';
+import type { ParamsOf, RequestKind } from './kinds.js';
 import { resizeExecution } from './resize/execution.js';
 import { snapshotExecution } from './snapshot/execution.js';
 import { unfreezeExecution } from './unfreeze/execution.js';

@@ -8,7 +8,7 @@ import type { NameProblem, NameResolver } from '../app/name-resolver.js';
 import type { CloudFailure } from '../app/ports.js';
 import type { DiskInfo, InstanceInfo } from '../cloud/gateway.js';
 import { domainOf } from '../kinds/domain-registry.js';
-import { REQUEST_KINDS } from '../kinds/params.js';
+import { REQUEST_KINDS } from '../kinds/kinds.js';
 import { escapeMrkdwn } from './blocks/escape.js';
 import type { CommandHandler, CommandHandlers, CommandKind, CommandReply } from './ports.js';
 

@@ -2,6 +2,7 @@ import type { webApi } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { FilingOutcome, FilingService } from '../app/filing.js';
 import type { ApprovalCards, CardPublication } from '../app/ports.js';
+import { byKind } from '../kinds/kinds.js';
 import type { ApprovalService } from '../workflow/approval-service.js';
 import { type IdNames, nameIds } from '../workflow/names.js';
 import type { Check, DiskRequest } from '../workflow/request.js';
@@ -106,15 +107,8 @@ export function requestCommandHandlers(deps: RequestCommandDeps): CommandHandler
       : refusal(outcome, 'names' in command ? command.names : undefined);
   };
   return {
-    create: open,
-    attach: open,
-    detach: open,
-    failover: open,
-    init: open,
-    unfreeze: open,
-    resize: open,
-    snapshot: open,
-    delete: open,
+    // Every request kind files the same way: its module (src/kinds) says what it asks.
+    ...byKind(() => open),
     requests: async (command, ctx) => {
       const page = await deps.service.list({ filter: command.filter, userId: ctx.userId, limit: 20 });
       if (!page.ok) return plain(`:no_entry: ${page.message}`);

@@ -1,6 +1,7 @@
 import type { QuorumOptions } from '../kinds/domain.js';
 import { domainOf } from '../kinds/domain-registry.js';
-import type { Policy, Principals } from './policy.js';
+import type { Policy } from './policy.js';
+import type { Principals } from './policy-fields.js';
 import type { Clock } from './ports.js';
 import type { RequestKind } from './request.js';
 

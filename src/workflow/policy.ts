@@ -1,7 +1,16 @@
 import { parseDocument } from 'yaml';
 import { type core, z } from 'zod';
-import { DISK_CATEGORIES, MOUNTPOINT_PATTERN } from '../commands/index.js';
+import { DISK_CATEGORIES, MOUNTPOINT_PATTERN } from '../commands/vocabulary.js';
 import { failure, type Outcome, success } from '../errors.js';
+import { byKind, KIND_POLICIES } from '../kinds/kinds.js';
+import {
+  actionOverrideSchema,
+  channelId,
+  durationSchema,
+  principalsObject,
+  quorumSchema,
+  WHOLE,
+} from './policy-fields.js';
 import type { RequestKind } from './request.js';
 import { watchPolicySchema } from './watch-policy.js';
 
@@ -9,69 +18,6 @@ import { watchPolicySchema } from './watch-policy.js';
  * The policy file of design.md §4, validated once at startup. Every error names its path in the
  * file (`actions.detach.quorum: expected a whole number ≥ 0`) so an operator can fix it directly.
  */
-
-const DURATION = /^(\d+)\s*(s|m|h|d)$/;
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-const MAX_EXPIRY_MS = 30 * UNIT_MS.d;
-
-/** `'15m' | '24h' | '7d' | '90s'` → milliseconds; undefined when the text is not a duration. */
-export function parseDuration(text: string): number | undefined {
-  const match = DURATION.exec(text.trim());
-  if (!match) return undefined;
-  const [, amount = '', unit = 's'] = match;
-  return Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
-}
-
-const DURATION_HINT = 'expected a duration like 15m, 24h or 7d (at most 30d)';
-const durationSchema = z.string({ error: DURATION_HINT }).transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0 || ms > MAX_EXPIRY_MS) {
-    ctx.addIssue({ code: 'custom', message: DURATION_HINT });
-    return z.NEVER;
-  }
-  return ms;
-});
-
-const WHOLE = 'expected a whole number ≥ 0';
-const quorumSchema = z.int({ error: WHOLE }).min(0, { error: WHOLE }).max(20, { error: 'at most 20' });
-
-const slackId = (prefix: RegExp, what: string) =>
-  z.string({ error: `expected a Slack ${what} id` }).regex(prefix, { error: `expected a Slack ${what} id` });
-const usergroupId = slackId(/^S[A-Z0-9]{2,}$/, 'user group (S…)');
-const userId = slackId(/^[UW][A-Z0-9]{2,}$/, 'user (U… or W…)');
-const channelId = slackId(/^[CGD][A-Z0-9]{2,}$/, 'channel (C… or G…)');
-
-const principalsObject = z.strictObject({
-  usergroups: z.array(usergroupId, { error: 'expected a list of user group ids' }).default([]),
-  users: z.array(userId, { error: 'expected a list of user ids' }).default([]),
-});
-const principalsSchema = principalsObject.prefault({});
-
-const actionFields = {
-  approvers: principalsSchema,
-  quorum: quorumSchema.default(1),
-  expiresIn: durationSchema.prefault('24h'),
-};
-
-const emergencySchema = z.strictObject({
-  requesters: principalsSchema,
-  quorum: quorumSchema.default(0),
-  review: z.enum(['required', 'optional'], { error: 'expected required or optional' }).default('required'),
-});
-
-/**
- * Run on the standby after fencing and attaching (e.g. mount, start a service), as root through
- * Cloud Assistant with the disk's serial as `{{serial}}` when the text references it. It must be
- * idempotent: a resumed failover runs it again. The ECS emulator runs only the bot's own marked
- * scripts (`# shared-disk-bot:<name>:<version>`), so any other hook fails there with exit 127.
- */
-const takeoverHookSchema = z.strictObject({
-  script: z
-    .string({ error: 'expected the hook script text' })
-    .min(1)
-    .max(16_000, { error: 'at most 16000 characters' }),
-  timeoutSec: z.int({ error: WHOLE }).min(1).max(86_400).default(300),
-});
 
 /**
  * The built-in takeover (`fencing.takeover`): after the fence is verified, mount the disk's file
@@ -92,15 +38,6 @@ const takeoverMountSchema = z.strictObject({
     })
     .default('defaults'),
 });
-
-const actionSchema = z.strictObject(actionFields).prefault({});
-const failoverSchema = z
-  .strictObject({
-    ...actionFields,
-    emergency: emergencySchema.optional(),
-    takeoverHook: takeoverHookSchema.optional(),
-  })
-  .prefault({});
 
 /**
  * The ECS call budget of the whole deployment (all replicas together), one bucket per class of
@@ -149,13 +86,6 @@ const fencingSchema = z
   .strictObject({ ...fencingFields, mode: fencingFields.mode.default('reservation') })
   .prefault({});
 
-/** Per account, an action's fields fall back one by one to the top-level action's. */
-const actionOverrideSchema = z.strictObject({
-  approvers: principalsObject.optional(),
-  quorum: quorumSchema.optional(),
-  expiresIn: durationSchema.optional(),
-});
-
 /**
  * One Alibaba Cloud account the bot manages through STS AssumeRole (`accounts:` of the policy). The
  * role lives in that account and trusts the bot's own role; `externalId` guards against a confused
@@ -183,19 +113,7 @@ const accountSchema = z.strictObject({
     .optional(),
   requesters: principalsObject.optional(),
   viewers: principalsObject.optional(),
-  actions: z
-    .strictObject({
-      create: actionOverrideSchema.optional(),
-      attach: actionOverrideSchema.optional(),
-      detach: actionOverrideSchema.optional(),
-      failover: actionOverrideSchema.optional(),
-      init: actionOverrideSchema.optional(),
-      unfreeze: actionOverrideSchema.optional(),
-      resize: actionOverrideSchema.optional(),
-      snapshot: actionOverrideSchema.optional(),
-      delete: actionOverrideSchema.optional(),
-    })
-    .optional(),
+  actions: z.strictObject(byKind(() => actionOverrideSchema.optional())).optional(),
   fencing: z.strictObject({ ...fencingFields, mode: fencingFields.mode.optional() }).optional(),
   watch: watchPolicySchema.optional(),
 });
@@ -224,24 +142,8 @@ export const policySchema = z.strictObject({
       commandsPerMinute: z.int({ error: WHOLE }).min(1, { error: 'at least 1' }).max(10_000).default(30),
     })
     .prefault({}),
-  actions: z
-    .strictObject({
-      create: actionSchema,
-      attach: actionSchema,
-      detach: actionSchema,
-      failover: failoverSchema,
-      /** `/disk init` formats a disk: two approvals unless the file says otherwise. */
-      init: z.strictObject({ ...actionFields, quorum: quorumSchema.default(2) }).prefault({}),
-      /** `/disk unfreeze` lifts a change freeze. */
-      unfreeze: actionSchema,
-      /** `/disk resize`; `offlineWait`: how long an offline resize waits for its instances to run again. */
-      resize: z.strictObject({ ...actionFields, offlineWait: durationSchema.prefault('24h') }).prefault({}),
-      /** `/disk snapshot` takes a copy: one approval unless the file says otherwise. */
-      snapshot: actionSchema,
-      /** `/disk delete` cannot be undone: two approvals unless the file says otherwise. */
-      delete: z.strictObject({ ...actionFields, quorum: quorumSchema.default(2) }).prefault({}),
-    })
-    .prefault({}),
+  /** One section per request kind, as the kind declares it (src/kinds/kinds.ts). */
+  actions: z.strictObject(KIND_POLICIES).prefault({}),
   /** A change freeze (`/disk freeze`): whether failover, emergency included, stays allowed during one. */
   freeze: z.strictObject({ allowFailover: z.boolean().default(true) }).prefault({}),
   singleNodeFs: z.strictObject({ quorum: quorumSchema.default(2) }).prefault({}),
@@ -265,7 +167,6 @@ export const policySchema = z.strictObject({
 });
 
 export type Policy = z.output<typeof policySchema>;
-export type Principals = z.output<typeof principalsSchema>;
 export type ActionPolicy = Policy['actions'][RequestKind];
 export type EcsLimits = Policy['limits']['ecs'];
 export type AccountPolicy = NonNullable<Policy['accounts']>[string];

@@ -1,7 +1,7 @@
-import { KIND_PARAMS, type ParamsOf, type RequestKind } from '../kinds/params.js';
+import { KINDS, type ParamsOf, type RequestKind } from '../kinds/kinds.js';
 import type { RequestParams } from './request.js';
 
-export type { ParamsOf } from '../kinds/params.js';
+export type { ParamsOf } from '../kinds/kinds.js';
 
 /**
  * Reads stored parameters back; undefined when they do not fit the kind (a corrupt or foreign
@@ -9,7 +9,7 @@ export type { ParamsOf } from '../kinds/params.js';
  * table with a generic kind loses the correlation TypeScript cannot follow through zod's types.
  */
 export function readParams<K extends RequestKind>(kind: K, params: RequestParams): ParamsOf[K] | undefined {
-  const parsed = KIND_PARAMS[kind].safeParse(params);
+  const parsed = KINDS[kind].params.safeParse(params);
   return parsed.success ? (parsed.data as ParamsOf[K]) : undefined;
 }
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { REQUEST_ID_PATTERN } from '../commands/index.js';
-import { REQUEST_KINDS, type RequestKind } from '../kinds/params.js';
+import { REQUEST_KINDS, type RequestKind } from '../kinds/kinds.js';
 
-/** The kinds are declared once, in `src/kinds/params.ts`. */
+/** The kinds are declared once, in `src/kinds/kinds.ts`. */
 export { REQUEST_KINDS, type RequestKind };
 
 /** Lifecycle states (design.md §3); the allowed arrows live in `state-machine.ts`. */

@@ -1,12 +1,17 @@
 /**
- * Issue 18: adding a request kind fails to compile until every part exists. Checked by the
- * compiler (`npm run typecheck` covers test/): each `@ts-expect-error` below must stay an error.
+ * Issue 18: adding a request kind (one line in the kinds list, src/kinds/kinds.ts) fails to compile
+ * until every part exists. Checked by the compiler (`npm run typecheck` covers test/): each
+ * `@ts-expect-error` below must stay an error.
  */
 import { expect, it } from 'vitest';
+import { z } from 'zod';
 import type { KindDomain } from '../../src/kinds/domain.js';
 import { KIND_DOMAINS, type KindDomains } from '../../src/kinds/domain-registry.js';
 import type { KindExecution } from '../../src/kinds/execution.js';
+import type { KindGrammar } from '../../src/kinds/grammar.js';
+import { KINDS, type KindDeclaration } from '../../src/kinds/kinds.js';
 import { KIND_EXECUTIONS, type KindExecutions } from '../../src/kinds/registry.js';
+import type { ResizeCommand } from '../../src/kinds/resize/command.js';
 
 it('a kind missing from the registry, or an entry without steps or without rules, does not compile', () => {
   const { init: _init, ...withoutInit } = KIND_EXECUTIONS;
@@ -39,4 +44,23 @@ it('a kind missing from the domain registry, or without its builder or Retry map
   expect(Object.keys(withoutBuilder)).not.toContain('build');
   expect(Object.keys(withoutRetry)).not.toContain('retry');
   expect(swapped.detach).toBe(KIND_DOMAINS.attach);
+});
+
+it('a line of the kinds list without a grammar or without a policy section does not compile', () => {
+  const { grammar: _grammar, ...noGrammar } = KINDS.resize;
+  // @ts-expect-error resize's line has no grammar
+  const withoutGrammar: KindDeclaration = noGrammar;
+  const { policy: _policy, ...noPolicy } = KINDS.resize;
+  // @ts-expect-error resize's line has no policy section
+  const withoutPolicy: KindDeclaration = noPolicy;
+  const notASection = { ...KINDS.resize, policy: z.object({ offlineWait: z.number() }) };
+  // @ts-expect-error a policy section must hold the approvals' fields (approvers, quorum, expiresIn)
+  const sectionWithoutQuorum: KindDeclaration = notASection;
+  const { render: _render, ...noRender } = KINDS.resize.grammar;
+  // @ts-expect-error resize's grammar without its canonical text
+  const withoutRender: KindGrammar<ResizeCommand> = noRender;
+  expect(Object.keys(withoutGrammar)).not.toContain('grammar');
+  expect(Object.keys(withoutPolicy)).not.toContain('policy');
+  expect(Object.keys(sectionWithoutQuorum)).toContain('policy');
+  expect(Object.keys(withoutRender)).not.toContain('render');
 });

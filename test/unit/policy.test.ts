@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_ECS_LIMITS,
-  defaultPolicy,
-  type Policy,
-  parseDuration,
-  parsePolicy,
-} from '../../src/workflow/policy.js';
+import { DEFAULT_ECS_LIMITS, defaultPolicy, type Policy, parsePolicy } from '../../src/workflow/policy.js';
+import { parseDuration } from '../../src/workflow/policy-fields.js';
 
 const example = readFileSync(new URL('../../manifests/policy.example.yaml', import.meta.url), 'utf8');
 

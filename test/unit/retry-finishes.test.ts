@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { retryFinishes, retryOf } from '../../src/kinds/domain-registry.js';
-import type { RequestKind } from '../../src/kinds/params.js';
+import type { RequestKind } from '../../src/kinds/kinds.js';
 import type { RequestParams, RequestState } from '../../src/workflow/request.js';
 
 const attach = { diskId: 'd-1', instanceIds: ['i-1', 'i-2'], allowSingleNodeFs: false, regionId: 'cn-hz' };

@@ -2,7 +2,7 @@ import { CREATED_BLANK_TAG, DEFAULT_ESSD_PL, SIZE_RANGES } from '../../workflow/
 import type { Policy } from '../../workflow/policy.js';
 import type { Check, PlanStep } from '../../workflow/request.js';
 import type { KindDomain } from '../domain.js';
-import type { ParamsOf } from '../params.js';
+import type { ParamsOf } from '../kinds.js';
 
 const ok = (code: string, message: string): Check => ({ code, level: 'ok', message });
 const error = (code: string, message: string): Check => ({ code, level: 'error', message });

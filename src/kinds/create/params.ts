@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DISK_CATEGORIES } from '../../commands/index.js';
+import { DISK_CATEGORIES } from '../../commands/vocabulary.js';
 
 const tag = z.object({ key: z.string(), value: z.string() });
 

@@ -1,7 +1,7 @@
 /** `/disk delete` (issue 19), the pure half the workflow, the card and Retry ask (`KindDomain`). */
 import type { PlanStep } from '../../workflow/request.js';
 import type { KindDomain } from '../domain.js';
-import type { ParamsOf } from '../params.js';
+import type { ParamsOf } from '../kinds.js';
 import { snapshotPlanSteps } from '../snapshot/domain.js';
 import { deleteSummary, retryDelete } from './grammar.js';
 

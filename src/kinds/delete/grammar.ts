@@ -1,25 +1,26 @@
 /**
- * `/disk delete` (issue 19): the grammar pieces src/commands reads one line each (flags, schema,
+ * `/disk delete` (issue 19): the grammar src/commands reads through the kinds list (flags, schema,
  * help, canonical text), the card summary, the result text and the Retry mapping. A delete cannot
  * be undone: a final snapshot is taken first unless `--skip-final-snapshot` says otherwise.
  */
 import { z } from 'zod';
+import { FAST_DISK_REF } from '../../commands/fast-fields.js';
 import { diskRefSchema, reasonSchema } from '../../commands/fields.js';
 import { quoteValue } from '../../commands/tokenize.js';
-import type { DiskCommand } from '../../commands/types.js';
+import { DISK_POSITIONAL } from '../../commands/vocabulary.js';
+import { type KindGrammar, ownsKinds } from '../grammar.js';
+import type { DeleteCommand } from './command.js';
 import type { DeleteParams } from './params.js';
 
-export type DeleteCommand = Extract<DiskCommand, { kind: 'delete' }>;
-
-export const deleteFlags = {
+const flags = {
   'skip-final-snapshot': { kind: 'switch', field: 'skipFinalSnapshot' },
   reason: { kind: 'value', field: 'reason', example: '--reason "project ended"' },
 } as const;
 
-export const deleteCommandSchema = z
+const schema = z
   .object({ diskId: diskRefSchema, skipFinalSnapshot: z.boolean(), reason: reasonSchema.optional() })
   .transform(
-    (v): DiskCommand => ({
+    (v): DeleteCommand => ({
       kind: 'delete',
       diskId: v.diskId,
       skipFinalSnapshot: v.skipFinalSnapshot,
@@ -27,7 +28,20 @@ export const deleteCommandSchema = z
     }),
   );
 
-export const deleteHelp = {
+/** The canonical text of the command after `/disk` (what `parseDiskCommand` reads back). */
+function render(command: DeleteCommand): string[] {
+  return [
+    'delete',
+    quoteValue(command.diskId),
+    ...(command.skipFinalSnapshot ? ['--skip-final-snapshot'] : []),
+    ...(command.reason === undefined ? [] : ['--reason', quoteValue(command.reason)]),
+  ];
+}
+
+export const deleteGrammar: KindGrammar<DeleteCommand> = {
+  flags,
+  positionals: { fields: [DISK_POSITIONAL], required: 1 },
+  schema,
   usage: ['/disk delete <disk> [--skip-final-snapshot] [--reason "<text>"]'],
   summary: 'Request deleting a detached shared disk, after a final snapshot (goes to approval).',
   notes: [
@@ -40,17 +54,10 @@ export const deleteHelp = {
     '/disk delete shared-db --reason "project ended"',
     '/disk delete d-bp1abc2def3ghi4jkl5m --skip-final-snapshot --reason "scratch data"',
   ],
-} as const;
-
-/** The canonical text of the command after `/disk` (what `parseDiskCommand` reads back). */
-export function renderDelete(command: DeleteCommand): string[] {
-  return [
-    'delete',
-    quoteValue(command.diskId),
-    ...(command.skipFinalSnapshot ? ['--skip-final-snapshot'] : []),
-    ...(command.reason === undefined ? [] : ['--reason', quoteValue(command.reason)]),
-  ];
-}
+  fastFields: [FAST_DISK_REF],
+  owns: ownsKinds({ delete: true }),
+  render,
+};
 
 /** The card's one-line summary (plain text). */
 export function deleteSummary(p: DeleteParams): string {

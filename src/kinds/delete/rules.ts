@@ -7,7 +7,7 @@
 import { ok } from '../../cloud/preflight/rules.js';
 import { deleteChecks } from '../../cloud/preflight/snapshot-delete-rules.js';
 import type { Check } from '../../workflow/request.js';
-import type { ParamsOf } from '../params.js';
+import type { ParamsOf } from '../kinds.js';
 import { type LifecycleFacts, neverAttached } from '../snapshot/facts.js';
 import { diskFoundRule, unread } from '../snapshot/rules.js';
 

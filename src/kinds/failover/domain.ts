@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Check, PlanStep } from '../../workflow/request.js';
 import { type KindDomain, namesOf } from '../domain.js';
-import type { ParamsOf } from '../params.js';
+import type { ParamsOf } from '../kinds.js';
 
 const ok = (code: string, message: string): Check => ({ code, level: 'ok', message });
 

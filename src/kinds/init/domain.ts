@@ -7,7 +7,7 @@ import {
 } from '../../workflow/ocfs2-cluster.js';
 import type { PlanStep } from '../../workflow/request.js';
 import { type KindDomain, namesOf } from '../domain.js';
-import type { ParamsOf } from '../params.js';
+import type { ParamsOf } from '../kinds.js';
 
 const EVERY = 'every attached instance';
 

@@ -1,7 +1,4 @@
-/**
- * The parsed `/disk resize` command (issue 19). No imports: `commands/types.ts` names it in the
- * `DiskCommand` union, and everything else of the kind imports that.
- */
+/** The parsed `/disk resize` command (issue 19). No imports: the kind's grammar yields it. */
 export interface ResizeCommand {
   readonly kind: 'resize';
   /** An id or a name as typed; an id after name resolution. */

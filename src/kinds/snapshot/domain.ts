@@ -1,7 +1,7 @@
 /** `/disk snapshot` (issue 19), the pure half the workflow, the card and Retry ask (`KindDomain`). */
 import type { PlanStep } from '../../workflow/request.js';
 import type { KindDomain } from '../domain.js';
-import type { ParamsOf } from '../params.js';
+import type { ParamsOf } from '../kinds.js';
 import { retrySnapshot, snapshotSummary } from './grammar.js';
 
 /** CreateSnapshot as the plan shows it: named after the request, tagged, idempotent; then the wait. */

@@ -1,26 +1,27 @@
 /**
- * `/disk snapshot` (issue 19): the grammar pieces src/commands reads one line each (flags, schema,
- * help, canonical text), the card summary, the result text and the Retry mapping. A file apart from
- * `domain.ts` because src/commands imports it and `domain.ts` imports src/kinds types that import
- * src/commands (no cycles).
+ * `/disk snapshot` (issue 19): the grammar src/commands reads through the kinds list (flags,
+ * schema, help, canonical text), the card summary, the result text and the Retry mapping. A file
+ * apart from `domain.ts` because the kinds list imports it and `domain.ts` imports src/commands,
+ * which derives its tables from the kinds list (no cycles).
  */
 import { z } from 'zod';
+import { FAST_DISK_REF } from '../../commands/fast-fields.js';
 import { diskRefSchema, reasonSchema, wholeNumber } from '../../commands/fields.js';
 import { quoteValue } from '../../commands/tokenize.js';
-import type { DiskCommand } from '../../commands/types.js';
+import { DISK_POSITIONAL } from '../../commands/vocabulary.js';
+import { type KindGrammar, ownsKinds } from '../grammar.js';
+import type { SnapshotCommand } from './command.js';
 import type { SnapshotParams } from './params.js';
 
 /** CreateSnapshot's `RetentionDays` range; absent keeps the snapshot until someone deletes it. */
 export const RETENTION_DAYS = { min: 1, max: 65_536 } as const;
 
-export type SnapshotCommand = Extract<DiskCommand, { kind: 'snapshot' }>;
-
-export const snapshotFlags = {
+const flags = {
   'retention-days': { kind: 'value', field: 'retentionDays', example: '--retention-days 30' },
   reason: { kind: 'value', field: 'reason', example: '--reason "before the upgrade"' },
 } as const;
 
-export const snapshotCommandSchema = z
+const schema = z
   .object({
     diskId: diskRefSchema,
     retentionDays: wholeNumber(
@@ -31,7 +32,7 @@ export const snapshotCommandSchema = z
     reason: reasonSchema.optional(),
   })
   .transform(
-    (v): DiskCommand => ({
+    (v): SnapshotCommand => ({
       kind: 'snapshot',
       diskId: v.diskId,
       ...(v.retentionDays === undefined ? {} : { retentionDays: v.retentionDays }),
@@ -39,7 +40,20 @@ export const snapshotCommandSchema = z
     }),
   );
 
-export const snapshotHelp = {
+/** The canonical text of the command after `/disk` (what `parseDiskCommand` reads back). */
+function render(command: SnapshotCommand): string[] {
+  return [
+    'snapshot',
+    quoteValue(command.diskId),
+    ...(command.retentionDays === undefined ? [] : ['--retention-days', String(command.retentionDays)]),
+    ...(command.reason === undefined ? [] : ['--reason', quoteValue(command.reason)]),
+  ];
+}
+
+export const snapshotGrammar: KindGrammar<SnapshotCommand> = {
+  flags,
+  positionals: { fields: [DISK_POSITIONAL], required: 1 },
+  schema,
   usage: ['/disk snapshot <disk> [--retention-days <n>] [--reason "<text>"]'],
   summary: 'Request a snapshot of a shared disk; the result names its s-… id (goes to approval).',
   notes: [
@@ -52,17 +66,10 @@ export const snapshotHelp = {
     '/disk snapshot shared-db --reason "before the schema migration"',
     '/disk snapshot d-bp1abc2def3ghi4jkl5m --retention-days 30',
   ],
-} as const;
-
-/** The canonical text of the command after `/disk` (what `parseDiskCommand` reads back). */
-export function renderSnapshot(command: SnapshotCommand): string[] {
-  return [
-    'snapshot',
-    quoteValue(command.diskId),
-    ...(command.retentionDays === undefined ? [] : ['--retention-days', String(command.retentionDays)]),
-    ...(command.reason === undefined ? [] : ['--reason', quoteValue(command.reason)]),
-  ];
-}
+  fastFields: [FAST_DISK_REF],
+  owns: ownsKinds({ snapshot: true }),
+  render,
+};
 
 const keptFor = (retentionDays: number | undefined) =>
   retentionDays === undefined ? 'kept until deleted' : `kept ${retentionDays} days`;

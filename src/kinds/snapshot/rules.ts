@@ -4,7 +4,7 @@ import { guestViews } from '../../cloud/preflight/guest-view.js';
 import { error, ok } from '../../cloud/preflight/rules.js';
 import { snapshotChecks } from '../../cloud/preflight/snapshot-delete-rules.js';
 import type { Check } from '../../workflow/request.js';
-import type { ParamsOf } from '../params.js';
+import type { ParamsOf } from '../kinds.js';
 import { type LifecycleFacts, neverAttached } from './facts.js';
 
 /** The disk as the card names it, or the error that it does not exist. */

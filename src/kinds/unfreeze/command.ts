@@ -1,0 +1,5 @@
+/** The parsed `/disk unfreeze` command: a request to lift the change freeze. */
+export interface UnfreezeCommand {
+  kind: 'unfreeze';
+  reason?: string;
+}
