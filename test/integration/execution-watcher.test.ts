@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED } from '../../src/emulator/index.js';
-import { DiskWatcher } from '../../src/jobs/disk-watcher.js';
+import { DEFAULT_WATCHER, DiskWatcher } from '../../src/jobs/disk-watcher.js';
 import { systemClock } from '../../src/workflow/ports.js';
 import { type EmulatorHarness, startHarness } from '../support/execution-emulator.js';
 
@@ -61,5 +61,55 @@ describe('DiskWatcher', () => {
     expect(timedOut.done).toBe(false);
     expect(timedOut.disk?.diskId).toBe(disks[0]);
     watcher.close();
+  });
+
+  it('a wait labelled like earlier ones is polled when the change is due, densely, not at the backoff pace', async () => {
+    const gw = emu.gateway();
+    const watcher = new DiskWatcher(gw, { clock: systemClock, ...DEFAULT_WATCHER });
+    const created = new DiskWatcher(gw, {
+      clock: systemClock,
+      minIntervalMs: 20,
+      maxIntervalMs: 20,
+      backoff: 0,
+    });
+    /** Attaches a new disk and waits for it; returns how long the wait took and its polls' ages. */
+    const attachAndWait = async (i: number) => {
+      const { value } = await gw.createDisk({
+        regionId: REGION,
+        zoneId: SEED.zones.multiAttachI,
+        diskName: `learn-${i}`,
+        category: 'cloud_essd',
+        performanceLevel: 'PL0',
+        sizeGiB: 10,
+        clientToken: `learn-${i}`,
+      });
+      const available = await created.watch(REGION, value.diskId, {
+        timeoutMs: 5_000,
+        until: (d) => d?.status === 'Available',
+      });
+      expect(available.done).toBe(true);
+      await emu.clearCalls();
+      await gw.attachDisk({ diskId: value.diskId, instanceId: nvmeI[i]! });
+      const since = Date.now();
+      const result = await watcher.watch(REGION, value.diskId, {
+        timeoutMs: 5_000,
+        learn: 'AttachDisk',
+        until: (d) => d?.attachments.some((a) => a.instanceId === nvmeI[i]) === true,
+      });
+      expect(result.done).toBe(true);
+      const polls = (await emu.calls('DescribeDisks')).map((c) => Date.parse(c.time) - since);
+      return { took: Date.now() - since, polls };
+    };
+    // Nothing learned yet: the backoff's 500 ms steps, so the 600 ms attach is seen at about 1 s.
+    const first = await attachAndWait(3);
+    expect(first.polls[0]).toBeGreaterThanOrEqual(DEFAULT_WATCHER.minIntervalMs - 5);
+    const second = await attachAndWait(4);
+    // Nothing is asked before 90 % of the fastest wait so far, then every 100 ms until it is seen.
+    const [opening, ...dense] = second.polls;
+    expect(opening).toBeGreaterThanOrEqual(0.9 * first.took - 50);
+    const gaps = dense.map((at, i) => at - (second.polls[i] ?? 0));
+    expect(gaps.every((gap) => gap < DEFAULT_WATCHER.minIntervalMs - 50)).toBe(true);
+    watcher.close();
+    created.close();
   });
 });

@@ -57,6 +57,7 @@ export const runCreate: StepRunner<'create'> = async (ctx) => {
   });
   const waited = await ctx.watcher.watch(p.regionId, diskId, {
     timeoutMs: ctx.waitTimeoutMs,
+    learn: 'CreateDisk',
     until: (disk) => disk?.status === 'Available',
   });
   const took = ctx.clock.now() - started;

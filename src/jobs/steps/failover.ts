@@ -66,7 +66,11 @@ async function move(
     if (done.includes(code)) return { ok: true, detail: `already ${op}ed` };
     if (!inFlight.includes(code)) return { ok: false, ...describeFailure(error) };
   }
-  const waited = await ctx.watcher.watch(regionId, diskId, { timeoutMs: ctx.waitTimeoutMs, until: reached });
+  const waited = await ctx.watcher.watch(regionId, diskId, {
+    timeoutMs: ctx.waitTimeoutMs,
+    learn: op === 'attach' ? 'AttachDisk' : 'DetachDisk',
+    until: reached,
+  });
   if (waited.done)
     return {
       ok: true,

@@ -107,6 +107,7 @@ export async function fanOutRound(
     const reports: Promise<void>[] = [];
     const result = await ctx.watcher.watch(spec.regionId, spec.diskId, {
       timeoutMs: ctx.waitTimeoutMs,
+      learn: spec.action,
       until: (d) => waiting.every((s) => spec.reached(d, s.instanceId)),
       onUpdate: (d) => {
         for (const s of waiting) {

@@ -177,6 +177,7 @@ async function waitForSize(ctx: Ctx): Promise<DiskInfo | ExecutionResult> {
   const started = ctx.clock.now();
   const waited = await ctx.watcher.watch(p.regionId, p.diskId, {
     timeoutMs: ctx.waitTimeoutMs,
+    learn: 'ResizeDisk',
     until: (disk) =>
       !!disk && disk.sizeGiB >= p.sizeGiB && (disk.status === 'In_use' || disk.status === 'Available'),
   });
