@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import {
   type DiskCommand,
+  type DiskCommandKind,
   LIMITS,
   MAX_ATTACHMENTS,
   regionTypo,
@@ -158,25 +159,34 @@ const deleteCommand = fc
 /** A channel as Slack puts a picked one in the text is turned into its id; the bare id reads back. */
 const channelId = fc.stringMatching(/^[CG][A-Z0-9]{2,12}$/);
 
-export const validCommand: fc.Arbitrary<DiskCommand> = fc.oneof(
-  opt(fc.constantFrom(...SUBCOMMANDS)).map((topic): DiskCommand => compact({ kind: 'help' as const, topic })),
-  fc.constant<DiskCommand>({ kind: 'create_form' }),
-  createCommand,
-  fc
+/**
+ * One generator per command kind, keyed by kind: a kind added to the grammar (a request kind's line
+ * in src/kinds/kinds.ts, or a subcommand of src/commands) does not compile until it has one here.
+ */
+const COMMANDS_BY_KIND: { readonly [K in DiskCommandKind]: fc.Arbitrary<DiskCommand> } = {
+  help: opt(fc.constantFrom(...SUBCOMMANDS)).map(
+    (topic): DiskCommand => compact({ kind: 'help' as const, topic }),
+  ),
+  create_form: fc.constant<DiskCommand>({ kind: 'create_form' }),
+  create: createCommand,
+  attach: fc
     .record({ diskId, instanceIds: instances, allowSingleNodeFs: fc.boolean(), reason: opt(text(120)) })
     .map((r): DiskCommand => compact({ kind: 'attach' as const, ...r })),
-  fc
+  attach_form: fc
+    .record({ diskId, allowSingleNodeFs: fc.boolean(), reason: opt(text(120)) })
+    .map((r): DiskCommand => compact({ kind: 'attach_form' as const, ...r })),
+  detach: fc
     .record({ diskId, instanceIds: instances, force: fc.boolean(), reason: opt(text(120)) })
     .map((r): DiskCommand => compact({ kind: 'detach' as const, ...r })),
-  diskId.map((id): DiskCommand => ({ kind: 'status', diskId: id })),
-  fc
+  status: diskId.map((id): DiskCommand => ({ kind: 'status', diskId: id })),
+  list: fc
     .record({ regionId: opt(region), withZone: fc.boolean() })
     .chain((r) =>
       (r.withZone ? zoneIn(r.regionId ?? 'eu-central-1') : fc.constant(undefined)).map(
         (zoneId): DiskCommand => compact({ kind: 'list' as const, zoneId, regionId: r.regionId }),
       ),
     ),
-  fc
+  failover: fc
     .record({
       diskId,
       pair: fc.uniqueArray(instanceId, { minLength: 2, maxLength: 2 }),
@@ -192,19 +202,25 @@ export const validCommand: fc.Arbitrary<DiskCommand> = fc.oneof(
           emergencyReason: r.emergencyReason,
         }),
     ),
-  fc
+  requests: fc
     .constantFrom('mine', 'pending', 'all' as const)
     .map((filter): DiskCommand => ({ kind: 'requests', filter })),
-  fc.stringMatching(/^R-[A-Z0-9]{8,26}$/).map((requestId): DiskCommand => ({ kind: 'cancel', requestId })),
-  initCommand,
-  snapshotCommand,
-  deleteCommand,
-  fc.constant<DiskCommand>({ kind: 'watch', list: true }),
-  fc
-    .record({ diskId, channelId: opt(channelId) })
-    .map((r): DiskCommand => compact({ kind: 'watch' as const, list: false as const, ...r })),
-  diskId.map((id): DiskCommand => ({ kind: 'unwatch', diskId: id })),
-  text(120).map((reason): DiskCommand => ({ kind: 'freeze', reason })),
-  opt(text(120)).map((reason): DiskCommand => compact({ kind: 'unfreeze' as const, reason })),
-  resizeCommand,
-);
+  cancel: fc
+    .stringMatching(/^R-[A-Z0-9]{8,26}$/)
+    .map((requestId): DiskCommand => ({ kind: 'cancel', requestId })),
+  init: initCommand,
+  snapshot: snapshotCommand,
+  delete: deleteCommand,
+  watch: fc.oneof(
+    fc.constant<DiskCommand>({ kind: 'watch', list: true }),
+    fc
+      .record({ diskId, channelId: opt(channelId) })
+      .map((r): DiskCommand => compact({ kind: 'watch' as const, list: false as const, ...r })),
+  ),
+  unwatch: diskId.map((id): DiskCommand => ({ kind: 'unwatch', diskId: id })),
+  freeze: text(120).map((reason): DiskCommand => ({ kind: 'freeze', reason })),
+  unfreeze: opt(text(120)).map((reason): DiskCommand => compact({ kind: 'unfreeze' as const, reason })),
+  resize: resizeCommand,
+};
+
+export const validCommand: fc.Arbitrary<DiskCommand> = fc.oneof(...Object.values(COMMANDS_BY_KIND));
