@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED } from '../../src/emulator/index.js';
 import { DEFAULT_WATCHER, DiskWatcher } from '../../src/jobs/disk-watcher.js';
 import { systemClock } from '../../src/workflow/ports.js';
-import { type EmulatorHarness, startHarness } from '../support/execution-emulator.js';
+import { createAvailableDisk, type EmulatorHarness, startHarness } from '../support/execution-emulator.js';
 
 const REGION = SEED.regionId;
 const nvmeI = SEED.instances.nvmeI.map((i) => i.id);
@@ -18,20 +18,7 @@ afterAll(async () => emu.close());
 describe('DiskWatcher', () => {
   it('serves every concurrent wait with one batched DescribeDisks per tick, with backoff', async () => {
     const gw = emu.gateway();
-    const disks: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const { value } = await gw.createDisk({
-        regionId: REGION,
-        zoneId: SEED.zones.multiAttachI,
-        diskName: `w-${i}`,
-        category: 'cloud_essd',
-        performanceLevel: 'PL0',
-        sizeGiB: 10,
-        clientToken: `watch-${i}`,
-      });
-      disks.push(value.diskId);
-    }
-    await new Promise((r) => setTimeout(r, 30));
+    const disks = await Promise.all([0, 1, 2].map((i) => createAvailableDisk(gw, `w-${i}`)));
     await Promise.all(disks.map((diskId, i) => gw.attachDisk({ diskId, instanceId: nvmeI[i]! })));
     await emu.clearCalls();
     const watcher = new DiskWatcher(gw, {
@@ -66,32 +53,13 @@ describe('DiskWatcher', () => {
   it('a wait labelled like earlier ones is polled when the change is due, densely, not at the backoff pace', async () => {
     const gw = emu.gateway();
     const watcher = new DiskWatcher(gw, { clock: systemClock, ...DEFAULT_WATCHER });
-    const created = new DiskWatcher(gw, {
-      clock: systemClock,
-      minIntervalMs: 20,
-      maxIntervalMs: 20,
-      backoff: 0,
-    });
     /** Attaches a new disk and waits for it; returns how long the wait took and its polls' ages. */
     const attachAndWait = async (i: number) => {
-      const { value } = await gw.createDisk({
-        regionId: REGION,
-        zoneId: SEED.zones.multiAttachI,
-        diskName: `learn-${i}`,
-        category: 'cloud_essd',
-        performanceLevel: 'PL0',
-        sizeGiB: 10,
-        clientToken: `learn-${i}`,
-      });
-      const available = await created.watch(REGION, value.diskId, {
-        timeoutMs: 5_000,
-        until: (d) => d?.status === 'Available',
-      });
-      expect(available.done).toBe(true);
+      const diskId = await createAvailableDisk(gw, `learn-${i}`);
       await emu.clearCalls();
-      await gw.attachDisk({ diskId: value.diskId, instanceId: nvmeI[i]! });
+      await gw.attachDisk({ diskId, instanceId: nvmeI[i]! });
       const since = Date.now();
-      const result = await watcher.watch(REGION, value.diskId, {
+      const result = await watcher.watch(REGION, diskId, {
         timeoutMs: 5_000,
         learn: 'AttachDisk',
         until: (d) => d?.attachments.some((a) => a.instanceId === nvmeI[i]) === true,
@@ -110,6 +78,5 @@ describe('DiskWatcher', () => {
     const gaps = dense.map((at, i) => at - (second.polls[i] ?? 0));
     expect(gaps.every((gap) => gap < DEFAULT_WATCHER.minIntervalMs - 50)).toBe(true);
     watcher.close();
-    created.close();
   });
 });
