@@ -190,8 +190,9 @@ export interface MountTableOptions {
    */
   readonly known?: ReadonlyMap<string, TargetOutcome<InspectReport> | 'pending'>;
   /**
-   * A reservation report the bot verified (the failover's fence check). It overrides what guests
-   * report: an instance it proves fenced is shown `fenced` even when its guest does not answer.
+   * A reservation report the bot verified (the failover's fence check; an attach's key registration,
+   * every key checked). It overrides what guests report: an instance it proves fenced is shown
+   * `fenced` even when its guest does not answer.
    */
   readonly verified?: { readonly report: ReservationReport; readonly source: string };
 }
