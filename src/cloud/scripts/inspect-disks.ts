@@ -18,6 +18,7 @@ case $serials in
 esac
 inspect_one() (
 serial=$1
+# Read-only: finds the disk's NVMe namespace by serial and reports file system, mounts and reservation.
 ${INSPECT_REPORT}
 )
 out=''
