@@ -9,7 +9,7 @@ import {
   runOnInstances,
   type TargetOutcome,
 } from './assistant.js';
-import type { DiskInfo, ReadGateway } from './gateway.js';
+import type { DiskInfo, InstanceInfo, ReadGateway } from './gateway.js';
 import {
   type InspectReport,
   inspectReportSchema,
@@ -179,7 +179,8 @@ export function mountAlertOf(rows: readonly MountRow[]): MountAlert | undefined 
   return mounted.length > 1 && fstype ? { fstype, instanceIds: mounted.map((r) => r.instanceId) } : undefined;
 }
 
-export interface MountReadOptions extends InspectOptions {
+/** How a mount table is built from reports in hand (`mountTableOf`). */
+export interface MountTableOptions {
   /** Instances to show though not attached (e.g. a failover's old primary after DetachDisk). */
   readonly alsoShow?: readonly string[];
   /**
@@ -189,11 +190,14 @@ export interface MountReadOptions extends InspectOptions {
    */
   readonly known?: ReadonlyMap<string, TargetOutcome<InspectReport> | 'pending'>;
   /**
-   * A reservation report the bot verified (the failover's fence check). It overrides what guests
-   * report: an instance it proves fenced is shown `fenced` even when its guest does not answer.
+   * A reservation report the bot verified (the failover's fence check; an attach's key registration,
+   * every key checked). It overrides what guests report: an instance it proves fenced is shown
+   * `fenced` even when its guest does not answer.
    */
   readonly verified?: { readonly report: ReservationReport; readonly source: string };
 }
+
+export interface MountReadOptions extends InspectOptions, MountTableOptions {}
 
 /**
  * The mount table of `disk`: one row per attached instance (plus `alsoShow`), each inspected in ONE
@@ -207,18 +211,34 @@ export async function readMounts(
   options: MountReadOptions,
 ): Promise<MountTable> {
   const attached = disk.attachments.map((a) => a.instanceId);
-  const known = options.known ?? new Map<string, TargetOutcome<InspectReport> | 'pending'>();
-  const extra = (options.alsoShow ?? []).filter((id) => !attached.includes(id));
-  const all = [...attached, ...extra];
+  const all = [...new Set([...attached, ...(options.alsoShow ?? [])])];
   const [instances, inspected] = await Promise.all([
     all.length > 0 ? gateway.describeInstances({ regionId: options.regionId, instanceIds: all }) : [],
     inspectDisk(
       gateway,
       disk,
-      attached.filter((id) => !known.has(id)),
+      attached.filter((id) => !options.known?.has(id)),
       options,
     ),
   ]);
+  return mountTableOf(disk, instances, inspected, options);
+}
+
+/**
+ * The mount table of `disk` from reports already read: `inspected` (inspect reports, or any script's
+ * that ends with one, of instances attached to `disk`) and `instances` as DescribeInstances listed
+ * them. The rules are `readMounts`'s; an attached instance with neither a report nor a `known`
+ * entry has no row.
+ */
+export function mountTableOf(
+  disk: DiskInfo,
+  instances: readonly InstanceInfo[],
+  inspected: readonly TargetOutcome<InspectReport>[],
+  options: MountTableOptions,
+): MountTable {
+  const attached = disk.attachments.map((a) => a.instanceId);
+  const known = options.known ?? new Map<string, TargetOutcome<InspectReport> | 'pending'>();
+  const extra = (options.alsoShow ?? []).filter((id) => !attached.includes(id));
   const byId = new Map(inspected.map((o) => [o.instanceId, o]));
   const outcomes = attached.flatMap((id) => {
     const o = byId.get(id) ?? known.get(id);

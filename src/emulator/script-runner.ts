@@ -88,7 +88,7 @@ const sameKey = (a: string | null | undefined, b: string): boolean =>
 
 function reservationScript(
   world: World,
-  name: 'nvme-register' | 'nvme-acquire' | 'nvme-preempt' | 'nvme-report',
+  name: 'nvme-register' | 'nvme-register-inspect' | 'nvme-acquire' | 'nvme-preempt' | 'nvme-report',
   instanceId: string,
   disk: Disk,
   args: Record<string, string>,
@@ -100,6 +100,7 @@ function reservationScript(
   const mine = r.registrants.get(instanceId);
   switch (name) {
     case 'nvme-register':
+    case 'nvme-register-inspect':
       if (mine !== undefined && !sameKey(mine, key)) {
         return fail(
           SCRIPT_EXIT.conflict,
@@ -107,7 +108,10 @@ function reservationScript(
         );
       }
       r.registrants.set(instanceId, key);
-      return ok(report(world, disk.diskId));
+      // The inspect report is read after the registration, so it shows the key.
+      return ok(
+        name === 'nvme-register' ? report(world, disk.diskId) : inspect(world, instanceId, args.serial ?? ''),
+      );
     case 'nvme-acquire':
       if (!sameKey(mine, key))
         return fail(

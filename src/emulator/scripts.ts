@@ -13,6 +13,8 @@
  * - `inspect:1` {serial} → `InspectReport`; exit 0 also when no device has that serial (`attached:false`).
  * - `nvme-register:2` {serial} + ACS::InstanceId → `ReservationReport` after registering this host's
  *   key (re-registering the same key is a no-op).
+ * - `nvme-register-inspect:1` {serial} + ACS::InstanceId → `InspectReport` read after registering
+ *   this host's key as `nvme-register` does (same failures), so its `reservation` shows the key.
  * - `nvme-acquire:2` {serial} + ACS::InstanceId → `ReservationReport` after taking the reservation
  *   with this host's key, type 3 (Write Exclusive, Registrants Only); holding it already is a no-op.
  * - `nvme-preempt:2` {serial, victimKey} + ACS::InstanceId → `ReservationReport` after removing every

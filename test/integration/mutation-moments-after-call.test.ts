@@ -99,6 +99,7 @@ it('attach: a newcomer stopped right after AttachDisk gets no nvme-register', as
     expect(done?.outcome?.message).toContain('no NVMe reservation key was registered');
     expect(done?.outcome?.message).toMatch(new RegExp(`${b} is Stopp(ing|ed)`));
     expect(scripts).not.toContain('nvme-register');
+    expect(scripts).not.toContain('nvme-register-inspect');
     expect((await f.emu.calls('AttachDisk')).map((c) => c.params.InstanceId)).toEqual([b]);
   } finally {
     await f.emu.admin(`instances/${b}/start`, {});

@@ -292,6 +292,31 @@ describe('scripts', () => {
     w.reservations.set(diskId, { registrants: new Map([[host, '0x2']]), holder: null });
     expect(run('nvme-register', { 'acs::instanceid': host }).exitCode).toBe(1);
   });
+
+  test('nvme-register-inspect registers as nvme-register does, then answers inspect read after it', () => {
+    const { w } = world();
+    const host = SEED.disks.sharedExt4.attachedTo;
+    const elsewhere = SEED.instances.nvmeI.find((i) => i.id !== host)?.id ?? '';
+    const diskId = SEED.disks.sharedExt4.diskId;
+    const serial = diskId.replace(/^d-/, '');
+    const run = (on: string) =>
+      runScript(w, on, scriptMarker('nvme-register-inspect'), { serial, 'acs::instanceid': on });
+    const done = run(host);
+    expect(done.exitCode).toBe(0);
+    expect(JSON.parse(done.output)).toMatchObject({
+      attached: true,
+      serial,
+      reservation: { registrants: [{ key: hostKeyFor(host), instanceId: host }] },
+    });
+    expect(done.output).toBe(runScript(w, host, scriptMarker('inspect'), { serial }).output);
+    // The same failures as nvme-register: no device here (3), registered with another key (1).
+    expect(run(elsewhere).exitCode).toBe(3);
+    w.reservations.set(diskId, { registrants: new Map([[host, '0x2']]), holder: null });
+    expect(run(host)).toEqual({
+      exitCode: 1,
+      output: 'nvme-register-inspect: reservation conflict: this host is registered with another key\n',
+    });
+  });
 });
 
 test('paginate: page numbers and opaque tokens', () => {

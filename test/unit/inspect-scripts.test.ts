@@ -114,7 +114,7 @@ describe('the script contract', () => {
   });
 
   it('sends no per-host parameter: the reservation scripts take their key from {{ACS::InstanceId}}', () => {
-    for (const name of ['nvme-register', 'nvme-acquire', 'nvme-preempt'] as const) {
+    for (const name of ['nvme-register', 'nvme-register-inspect', 'nvme-acquire', 'nvme-preempt'] as const) {
       expect(SCRIPTS[name].params).not.toContain('key');
       expect(SCRIPTS[name].builtins).toEqual([INSTANCE_ID_BUILTIN]);
       expect(referencedNames(scriptText(name))).toContain(INSTANCE_ID_BUILTIN);
@@ -152,6 +152,7 @@ describe('on this machine (no NVMe device, no nvme-cli)', () => {
 
   it.each([
     ['nvme-register', ON_HOST],
+    ['nvme-register-inspect', ON_HOST],
     ['nvme-acquire', ON_HOST],
     ['nvme-preempt', { ...ON_HOST, victimKey: '0x2' }],
     ['nvme-report', {}],
@@ -251,6 +252,21 @@ describe('with a fake sysfs and stub tools (the attached path)', () => {
       expect(r.status).toBe(0);
       expect(reservationReportSchema.parse(JSON.parse(r.stdout)).holder).toBe(HOST_KEY);
     }
+    const inspected = run(
+      'nvme-register-inspect',
+      { serial: 'bp1shared', ...ON_HOST },
+      { sysBlock: sys, path },
+    );
+    expect(inspected.status).toBe(0);
+    expect(inspectReportSchema.parse(JSON.parse(inspected.stdout)).reservation?.holder).toBe(HOST_KEY);
+    // Not registered, and the controller refuses: nvme-register's failure, under this script's name.
+    const refused = run(
+      'nvme-register-inspect',
+      { serial: 'bp1shared', ...ON_HOST },
+      { sysBlock: sys, path: stubs('refused', tools) },
+    );
+    expect(refused.status).toBe(SCRIPT_EXIT.conflict);
+    expect(refused.stdout).toMatch(/^nvme-register-inspect: reservation conflict: NVMe status/);
   });
 
   it('each host registers the key the bot derives from its instance id (real sha256sum)', () => {
@@ -272,6 +288,14 @@ esac`,
       const keys = reservationReportSchema.parse(JSON.parse(r.stdout)).registrants.map((x) => x.key);
       expect(keys.map((k) => BigInt(k))).toEqual([BigInt(reservationKeyFor(id))]);
     }
+    // nvme-register-inspect: the same registration, then the inspect report read after it.
+    rmSync(state, { force: true });
+    const r = run('nvme-register-inspect', { serial: 'bp1shared', ...ON_HOST }, { sysBlock: sys, path });
+    expect(r.status).toBe(0);
+    const report = inspectReportSchema.parse(JSON.parse(r.stdout));
+    expect(report).toMatchObject({ attached: true, device: '/dev/nvme1n1', fstype: 'ext4', sizeGiB: 80 });
+    expect(report.mountpoints).toEqual(['/data dir', '/mnt/q"uote\\tab']);
+    expect(report.reservation?.registrants.map((x) => BigInt(x.key))).toEqual([BigInt(HOST_KEY)]);
   });
 });
 

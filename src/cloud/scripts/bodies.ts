@@ -1,9 +1,10 @@
 /** The body of each bot script, after the shared bash (see \`./bash.ts\` for how it is escaped). */
 
-export const INSPECT_BODY = `# Read-only: finds the disk's NVMe namespace by serial and reports file system, mounts and reservation.
-script=inspect
-serial='{{serial}}'
-check_serial
+/**
+ * The inspect report of the disk whose serial is $serial, as one JSON line: file system, mounts,
+ * read-only flag, reservation and size. Shared by inspect, inspect-disks and nvme-register-inspect.
+ */
+export const INSPECT_REPORT = `check_serial
 if ! dev=$(find_device); then
   printf '{"attached":false,"device":null,"serial":%s,"fstype":null,"mountpoints":[],"readOnly":false,"reservation":null,"sizeGiB":null}\\n' "$(json_str "$serial")"
   exit 0
@@ -48,17 +49,31 @@ printf '{"attached":true,"device":%s,"serial":%s,"fstype":%s,"mountpoints":[%s],
   "$(json_str "$dev")" "$(json_str "$serial")" "$fs_json" "$mounts" "$read_only" "$reservation" "$size_gib"
 `;
 
-export const NVME_REGISTER_BODY = `# Registers this host's own key (Register action, rrega=0). Already registered with it: nothing to do.
-script=nvme-register
+export const INSPECT_BODY = `# Read-only: finds the disk's NVMe namespace by serial and reports file system, mounts and reservation.
+script=inspect
 serial='{{serial}}'
-own_key '{{ACS::InstanceId}}'
+${INSPECT_REPORT}`;
+
+/** Registers this host's own key (Register action, rrega=0); already registered with it, nothing to do. */
+const REGISTER_OWN_KEY = `own_key '{{ACS::InstanceId}}'
 prepare
 if ! registered "$key"; then
   out=$(nvme resv-register "$dev" --nrkey="$key" --rrega=0 2>&1) || nvme_fail "$out"
   report=$(resv_json "$dev") || fail 5 "nvme resv-report failed on $dev"
 fi
-printf '%s\\n' "$report"
 `;
+
+export const NVME_REGISTER_BODY = `# Registers this host's own key (Register action, rrega=0). Already registered with it: nothing to do.
+script=nvme-register
+serial='{{serial}}'
+${REGISTER_OWN_KEY}printf '%s\\n' "$report"
+`;
+
+export const NVME_REGISTER_INSPECT_BODY = `# Registers this host's own key exactly as nvme-register does, then prints the disk's inspect
+# report, read after the registration: the attach's key proof and mount table in one round.
+script=nvme-register-inspect
+serial='{{serial}}'
+${REGISTER_OWN_KEY}${INSPECT_REPORT}`;
 
 export const NVME_ACQUIRE_BODY = `# Takes the reservation, type 3 (Write Exclusive, Registrants Only). Holding it already: nothing to do.
 script=nvme-acquire

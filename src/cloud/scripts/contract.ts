@@ -28,6 +28,13 @@ export const SCRIPTS = {
     builtins: [INSTANCE_ID_BUILTIN],
     changesGuest: true,
   },
+  // nvme-register, then the inspect report read after it: an attach's key proof and mount table at once.
+  'nvme-register-inspect': {
+    version: 1,
+    params: ['serial'],
+    builtins: [INSTANCE_ID_BUILTIN],
+    changesGuest: true,
+  },
   'nvme-acquire': {
     version: 2,
     params: ['serial'],

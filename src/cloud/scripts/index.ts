@@ -4,6 +4,7 @@ import {
   NVME_ACQUIRE_BODY,
   NVME_PREEMPT_BODY,
   NVME_REGISTER_BODY,
+  NVME_REGISTER_INSPECT_BODY,
   NVME_REPORT_BODY,
 } from './bodies.js';
 import { type ScriptName, scriptMarker } from './contract.js';
@@ -25,6 +26,7 @@ export { type InspectDisksReport, inspectDisksReportSchema, MAX_SERIALS_PER_CALL
 const BODIES: Record<ScriptName, string> = {
   inspect: INSPECT_BODY,
   'nvme-register': NVME_REGISTER_BODY,
+  'nvme-register-inspect': NVME_REGISTER_INSPECT_BODY,
   'nvme-acquire': NVME_ACQUIRE_BODY,
   'nvme-preempt': NVME_PREEMPT_BODY,
   'nvme-report': NVME_REPORT_BODY,

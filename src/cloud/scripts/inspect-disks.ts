@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INSPECT_BODY } from './bodies.js';
+import { INSPECT_REPORT } from './bodies.js';
 import { inspectReportSchema, SERIAL_CHARACTERS } from './contract.js';
 
 /**
@@ -9,7 +9,6 @@ import { inspectReportSchema, SERIAL_CHARACTERS } from './contract.js';
  * disks visible on this host are reported, so the output stays far below the 24 KB limit.
  * Escaped for a template literal: read `\\` as one backslash and `\${` as `${`.
  */
-const INSPECT_ONE = INSPECT_BODY.replace("script=inspect\nserial='{{serial}}'\n", '');
 
 export const INSPECT_DISKS_BODY = `# Read-only: the inspect report of every listed serial this host sees, as one JSON line.
 script=inspect-disks
@@ -19,7 +18,8 @@ case $serials in
 esac
 inspect_one() (
 serial=$1
-${INSPECT_ONE}
+# Read-only: finds the disk's NVMe namespace by serial and reports file system, mounts and reservation.
+${INSPECT_REPORT}
 )
 out=''
 IFS=, read -ra wanted <<<"$serials"

@@ -1,5 +1,5 @@
 import { describeFailure } from '../../cloud/explain.js';
-import { readMounts } from '../../cloud/mounts.js';
+import { type MountTable, readMounts } from '../../cloud/mounts.js';
 import type { RequestKind } from '../../workflow/request.js';
 import type { ExecutionResult } from '../ports.js';
 import type { StepContext } from './context.js';
@@ -34,13 +34,7 @@ export async function withMountTable<K extends RequestKind>(
       timing: ctx.assistantTiming,
       alsoShow: named,
     });
-    const unknown = mounts.rows.filter((r) => r.access === 'unknown').length;
-    await ctx.report({
-      label: 'Mount status read',
-      status: 'ok',
-      detail: `${mounts.rows.length} ${mounts.rows.length === 1 ? 'instance' : 'instances'}${unknown > 0 ? `, ${unknown} unknown` : ''}`,
-      durationMs: ctx.clock.now() - started,
-    });
+    await reportMountTable(ctx, mounts, ctx.clock.now() - started);
     return { ...result, mounts };
   } catch (error) {
     const { code, message } = describeFailure(error);
@@ -52,4 +46,19 @@ export async function withMountTable<K extends RequestKind>(
     });
     return result;
   }
+}
+
+/** The step line of a mount table read: how many rows, and how many of them unknown. */
+export async function reportMountTable<K extends RequestKind>(
+  ctx: StepContext<K>,
+  mounts: MountTable,
+  durationMs: number,
+): Promise<void> {
+  const unknown = mounts.rows.filter((r) => r.access === 'unknown').length;
+  await ctx.report({
+    label: 'Mount status read',
+    status: 'ok',
+    detail: `${mounts.rows.length} ${mounts.rows.length === 1 ? 'instance' : 'instances'}${unknown > 0 ? `, ${unknown} unknown` : ''}`,
+    durationMs,
+  });
 }

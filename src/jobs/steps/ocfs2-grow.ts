@@ -14,18 +14,25 @@ import type { StepContext } from './context.js';
 
 const RETRY_JOINS = 'Retry joins and mounts it once this is fixed, with no second AttachDisk';
 
+/**
+ * Whether `growOcfs2` may have work after this attach result: it did not fail, and its own last
+ * DescribeDisks shows newcomers beside nodes already there (only those may hold a cluster to join).
+ */
+export function mayGrowOcfs2(result: ExecutionResult, instanceIds: readonly string[]): boolean {
+  if (result.state === 'failed') return false;
+  const afterCall = result.attachments.filter((a) => a.state === 'attached').map((a) => a.instanceId);
+  const named = new Set(instanceIds);
+  return afterCall.some((id) => named.has(id)) && !afterCall.every((id) => named.has(id));
+}
+
 export async function growOcfs2(
   ctx: StepContext<'attach'>,
   result: ExecutionResult,
 ): Promise<ExecutionResult> {
-  if (result.state === 'failed') return result;
   const p = ctx.params;
+  // The moment below reads the disk afresh.
+  if (!mayGrowOcfs2(result, p.instanceIds)) return result;
   const opts = { regionId: p.regionId, timeoutSec: ctx.assistantTimeoutSec, timing: ctx.assistantTiming };
-  // The attach's own last DescribeDisks says whether newcomers joined nodes already there; the
-  // moment below reads the disk afresh.
-  const afterCall = result.attachments.filter((a) => a.state === 'attached').map((a) => a.instanceId);
-  const named = new Set(p.instanceIds);
-  if (!afterCall.some((id) => named.has(id)) || afterCall.every((id) => named.has(id))) return result;
   // The moment reads what the join needs (inspect and probe of every attached node) and the plan
   // is made from that same reading: no second probe.
   const described = await ctx.recheck('ocfs2-cluster');

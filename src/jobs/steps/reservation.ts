@@ -3,10 +3,12 @@
  * key derived from its instance id; the primary's writes stop once the standby preempts its key and
  * holds a Write Exclusive, Registrants Only reservation. Every claim is verified by a fresh report.
  */
-import { jsonLine, runOnInstances, type TargetOutcome } from '../../cloud/assistant.js';
+import { jsonLine, type OutputParser, runOnInstances, type TargetOutcome } from '../../cloud/assistant.js';
 import type { DiskInfo, EcsGateway, ReadGateway } from '../../cloud/gateway.js';
 import { isRegistrant } from '../../cloud/mounts.js';
 import {
+  type InspectReport,
+  inspectReportSchema,
   RESERVATION_TYPE,
   type ReservationReport,
   reservationKeyFor,
@@ -27,18 +29,19 @@ type ReservationScript = Extract<
 type Fail = { ok: false; code: string; message: string };
 
 /**
- * Runs one reservation script on every instance in ONE RunCommand (the runner splits past 100):
- * each host derives its own key from Cloud Assistant's `{{ACS::InstanceId}}`, so no per-host
- * parameter is sent. `extra` holds what is the same everywhere (`victimKey`).
+ * Runs one script that derives this host's key on every instance in ONE RunCommand (the runner
+ * splits past 100): each host derives its own key from Cloud Assistant's `{{ACS::InstanceId}}`, so
+ * no per-host parameter is sent. `extra` holds what is the same everywhere (`victimKey`).
  */
-export async function reservationScript(
+async function onEveryHost<T>(
   ctx: StepContext<RequestKind>,
   gateway: ReadGateway,
-  name: ReservationScript,
+  name: ReservationScript | 'nvme-register-inspect',
   disk: Pick<DiskInfo, 'diskId' | 'serialNumber'>,
   instanceIds: readonly string[],
+  parse: OutputParser<T>,
   extra: Record<string, string> = {},
-): Promise<TargetOutcome<ReservationReport>[]> {
+): Promise<TargetOutcome<T>[]> {
   const serial = serialFor(disk);
   if (!SAFE_SERIAL.test(serial)) {
     return instanceIds.map((instanceId) => ({
@@ -61,10 +64,21 @@ export async function reservationScript(
       timeoutSec: ctx.assistantTimeoutSec,
       name: `shared-disk-bot ${name}`,
     },
-    jsonLine(reservationReportSchema),
+    parse,
     ctx.assistantTiming,
   );
 }
+
+/** One reservation script on every instance named, each answering its `ReservationReport`. */
+export const reservationScript = (
+  ctx: StepContext<RequestKind>,
+  gateway: ReadGateway,
+  name: ReservationScript,
+  disk: Pick<DiskInfo, 'diskId' | 'serialNumber'>,
+  instanceIds: readonly string[],
+  extra: Record<string, string> = {},
+): Promise<TargetOutcome<ReservationReport>[]> =>
+  onEveryHost(ctx, gateway, name, disk, instanceIds, jsonLine(reservationReportSchema), extra);
 
 /**
  * The host's own key among the registrants, compared by value with the bot's derivation: a host
@@ -73,6 +87,41 @@ export async function reservationScript(
 function registeredAs(report: ReservationReport, instanceId: string): boolean {
   const key = reservationKeyFor(instanceId);
   return report.registrants.some((r) => sameKey(r.key, key));
+}
+
+export interface Registration {
+  readonly registered: string[];
+  readonly failed: Fail[];
+}
+
+/** Sorts registration answers: each must show the key the bot derives for its host. */
+function registrationOf<T>(
+  outcomes: readonly TargetOutcome<T>[],
+  reservationIn: (value: T) => ReservationReport | null,
+): Registration {
+  const registered: string[] = [];
+  const failed: Fail[] = [];
+  for (const o of outcomes) {
+    if (!o.ok) {
+      failed.push({ ok: false, code: o.code, message: `${o.instanceId}: ${o.message}` });
+      continue;
+    }
+    const reservation = reservationIn(o.value);
+    if (reservation === null)
+      failed.push({
+        ok: false,
+        code: 'reservation_unknown',
+        message: `${o.instanceId}: the host's report has no reservation (nvme resv-report failed after the registration)`,
+      });
+    else if (registeredAs(reservation, o.instanceId)) registered.push(o.instanceId);
+    else
+      failed.push({
+        ok: false,
+        code: 'key_mismatch',
+        message: `${o.instanceId}: the host's report lacks its key ${reservationKeyFor(o.instanceId)} (the script derived another one from {{ACS::InstanceId}})`,
+      });
+  }
+  return { registered, failed };
 }
 
 /**
@@ -84,21 +133,31 @@ export async function registerKeys(
   gateway: EcsGateway,
   disk: DiskInfo,
   instanceIds: readonly string[],
-): Promise<{ registered: string[]; failed: Fail[] }> {
+): Promise<Registration> {
   const outcomes = await reservationScript(ctx, gateway, 'nvme-register', disk, instanceIds);
-  const registered: string[] = [];
-  const failed: Fail[] = [];
-  for (const o of outcomes) {
-    if (!o.ok) failed.push({ ok: false, code: o.code, message: `${o.instanceId}: ${o.message}` });
-    else if (registeredAs(o.value, o.instanceId)) registered.push(o.instanceId);
-    else
-      failed.push({
-        ok: false,
-        code: 'key_mismatch',
-        message: `${o.instanceId}: the host's report lacks its key ${reservationKeyFor(o.instanceId)} (the script derived another one from {{ACS::InstanceId}})`,
-      });
-  }
-  return { registered, failed };
+  return registrationOf(outcomes, (report) => report);
+}
+
+/**
+ * `registerKeys` with `nvme-register-inspect`: the same registration and checks, and each host's
+ * inspect report read after it (`reports`, for the mount table). A host whose report shows no
+ * reservation (nvme-cli could not read it) counts as failed: its key is unproven.
+ */
+export async function registerAndInspect(
+  ctx: StepContext<RequestKind>,
+  gateway: EcsGateway,
+  disk: DiskInfo,
+  instanceIds: readonly string[],
+): Promise<Registration & { reports: TargetOutcome<InspectReport>[] }> {
+  const reports = await onEveryHost(
+    ctx,
+    gateway,
+    'nvme-register-inspect',
+    disk,
+    instanceIds,
+    jsonLine(inspectReportSchema),
+  );
+  return { ...registrationOf(reports, (report) => report.reservation), reports };
 }
 
 /**

@@ -32,13 +32,17 @@ export const attachExecution: KindExecution<'attach'> = {
   rules: (p, world, moment) =>
     AFTER_ATTACH.has(moment) ? afterAttachChecks(p, world, moment) : attachChecks(p, world),
   locks: (p) => diskAnd(p.diskId, p.instanceIds),
-  // An OCFS2 volume made by /disk init grows onto the new instances after the attach.
-  steps: async (ctx) =>
-    withMountTable(ctx, await growOcfs2(ctx, await runAttach(ctx)), {
+  // An OCFS2 volume made by /disk init grows onto the new instances after the attach. The key
+  // registration's round may have read the mount table already (then nothing grew after it).
+  steps: async (ctx) => {
+    const result = await growOcfs2(ctx, await runAttach(ctx));
+    if (result.mounts) return result;
+    return withMountTable(ctx, result, {
       diskId: ctx.params.diskId,
       regionId: ctx.params.regionId,
       named: ctx.params.instanceIds,
-    }),
+    });
+  },
   // The bot attached the disk: its channel watches it.
   watch: primaryOrFirst(true),
 };
