@@ -188,14 +188,15 @@ async function failover(
   if (emergency) {
     await sleep(READING_MS);
     started = performance.now();
-    id = await file(deployment, `${text} --emergency "bench: ${from} hung"`);
+    id = await file(deployment, `${text} --emergency "bench: on-call drill"`);
   } else {
     id = await file(deployment, text);
     started = await approve(deployment, id);
   }
   const startedAtMs = Date.now() - (performance.now() - started);
   const post = await resultPost(deployment, id);
-  // Filing's preflight asks Cloud Assistant too: only the calls from the click on count.
+  // Filing's preflight asks Cloud Assistant too: only the calls from the click on count (the
+  // emulator's log has whole milliseconds on the same clock; 5 ms of slack for the conversion).
   const calls = (await emu.calls()).filter((c) => Date.parse(c.time) >= startedAtMs - 5);
   const invocations = calls.filter((c) => INVOCATIONS.includes(c.action));
   const alongside = invocations.filter((c) => targetsOf(c).every((i) => i === from));
