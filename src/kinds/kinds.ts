@@ -68,6 +68,16 @@ export const isRequestKind = (name: string): name is RequestKind => Object.hasOw
  */
 export type ParamsOf = { [K in RequestKind]: z.infer<(typeof KINDS)[K]['params']> };
 
+/**
+ * Reads stored parameters back; undefined when they do not fit the kind (a corrupt or foreign
+ * record). The one place a kind's schema output is named as `ParamsOf[K]`: indexing the schema
+ * table with a generic kind loses the correlation TypeScript cannot follow through zod's types.
+ */
+export function readParams<K extends RequestKind>(kind: K, stored: unknown): ParamsOf[K] | undefined {
+  const parsed = KINDS[kind].params.safeParse(stored);
+  return parsed.success ? (parsed.data as ParamsOf[K]) : undefined;
+}
+
 /** Every command kind `K`'s grammar parses to (attach: the command and its picker form). */
 export type GrammarOutput<K extends RequestKind> =
   (typeof KINDS)[K]['grammar'] extends KindGrammar<infer C> ? C : never;

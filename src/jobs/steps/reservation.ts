@@ -37,7 +37,7 @@ async function onEveryHost<T>(
   ctx: StepContext<RequestKind>,
   gateway: ReadGateway,
   name: ReservationScript | 'nvme-register-inspect',
-  disk: Pick<DiskInfo, 'diskId' | 'serialNumber'>,
+  disk: Pick<DiskInfo, 'diskId' | 'serialNumber' | 'regionId'>,
   instanceIds: readonly string[],
   parse: OutputParser<T>,
   extra: Record<string, string> = {},
@@ -57,7 +57,7 @@ async function onEveryHost<T>(
   return runOnInstances(
     gateway,
     {
-      regionId: (ctx.params as { regionId: string }).regionId,
+      regionId: disk.regionId,
       instanceIds,
       script: scriptText(name),
       parameters: { serial, ...extra },
@@ -74,7 +74,7 @@ export const reservationScript = (
   ctx: StepContext<RequestKind>,
   gateway: ReadGateway,
   name: ReservationScript,
-  disk: Pick<DiskInfo, 'diskId' | 'serialNumber'>,
+  disk: Pick<DiskInfo, 'diskId' | 'serialNumber' | 'regionId'>,
   instanceIds: readonly string[],
   extra: Record<string, string> = {},
 ): Promise<TargetOutcome<ReservationReport>[]> =>
