@@ -10,10 +10,9 @@
 import { cpus, loadavg } from 'node:os';
 import type { EcsGateway } from '../src/cloud/gateway.js';
 import { SEED } from '../src/emulator/index.js';
-import { ACTION_APPROVE } from '../src/slack/blocks/request-card.js';
 import { type CallEntry, createAvailableDisk, startHarness } from '../test/support/execution-emulator.js';
 import type { RecordedCall } from '../test/support/fake-slack.js';
-import { approveValue, isApprovalCard, startBenchDeployment } from './production-bot.js';
+import { clickApprove, isApprovalCard, startBenchDeployment, succeededPost } from './production-bot.js';
 
 const SECRET = 'bench-signing-secret';
 const REGION = SEED.regionId;
@@ -77,31 +76,11 @@ interface Outcome {
 /** Bob reads the card, then clicks Approve; resolves once the request's result post is accepted. */
 async function approve({ id, card }: { id: string; card: RecordedCall }): Promise<Outcome> {
   await sleep(READING_MS);
-  const value = approveValue(card);
-  if (!value) throw new Error(`no approve button on the card of ${id}`);
-  const clicked = performance.now();
-  const clickedAtMs = Date.now();
-  const res = await slack.click({
+  const { clicked, clickedAtMs } = await clickApprove(deployment, card, id, {
     userId: BOB,
-    actionId: ACTION_APPROVE,
-    value,
     channelId: APPROVALS,
-    messageTs: String((card.answer?.json as { ts?: string } | undefined)?.ts),
-    responseUrl: fake.responseUrl(`approve-${id}`),
   });
-  if (res.status !== 200) throw new Error(`click on ${id} answered ${res.status}`);
-  // The result post's text starts with the request id and its final state.
-  const outcome = new RegExp(`^${id} (succeeded|partial|failed):`);
-  const post = await fake.waitFor(
-    (c) =>
-      c.method === 'chat.postMessage' &&
-      c.answer?.status === 200 &&
-      String(c.body.reply_broadcast) === 'true' &&
-      outcome.test(String(c.body.text)),
-    180_000,
-  );
-  if (!String(post.body.text).startsWith(`${id} succeeded:`))
-    throw new Error(`${id} did not succeed: ${post.body.text}`);
+  const post = await succeededPost(fake, id);
   const posts = fake.calls.filter(
     (c) =>
       c.method === 'chat.postMessage' && c.body.channel === APPROVALS && c.at >= clicked && c.at <= post.at,

@@ -15,14 +15,14 @@
 import { cpus, loadavg } from 'node:os';
 import { scriptMarker } from '../src/cloud/scripts/index.js';
 import { SEED } from '../src/emulator/index.js';
-import { ACTION_APPROVE } from '../src/slack/blocks/request-card.js';
 import { type CallEntry, createAvailableDisk, startHarness } from '../test/support/execution-emulator.js';
 import type { RecordedCall } from '../test/support/fake-slack.js';
 import {
-  approveValue,
   type BenchDeployment,
+  clickApprove,
   isApprovalCard,
   startBenchDeployment,
+  succeededPost,
 } from './production-bot.js';
 
 const SECRET = 'bench-signing-secret';
@@ -98,38 +98,10 @@ async function file({ fake, slack }: BenchDeployment, text: string): Promise<str
 }
 
 /** Bob reads request `id`'s card, then clicks Approve; returns the click's time. */
-async function approve({ fake, slack }: BenchDeployment, id: string): Promise<number> {
-  const card = await fake.waitFor(isApprovalCard(APPROVALS, id), 60_000);
+async function approve(deployment: BenchDeployment, id: string): Promise<number> {
+  const card = await deployment.fake.waitFor(isApprovalCard(APPROVALS, id), 60_000);
   await sleep(READING_MS);
-  const value = approveValue(card);
-  if (!value) throw new Error(`no approve button on the card of ${id}`);
-  const clicked = performance.now();
-  const res = await slack.click({
-    userId: BOB,
-    actionId: ACTION_APPROVE,
-    value,
-    channelId: APPROVALS,
-    messageTs: String((card.answer?.json as { ts?: string } | undefined)?.ts),
-    responseUrl: fake.responseUrl(`approve-${id}`),
-  });
-  if (res.status !== 200) throw new Error(`click on ${id} answered ${res.status}`);
-  return clicked;
-}
-
-/** The broadcast result post of `id` once Slack accepted it; throws unless it succeeded. */
-async function resultPost({ fake }: BenchDeployment, id: string): Promise<RecordedCall> {
-  const outcome = new RegExp(`^${id} (succeeded|partial|failed):`);
-  const post = await fake.waitFor(
-    (c) =>
-      c.method === 'chat.postMessage' &&
-      c.answer?.status === 200 &&
-      String(c.body.reply_broadcast) === 'true' &&
-      outcome.test(String(c.body.text)),
-    180_000,
-  );
-  if (!String(post.body.text).startsWith(`${id} succeeded:`))
-    throw new Error(`${id} did not succeed: ${post.body.text}`);
-  return post;
+  return (await clickApprove(deployment, card, id, { userId: BOB, channelId: APPROVALS })).clicked;
 }
 
 interface Step {
@@ -194,7 +166,7 @@ async function failover(
     started = await approve(deployment, id);
   }
   const startedAtMs = Date.now() - (performance.now() - started);
-  const post = await resultPost(deployment, id);
+  const post = await succeededPost(deployment.fake, id);
   // Filing's preflight asks Cloud Assistant too: only the calls from the click on count (the
   // emulator's log has whole milliseconds on the same clock; 5 ms of slack for the conversion).
   const calls = (await emu.calls()).filter((c) => Date.parse(c.time) >= startedAtMs - 5);
@@ -216,7 +188,7 @@ async function measure() {
   const withHook = await deploy('failover-hook', true);
   const attachId = await file(withHook, `attach ${diskId} ${a} ${b}`);
   await approve(withHook, attachId);
-  await resultPost(withHook, attachId);
+  await succeededPost(withHook.fake, attachId);
 
   const healthy: Run[] = [];
   for (let i = 0; i < RUNS; i++) healthy.push(await failover(withHook, ...alternate(i), diskId));

@@ -145,3 +145,43 @@ export function approveValue(card: RecordedCall): string | undefined {
   const blocks = (card.body.blocks ?? []) as { elements?: { action_id?: string; value?: string }[] }[];
   return blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTION_APPROVE)?.value;
 }
+
+/** A signed Approve click on request `id`'s card; throws unless the bot answered 200. */
+export async function clickApprove(
+  { fake, slack }: Pick<BenchDeployment, 'fake' | 'slack'>,
+  card: RecordedCall,
+  id: string,
+  clicker: { readonly userId: string; readonly channelId: string },
+): Promise<{ readonly clicked: number; readonly clickedAtMs: number; readonly answeredMs: number }> {
+  const value = approveValue(card);
+  if (!value) throw new Error(`no approve button on the card of ${id}`);
+  const clicked = performance.now();
+  const clickedAtMs = Date.now();
+  const res = await slack.click({
+    userId: clicker.userId,
+    actionId: ACTION_APPROVE,
+    value,
+    channelId: clicker.channelId,
+    messageTs: String((card.answer?.json as { ts?: string } | undefined)?.ts),
+    responseUrl: fake.responseUrl(`approve-${id}`),
+  });
+  if (res.status !== 200) throw new Error(`click on ${id} answered ${res.status}`);
+  return { clicked, clickedAtMs, answeredMs: performance.now() - clicked };
+}
+
+/** Request `id`'s broadcast result post once Slack accepted it; throws unless it succeeded. */
+export async function succeededPost(fake: FakeSlack, id: string): Promise<RecordedCall> {
+  // The result post's text starts with the request id and its final state.
+  const outcome = new RegExp(`^${id} (succeeded|partial|failed):`);
+  const post = await fake.waitFor(
+    (c) =>
+      c.method === 'chat.postMessage' &&
+      c.answer?.status === 200 &&
+      String(c.body.reply_broadcast) === 'true' &&
+      outcome.test(String(c.body.text)),
+    180_000,
+  );
+  if (!String(post.body.text).startsWith(`${id} succeeded:`))
+    throw new Error(`${id} did not succeed: ${post.body.text}`);
+  return post;
+}

@@ -7,9 +7,8 @@
 // the time from the click to the accepted outcome post that mentions Alice.
 import { cpus, loadavg } from 'node:os';
 import { SEED, startEmulator } from '../src/emulator/index.js';
-import { ACTION_APPROVE } from '../src/slack/blocks/request-card.js';
 import { type RecordedCall, retryAfterViolations } from '../test/support/fake-slack.js';
-import { approveValue, isApprovalCard, startBenchDeployment } from './production-bot.js';
+import { clickApprove, isApprovalCard, startBenchDeployment } from './production-bot.js';
 
 const SECRET = 'bench-signing-secret';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 8);
@@ -66,19 +65,11 @@ for (let i = 1; i <= REQUESTS; i++) {
 }
 for (const id of ids) {
   const card = await fake.waitFor(isApprovalCard(APPROVALS, id), 60_000);
-  const value = approveValue(card);
-  if (!value) throw new Error(`no approve button on the card of ${id}`);
-  const clicked = performance.now();
-  const res = await slack.click({
+  const { clicked, answeredMs } = await clickApprove({ fake, slack }, card, id, {
     userId: BOB,
-    actionId: ACTION_APPROVE,
-    value,
     channelId: APPROVALS,
-    messageTs: String((card.answer?.json as { ts?: string } | undefined)?.ts),
-    responseUrl: fake.responseUrl(`approve-${id}`),
   });
-  acks.push(performance.now() - clicked);
-  if (res.status !== 200) throw new Error(`click on ${id} answered ${res.status}`);
+  acks.push(answeredMs);
   outcomes.push(
     fake
       .waitFor(
