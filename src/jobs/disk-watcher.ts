@@ -42,27 +42,28 @@ const REMEMBERED = 16;
 /** Dense polling never comes closer together than this. */
 const DENSE_FLOOR_MS = 100;
 
+/** The most polls a due window asks for: an outlier in the history cannot make it a busy loop. */
+const DENSE_POLLS = 20;
+
 /**
- * When a change of this label is due, from how long the last ones took: from a little before the
- * fastest until well past the slowest, polled every 5 % of the typical time. Between polls of the
- * slow backoff a change is seen up to a fifth of its age late; an attach seen 0.5 s late makes 16
- * attaches look slower than one only because one of them was lucky.
+ * When a change of this label is due, from how long the recent ones took: from a little before the
+ * quicker quarter until well past the slower quarter (at most DENSE_POLLS polls), every 5 % of the
+ * typical time. Between polls of the slow backoff a change is seen up to a fifth of its age late; an
+ * attach seen 0.5 s late makes 16 attaches look slower than one only because one of them was lucky.
  */
-interface DueWindow {
+export interface DueWindow {
   readonly startMs: number;
   readonly endMs: number;
   readonly stepMs: number;
 }
 
-function dueWindow(tookMs: readonly number[]): DueWindow | undefined {
+export function dueWindow(tookMs: readonly number[]): DueWindow | undefined {
   if (tookMs.length === 0) return undefined;
   const sorted = [...tookMs].sort((a, b) => a - b);
-  const typical = sorted[Math.floor(sorted.length / 2)] ?? 0;
-  return {
-    startMs: 0.9 * (sorted[0] ?? 0),
-    endMs: 1.5 * (sorted.at(-1) ?? 0),
-    stepMs: Math.max(DENSE_FLOOR_MS, 0.05 * typical),
-  };
+  const at = (q: number) => sorted[Math.round(q * (sorted.length - 1))] ?? 0;
+  const stepMs = Math.max(DENSE_FLOOR_MS, 0.05 * at(0.5));
+  const startMs = 0.9 * at(0.25);
+  return { startMs, endMs: Math.min(1.5 * at(0.75), startMs + DENSE_POLLS * stepMs), stepMs };
 }
 
 interface Waiter {
