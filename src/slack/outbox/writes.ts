@@ -36,6 +36,13 @@ export type OutboxWrite =
       readonly broadcast?: boolean;
     }
   | {
+      /** A new state of a message already posted, whose coordinates are known (an alert ended). */
+      readonly kind: 'edit';
+      readonly channel: string;
+      readonly ts: string;
+      readonly message: MessageBody;
+    }
+  | {
       readonly kind: 'ephemeral';
       readonly channel: string;
       readonly user: string;
@@ -109,6 +116,12 @@ export async function callFor(write: OutboxWrite, cardOf: CardLookup): Promise<S
         method: 'chat.postMessage',
         gate: gateOf('chat.postMessage', write.channel),
         args: { channel: write.channel, ...write.message },
+      };
+    case 'edit':
+      return {
+        method: 'chat.update',
+        gate: gateOf('chat.update', write.channel),
+        args: { channel: write.channel, ts: write.ts, ...write.message },
       };
     case 'ephemeral':
       return {
