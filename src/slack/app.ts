@@ -22,6 +22,7 @@ import * as events from './listeners/events/index.js';
 import * as selectOptions from './listeners/options/index.js';
 import * as views from './listeners/views/index.js';
 import { opsRoutes, type ReadinessCheck } from './ops-routes.js';
+import type { SlackOutbox } from './outbox/outbox.js';
 import type { CommandHandlers } from './ports.js';
 
 export interface SlackAppOptions {
@@ -45,6 +46,8 @@ export interface SlackAppOptions {
   readonly defaultZone?: string;
   /** Post-incident reviews shown on App Home with their Acknowledge button. */
   readonly reviews?: ReviewService;
+  /** The bot's Slack outbox: the Acknowledge button (with `reviews`) notes the review through it. */
+  readonly outbox?: SlackOutbox;
   /** App Home's "Watched disks" section: one health line per watched disk. */
   readonly watchedDisks?: () => Promise<string[]>;
   /** Per-user `/disk` command rate (policy `rateLimit`). */
@@ -166,6 +169,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       home,
       logger,
       ...(options.reviews ? { reviews: options.reviews } : {}),
+      ...(options.outbox ? { outbox: options.outbox } : {}),
     });
     views.register(routed.app, options.service, home);
     events.register(app, home, logger);

@@ -3,7 +3,7 @@
  * `/disk unwatch`, and the "Fail over to <standby>" buttons, which file the failover through the
  * same handler as `/disk failover` (approvals and fencing are the failover that exists today).
  */
-import type { App, BlockAction, ButtonAction, webApi } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { AlertMessageRef, IncidentResolution, WatchEntry } from '../app/ports.js';
 import type { FirstLookPoster, WatchCommands } from '../app/watch-commands.js';
@@ -26,31 +26,56 @@ import {
   resolvedMessage,
   watchListBlocks,
 } from './blocks/watch.js';
+import type { SlackOutbox } from './outbox/outbox.js';
+import { idPart } from './outbox/writes.js';
 import type { CommandHandler, CommandHandlers, CommandReply } from './ports.js';
 
-/** The watch's posts: incidents, attachment changes and a newly watched disk's first look. */
+/**
+ * How long an alert's post waits for Slack to take the alert, so the resolution can end it later
+ * (an alert still owed after that goes out anyway, but is not edited: its button is refused once
+ * the incident has ended).
+ */
+const ALERT_DELIVERY_WAIT_MS = 5_000;
+
+/** The outbox id part naming one incident: its disk, its kind and when it opened. */
+const incidentKey = (incident: IncidentRecord) =>
+  [incident.diskId, incident.kind, incident.openedAt].map(idPart).join(':');
+
+/**
+ * The watch's posts, through the outbox: incidents, attachment changes and a newly watched disk's
+ * first look. Ids are stable, so a cycle that posts an opening again (its commit outlived the
+ * post) or a second replica never posts it twice.
+ */
 export class SlackWatchNotifier implements FirstLookPoster {
   constructor(
-    private readonly client: webApi.WebClient,
-    private readonly token: () => string,
+    private readonly outbox: SlackOutbox,
     private readonly options: AlertOptions & {
       auditChannel?: string;
       /** Reads a request, so the resolution names who filed what. */
       request?: (id: string) => Promise<DiskRequest | undefined>;
+      /** How long an alert waits for its delivery (default 5 s). */
+      deliveryWaitMs?: number;
     },
   ) {}
 
+  /** Critical: the alert carries the Fail over button. Returns the alerts Slack took in time. */
   async incident(phase: 'opened' | 'reminder', incident: IncidentRecord): Promise<AlertMessageRef[]> {
     const message = incidentMessage(phase, incident, this.options);
     const channels = [incident.channelId];
     if (incident.kind === 'double_mount' && phase === 'opened' && this.options.auditChannel)
       channels.push(this.options.auditChannel);
-    const posted: AlertMessageRef[] = [];
-    for (const channel of new Set(channels)) {
-      const result = await this.client.chat.postMessage({ token: this.token(), channel, ...message });
-      if (result.ts) posted.push({ channel: result.channel ?? channel, ts: result.ts });
-    }
-    return posted;
+    const occasion = phase === 'opened' ? phase : `${phase}-${incident.lastAlertAt}`;
+    const waitMs = this.options.deliveryWaitMs ?? ALERT_DELIVERY_WAIT_MS;
+    const deliveries = await Promise.all(
+      [...new Set(channels)].map(async (channel) => {
+        const id = `alert:${incidentKey(incident)}:${occasion}:${idPart(channel)}`;
+        // Listening before the put: a quick delivery is not missed.
+        const delivered = this.outbox.delivered(id, waitMs);
+        await this.outbox.put(id, { kind: 'post', channel, message }, 'critical', 'once');
+        return delivered;
+      }),
+    );
+    return deliveries.flatMap((d) => (d?.ok && d.channel && d.ts ? [{ channel: d.channel, ts: d.ts }] : []));
   }
 
   /** Ends every alert of the incident (buttons gone, outcome named), then posts the resolution. */
@@ -63,23 +88,32 @@ export class SlackWatchNotifier implements FirstLookPoster {
     }
     const view = { resolvedAt: resolution.resolvedAt, requests };
     const ended = endedAlertMessage(incident, view);
-    await Promise.all(
-      resolution.alerts.map((alert) =>
-        this.client.chat.update({ token: this.token(), channel: alert.channel, ts: alert.ts, ...ended }),
-      ),
+    for (const alert of resolution.alerts)
+      await this.outbox.put(
+        `alert-end:${idPart(alert.channel)}:${idPart(alert.ts)}`,
+        { kind: 'edit', channel: alert.channel, ts: alert.ts, message: ended },
+        'critical',
+        'once',
+      );
+    await this.outbox.put(
+      `alert:${incidentKey(incident)}:resolved:${idPart(incident.channelId)}`,
+      { kind: 'post', channel: incident.channelId, message: resolvedMessage(incident, view) },
+      'critical',
+      'once',
     );
-    await this.client.chat.postMessage({
-      token: this.token(),
-      channel: incident.channelId,
-      ...resolvedMessage(incident, view),
-    });
   }
 
+  /** Background: nobody waits for it, and it must not hold an alert or a card back. */
   async attachmentsChanged(entry: WatchEntry, notice: AttachmentNotice): Promise<void> {
-    const message = attachmentNoticeMessage(entry, notice);
-    await this.client.chat.postMessage({ token: this.token(), channel: entry.channelId, ...message });
+    await this.outbox.put(
+      `attachments:${idPart(entry.diskId)}:${notice.seenAt}:${idPart(entry.channelId)}`,
+      { kind: 'post', channel: entry.channelId, message: attachmentNoticeMessage(entry, notice) },
+      'background',
+      'once',
+    );
   }
 
+  /** Critical: the person who typed `/disk watch` was told it follows, and waits for it. */
   async firstLook(
     entry: WatchEntry,
     { findings, state }: Pick<Evaluation, 'findings' | 'state'>,
@@ -88,12 +122,19 @@ export class SlackWatchNotifier implements FirstLookPoster {
     const seen = `${state.attachments.length} attached${state.primary ? ` · primary ${label(state.primary)}` : ''}`;
     const trouble = findings.map((f) => `• :warning: ${escapeMrkdwn(f.summary)}`).join('\n');
     const text = `:eyes: Now watching ${label(entry.diskId)} here (added by <@${entry.addedBy}>). First look: ${seen}.\n${trouble || 'No trouble seen.'}`;
-    await this.client.chat.postMessage({
-      token: this.token(),
-      channel: entry.channelId,
-      text: `Now watching ${entry.diskId}`,
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }],
-    });
+    await this.outbox.put(
+      `first-look:${idPart(entry.diskId)}:${entry.addedAt}:${idPart(entry.channelId)}`,
+      {
+        kind: 'post',
+        channel: entry.channelId,
+        message: {
+          text: `Now watching ${entry.diskId}`,
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }],
+        },
+      },
+      'critical',
+      'once',
+    );
   }
 }
 

@@ -34,6 +34,7 @@ export async function startSlack(
     publishHome: parts.posts.publishHome,
     service: workflow.service,
     reviews: workflow.reviews,
+    outbox: parts.posts.outbox,
     ...(watchCommands ? { watchedDisks: () => watchedDiskLines(watchCommands) } : {}),
     rateLimit: parts.stores.commandRate.take,
     canView: handlers.canView,

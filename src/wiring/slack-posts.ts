@@ -29,7 +29,10 @@ export interface SlackPosts {
   readonly alerts: MountAlerter;
   readonly reporter: SlackExecutionReporter;
   readonly watchNotifier: SlackWatchNotifier;
-  /** The durable outbox every card, thread line, result and Home view goes through (issue 20). */
+  /**
+   * The durable outbox every card, thread line, result, Home view, watch alert and emergency notice
+   * goes through (issue 20).
+   */
   readonly outbox: SlackOutbox;
   /** App Home views, published through the outbox's background lane (only the latest counts). */
   readonly publishHome: PublishView;
@@ -91,7 +94,7 @@ export function assembleSlackPosts(
     publishHome: (userId, view) =>
       outbox.put(`home:${idPart(userId)}`, { kind: 'home', user: userId, view }, 'background', 'latest'),
     reporter: new SlackExecutionReporter(outbox, logger.child({ module: 'progress' }), 1_000, alerts),
-    watchNotifier: new SlackWatchNotifier(client, token, {
+    watchNotifier: new SlackWatchNotifier(outbox, {
       emergency: policy.actions.failover.emergency !== undefined,
       remindAfterMs: policy.watch.remindAfter,
       ...(policy.channels.audit ? { auditChannel: policy.channels.audit } : {}),
@@ -99,7 +102,7 @@ export function assembleSlackPosts(
     }),
     transitionListeners: (reviews) => [
       new SlackCardPublisher(outbox, policy.channels, () => stores.freeze.current()),
-      new EmergencyNotifier(client, token, reviews, logger.child({ module: 'emergency' }), policy.channels),
+      new EmergencyNotifier(outbox, reviews, policy.channels),
       workflowSteps,
     ],
     bindService: (bound) => {

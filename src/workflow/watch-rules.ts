@@ -80,6 +80,8 @@ export interface Finding {
 export interface AttachmentNotice {
   readonly added: readonly { readonly instanceId: string; readonly attachedTime: string }[];
   readonly removed: readonly string[];
+  /** When the change was seen (the cycle's time): tells two equal changes apart. */
+  readonly seenAt: number;
   /** Names of the disk and its instances, as the observation read them. */
   readonly names?: Readonly<Record<string, string>>;
 }
@@ -225,7 +227,7 @@ export function evaluate(input: EvaluateInput): Evaluation {
     const added = o.attachments.filter((a) => !before.has(a.instanceId));
     const removed = previous.attachments.filter((id) => !attachments.includes(id));
     if (added.length > 0 || removed.length > 0)
-      notice = { added, removed, ...(o.names ? { names: o.names } : {}) };
+      notice = { added, removed, seenAt: input.now, ...(o.names ? { names: o.names } : {}) };
   }
   if (!o.exists) {
     findings.push({

@@ -184,6 +184,7 @@ const BUILDERS: Record<string, () => unknown> = {
     attachmentNoticeMessage(entry, {
       added: [{ instanceId: DB3, attachedTime: '2026-01-01T00:00:00Z' }],
       removed: [WEB2],
+      seenAt: 0,
       names: ALL_NAMES,
     }),
   healthLine: () => ({ text: healthLine(entry, state, []) }),

@@ -113,6 +113,7 @@ describe('evaluate', () => {
     expect(evaluate(base(now, { previous })).notice).toEqual({
       added: [{ instanceId: 'i-c', attachedTime: '2026-01-02' }],
       removed: ['i-b'],
+      seenAt: expect.any(Number),
     });
     expect(evaluate(base(now, { previous, botActive: true })).notice).toBeUndefined();
   });

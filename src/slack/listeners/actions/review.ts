@@ -1,17 +1,19 @@
-import type { App, BlockAction, ButtonAction, webApi } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { REQUEST_ID_PATTERN } from '../../../commands/index.js';
 import type { Logger } from '../../../logger.js';
-import type { ApprovalService } from '../../../workflow/approval-service.js';
 import type { ReviewService } from '../../../workflow/reviews.js';
 import { ACTION_ACK_REVIEW } from '../../blocks/request-list.js';
 import type { HomePublisher } from '../../home.js';
+import type { SlackOutbox } from '../../outbox/outbox.js';
+import { idPart } from '../../outbox/writes.js';
 import { tellClicker } from './click-reply.js';
 
 export interface ReviewButtonDeps {
   readonly reviews: ReviewService;
-  readonly service: ApprovalService;
   readonly home: HomePublisher;
+  /** The note in the card's thread goes through it. */
+  readonly outbox: SlackOutbox;
   readonly logger: Logger;
 }
 
@@ -19,7 +21,7 @@ const valueSchema = z.string().regex(REQUEST_ID_PATTERN);
 
 /** "Acknowledge review" on App Home: ack, one service call, then refresh the clicker's Home and note it in the card's thread. */
 export function registerReviewButton(app: App, deps: ReviewButtonDeps): void {
-  app.action<BlockAction<ButtonAction>>(ACTION_ACK_REVIEW, async ({ ack, body, action, respond, client }) => {
+  app.action<BlockAction<ButtonAction>>(ACTION_ACK_REVIEW, async ({ ack, body, action, respond }) => {
     await ack();
     const id = valueSchema.safeParse(action.value);
     if (!id.success)
@@ -36,25 +38,16 @@ export function registerReviewButton(app: App, deps: ReviewButtonDeps): void {
       'review acknowledged',
     );
     await deps.home.publish(body.user.id, `Review of ${id.data} acknowledged.`);
-    await noteInThread(client, deps, id.data, body.user.id);
+    await noteInThread(deps, id.data, body.user.id);
   });
 }
 
-async function noteInThread(
-  client: webApi.WebClient,
-  deps: ReviewButtonDeps,
-  requestId: string,
-  userId: string,
-) {
-  const request = await deps.service.get(requestId);
-  if (!request?.card) return;
-  try {
-    await client.chat.postMessage({
-      channel: request.card.channelId,
-      thread_ts: request.card.ts,
-      text: `<@${userId}> acknowledged the post-incident review.`,
-    });
-  } catch (error) {
-    deps.logger.warn({ event: 'slack.review_note_failed', requestId, err: error }, 'review note failed');
-  }
+/** A line in the card's thread, through the outbox (background: nobody waits for it; once per review). */
+async function noteInThread(deps: ReviewButtonDeps, requestId: string, userId: string) {
+  await deps.outbox.put(
+    `review-ack:${idPart(requestId)}`,
+    { kind: 'thread', requestId, message: { text: `<@${userId}> acknowledged the post-incident review.` } },
+    'background',
+    'once',
+  );
 }
