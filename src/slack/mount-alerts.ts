@@ -1,19 +1,19 @@
-import type { webApi } from '@slack/bolt';
 import type { MountAlert } from '../cloud/mounts.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../workflow/ports.js';
 import type { IncidentLog } from '../workflow/reviews.js';
 import { mountAlertMessage } from './blocks/mounts.js';
+import type { SlackOutbox } from './outbox/outbox.js';
+import { idPart } from './outbox/writes.js';
 
 /**
  * Raises the red alert of design.md §7: a post to the channel where it was seen (and the audit
- * channel), plus an audit-stream entry. Failures are logged: an alert must never break the command
- * or execution that found it.
+ * channel) through the outbox's critical lane, plus an audit-stream entry. Failures are logged: an
+ * alert must never break the command or execution that found it.
  */
 export class MountAlerter {
   constructor(
-    private readonly client: webApi.WebClient,
-    private readonly token: () => string,
+    private readonly outbox: SlackOutbox,
     private readonly incidents: IncidentLog,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -29,15 +29,21 @@ export class MountAlerter {
   }): Promise<void> {
     const message = mountAlertMessage(input.diskId, input.alert, input.names);
     const channels = [...new Set([input.channelId, ...(this.auditChannel ? [this.auditChannel] : [])])];
+    // Once per finished request; a status command's alert is its own occasion.
+    const occasion = input.requestId ?? `${input.diskId}:${this.clock.now()}`;
     await Promise.all([
       ...channels.map((channel) =>
-        this.client.chat
-          .postMessage({ token: this.token(), channel, ...message })
-          .then(() => undefined)
+        this.outbox
+          .put(
+            `mount-alert:${idPart(occasion)}:${idPart(channel)}`,
+            { kind: 'post', channel, message },
+            'critical',
+            'once',
+          )
           .catch((error: unknown) =>
             this.logger.warn(
               { event: 'slack.mount_alert_failed', channel, err: error },
-              'mount alert post failed',
+              'mount alert could not be queued',
             ),
           ),
       ),

@@ -30,8 +30,8 @@ export interface SlackPosts {
   readonly reporter: SlackExecutionReporter;
   readonly watchNotifier: SlackWatchNotifier;
   /**
-   * The durable outbox every card, thread line, result, Home view, watch alert and emergency notice
-   * goes through (issue 20).
+   * The durable outbox every card, thread line, result, Home view, watch alert, mount alert and
+   * emergency notice goes through (issue 20).
    */
   readonly outbox: SlackOutbox;
   /** App Home views, published through the outbox's background lane (only the latest counts). */
@@ -70,8 +70,7 @@ export function assembleSlackPosts(
     metrics: options.metrics,
   });
   const alerts = new MountAlerter(
-    client,
-    token,
+    outbox,
     stores.reviews,
     clock,
     logger.child({ module: 'mounts' }),
