@@ -23,7 +23,7 @@ import * as selectOptions from './listeners/options/index.js';
 import * as views from './listeners/views/index.js';
 import { opsRoutes, type ReadinessCheck } from './ops-routes.js';
 import type { SlackOutbox } from './outbox/outbox.js';
-import type { CommandHandlers } from './ports.js';
+import type { CommandHandlers, SendEphemeral } from './ports.js';
 
 export interface SlackAppOptions {
   readonly botToken: string;
@@ -42,6 +42,8 @@ export interface SlackAppOptions {
   readonly service?: ApprovalService;
   /** How App Home views are sent; the bot queues them in its outbox (default: at once). */
   readonly publishHome?: PublishView;
+  /** How a submitted form's answer reaches its user; the bot queues it in its outbox (default: at once). */
+  readonly sendEphemeral?: SendEphemeral;
   /** Pre-filled zone of the `/disk create` form. */
   readonly defaultZone?: string;
   /** Post-incident reviews shown on App Home with their Acknowledge button. */
@@ -144,9 +146,15 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     ...(options.accounts ? { accounts: options.accounts } : {}),
     ...(options.resolver && options.picker ? { resolver: options.resolver } : {}),
   });
-  views.registerCreateForm(routed.app, options.handlers.create, logger, options.checkRequest);
+  const sendEphemeral: SendEphemeral =
+    options.sendEphemeral ??
+    (async (_id, channel, user, message) => {
+      await app.client.chat.postEphemeral({ token: options.botToken, channel, user, ...message });
+    });
+  views.registerCreateForm(routed.app, options.handlers.create, logger, sendEphemeral, options.checkRequest);
   views.registerAttachForm(routed.app, {
     attach: options.handlers.attach,
+    sendEphemeral,
     ...(options.checkRequest ? { check: options.checkRequest } : {}),
     logger,
   });
@@ -171,7 +179,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       ...(options.reviews ? { reviews: options.reviews } : {}),
       ...(options.outbox ? { outbox: options.outbox } : {}),
     });
-    views.register(routed.app, options.service, home);
+    views.register(routed.app, options.service, home, sendEphemeral);
     events.register(app, home, logger);
   }
   routed.install();

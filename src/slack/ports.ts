@@ -13,6 +13,18 @@ export interface CommandContext {
 }
 
 /** What a handler answers; the listener sends it privately through the command's response_url. */
+/**
+ * Sends a submitted form's answer to `user` only, in `channel`, at most once per `viewId` (Slack
+ * gives every modal its own); in the bot, through the outbox's critical lane: the person who
+ * submitted the form waits for it.
+ */
+export type SendEphemeral = (
+  viewId: string,
+  channel: string,
+  user: string,
+  message: { readonly text: string; readonly blocks?: KnownBlock[] },
+) => Promise<void>;
+
 export interface CommandReply {
   readonly text: string;
   readonly blocks?: KnownBlock[];

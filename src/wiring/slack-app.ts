@@ -32,6 +32,7 @@ export async function startSlack(
     handlers: handlers.handlers,
     accounts: accountAliases(options.policy),
     publishHome: parts.posts.publishHome,
+    sendEphemeral: parts.posts.sendEphemeral,
     service: workflow.service,
     reviews: workflow.reviews,
     outbox: parts.posts.outbox,

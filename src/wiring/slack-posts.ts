@@ -9,6 +9,7 @@ import type { PublishView } from '../slack/home.js';
 import { MountAlerter } from '../slack/mount-alerts.js';
 import type { SlackOutbox } from '../slack/outbox/outbox.js';
 import { cardEntryId, idPart } from '../slack/outbox/writes.js';
+import type { SendEphemeral } from '../slack/ports.js';
 import { slackApprovalCards } from '../slack/request-commands.js';
 import { slackMemberOf } from '../slack/usergroups.js';
 import { SlackWatchNotifier } from '../slack/watch-slack.js';
@@ -36,6 +37,8 @@ export interface SlackPosts {
   readonly outbox: SlackOutbox;
   /** App Home views, published through the outbox's background lane (only the latest counts). */
   readonly publishHome: PublishView;
+  /** A submitted form's answer, through the outbox's critical lane (its user waits for it). */
+  readonly sendEphemeral: SendEphemeral;
   /** The Workflow Builder step: completes each step when its request ends. */
   readonly workflowSteps: WorkflowSteps;
   /** The transition listeners that post: the request card, the emergency notices, the step completions. */
@@ -92,6 +95,13 @@ export function assembleSlackPosts(
     outbox,
     publishHome: (userId, view) =>
       outbox.put(`home:${idPart(userId)}`, { kind: 'home', user: userId, view }, 'background', 'latest'),
+    sendEphemeral: (id, channel, user, message) =>
+      outbox.put(
+        `form-answer:${idPart(id)}`,
+        { kind: 'ephemeral', channel, user, message },
+        'critical',
+        'once',
+      ),
     reporter: new SlackExecutionReporter(outbox, logger.child({ module: 'progress' }), 1_000, alerts),
     watchNotifier: new SlackWatchNotifier(outbox, {
       emergency: policy.actions.failover.emergency !== undefined,

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 
 /** Slack's v0 request signature over the exact bytes sent. */
@@ -160,7 +160,8 @@ export function viewSubmissionBody(input: {
     token: 'legacy-verification-token',
     trigger_id: '123.456.view',
     view: {
-      id: 'V0FAKE',
+      // Slack gives every modal its own id; the bot answers a submission once per view.
+      id: `V${randomUUID().replaceAll('-', '').slice(0, 10).toUpperCase()}`,
       team_id: 'T0FAKE',
       type: 'modal',
       callback_id: input.callbackId,

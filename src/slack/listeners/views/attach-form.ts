@@ -11,7 +11,7 @@ import {
   parseAttachFormMetadata,
   VIEW_ATTACH,
 } from '../../blocks/attach-form.js';
-import type { CommandHandler, CommandReply } from '../../ports.js';
+import type { CommandHandler, CommandReply, SendEphemeral } from '../../ports.js';
 
 type FormValues = Record<string, Record<string, ViewStateValue>>;
 type AttachCommand = Extract<DiskCommand, { kind: 'attach' }>;
@@ -22,6 +22,8 @@ export interface AttachFormDeps {
   /** The request's checks, so a refusal shows on the form instead of after it closed. */
   readonly check?: (command: AttachCommand) => Promise<FilingVerdict>;
   readonly logger: Logger;
+  /** How the form's answer reaches the user who submitted it. */
+  readonly sendEphemeral: SendEphemeral;
 }
 
 /** Slack shows an inline error of a few lines; the whole story still reaches the user if it is longer. */
@@ -56,7 +58,7 @@ const refusal = (checks: readonly Check[]): string =>
  * opens as if typed, answered privately in the channel the command came from.
  */
 export function registerAttachForm(app: App, deps: AttachFormDeps): void {
-  app.view(VIEW_ATTACH, async ({ ack, body, view, client }) => {
+  app.view(VIEW_ATTACH, async ({ ack, body, view }) => {
     const metadata = parseAttachFormMetadata(view.private_metadata);
     if (!metadata) {
       await ack();
@@ -97,9 +99,7 @@ export function registerAttachForm(app: App, deps: AttachFormDeps): void {
             return { text: 'Something went wrong on our side; nothing was requested.' };
           })
       : { text: '`/disk attach` is not available in this deployment; nothing was requested.' };
-    await client.chat.postEphemeral({
-      channel: metadata.channelId,
-      user,
+    await deps.sendEphemeral(view.id, metadata.channelId, user, {
       text: reply.text,
       ...(reply.blocks ? { blocks: reply.blocks } : {}),
     });

@@ -11,7 +11,7 @@ import {
   parseCreateFormMetadata,
   VIEW_CREATE,
 } from '../../blocks/create-form.js';
-import type { CommandHandler, CommandReply } from '../../ports.js';
+import type { CommandHandler, CommandReply, SendEphemeral } from '../../ports.js';
 import { cut } from './attach-form.js';
 
 type CreateCommand = Extract<DiskCommand, { kind: 'create' }>;
@@ -65,9 +65,10 @@ export function registerCreateForm(
   app: App,
   create: CommandHandler<'create'> | undefined,
   logger: Logger,
+  sendEphemeral: SendEphemeral,
   check?: (command: CreateCommand) => Promise<FilingVerdict>,
 ): void {
-  app.view(VIEW_CREATE, async ({ ack, body, view, client }) => {
+  app.view(VIEW_CREATE, async ({ ack, body, view }) => {
     const parsed = parseDiskCommand(formToCommandText(view.state.values));
     if (!parsed.ok || parsed.command.kind !== 'create') {
       const message = parsed.ok ? 'Fill in the form.' : parsed.error.message;
@@ -99,9 +100,7 @@ export function registerCreateForm(
           return { text: 'Something went wrong on our side; nothing was requested.' };
         })
       : { text: '`/disk create` is not available in this deployment; nothing was requested.' };
-    await client.chat.postEphemeral({
-      channel: metadata.channelId,
-      user,
+    await sendEphemeral(view.id, metadata.channelId, user, {
       text: reply.text,
       ...(reply.blocks ? { blocks: reply.blocks } : {}),
     });

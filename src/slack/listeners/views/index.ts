@@ -11,14 +11,20 @@ import {
   VIEW_REJECT,
 } from '../../blocks/reject-modal.js';
 import type { HomePublisher } from '../../home.js';
+import type { SendEphemeral } from '../../ports.js';
 
 /**
  * The reject modal's submit. The modal closes in the ack; the outcome reaches the user as an
  * ephemeral message in the card's channel (a refusal) or as the updated card (success); a
  * Reject started from App Home refreshes that Home either way.
  */
-export function register(app: App, service: ApprovalService, home: HomePublisher): void {
-  app.view(VIEW_REJECT, async ({ ack, body, view, client }) => {
+export function register(
+  app: App,
+  service: ApprovalService,
+  home: HomePublisher,
+  sendEphemeral: SendEphemeral,
+): void {
+  app.view(VIEW_REJECT, async ({ ack, body, view }) => {
     const reason = view.state.values[REJECT_REASON_BLOCK]?.[REJECT_REASON_INPUT]?.value?.trim() ?? '';
     if (reason.length < 3) {
       await ack({
@@ -40,9 +46,7 @@ export function register(app: App, service: ApprovalService, home: HomePublisher
       return;
     }
     if (!result.ok) {
-      await client.chat.postEphemeral({
-        channel: metadata.channelId,
-        user: body.user.id,
+      await sendEphemeral(view.id, metadata.channelId, body.user.id, {
         text: withSlackDates(result.message),
       });
     }
