@@ -47,6 +47,7 @@ beforeEach(async () => {
   fake.reset();
   fake.faults(undefined);
   fake.on('chat.postMessage', undefined);
+  fake.on('chat.update', undefined);
   prefix = `sdb-outbox:${randomUUID()}:`;
   service = approvalService(redis, prefix, () => new PendingExecutor());
 });
@@ -91,6 +92,28 @@ describe('the Slack outbox', () => {
     await fake.waitFor((c) => c.body.channel === 'C0BUSY' && c.answer?.status === 200, 6_000);
     expect(fake.calls.filter((c) => c.body.channel === 'C0BUSY').map((c) => c.answer?.status)).toEqual([
       429, 200,
+    ]);
+  });
+
+  it('an edit of a known message is a chat.update of that ts; one Slack refuses for good is not sent again', async () => {
+    const outbox = replica();
+    const edit = (ts: string) => ({
+      kind: 'edit' as const,
+      channel: 'C0EDIT',
+      ts,
+      message: { text: `ended ${ts}` },
+    });
+    const edited = outbox.delivered('edit:1', 5_000);
+    await outbox.put('edit:1', edit('1.000001'), 'critical', 'once');
+    expect(await edited).toMatchObject({ ok: true, channel: 'C0EDIT', ts: '1.000001' });
+    fake.on('chat.update', () => ({ json: { ok: false, error: 'message_not_found' } }));
+    const refused = outbox.delivered('edit:2', 5_000);
+    await outbox.put('edit:2', edit('1.000002'), 'critical', 'once');
+    expect(await refused).toEqual({ ok: false, error: 'message_not_found' });
+    fake.on('chat.update', undefined);
+    expect(fake.apiCalls('chat.update').map((c) => [c.body.ts, c.body.text])).toEqual([
+      ['1.000001', 'ended 1.000001'],
+      ['1.000002', 'ended 1.000002'],
     ]);
   });
 
