@@ -1,8 +1,11 @@
+import { CatalogCache } from './catalog-cache.js';
 import { CloudError } from './errors.js';
 import type {
   CreateDiskInput,
   CreateSnapshotInput,
   EcsGateway,
+  ImageInfo,
+  InstanceTypeInfo,
   ResizeDiskInput,
   RunCommandInput,
 } from './gateway.js';
@@ -100,6 +103,9 @@ export interface ResilientGatewayOptions {
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** How long an instance type's or an image's NVMe support is taken as read (catalog-cache.ts). */
+const CATALOG_TTL_MS = 60 * 60_000;
+
 /**
  * `EcsGateway` decorator: every call waits for a slot of its class in the shared rate limiter, and
  * retryable failures (throttling, 5xx, timeouts, no response) are retried with full-jitter backoff.
@@ -118,6 +124,8 @@ export class ResilientGateway implements EcsGateway {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly now: () => number;
+  private readonly instanceTypes: CatalogCache<InstanceTypeInfo>;
+  private readonly images: CatalogCache<ImageInfo>;
 
   constructor(
     private readonly inner: EcsGateway,
@@ -127,6 +135,8 @@ export class ResilientGateway implements EcsGateway {
     this.sleep = options.sleep ?? realSleep;
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
+    this.instanceTypes = new CatalogCache(CATALOG_TTL_MS, this.now);
+    this.images = new CatalogCache(CATALOG_TTL_MS, this.now);
   }
 
   private async call<T>(action: string, run: () => Promise<T>): Promise<T> {
@@ -168,10 +178,26 @@ export class ResilientGateway implements EcsGateway {
     return this.call('DescribeInstances', () => this.inner.describeInstances(query));
   }
   describeInstanceTypes(ids: readonly string[]) {
-    return this.call('DescribeInstanceTypes', () => this.inner.describeInstanceTypes(ids));
+    return this.instanceTypes.read(
+      ids,
+      (missing) => this.call('DescribeInstanceTypes', () => this.inner.describeInstanceTypes(missing)),
+      (type) => type.instanceTypeId,
+    );
   }
   describeImages(query: Parameters<EcsGateway['describeImages']>[0]) {
-    return this.call('DescribeImages', () => this.inner.describeImages(query));
+    // Images are regional: the same id is looked up in the region it was asked in.
+    const inRegion = (imageId: string) => `${query.regionId}/${imageId}`;
+    return this.images.read(
+      query.imageIds.map(inRegion),
+      (missing) =>
+        this.call('DescribeImages', () =>
+          this.inner.describeImages({
+            regionId: query.regionId,
+            imageIds: missing.map((key) => key.slice(query.regionId.length + 1)),
+          }),
+        ),
+      (image) => inRegion(image.imageId),
+    );
   }
   createDisk(input: CreateDiskInput) {
     return this.call('CreateDisk', () => this.inner.createDisk(input));

@@ -119,14 +119,14 @@ describe('ResilientGateway', () => {
     const h = harness([cloud('Throttling.User', true), cloud('Throttling.User', true), last], {
       maxAttempts: 3,
     });
-    await expect(h.resilient.describeImages({ regionId: 'r', imageIds: [] })).rejects.toBe(last);
+    await expect(h.resilient.describeImages({ regionId: 'r', imageIds: ['img'] })).rejects.toBe(last);
     expect(h.calls()).toBe(3);
   });
 
   it('does not retry what is not a CloudError (a bug)', async () => {
     const bug = new TypeError('boom');
     const h = harness([bug]);
-    await expect(h.resilient.describeImages({ regionId: 'r', imageIds: [] })).rejects.toBe(bug);
+    await expect(h.resilient.describeImages({ regionId: 'r', imageIds: ['img'] })).rejects.toBe(bug);
     expect(h.calls()).toBe(1);
   });
 
@@ -142,7 +142,7 @@ describe('ResilientGateway', () => {
       throttled: async () => undefined,
     };
     const h = harness([cloud('Throttling.User', true), cloud('InternalError', true)], { limiter });
-    await h.resilient.describeImages({ regionId: 'r', imageIds: [] });
+    await h.resilient.describeImages({ regionId: 'r', imageIds: ['img'] });
     expect(reserved).toBe(3);
     expect(classes).toEqual(['read', 'read', 'read']);
     expect(h.sleeps).toEqual([50, 250, 100]);
@@ -182,7 +182,7 @@ describe('ResilientGateway', () => {
     const limiter: RateLimiter = { reserve: async () => 0, throttled: async () => undefined };
     const last = cloud('ServiceUnavailable', true, { httpStatus: 503 });
     const h = harness([cloud('InternalError', true), last], { limiter, maxAttempts: 2 });
-    await expect(h.resilient.describeImages({ regionId: 'r', imageIds: [] })).rejects.toBe(last);
+    await expect(h.resilient.describeImages({ regionId: 'r', imageIds: ['img'] })).rejects.toBe(last);
     expect(h.calls()).toBe(2);
   });
 });
