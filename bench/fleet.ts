@@ -7,8 +7,9 @@
 // so each attach first checks the disk's content, as the old in-process bench's did. This process
 // plays Slack: it files every `/disk attach` at once (signed commands), then approves every card at
 // once (signed clicks), alternating the two replicas' endpoints, and times each click to the
-// request's broadcast result post. Calls, throttles and the budget's peaks come from the emulator's
-// call log from the first click on; each replica's `/metrics` gives the throttles the bot counted.
+// request's broadcast result post. Calls and throttles come from the emulator's call log from the
+// first click on (filing's apart), the budget's peaks from both; each replica's `/metrics` gives the
+// throttles the bot counted.
 // Teams file from their own channels, one requester each (no approvals channel): Slack paces posts
 // per channel (1/s after a burst of 3), so one channel for 100 cards and results would measure
 // Slack's pacing, and the policy refuses a user's 31st command in a minute.
