@@ -46,9 +46,13 @@ export function benchBotEnv(
   };
 }
 
-/** Starts the bot and returns once `/readyz` answers 200. */
-export async function startProductionBot(env: Record<string, string>, dir: string): Promise<ProductionBot> {
-  const log = join(dir, 'bot.log');
+/** Starts the bot and returns once `/readyz` answers 200; its log is `logName` in `dir`. */
+export async function startProductionBot(
+  env: Record<string, string>,
+  dir: string,
+  logName = 'bot.log',
+): Promise<ProductionBot> {
+  const log = join(dir, logName);
   const out = openSync(log, 'w');
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
   // Diagnostics only (e.g. --trace-gc): the figures are for the plain production command.
@@ -72,14 +76,27 @@ export async function startProductionBot(env: Record<string, string>, dir: strin
   return { name: 'bot', url: `http://127.0.0.1:${port}/slack/events`, child, log };
 }
 
-export interface BenchDeployment {
+/** One replica of the deployed bot and signed Slack requests to its endpoint. */
+export interface BenchReplica {
   readonly bot: ProductionBot;
-  readonly fake: FakeSlack;
-  /** Signed slash commands and clicks to the bot. */
+  /** Signed slash commands and clicks to this replica. */
   readonly slack: ReturnType<typeof signedSlackClient>;
+}
+
+export interface BenchDeployment extends BenchReplica {
+  readonly fake: FakeSlack;
   readonly redisServer: RedisServerHandle;
-  /** Stops the bot (if it still runs), the fake Slack and Redis; the caller's emulator is its own. */
+  /** Starts one more replica of the same bot (environment, policy) on the same Redis, Slack and emulator. */
+  addReplica(): Promise<BenchReplica>;
+  /** Stops every replica (if it still runs), the fake Slack and Redis; the caller's emulator is its own. */
   stop(): Promise<void>;
+}
+
+async function stopBot(bot: ProductionBot): Promise<void> {
+  if (bot.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => bot.child.once('exit', resolve));
+  bot.child.kill('SIGTERM');
+  await exited;
 }
 
 /**
@@ -98,32 +115,35 @@ export async function startBenchDeployment(options: {
   writeFileSync(policyFile, options.policy);
   const redisServer = await startRedisServer();
   const fake = await startFakeSlack();
-  const bot = await startProductionBot(
-    benchBotEnv(
-      {
-        signingSecret: options.signingSecret,
-        slackApiUrl: fake.apiUrl,
-        redisUrl: redisServer.url,
-        ecsEndpoint: options.ecsEndpoint,
-      },
-      {
-        MULTI_ATTACH_ZONES: `${SEED.zones.multiAttachI},${SEED.zones.multiAttachJ}`,
-        POLICY_FILE: policyFile,
-      },
-    ),
-    dir,
+  const env = benchBotEnv(
+    {
+      signingSecret: options.signingSecret,
+      slackApiUrl: fake.apiUrl,
+      redisUrl: redisServer.url,
+      ecsEndpoint: options.ecsEndpoint,
+    },
+    {
+      MULTI_ATTACH_ZONES: `${SEED.zones.multiAttachI},${SEED.zones.multiAttachJ}`,
+      POLICY_FILE: policyFile,
+    },
   );
-  return {
+  const first = await startProductionBot(env, dir);
+  const bots = [first];
+  const replicaOf = (bot: ProductionBot): BenchReplica => ({
     bot,
-    fake,
     slack: signedSlackClient(bot.url, options.signingSecret),
+  });
+  return {
+    ...replicaOf(first),
+    fake,
     redisServer,
+    addReplica: async () => {
+      const bot = await startProductionBot(env, dir, `bot-${bots.length + 1}.log`);
+      bots.push(bot);
+      return replicaOf(bot);
+    },
     stop: async () => {
-      if (bot.child.exitCode === null) {
-        const exited = new Promise((resolve) => bot.child.once('exit', resolve));
-        bot.child.kill('SIGTERM');
-        await exited;
-      }
+      await Promise.all(bots.map(stopBot));
       await fake.close();
       await redisServer.stop();
     },
@@ -148,7 +168,7 @@ export function approveValue(card: RecordedCall): string | undefined {
 
 /** A signed Approve click on request `id`'s card; throws unless the bot answered 200. */
 export async function clickApprove(
-  { fake, slack }: Pick<BenchDeployment, 'fake' | 'slack'>,
+  { fake, slack }: { readonly fake: FakeSlack; readonly slack: BenchReplica['slack'] },
   card: RecordedCall,
   id: string,
   clicker: { readonly userId: string; readonly channelId: string },
