@@ -205,3 +205,18 @@ export async function succeededPost(fake: FakeSlack, id: string): Promise<Record
     throw new Error(`${id} did not succeed: ${post.body.text}`);
   return post;
 }
+
+/**
+ * The bot's Prometheus figures from `/metrics` (the ops routes share the Slack endpoint's server in
+ * HTTP mode), keyed by name and labels as exposed (`sdb_watch_cycle_calls{action="RunCommand"}`).
+ */
+export async function scrapeMetrics(bot: Pick<ProductionBot, 'url'>): Promise<Map<string, number>> {
+  const res = await fetch(new URL('/metrics', bot.url));
+  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
+  const figures = new Map<string, number>();
+  for (const row of (await res.text()).split('\n')) {
+    const sample = /^([a-zA-Z_:][\w:]*(?:\{[^}]*\})?) (\S+)$/.exec(row);
+    if (sample) figures.set(sample[1]!, Number(sample[2]));
+  }
+  return figures;
+}

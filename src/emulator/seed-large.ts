@@ -56,6 +56,8 @@ export function applyLargeSeed(world: World): void {
       creationTime: SEEDED_AT,
       privateIp: `10.${Math.floor(octet / 62_500)}.${Math.floor(octet / 250) % 250}.${octet % 250}`,
       generation: 0,
+      // Opted in to the bot like the default seed's: the RAM policy lets it invoke only on these.
+      tags: [{ key: 'shared-disk-bot:managed', value: 'true' }],
     });
   }
   for (let n = 1; n <= LARGE.attachedDisks; n++) {
