@@ -6,6 +6,7 @@ import type { InspectReport } from '../../src/cloud/scripts/contract.js';
 import { evaluatePreflight } from '../../src/kinds/registry.js';
 import type { Check } from '../../src/workflow/request.js';
 import type { ParamsOf } from '../../src/workflow/request-params.js';
+import { diskInfo } from '../support/disk-info.js';
 
 const R = 'cn-hangzhou';
 const Z = 'cn-hangzhou-i';
@@ -24,22 +25,8 @@ const instance = (id: string, over: Partial<InstanceInfo> = {}): InstanceInfo =>
   ...over,
 });
 
-const disk = (over: Partial<DiskInfo> = {}): DiskInfo => ({
-  diskId: 'd-1',
-  diskName: 'shared',
-  regionId: R,
-  zoneId: Z,
-  category: 'cloud_essd',
-  performanceLevel: 'PL1',
-  sizeGiB: 40,
-  status: 'Available',
-  multiAttach: true,
-  chargeType: 'PostPaid',
-  serialNumber: '1',
-  attachments: [],
-  tags: {},
-  ...over,
-});
+/** The shared fixture, Available (the attach rules' usual starting point). */
+const disk = (over: Partial<DiskInfo> = {}): DiskInfo => diskInfo({ status: 'Available', ...over });
 
 const attached = (ids: readonly string[]) =>
   ids.map((instanceId, i) => ({
