@@ -125,7 +125,7 @@ export class ResilientGateway implements EcsGateway {
   private readonly random: () => number;
   private readonly now: () => number;
   private readonly instanceTypes: CatalogCache<InstanceTypeInfo>;
-  private readonly images: CatalogCache<ImageInfo>;
+  private readonly images = new Map<string, CatalogCache<ImageInfo>>();
 
   constructor(
     private readonly inner: EcsGateway,
@@ -136,7 +136,6 @@ export class ResilientGateway implements EcsGateway {
     this.random = options.random ?? Math.random;
     this.now = options.now ?? Date.now;
     this.instanceTypes = new CatalogCache(CATALOG_TTL_MS, this.now);
-    this.images = new CatalogCache(CATALOG_TTL_MS, this.now);
   }
 
   private async call<T>(action: string, run: () => Promise<T>): Promise<T> {
@@ -185,18 +184,19 @@ export class ResilientGateway implements EcsGateway {
     );
   }
   describeImages(query: Parameters<EcsGateway['describeImages']>[0]) {
-    // Images are regional: the same id is looked up in the region it was asked in.
-    const inRegion = (imageId: string) => `${query.regionId}/${imageId}`;
-    return this.images.read(
-      query.imageIds.map(inRegion),
+    // Images are regional: each region has its own answers.
+    let images = this.images.get(query.regionId);
+    if (!images) {
+      images = new CatalogCache(CATALOG_TTL_MS, this.now);
+      this.images.set(query.regionId, images);
+    }
+    return images.read(
+      query.imageIds,
       (missing) =>
         this.call('DescribeImages', () =>
-          this.inner.describeImages({
-            regionId: query.regionId,
-            imageIds: missing.map((key) => key.slice(query.regionId.length + 1)),
-          }),
+          this.inner.describeImages({ regionId: query.regionId, imageIds: missing }),
         ),
-      (image) => inRegion(image.imageId),
+      (image) => image.imageId,
     );
   }
   createDisk(input: CreateDiskInput) {

@@ -61,7 +61,11 @@ function harness(outcomes: (Error | 'ok')[], options: { limiter?: RateLimiter; m
     ...(options.limiter ? { limiter: options.limiter } : {}),
     onRetry: (e) => retries.push(`${e.action}#${e.attempt}:${e.error.cloudCode}`),
   });
-  return { resilient, calls, sleeps, retries };
+  /** Moves the gateway's clock on. */
+  const advanceClock = (ms: number) => {
+    clock += ms;
+  };
+  return { resilient, calls, sleeps, retries, advanceClock };
 }
 
 describe('backoffDelay (full jitter)', () => {
@@ -85,6 +89,19 @@ describe('backoffDelay (full jitter)', () => {
 });
 
 describe('ResilientGateway', () => {
+  it('asks the catalog about an image once per region and hour, not at every rule check', async () => {
+    const h = harness([]);
+    const images = (regionId: string) => h.resilient.describeImages({ regionId, imageIds: ['img'] });
+    await images('r');
+    await images('r');
+    expect(h.calls()).toBe(1);
+    await images('other');
+    expect(h.calls()).toBe(2);
+    h.advanceClock(60 * 60_000);
+    await images('r');
+    expect(h.calls()).toBe(3);
+  });
+
   it('retries throttling, 5xx and network errors with jittered exponential backoff, then succeeds', async () => {
     const h = harness([
       cloud('Throttling.User', true),
